@@ -1,0 +1,73 @@
+"""Every setting of the dashboard, read from the environment, each declared once.
+
+`SETTINGS` is the single list: name, default, kind and a one-line help text. Code reads a
+value with `get("NAME")`; `python -m dashboard config` prints them all, secrets masked, and
+the README's settings table is checked against this list by a test.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+    kind: type = str
+    secret: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DATA_CACHE_DIR", "./data_cache",
+            "Folder holding raw/, snapshots/, current and geo/ (created when missing)."),
+    Setting("DEFAULT_CYCLE", "2026",
+            "Two-year cycle (its even year) that pages open on when the URL names none.", int),
+    Setting("DEMO_ROWS", "1000000",
+            "Itemized receipts the demo generator writes over all cycles (40000000 for benchmarks).", int),
+    Setting("DEMO_SEED", "2026", "Random seed of the demo generator; the same seed gives the same data.", int),
+    Setting("FEC_API_KEY", "",
+            "api.data.gov key for the OpenFEC API; empty falls back to the rate-limited DEMO_KEY.",
+            secret=True),
+    Setting("FEC_API_URL", "https://api.open.fec.gov/v1/", "Base URL of the OpenFEC API."),
+    Setting("REFRESH_INTERVAL", "6h", "How often `python -m dashboard refresh --every` runs (e.g. 30m, 6h, 1d)."),
+    Setting("EXPORT_ROW_CAP", "1000000", "Most rows one CSV or Parquet export may hold.", int),
+    Setting("QUERY_TIMEOUT_MS", "5000", "Longest a page's query may run before it is cancelled.", int),
+    Setting("SNAPSHOTS_KEPT", "3", "Published snapshots kept on disk (the current one included).", int),
+    Setting("DUCKDB_MEMORY_LIMIT", "4GB", "Memory DuckDB may use while building extracts; it spills to disk beyond."),
+    Setting("DUCKDB_THREADS", "2", "Threads DuckDB uses while building extracts.", int),
+    Setting("LOG_LEVEL", "INFO", "Python logging level: DEBUG, INFO, WARNING or ERROR."),
+    Setting("PORT", "8050", "Port `make serve` binds gunicorn to on 127.0.0.1.", int),
+    Setting("WEB_WORKERS", "2", "Gunicorn worker processes for `make serve`.", int),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str):
+    """The current value of a setting, converted to its kind. Unknown names are a bug."""
+    setting = _BY_NAME[name]
+    raw = os.environ.get(name, "").strip() or setting.default
+    if setting.kind is int:
+        try:
+            return int(raw)
+        except ValueError:
+            raise SystemExit(f"{name}={raw!r} is not a whole number; unset it or give e.g. {setting.default}")
+    return raw
+
+
+def data_dir() -> Path:
+    return Path(get("DATA_CACHE_DIR")).resolve()
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(name, current value with secrets masked, help) for every setting."""
+    rows = []
+    for s in SETTINGS:
+        value = str(get(s.name))
+        if s.secret and value:
+            value = value[:2] + "*" * max(0, len(value) - 4) + value[-2:] if len(value) > 6 else "****"
+        rows.append((s.name, value, s.help))
+    return rows

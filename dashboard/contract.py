@@ -1,0 +1,116 @@
+"""The data contract: raw tables every source writes, and extracts the builder publishes.
+
+Sources (demo generator, OpenFEC refresh, bulk loader) write the RAW tables as Parquet under
+`$DATA_CACHE_DIR/raw/<table>/...parquet` (any number of files, optionally hive-partitioned by
+`cycle=`). The builder reads only these and writes the EXTRACTS into a snapshot. Pages read
+only the extracts. Types are DuckDB type names.
+"""
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+MONEY = "DECIMAL(14,2)"
+
+RAW: dict[str, dict[str, str]] = {
+    # One row per candidate and two-year period (FEC cn file / API /candidates/).
+    "candidates": {
+        "candidate_id": "VARCHAR", "cycle": "INTEGER", "name": "VARCHAR", "party": "VARCHAR",
+        "office": "VARCHAR", "state": "VARCHAR", "district": "VARCHAR",
+        "incumbent_challenge": "VARCHAR", "status": "VARCHAR", "principal_committee_id": "VARCHAR",
+        "election_year": "INTEGER",
+    },
+    # One row per committee and two-year period (cm file / API /committees/).
+    "committees": {
+        "committee_id": "VARCHAR", "cycle": "INTEGER", "name": "VARCHAR",
+        "committee_type": "VARCHAR", "designation": "VARCHAR", "party": "VARCHAR",
+        "state": "VARCHAR", "candidate_id": "VARCHAR", "filing_frequency": "VARCHAR",
+    },
+    # Candidate-committee links per two-year period (ccl file). designation P/A/J/D/U/B.
+    "linkages": {
+        "candidate_id": "VARCHAR", "election_year": "INTEGER", "cycle": "INTEGER",
+        "committee_id": "VARCHAR", "committee_type": "VARCHAR", "designation": "VARCHAR",
+        "linkage_id": "BIGINT",
+    },
+    # One row per filed version of a committee's periodic report (Form 3/3P/3X summary page).
+    # An amendment has a larger file_number and names the filing it replaces; the newest wins.
+    "reports": {
+        "committee_id": "VARCHAR", "cycle": "INTEGER", "report_year": "INTEGER",
+        "report_type": "VARCHAR", "coverage_start": "DATE", "coverage_end": "DATE",
+        "file_number": "BIGINT", "previous_file_number": "BIGINT", "amendment_indicator": "VARCHAR",
+        "receipts": MONEY, "disbursements": MONEY, "cash_on_hand_begin": MONEY,
+        "cash_on_hand_end": MONEY, "debts_owed": MONEY,
+        "individual_itemized": MONEY, "individual_unitemized": MONEY, "individual_refunds": MONEY,
+        "other_committee_contributions": MONEY, "party_contributions": MONEY,
+        "candidate_contributions": MONEY, "other_receipts": MONEY,
+        "transfers_from_authorized": MONEY, "transfers_to_authorized": MONEY,
+    },
+    # Itemized receipts from individuals as filed (indiv/itcont file, API schedule_a), every
+    # committee, memo rows, conduit rows and rows of superseded filings included.
+    "schedule_a": {
+        "sub_id": "BIGINT", "cycle": "INTEGER", "committee_id": "VARCHAR",
+        "report_year": "INTEGER", "report_type": "VARCHAR", "file_number": "BIGINT",
+        "amendment_indicator": "VARCHAR", "receipt_type": "VARCHAR", "line_number": "VARCHAR",
+        "entity_type": "VARCHAR", "contributor_name": "VARCHAR", "city": "VARCHAR",
+        "state": "VARCHAR", "zip": "VARCHAR", "employer": "VARCHAR", "occupation": "VARCHAR",
+        "date": "DATE", "amount": MONEY, "aggregate_ytd": MONEY, "memo_code": "VARCHAR",
+        "memo_text": "VARCHAR", "other_id": "VARCHAR", "conduit_committee_id": "VARCHAR",
+        "transaction_id": "VARCHAR", "image_number": "VARCHAR",
+    },
+}
+
+# Receipt types that are the conduit's side of an earmarked gift (the recipient reports the
+# same dollars as 15E): never counted as money received.
+CONDUIT_SIDE_RECEIPT_TYPES = ("24T", "24I", "15I", "15T")
+# Receipt types of contributions from individuals (refunds 22Y carry negative amounts).
+INDIVIDUAL_RECEIPT_TYPES = ("10", "11", "15", "15E", "22Y", "30", "31", "32")
+
+SIZE_BUCKETS = (
+    (0, "$200 and under"),
+    (1, "$200.01-$499.99"),
+    (2, "$500-$999.99"),
+    (3, "$1,000-$1,999.99"),
+    (4, "$2,000 and over"),
+)
+
+TOP_N = 100  # rows kept per candidate in the donor / employer / occupation extracts
+
+# Extract name -> columns in order. A name ending in "/" is a folder of Parquet files
+# partitioned by cycle; all others are one Parquet file.
+EXTRACTS: dict[str, tuple[str, ...]] = {
+    "candidates": ("candidate_id", "cycle", "name", "party", "office", "state", "district",
+                   "incumbent_challenge", "status", "principal_committee_id", "election_year"),
+    "committees": ("committee_id", "cycle", "name", "committee_type", "designation", "party",
+                   "candidate_id", "state", "is_conduit"),
+    "candidate_totals": ("candidate_id", "cycle", "receipts", "disbursements", "cash_on_hand",
+                         "debts", "individual_itemized", "individual_unitemized",
+                         "individual_refunds", "other_committee_contributions",
+                         "party_contributions", "candidate_self", "transfers_from_authorized",
+                         "transfers_to_authorized", "coverage_start", "coverage_end",
+                         "committee_ids"),
+    "candidate_periods": ("candidate_id", "cycle", "report_year", "report_type",
+                          "coverage_start", "coverage_end", "receipts", "disbursements",
+                          "cash_on_hand_end", "individual_itemized", "individual_unitemized"),
+    "receipts/": ("sub_id", "committee_id", "candidate_id", "date", "amount", "donor_key",
+                  "contributor_name", "city", "state", "zip5", "employer", "occupation",
+                  "is_earmarked", "conduit_committee_id", "receipt_type", "aggregate_ytd",
+                  "cycle"),
+    "agg_candidate_daily": ("candidate_id", "cycle", "date", "amount", "n"),
+    "agg_candidate_size": ("candidate_id", "cycle", "size_bucket", "size_label", "amount", "n"),
+    "agg_candidate_state": ("candidate_id", "cycle", "state", "amount", "n", "in_state"),
+    "agg_candidate_donor": ("candidate_id", "cycle", "rank", "donor_key", "contributor_name",
+                            "city", "state", "zip5", "employer", "occupation", "amount", "n"),
+    "agg_candidate_employer": ("candidate_id", "cycle", "rank", "employer", "amount", "n",
+                               "variants"),
+    "agg_candidate_occupation": ("candidate_id", "cycle", "rank", "occupation", "amount", "n",
+                                 "variants"),
+    "agg_district": ("cycle", "office", "state", "district", "n_candidates", "receipts",
+                     "disbursements", "cash_on_hand", "leader_candidate_id", "leader_name",
+                     "leader_party", "leader_receipts", "leader_share", "margin",
+                     "itemized_amount", "out_of_state_amount", "out_of_state_share",
+                     "small_amount", "small_share", "coverage_end"),
+    "agg_daily": ("date", "cycle", "party", "office", "committee_type", "amount", "n"),
+}
+
+
+def extract_names() -> list[str]:
+    return [name.rstrip("/") for name in EXTRACTS]

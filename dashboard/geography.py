@@ -1,0 +1,78 @@
+"""Facts about US states and House seats that every part of the dashboard shares.
+
+Kept in code (not read from boundary files) so the demo, validation and pages work on a
+machine that has no boundaries at all.
+"""
+from __future__ import annotations
+
+# USPS code: (FIPS, name, House seats after the 2020 apportionment, 2020 population in millions)
+STATES: dict[str, tuple[str, str, int, float]] = {
+    "AL": ("01", "Alabama", 7, 5.02), "AK": ("02", "Alaska", 1, 0.73),
+    "AZ": ("04", "Arizona", 9, 7.15), "AR": ("05", "Arkansas", 4, 3.01),
+    "CA": ("06", "California", 52, 39.54), "CO": ("08", "Colorado", 8, 5.77),
+    "CT": ("09", "Connecticut", 5, 3.61), "DE": ("10", "Delaware", 1, 0.99),
+    "DC": ("11", "District of Columbia", 0, 0.69), "FL": ("12", "Florida", 28, 21.54),
+    "GA": ("13", "Georgia", 14, 10.71), "HI": ("15", "Hawaii", 2, 1.46),
+    "ID": ("16", "Idaho", 2, 1.84), "IL": ("17", "Illinois", 17, 12.81),
+    "IN": ("18", "Indiana", 9, 6.79), "IA": ("19", "Iowa", 4, 3.19),
+    "KS": ("20", "Kansas", 4, 2.94), "KY": ("21", "Kentucky", 6, 4.51),
+    "LA": ("22", "Louisiana", 6, 4.66), "ME": ("23", "Maine", 2, 1.36),
+    "MD": ("24", "Maryland", 8, 6.18), "MA": ("25", "Massachusetts", 9, 7.03),
+    "MI": ("26", "Michigan", 13, 10.08), "MN": ("27", "Minnesota", 8, 5.71),
+    "MS": ("28", "Mississippi", 4, 2.96), "MO": ("29", "Missouri", 8, 6.15),
+    "MT": ("30", "Montana", 2, 1.08), "NE": ("31", "Nebraska", 3, 1.96),
+    "NV": ("32", "Nevada", 4, 3.10), "NH": ("33", "New Hampshire", 2, 1.38),
+    "NJ": ("34", "New Jersey", 12, 9.29), "NM": ("35", "New Mexico", 3, 2.12),
+    "NY": ("36", "New York", 26, 20.20), "NC": ("37", "North Carolina", 14, 10.44),
+    "ND": ("38", "North Dakota", 1, 0.78), "OH": ("39", "Ohio", 15, 11.80),
+    "OK": ("40", "Oklahoma", 5, 3.96), "OR": ("41", "Oregon", 6, 4.24),
+    "PA": ("42", "Pennsylvania", 17, 13.00), "RI": ("44", "Rhode Island", 2, 1.10),
+    "SC": ("45", "South Carolina", 7, 5.12), "SD": ("46", "South Dakota", 1, 0.89),
+    "TN": ("47", "Tennessee", 9, 6.91), "TX": ("48", "Texas", 38, 29.15),
+    "UT": ("49", "Utah", 4, 3.27), "VT": ("50", "Vermont", 1, 0.64),
+    "VA": ("51", "Virginia", 11, 8.63), "WA": ("53", "Washington", 10, 7.71),
+    "WV": ("54", "West Virginia", 2, 1.79), "WI": ("55", "Wisconsin", 8, 5.89),
+    "WY": ("56", "Wyoming", 1, 0.58), "PR": ("72", "Puerto Rico", 0, 3.29),
+}
+
+# States whose delegate to the House has no vote; FEC files them as district '00'.
+DELEGATE_STATES = ("DC", "PR")
+
+# Senate seats up in each cycle (regular elections only).
+SENATE_CLASS_STATES: dict[int, tuple[str, ...]] = {
+    2022: ("AL", "AK", "AZ", "AR", "CA", "CO", "CT", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
+           "KS", "KY", "LA", "MD", "MO", "NV", "NH", "NY", "NC", "ND", "OH", "OK", "OR", "PA",
+           "SC", "SD", "UT", "VT", "WA", "WI"),
+    2024: ("AZ", "CA", "CT", "DE", "FL", "HI", "IN", "ME", "MD", "MA", "MI", "MN", "MS", "MO",
+           "MT", "NE", "NV", "NJ", "NM", "NY", "ND", "OH", "PA", "RI", "TN", "TX", "UT", "VT",
+           "VA", "WA", "WV", "WI", "WY"),
+    2026: ("AL", "AK", "AR", "CO", "DE", "GA", "ID", "IL", "IA", "KS", "KY", "LA", "ME", "MA",
+           "MI", "MN", "MS", "MT", "NE", "NH", "NJ", "NM", "NC", "OK", "OR", "RI", "SC", "SD",
+           "TN", "TX", "VA", "WV", "WY"),
+}
+
+# General election day of each cycle (the Tuesday after the first Monday in November).
+ELECTION_DAY = {2020: "2020-11-03", 2022: "2022-11-08", 2024: "2024-11-05", 2026: "2026-11-03",
+                2028: "2028-11-07"}
+
+
+def house_districts() -> list[tuple[str, str]]:
+    """(state, district) of every House seat and delegate, FEC style: '00' for at-large."""
+    seats = []
+    for state, (_fips, _name, n_seats, _pop) in STATES.items():
+        if n_seats == 0:
+            seats.append((state, "00"))
+        elif n_seats == 1:
+            seats.append((state, "00"))
+        else:
+            seats.extend((state, f"{d:02d}") for d in range(1, n_seats + 1))
+    return seats
+
+
+def congress_for_cycle(cycle: int) -> int:
+    """The Congress elected in a cycle's general election (2024 elects the 119th)."""
+    return (cycle - 1786) // 2
+
+
+def is_valid_cycle(cycle: int) -> bool:
+    return 1976 <= cycle <= 2100 and cycle % 2 == 0

@@ -1,0 +1,71 @@
+"""How names, employers and occupations are normalized: the one place that decides it.
+
+The rules are DuckDB SQL macros so that the builder applies them to hundreds of millions of rows
+inside the database; `install(con)` defines them on a connection, and `normalize_value` runs one
+of them on a single value for tests and the methodology page's examples.
+
+Rules (also shown to users on the data page):
+- text is upper-cased, punctuation other than '&', '-' and ',' becomes a space, runs of spaces
+  collapse, and the ends are trimmed;
+- donor key = normalized name (titles like MR/DR and suffixes like JR dropped) + '|' + the first
+  five digits of the ZIP code: the same name in another ZIP is another donor;
+- employer and occupation: 'N/A', 'NA', 'NONE', 'INFORMATION REQUESTED' (with any 'PER BEST
+  EFFORTS' tail), 'REQUESTED', blank and similar mean *not reported* (NULL); every spelling of
+  self-employment becomes 'SELF-EMPLOYED'; 'UNEMPLOYED' and 'NOT EMPLOYED' become 'NOT EMPLOYED'.
+"""
+from __future__ import annotations
+
+import duckdb
+
+NOT_REPORTED = ("", "N/A", "NA", "N A", "NONE", "NULL", "INFORMATION REQUESTED",
+                "INFORMATION REQUESTED PER BEST EFFORTS", "REQUESTED", "REQUESTED INFORMATION",
+                "INFO REQUESTED", "NOT PROVIDED", "UNKNOWN", "-")
+SELF_EMPLOYED = ("SELF", "SELF EMPLOYED", "SELF-EMPLOYED", "SELFEMPLOYED", "SELF EMPLOYED ",
+                 "SELF - EMPLOYED", "SELF-EMPLOYED/OWNER", "SELF EMP", "SELF-EMP")
+NOT_EMPLOYED = ("NOT EMPLOYED", "UNEMPLOYED", "NOT CURRENTLY EMPLOYED", "NONE EMPLOYED")
+NAME_NOISE = ("MR", "MRS", "MS", "DR", "JR", "SR", "II", "III", "IV", "ESQ", "MD", "PHD")
+
+
+def _sql_list(values) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+MACROS = f"""
+CREATE OR REPLACE MACRO norm_text(s) AS
+    nullif(trim(regexp_replace(regexp_replace(replace(upper(coalesce(s, '')), '''', ''),
+                                              '[^A-Z0-9&,\\- ]', ' ', 'g'), '\\s+', ' ', 'g')), '');
+CREATE OR REPLACE MACRO _drop_name_noise(s) AS
+    regexp_replace(s, ' ({'|'.join(NAME_NOISE)}) ', ' ', 'g');
+CREATE OR REPLACE MACRO norm_name_key(s) AS
+    nullif(trim(replace(regexp_replace(
+        _drop_name_noise(_drop_name_noise(' ' || replace(coalesce(norm_text(s), ''), ',', ' , ') || ' ')),
+        '\\s+', ' ', 'g'), ' , ', ', ')), '');
+CREATE OR REPLACE MACRO zip5(z) AS
+    CASE WHEN regexp_matches(coalesce(z, ''), '^[0-9]{{5}}') THEN left(z, 5) END;
+CREATE OR REPLACE MACRO donor_key(name, zip) AS
+    coalesce(norm_name_key(name), '?') || '|' || coalesce(zip5(zip), '?');
+CREATE OR REPLACE MACRO norm_job(s) AS
+    CASE
+        WHEN norm_text(s) IS NULL THEN NULL
+        WHEN norm_text(s) IN ({_sql_list(NOT_REPORTED)})
+             OR starts_with(norm_text(s), 'INFORMATION REQUESTED') THEN NULL
+        WHEN norm_text(s) IN ({_sql_list(SELF_EMPLOYED)})
+             OR regexp_matches(norm_text(s), '^SELF[- ]?EMPLOY') THEN 'SELF-EMPLOYED'
+        WHEN norm_text(s) IN ({_sql_list(NOT_EMPLOYED)}) THEN 'NOT EMPLOYED'
+        ELSE norm_text(s)
+    END;
+"""
+
+
+def install(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(MACROS)
+
+
+def normalize_value(macro: str, *args):
+    """Run one normalization macro on plain Python values (tests, examples on the data page)."""
+    if macro not in ("norm_text", "norm_name_key", "zip5", "donor_key", "norm_job"):
+        raise ValueError(f"unknown normalization {macro!r}")
+    con = duckdb.connect()
+    install(con)
+    placeholders = ", ".join("?" for _ in args)
+    return con.execute(f"SELECT {macro}({placeholders})", list(args)).fetchall()[0][0]

@@ -554,7 +554,12 @@ class DemoGenerator:
                             + rep["candidate_contributions"] + rep["other_receipts"]
                             + rep["transfers_from_authorized"])
                 must_pay = rep["individual_refunds"] + rep["transfers_to_authorized"]
-                spendable = max(0, cash + receipts - must_pay)
+                shortfall = max(0, must_pay - (cash + receipts))
+                if shortfall:  # a committee that owes refunds it cannot pay borrows the difference
+                    rep["other_receipts"] += shortfall
+                    receipts += shortfall
+                    debts += shortfall
+                spendable = cash + receipts - must_pay
                 share = 0.97 if c.kind == "conduit" else r.uniform(0.35, 0.95)
                 operating = int(spendable * share / 100) * 100
                 disb = operating + must_pay

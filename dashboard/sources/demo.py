@@ -407,21 +407,20 @@ class DemoGenerator:
                          "entity": np.full(n, entity, object), "line": np.full(n, line, object)})
 
         cmte_ids = np.array([c.committee_id for c in cmtes])
-        cmte_names = np.array([c.name for c in cmtes])
+        earmarked_for = np.array([f"EARMARKED FOR {c.name} ({c.committee_id})" for c in cmtes], dtype=object)
         blue, red = self.conduits["BLUE"], self.conduits["RED"]
         conduit_idx = np.where(conduit_is_red, cmtes.index(red), cmtes.index(blue))
         conduit_id = np.where(conduit_is_red, red.committee_id, blue.committee_id)
-        conduit_name = np.where(conduit_is_red, red.name, blue.name)
         keep = itemized
         ear = keep & earmarked
         plain = keep & ~earmarked
         add(g["cmte"][plain], g["donor"][plain], g["day"][plain], g["amount"][plain], "15")
         add(g["cmte"][ear], g["donor"][ear], g["day"][ear], g["amount"][ear], "15E",
-            memo_text=np.char.add("EARMARKED THROUGH ", conduit_name[ear].astype(str)).astype(object),
+            memo_text=np.where(conduit_is_red[ear], f"EARMARKED THROUGH {red.name}", f"EARMARKED THROUGH {blue.name}"),
             other=conduit_id[ear], conduit=conduit_id[ear])
         # The conduit itemizes every earmarked gift, itemized by the recipient or not.
         add(conduit_idx[earmarked], g["donor"][earmarked], g["day"][earmarked], g["amount"][earmarked], "24T",
-            memo_text=_earmark_for(cmte_names[g["cmte"][earmarked]], cmte_ids[g["cmte"][earmarked]]),
+            memo_text=earmarked_for[g["cmte"][earmarked]],
             other=cmte_ids[g["cmte"][earmarked]])
         # Refunds of some itemized gifts, a few weeks later, as negative amounts.
         kept_idx = np.flatnonzero(keep)
@@ -520,7 +519,8 @@ class DemoGenerator:
                     pac = int(item * pac_share * r.uniform(0.2, 1.2) / 100) * 100
                     party_money = int(r.integers(0, 5) * 1000_00) if r.random() < 0.1 else 0
                     if cand and cand.self_funder and pi in (0, 3, 5):
-                        cand_money = int(r.integers(20, 400)) * 1000_00
+                        # Self-funders put in money on the scale of what they raise.
+                        cand_money = int(max(item, 1000_00) * r.uniform(0.3, 1.5) / 1000_00) * 1000_00
                 other = int(jfc_proceeds[ci, pi])
                 reports.append(dict(ci=ci, pi=pi, committee_id=c.committee_id, cycle=world.cycle, report_year=ryear,
                                     report_type=rtype, coverage_start=cstart, coverage_end=cend,
@@ -751,11 +751,6 @@ def _fill(value, n):
     if isinstance(value, str):
         return np.full(n, value, object)
     return np.asarray(value, dtype=object)
-
-
-def _earmark_for(names_, ids) -> np.ndarray:
-    text = np.char.add(np.char.add(np.char.add("EARMARKED FOR ", names_.astype(str)), " ("), ids.astype(str))
-    return np.char.add(text, ")").astype(object)
 
 
 def _org_names(names_: pa.Array, is_org: np.ndarray) -> pa.Array:

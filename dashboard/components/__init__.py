@@ -1,0 +1,1 @@
+"""Reusable layout pieces every page is made of. Pages compose these; they hold no SQL."""

@@ -1,0 +1,112 @@
+"""About the data: where it comes from, how money is counted, what the snapshot holds."""
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from dashboard import labels
+from dashboard.components.cards import Stat, stat_cards
+from dashboard.components.errors import friendly_layout
+from dashboard.components.shell import SOURCE_NAMES, current_manifest, page
+from dashboard.components.tables import Column, table
+from dashboard.components.twin import download_button
+from dashboard.queries import snapshot
+
+dash.register_page(__name__, path="/data", name="About the data", title="About the data")
+
+SOURCES = html.Section([
+    html.H2("Where the data comes from"),
+    html.P("Every number comes from reports that candidates and committees file with the Federal "
+           "Election Commission (FEC). The dashboard reads them from the FEC's OpenFEC API and its "
+           "bulk data files, turns them into a snapshot of small tables, and publishes a new "
+           "snapshot only once it has been checked; until then the previous one keeps serving."),
+    html.P("The demo snapshot is different: it is generated, with invented names, to show how the "
+           "dashboard works. Pages built from it say so at the top."),
+])
+
+METHODOLOGY = html.Section([
+    html.H2("How money is counted", id="methodology"),
+    html.H3("Raised, spent, cash on hand and debts"),
+    html.Ul([
+        html.Li("These come from the summary page of each report, not from adding up "
+                "individual transactions."),
+        html.Li("A candidate's totals add up their principal campaign committee and their other "
+                "authorized committees. Joint fundraising committees and PACs are not added, "
+                "even when they raise money for the candidate."),
+        html.Li("When a report is amended, only the newest version counts."),
+        html.Li("Money moved between a candidate's own committees is counted once, not once "
+                "when it is raised and again when it is transferred."),
+        html.Li("Cash on hand and debts are the figures at the end of each committee's latest "
+                "report, added together."),
+        html.Li("Totals cover the two-year cycle named by its even year (2024 = 2023-2024), "
+                "also for senators, whose term is six years."),
+    ]),
+    html.H3("Itemized contributions (donors, places, employers)"),
+    html.Ul([
+        html.Li("Only contributions from individuals to the candidate's own committees."),
+        html.Li("An earmarked gift through a conduit such as ActBlue or WinRed counts once, "
+                "under the candidate who received it; the conduit is kept as a detail."),
+        html.Li("Memo entries (for example a joint fundraiser's share of a gift) are left out, "
+                "because the money is already reported elsewhere."),
+        html.Li("Refunds count as negative amounts, so sums are net of refunds."),
+        html.Li("Gifts from a donor who gave $200 or less in the cycle are usually not itemized; "
+                "they appear only in the totals. So itemized sums are smaller than totals."),
+    ]),
+    html.H3("Contribution sizes"),
+    html.P("$200 and under (including unitemized money); $200.01-$499.99; $500-$999.99; "
+           "$1,000-$1,999.99; $2,000 and over."),
+    html.P("Every chart says whether it shows totals or itemized contributions, and the date "
+           "the reports run through."),
+])
+
+COVERAGE_COLUMNS = [
+    Column("cycle", "Cycle"),
+    Column("coverage_end", "Data through", labels.date),
+    Column("first_coverage_start", "Reports start", labels.date),
+    Column("candidates_reporting", "Candidates reporting", labels.count, numeric=True),
+    Column("receipts", "Raised by all candidates", labels.money, numeric=True),
+]
+ROW_COUNT_COLUMNS = [
+    Column("extract", "Table"),
+    Column("description", "What one row is"),
+    Column("rows", "Rows", labels.count, numeric=True),
+]
+
+
+def snapshot_stats(manifest: dict) -> list[Stat]:
+    return [
+        Stat("Snapshot", str(manifest.get("snapshot_id", "?"))),
+        Stat("Source", SOURCE_NAMES.get(manifest.get("source"), str(manifest.get("source")))),
+        Stat("Built", str(manifest.get("built_at", "?"))),
+        Stat("Schema version", str(manifest.get("schema_version", "?"))),
+    ]
+
+
+@friendly_layout
+def layout(**_query):
+    manifest = current_manifest()
+    if manifest is None:
+        # The sources and rules are worth reading even before a snapshot exists.
+        return page(html.H1("About the data"), html.P("No snapshot has been published yet."),
+                    SOURCES, METHODOLOGY, manifest={})
+    coverage = snapshot.coverage_by_cycle()
+    counts = snapshot.row_counts()
+    counts["description"] = counts["extract"].map(labels.EXTRACT_DESCRIPTIONS).fillna("")
+    return page(
+        html.H1("About the data"),
+        SOURCES,
+        METHODOLOGY,
+        html.Section([
+            html.H2("Coverage by cycle"),
+            table(coverage, COVERAGE_COLUMNS, "Coverage of each cycle in this snapshot"),
+            download_button("coverage", coverage, list(coverage.columns), "coverage.csv"),
+        ]),
+        html.Section([
+            html.H2("This snapshot"),
+            stat_cards(snapshot_stats(manifest), label="Snapshot facts"),
+            table(counts, ROW_COUNT_COLUMNS, "Rows in each table of this snapshot"),
+            download_button("row-counts", counts, ["extract", "rows"], "row-counts.csv"),
+        ]),
+        html.P(dcc.Link("Back to the home page", href="/")),
+        manifest=manifest,
+    )

@@ -1,0 +1,83 @@
+"""Home: the cycle's headline numbers and the races that raised the most."""
+from __future__ import annotations
+
+import dash
+from dash import html
+
+from dashboard import labels, links, validate
+from dashboard.components.cards import Stat, stat_cards
+from dashboard.components.cycle_picker import cycle_picker
+from dashboard.components.errors import friendly_layout
+from dashboard.components.notes import methodology_note
+from dashboard.components.shell import page
+from dashboard.components.tables import Column
+from dashboard.components.twin import chart_with_table
+from dashboard.figures.races import top_races_bar
+from dashboard.queries import home, races
+
+dash.register_page(__name__, path="/", name="Home", title="Campaign finance dashboard")
+
+TOP_RACES = 10
+
+TOP_RACE_COLUMNS = [
+    Column("race_label", "Race", link="race_path"),
+    Column("n_candidates", "Candidates", numeric=True),
+    Column("receipts", "Raised", labels.money, numeric=True),
+    Column("cash_on_hand", "Cash on hand", labels.money, numeric=True),
+    Column("leader_name", "Leader", link="leader_path"),
+    Column("leader_party", "Leader's party", labels.party),
+    Column("leader_share", "Leader's share", labels.share, numeric=True),
+]
+TOP_RACE_CSV = ["cycle", "office", "state", "district", "race_label", "n_candidates", "receipts",
+                "disbursements", "cash_on_hand", "leader_candidate_id", "leader_name",
+                "leader_party", "leader_receipts", "leader_share", "margin", "coverage_end"]
+
+
+def headline_stats(by_office) -> list[Stat]:
+    """Money raised by each office's candidates, then how many candidates there are."""
+    stats = [
+        Stat(f"Raised by {links.OFFICE_NAMES.get(row.office, row.office)} candidates",
+             labels.money_short(row.receipts),
+             f"{labels.money_short(row.cash_on_hand)} cash on hand; "
+             f"{row.n_reporting:,} of {row.n_candidates:,} candidates reporting")
+        for row in by_office.itertuples()
+    ]
+    counts = ", ".join(f"{row.n_candidates:,} {links.OFFICE_NAMES.get(row.office, row.office)}"
+                       for row in by_office.itertuples())
+    stats.append(Stat("Candidates", labels.count(by_office["n_candidates"].sum()), counts))
+    return stats
+
+
+@friendly_layout
+def layout(cycle=None, **_other_query):
+    cycle = validate.cycle(cycle)
+    cycles = home.cycles_available()
+    picker = cycle_picker(cycle, cycles, lambda c: links.with_cycle("/", c))
+    if cycle not in cycles:
+        return page(
+            html.H1(f"Campaign money, {cycle} cycle"), picker,
+            html.P(f"This snapshot has no data for the {cycle} cycle. Pick one of the cycles above."),
+        )
+    by_office = home.headline_by_office(cycle)
+    top = races.top_races(cycle, limit=TOP_RACES)
+    top["leader_path"] = [links.candidate_path(c, cycle) if isinstance(c, str) else None
+                          for c in top["leader_candidate_id"]]
+    coverage_end = labels.date(by_office["coverage_end"].max()) if not by_office.empty else None
+    return page(
+        html.H1(f"Campaign money, {cycle} cycle"),
+        picker,
+        html.Section([
+            html.H2("Headline numbers"),
+            stat_cards(headline_stats(by_office), label=f"Headline numbers for {cycle}"),
+        ], **{"aria-label": "Headline numbers"}),
+        html.Section([
+            html.H2("Races that raised the most"),
+            chart_with_table(
+                "top-races", top_races_bar(top, cycle), top, TOP_RACE_COLUMNS, TOP_RACE_CSV,
+                f"top-races-{cycle}.csv",
+                f"The {TOP_RACES} races that raised the most in the {cycle} cycle",
+                table_open=True,
+            ),
+        ]),
+        methodology_note("totals", coverage_end),
+    )

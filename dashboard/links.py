@@ -46,3 +46,10 @@ def committee_path(committee_id: str, cycle: int | None = None) -> str:
 
 def with_cycle(path: str, cycle: int) -> str:
     return f"{path}?{urlencode({'cycle': cycle})}"
+
+
+def receipts_path(**filters) -> str:
+    """The receipts explorer with its filters preset (candidate_id, cycle, state, zip,
+    employer, min, max, q, ...); empty filters are left out."""
+    query = {name: value for name, value in filters.items() if value is not None and value != ""}
+    return f"/receipts?{urlencode(query)}" if query else "/receipts"

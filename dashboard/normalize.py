@@ -25,6 +25,24 @@ SELF_EMPLOYED = ("SELF", "SELF EMPLOYED", "SELF-EMPLOYED", "SELFEMPLOYED", "SELF
 NOT_EMPLOYED = ("NOT EMPLOYED", "UNEMPLOYED", "NOT CURRENTLY EMPLOYED", "NONE EMPLOYED")
 NAME_NOISE = ("MR", "MRS", "MS", "DR", "JR", "SR", "II", "III", "IV", "ESQ", "MD", "PHD")
 
+# The rules in plain words, for the pages that show grouped donors, employers and occupations.
+# Built from the lists above so the words cannot drift from what the macros do.
+DONOR_KEY_RULE = (
+    "Contributions are grouped into one donor when the contributor's name and the first five "
+    "digits of the ZIP code match, after upper-casing, dropping punctuation other than '&', '-' "
+    "and ',', and dropping titles and suffixes (" + ", ".join(NAME_NOISE) + "). The same name "
+    "in another ZIP code is another donor; a donor who moved, or who spells their name two ways, "
+    "appears twice."
+)
+JOB_RULE = (
+    "Employers and occupations are upper-cased and stripped of punctuation; "
+    + ", ".join(f"'{v}'" for v in NOT_REPORTED if v.strip() and v != "-")
+    + " and blanks count as not reported; every spelling of self-employment (e.g. "
+    + ", ".join(f"'{v}'" for v in SELF_EMPLOYED[:4])
+    + ") becomes 'SELF-EMPLOYED', and 'UNEMPLOYED' becomes 'NOT EMPLOYED'. "
+    "The spellings merged into each row are listed next to it."
+)
+
 
 def _sql_list(values) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)

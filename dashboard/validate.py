@@ -90,6 +90,16 @@ def office(value) -> str:
     raise InvalidParameter(f"office: {text[:20]!r} is not house, senate or president")
 
 
+def choice(value, name: str, options, default: str) -> str:
+    """One of a fixed set of words (a page's view, say); missing means `default`."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    text = _text(value, name).lower()
+    if text not in options:
+        raise InvalidParameter(f"{name}: {text[:20]!r} is not one of {', '.join(options)}")
+    return text
+
+
 def search_text(value, max_length: int = 80) -> str:
     """Free text for the search box: trimmed, inner whitespace collapsed, length capped."""
     if value is None:

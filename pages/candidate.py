@@ -1,27 +1,37 @@
-"""A candidate in one cycle: money raised, spent, cash and debts, and the committees counted."""
+"""A candidate in one cycle: money raised, spent and kept, report by report; contributions by
+size; where donors live; the top donors, employers and occupations; the committees counted."""
 from __future__ import annotations
 
 import dash
 from dash import dcc, html
 
-from dashboard import labels, links, validate
+from dashboard import geography, labels, links, normalize, validate
 from dashboard.components.cards import Stat, stat_cards
 from dashboard.components.cycle_picker import cycle_picker
 from dashboard.components.errors import PageNotFound, friendly_layout
 from dashboard.components.notes import methodology_note
 from dashboard.components.shell import page
 from dashboard.components.tables import Column, table
-from dashboard.components.twin import download_button
-from dashboard.queries import candidates
+from dashboard.components.twin import chart_with_table, download_button
+from dashboard.figures.donors import top_bar
+from dashboard.figures.money_over_time import candidate_periods_chart, period_label
+from dashboard.figures.sizes import bucket_name, candidate_sizes_bar
+from dashboard.figures.states import state_tile_map
+from dashboard.queries import candidates, search
 
 
-def _title(candidate_id: str = "") -> str:
+def _title(candidate_id: str = "", **_query) -> str:
     clean = "".join(ch for ch in str(candidate_id).upper() if ch.isalnum())[:9]
     return f"Candidate {clean}" if clean else "Candidate"
 
 
 dash.register_page(__name__, path_template="/candidate/<candidate_id>", name="Candidate",
                    title=_title)
+
+NOT_REPORTED = "Not reported"
+# Money limits of each size bucket for the receipts explorer's min/max filters.
+BUCKET_LIMITS = {0: (None, "200"), 1: ("200.01", "499.99"), 2: ("500", "999.99"), 3: ("1000", "1999.99"),
+                 4: ("2000", None)}
 
 COMMITTEE_COLUMNS = [
     Column("name", "Committee", link="committee_path"),
@@ -34,10 +44,60 @@ SUMMARY_CSV = ["candidate_id", "cycle", "name", "party", "office", "state", "dis
                "individual_itemized", "individual_unitemized", "individual_refunds",
                "other_committee_contributions", "party_contributions", "candidate_self",
                "transfers_from_authorized", "coverage_start", "coverage_end"]
+PERIOD_COLUMNS = [
+    Column("period", "Report"),
+    Column("coverage_start", "From", labels.date),
+    Column("coverage_end", "To", labels.date),
+    Column("receipts", "Raised", labels.money, numeric=True),
+    Column("disbursements", "Spent", labels.money, numeric=True),
+    Column("cash_on_hand_end", "Cash on hand at the end", labels.money, numeric=True),
+    Column("receipts_to_date", "Raised to date", labels.money, numeric=True),
+]
+PERIOD_CSV = ["report_year", "report_type", "coverage_start", "coverage_end", "receipts", "disbursements",
+              "cash_on_hand_end", "receipts_to_date", "disbursements_to_date", "individual_itemized",
+              "individual_unitemized"]
+SIZE_COLUMNS = [
+    Column("bucket", "Contribution size", link="receipts_path"),
+    Column("amount", "Amount", labels.money, numeric=True),
+    Column("n", "Itemized contributions", labels.count, numeric=True),
+    Column("share", "Share", labels.share, numeric=True),
+]
+SIZE_CSV = ["size_bucket", "size_label", "amount", "n", "share"]
+STATE_COLUMNS = [
+    Column("state_name", "Donor state", link="receipts_path"),
+    Column("amount", "Itemized amount", labels.money, numeric=True),
+    Column("n", "Contributions", labels.count, numeric=True),
+    Column("share", "Share", labels.share, numeric=True),
+    Column("in_state", "Candidate's state", lambda home: "Yes" if home is True else ""),
+]
+STATE_CSV = ["state", "amount", "n", "share", "in_state"]
+DONOR_COLUMNS = [
+    Column("rank", "Rank", numeric=True),
+    Column("contributor_name", "Donor", link="receipts_path"),
+    Column("place", "Place"),
+    Column("employer", "Employer (latest)"),
+    Column("occupation", "Occupation (latest)"),
+    Column("amount", "Itemized total", labels.money, numeric=True),
+    Column("n", "Contributions", labels.count, numeric=True),
+]
+DONOR_CSV = ["rank", "donor_key", "contributor_name", "city", "state", "zip5", "employer", "occupation",
+             "amount", "n"]
 
 
-def money_stats(summary) -> list[Stat]:
+def _text_columns(key: str, header: str, linked: bool) -> list[Column]:
+    return [
+        Column("rank", "Rank", numeric=True),
+        Column(key, header, link="receipts_path" if linked else None),
+        Column("amount", "Itemized total", labels.money, numeric=True),
+        Column("n", "Contributions", labels.count, numeric=True),
+        Column("share", "Share of itemized", labels.share, numeric=True),
+        Column("spellings", "Spellings in the filings"),
+    ]
+
+
+def money_stats(summary, committees) -> list[Stat]:
     reported = labels.date(summary["coverage_end"]) != "-"
+    counted = committees[committees["in_totals"]]
     return [
         Stat("Raised", labels.money(summary["receipts"]), "All receipts, summary totals"),
         Stat("Spent", labels.money(summary["disbursements"]), "All disbursements"),
@@ -45,6 +105,8 @@ def money_stats(summary) -> list[Stat]:
         Stat("Debts", labels.money(summary["debts"]), "Owed by the campaign"),
         Stat("Data through", labels.date(summary["coverage_end"]),
              f"Reports from {labels.date(summary['coverage_start'])}" if reported else "No reports yet"),
+        Stat("Committees included", labels.count(len(counted)),
+             "; ".join(f"{n} ({c})" for n, c in zip(counted["name"], counted["committee_id"])) or "None"),
     ]
 
 
@@ -60,38 +122,162 @@ def choose_cycle(candidate_id: str, cycle_param, cycles: list[int]) -> int:
     if cycle_param not in (None, ""):
         return validate.cycle(cycle_param)
     if not cycles:
-        raise PageNotFound(f"There is no candidate {candidate_id} in this data.")
+        raise PageNotFound(f"There is no candidate {candidate_id} in this data.",
+                           closest_candidates(candidate_id))
     return cycles[-1]
+
+
+def closest_candidates(text: str) -> list[tuple[str, str]]:
+    """Candidates named like `text`, else with an FEC id like it: the 404's 'closest matches'."""
+    def describe(row) -> str:
+        return f"{row.name} ({links.race_label(row.office, row.state, row.district)}, {row.cycle})"
+
+    named = search.search(validate.search_text(text), limit=5)
+    named = named[named["kind"] == "candidate"]
+    if not named.empty:
+        return [(describe(row), row.path) for row in named.itertuples()]
+    similar = candidates.similar_candidates(text.upper()[:9])
+    return [(describe(row), links.candidate_path(row.candidate_id, int(row.cycle))) for row in similar.itertuples()]
+
+
+def caption(what: str, basis: str, start, end) -> str:
+    """'Raised ... (all receipts · 2023-01-01 to 2024-10-14)': what a figure counts and when."""
+    return f"{what} ({basis} · {labels.date(start)} to {labels.date(end)})"
+
+
+def periods_section(periods, name, cycle, candidate_id, start, end):
+    periods = periods.assign(period=[period_label(y, t) for y, t in zip(periods["report_year"], periods["report_type"])])
+    return chart_with_table(
+        "candidate-periods", candidate_periods_chart(periods), periods, PERIOD_COLUMNS, PERIOD_CSV,
+        f"candidate-{candidate_id}-{cycle}-by-report.csv",
+        caption(f"Raised, spent and cash on hand of {name} by report, {cycle}", "all receipts", start, end))
+
+
+def sizes_section(sizes, name, cycle, candidate_id, start, end):
+    sizes = sizes.assign(
+        bucket=[bucket_name(b, t) for b, t in zip(sizes["size_bucket"], sizes["size_label"])],
+        receipts_path=[links.receipts_path(candidate_id=candidate_id, cycle=cycle, min=BUCKET_LIMITS[int(b)][0],
+                                           max=BUCKET_LIMITS[int(b)][1]) for b in sizes["size_bucket"]])
+    return chart_with_table(
+        "candidate-sizes", candidate_sizes_bar(sizes), sizes, SIZE_COLUMNS, SIZE_CSV,
+        f"candidate-{candidate_id}-{cycle}-sizes.csv",
+        caption(f"Money from individuals to {name} by contribution size, {cycle}",
+                "all individual money: the $200-and-under bucket includes unitemized gifts", start, end))
+
+
+def states_section(states, summary, cycle, candidate_id, start, end):
+    states = states.assign(
+        state_name=[geography.STATES.get(s, (None, s or "Unknown"))[1] if isinstance(s, str) else "Unknown"
+                    for s in states["state"]],
+        receipts_path=[links.receipts_path(candidate_id=candidate_id, cycle=cycle, state=s) if isinstance(s, str)
+                       else None for s in states["state"]])
+    home = summary["state"] if summary["office"] != "P" else None
+    in_state = states.loc[states["in_state"], "amount"].sum()
+    total = states["amount"].sum()
+    share_note = (html.P([html.Strong("In-state share: "),
+                          f"{labels.share(in_state / total if total else None)} of itemized money "
+                          f"({labels.money(in_state)} of {labels.money(total)}) came from donors in "
+                          f"{geography.STATES[home][1]} (the outlined tile)."])
+                  if home else html.P("A presidential race is national: there is no in-state share."))
+    return html.Div([
+        share_note,
+        chart_with_table(
+            "candidate-states", state_tile_map(states, home), states, STATE_COLUMNS, STATE_CSV,
+            f"candidate-{candidate_id}-{cycle}-states.csv",
+            caption(f"Itemized money to {summary['name']} by donor state, {cycle}", "itemized only", start, end)),
+    ])
+
+
+def donors_section(donors, name, cycle, candidate_id, start, end):
+    donors = donors.assign(
+        place=[", ".join(p for p in (c, s, z) if isinstance(p, str)) for c, s, z in
+               zip(donors["city"], donors["state"], donors["zip5"])],
+        receipts_path=[links.receipts_path(candidate_id=candidate_id, cycle=cycle, q=n, zip=z)
+                       for n, z in zip(donors["contributor_name"], donors["zip5"])])
+    return html.Div([
+        html.P([html.Strong("How donors are grouped: "), normalize.DONOR_KEY_RULE], className="muted"),
+        chart_with_table(
+            "candidate-donors", top_bar(donors, "contributor_name", "contributions"), donors, DONOR_COLUMNS,
+            DONOR_CSV, f"candidate-{candidate_id}-{cycle}-donors.csv",
+            caption(f"Top individual contributors to {name}, {cycle}", "itemized only, net of refunds", start, end)),
+    ])
+
+
+def texts_section(frame, key, header, name, cycle, candidate_id, start, end):
+    linked = key == "employer"  # the receipts explorer filters by employer, not by occupation
+    frame = frame.assign(
+        spellings=["; ".join(v) if v is not None and len(v) else "" for v in frame["variants"]],
+        receipts_path=[links.receipts_path(candidate_id=candidate_id, cycle=cycle, employer=e)
+                       if linked and isinstance(e, str) else None for e in frame[key]])
+    frame[key] = frame[key].fillna(NOT_REPORTED)
+    return chart_with_table(
+        f"candidate-{key}s", top_bar(frame, key, f"{key}s"), frame, _text_columns(key, header, linked),
+        ["rank", key, "amount", "n", "share", "spellings"], f"candidate-{candidate_id}-{cycle}-{key}s.csv",
+        caption(f"Top {key}s of donors to {name}, {cycle} (normalized)", "itemized only", start, end))
 
 
 @friendly_layout
 def layout(candidate_id=None, cycle=None, **_other_query):
-    candidate_id = validate.candidate_id(candidate_id)
+    try:
+        candidate_id = validate.candidate_id(candidate_id)
+    except validate.InvalidParameter as problem:
+        raise PageNotFound(str(problem), closest_candidates(str(candidate_id or ""))) from problem
     cycles = [int(c) for c in candidates.candidate_cycles(candidate_id)["cycle"]]
     cycle = choose_cycle(candidate_id, cycle, cycles)
     found = candidates.candidate_summary(candidate_id, cycle)
     if found.empty:
-        raise PageNotFound(f"There is no candidate {candidate_id} in the {cycle} cycle"
-                           + (f"; they ran in {', '.join(map(str, cycles))}." if cycles else "."))
+        raise PageNotFound(
+            f"There is no candidate {candidate_id} in the {cycle} cycle"
+            + (f"; they ran in {', '.join(map(str, cycles))}." if cycles else "."),
+            [(f"{candidate_id} in {c}", links.candidate_path(candidate_id, c)) for c in cycles]
+            or closest_candidates(candidate_id))
     summary = found.iloc[0]
+    name = summary["name"]
     committees = candidates.candidate_committees(candidate_id, cycle)
     committees["committee_path"] = [links.committee_path(c, cycle) for c in committees["committee_id"]]
     race_path = links.race_path(summary["office"], summary["state"], summary["district"], cycle)
+    start, end = summary["coverage_start"], summary["coverage_end"]
     return page(
-        html.H1(summary["name"]),
+        html.H1(name),
         html.P([who(summary), " · ", dcc.Link(f"See the whole race ({cycle})", href=race_path)],
                className="lede"),
         cycle_picker(cycle, cycles, lambda c: links.candidate_path(candidate_id, c)),
         html.Section([
             html.H2(f"Money in the {cycle} cycle"),
-            stat_cards(money_stats(summary), label=f"Money of {summary['name']} in {cycle}"),
-            download_button("candidate-summary", found, SUMMARY_CSV,
-                            f"candidate-{candidate_id}-{cycle}.csv"),
+            stat_cards(money_stats(summary, committees), label=f"Money of {name} in {cycle}"),
+            download_button("candidate-summary", found, SUMMARY_CSV, f"candidate-{candidate_id}-{cycle}.csv"),
         ]),
         html.Section([
+            html.H2("Raised, spent and cash on hand by report"),
+            periods_section(candidates.candidate_periods(candidate_id, cycle), name, cycle, candidate_id, start, end),
+        ]),
+        html.Section([
+            html.H2("Contributions by size"),
+            sizes_section(candidates.candidate_sizes(candidate_id, cycle), name, cycle, candidate_id, start, end),
+        ]),
+        html.Section([
+            html.H2("Where donors live"),
+            states_section(candidates.candidate_states(candidate_id, cycle), summary, cycle, candidate_id, start, end),
+        ]),
+        html.Section([
+            html.H2("Top contributors"),
+            donors_section(candidates.candidate_donors(candidate_id, cycle), name, cycle, candidate_id, start, end),
+        ]),
+        html.Section([
+            html.H2("Top employers and occupations"),
+            html.P([html.Strong("How they are normalized: "), normalize.JOB_RULE], className="muted"),
+            texts_section(candidates.candidate_employers(candidate_id, cycle), "employer", "Employer", name, cycle,
+                          candidate_id, start, end),
+            texts_section(candidates.candidate_occupations(candidate_id, cycle), "occupation", "Occupation", name,
+                          cycle, candidate_id, start, end),
+        ]),
+        html.P(dcc.Link("Every itemized contribution to this candidate in the receipts explorer",
+                        href=links.receipts_path(candidate_id=candidate_id, cycle=cycle))),
+        html.Section([
             html.H2("Committees"),
-            table(committees, COMMITTEE_COLUMNS, f"Committees of {summary['name']} in {cycle}",
+            table(committees, COMMITTEE_COLUMNS, f"Committees of {name} in {cycle}",
                   empty="No committees are linked to this candidate for this cycle."),
         ]),
-        methodology_note("totals", labels.date(summary["coverage_end"])),
+        methodology_note("totals", labels.date(end)),
+        methodology_note("itemized", labels.date(end)),
     )

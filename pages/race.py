@@ -1,14 +1,16 @@
-"""A race: every candidate for one seat in one cycle, with their money side by side.
+"""A race: every candidate for one seat in one cycle, their money side by side, over time, by
+contribution size and by where it comes from.
 
 Three addresses share this page: /race/house/<ST>/<DD>/<cycle>, /race/senate/<ST>/<cycle> and
-/race/president/<cycle>.
+/race/president/<cycle>; `?money=weekly` switches the over-time chart to weekly itemized money.
 """
 from __future__ import annotations
 
 import dash
+import pandas as pd
 from dash import html
 
-from dashboard import labels, links, validate
+from dashboard import contract, geography, labels, links, validate
 from dashboard.components.cards import Stat, stat_cards
 from dashboard.components.cycle_picker import cycle_picker
 from dashboard.components.errors import PageNotFound, friendly_layout
@@ -16,8 +18,15 @@ from dashboard.components.notes import methodology_note
 from dashboard.components.shell import page
 from dashboard.components.tables import Column
 from dashboard.components.twin import chart_with_table
+from dashboard.components.view_links import view_links
+from dashboard.figures.money_over_time import candidate_label, race_cumulative_receipts, race_weekly_receipts
 from dashboard.figures.races import race_candidates_bar
+from dashboard.figures.sizes import bucket_name, race_sizes_bar
+from dashboard.figures.states import race_home_state_bar
 from dashboard.queries import races
+
+MONEY_VIEWS = {"reports": "Raised to date, by report (all receipts)",
+               "weekly": "Per week (itemized individual contributions)"}
 
 CANDIDATE_COLUMNS = [
     Column("name", "Candidate", link="candidate_path"),
@@ -32,44 +41,159 @@ CANDIDATE_COLUMNS = [
 CANDIDATE_CSV = ["cycle", "office", "state", "district", "candidate_id", "name", "party",
                  "incumbent_challenge", "receipts", "disbursements", "cash_on_hand", "debts",
                  "coverage_start", "coverage_end"]
+PERIODS_CSV = ["candidate_id", "name", "party", "report_year", "report_type", "coverage_start",
+               "coverage_end", "receipts", "receipts_to_date"]
+WEEKLY_CSV = ["candidate_id", "name", "party", "week", "amount", "n", "amount_to_date"]
+SIZES_CSV = ["candidate_id", "name", "party", "size_bucket", "size_label", "amount", "n", "share"]
+HOME_STATE_COLUMNS = [
+    Column("label", "Candidate"),
+    Column("in_state", "From the candidate's state", labels.money, numeric=True),
+    Column("out_of_state", "From elsewhere", labels.money, numeric=True),
+    Column("in_state_share", "In-state share", labels.share, numeric=True),
+]
+HOME_STATE_CSV = ["candidate_id", "name", "party", "in_state", "out_of_state", "itemized", "in_state_share"]
 
 
 def race_stats(summary, candidates) -> list[Stat]:
     """Race totals from agg_district, or added up from the candidates if it has no row."""
     source = summary.iloc[0] if not summary.empty else candidates[
         ["receipts", "disbursements", "cash_on_hand"]].sum(min_count=1)
+    reporting = candidates["receipts"].notna().sum()
     return [
-        Stat("Candidates", labels.count(len(candidates))),
-        Stat("Raised by all candidates", labels.money(source["receipts"])),
+        Stat("Candidates", labels.count(len(candidates)), f"{reporting} reporting money"),
+        Stat("Raised by all candidates", labels.money(source["receipts"]), "All receipts, summary totals"),
         Stat("Spent", labels.money(source["disbursements"])),
-        Stat("Cash on hand", labels.money(source["cash_on_hand"])),
+        Stat("Cash on hand", labels.money(source["cash_on_hand"]), "At the end of each latest report"),
+        Stat("Debts", labels.money(candidates["debts"].sum(min_count=1))),
+        Stat("Data through", labels.date(candidates["coverage_end"].max()),
+             f"Reports from {labels.date(candidates['coverage_start'].min())}"),
     ]
 
 
-def race_page(office: str, state: str | None, district: str | None, cycle: int):
+def by_candidate(frame: pd.DataFrame, index: list[str], value: str, order: list[str]) -> pd.DataFrame:
+    """One row per `index`, one column per candidate (named by candidate id) holding `value`."""
+    if frame.empty:
+        return pd.DataFrame(columns=index)
+    wide = frame.pivot_table(index=index, columns="candidate_id", values=value, aggfunc="sum")
+    return wide.reindex(columns=[c for c in order if c in wide.columns]).reset_index()
+
+
+def candidate_columns(candidates: pd.DataFrame, order: list[str], shown: set) -> list[Column]:
+    names = {row.candidate_id: candidate_label(row.name, row.party) for row in candidates.itertuples()}
+    return [Column(cid, names[cid], labels.money, numeric=True) for cid in order if cid in shown]
+
+
+def coverage_caption(basis: str, start, end) -> str:
+    """'Itemized only · 2023-01-01 to 2024-10-14': what a figure counts, and over which dates."""
+    return f"{basis} · {labels.date(start)} to {labels.date(end)}"
+
+
+def money_over_time(view, periods, weekly, candidates, order, cycle, slug, label):
+    election_day = geography.ELECTION_DAY.get(cycle)
+    if view == "weekly":
+        table = by_candidate(weekly, ["week"], "amount", order)
+        columns = [Column("week", "Week of", labels.date)] + candidate_columns(
+            candidates, order, set(table.columns))
+        return chart_with_table(
+            "race-weekly", race_weekly_receipts(weekly, order, periods, election_day), table, columns,
+            WEEKLY_CSV, f"race-{slug}-weekly.csv",
+            f"Itemized contributions from individuals per week, {label}, {cycle} "
+            f"({coverage_caption('Itemized only', weekly['week'].min(), weekly['week'].max())})",
+            csv_frame=weekly)
+    table = by_candidate(periods, ["coverage_end", "report_year", "report_type"], "receipts_to_date", order)
+    columns = ([Column("coverage_end", "Report ends", labels.date), Column("report_type", "Report")]
+               + candidate_columns(candidates, order, set(table.columns)))
+    return chart_with_table(
+        "race-periods", race_cumulative_receipts(periods, order, election_day), table, columns,
+        PERIODS_CSV, f"race-{slug}-by-report.csv",
+        f"Raised to date by each candidate at the end of each report, {label}, {cycle} "
+        f"({coverage_caption('All receipts', periods['coverage_start'].min(), periods['coverage_end'].max())}); "
+        "dotted lines are report period ends, the solid line election day",
+        csv_frame=periods)
+
+
+def sizes_section(sizes, candidates, order, cycle, slug, label, coverage):
+    sizes = sizes.assign(bucket=[f"b{b}" for b in sizes["size_bucket"]])
+    table = pd.DataFrame(columns=["candidate_id"])
+    if not sizes.empty:
+        table = (sizes.pivot_table(index="candidate_id", columns="bucket", values="amount", aggfunc="sum")
+                 .reindex([c for c in order if c in set(sizes["candidate_id"])]).reset_index())
+    names = {row.candidate_id: candidate_label(row.name, row.party) for row in candidates.itertuples()}
+    table["label"] = table["candidate_id"].map(names)
+    columns = [Column("label", "Candidate")] + [
+        Column(f"b{b}", bucket_name(b, text), labels.money, numeric=True) for b, text in contract.SIZE_BUCKETS]
+    return chart_with_table(
+        "race-sizes", race_sizes_bar(sizes, order), table, columns, SIZES_CSV, f"race-{slug}-sizes.csv",
+        f"Money from individuals by contribution size, {label}, {cycle} (all individual money: the "
+        f"$200-and-under bucket includes unitemized gifts; reports through {coverage})",
+        csv_frame=sizes)
+
+
+def home_state_section(office, split, order, cycle, slug, label, coverage):
+    if office == "P":
+        return html.P("In-state and out-of-state money is not shown for the presidential race: "
+                      "every state is part of it. Each candidate's page maps their donors by state.")
+    split = split.assign(label=[candidate_label(n, p) for n, p in zip(split["name"], split["party"])])
+    return chart_with_table(
+        "race-home-state", race_home_state_bar(split, order), split, HOME_STATE_COLUMNS, HOME_STATE_CSV,
+        f"race-{slug}-in-state.csv",
+        f"Itemized money from individuals in and outside the candidate's state, {label}, {cycle} "
+        f"(itemized only; contributions through {coverage})")
+
+
+def race_page(office: str, state: str | None, district: str | None, cycle: int, money=None):
+    view = validate.choice(money, "money", MONEY_VIEWS, "reports")
     candidates = races.race_candidates(cycle, office, state, district)
     label = links.race_label(office, state, district)
     if candidates.empty:
-        raise PageNotFound(f"No candidates filed for {label} in the {cycle} cycle.")
+        raise PageNotFound(f"No candidates filed for {label} in the {cycle} cycle.",
+                           closest_races(cycle, office, state, district))
+    order = list(candidates["candidate_id"])
     summary = races.race_summary(cycle, office, state, district)
+    periods = races.race_periods(cycle, office, state, district)
+    weekly = races.race_weekly(cycle, office, state, district) if view == "weekly" else None
     coverage_end = labels.date(candidates["coverage_end"].max())
     slug = f"{office}-{state or 'US'}-{district or '00'}-{cycle}".lower()
+    path = links.race_path(office, state, district, cycle)
+
+    def with_view(target: str, chosen: str) -> str:
+        return target if chosen == "reports" else f"{target}?money={chosen}"
+
     return page(
         html.H1(f"{label}, {cycle}"),
         cycle_picker(cycle, races.race_cycles(office, state, district),
-                     lambda c: links.race_path(office, state, district, c)),
+                     lambda c: with_view(links.race_path(office, state, district, c), view)),
         stat_cards(race_stats(summary, candidates), label=f"Totals for {label}, {cycle}"),
         html.Section([
             html.H2("Candidates"),
             chart_with_table(
                 "race-candidates", race_candidates_bar(candidates),
                 candidates, CANDIDATE_COLUMNS, CANDIDATE_CSV, f"race-{slug}.csv",
-                f"Money raised and spent by each candidate for {label}, {cycle}",
+                f"Money raised and spent by each candidate for {label}, {cycle} "
+                f"(all receipts; reports through {coverage_end})",
                 table_open=True,
             ),
         ]),
+        html.Section([
+            html.H2("Money over time"),
+            view_links("Show", view, MONEY_VIEWS, lambda v: with_view(path, v)),
+            money_over_time(view, periods, weekly, candidates, order, cycle, slug, label),
+        ]),
+        html.Section([
+            html.H2("Where the money comes from"),
+            sizes_section(races.race_sizes(cycle, office, state, district), candidates, order, cycle, slug,
+                          label, coverage_end),
+            home_state_section(office, races.race_home_state(cycle, office, state, district), order, cycle,
+                               slug, label, coverage_end),
+        ]),
         methodology_note("totals", coverage_end),
+        methodology_note("itemized", coverage_end),
     )
+
+
+def closest_races(cycle: int, office: str, state: str | None, district: str | None) -> list[tuple[str, str]]:
+    nearby = races.nearby_races(cycle, office, state, district)
+    return [(f"{row.race_label}, {row.cycle}", row.race_path) for row in nearby.itertuples()]
 
 
 def _title(label: str, cycle) -> str:
@@ -77,29 +201,36 @@ def _title(label: str, cycle) -> str:
 
 
 @friendly_layout
-def house(state=None, district=None, cycle=None, **_other_query):
-    return race_page("H", validate.state(state), validate.district(district), validate.cycle(cycle))
+def house(state=None, district=None, cycle=None, money=None, **_other_query):
+    state, cycle = validate.state(state), validate.cycle(cycle)
+    try:
+        district = validate.district(district)
+    except validate.InvalidParameter as problem:  # a real state and cycle: offer its nearest districts
+        number = str(district or "").strip()
+        near = f"{int(number):02d}" if number.isdigit() and len(number) <= 3 else "00"
+        raise PageNotFound(str(problem), closest_races(cycle, "H", state, near)) from problem
+    return race_page("H", state, district, cycle, money)
 
 
 @friendly_layout
-def senate(state=None, cycle=None, **_other_query):
-    return race_page("S", validate.state(state), None, validate.cycle(cycle))
+def senate(state=None, cycle=None, money=None, **_other_query):
+    return race_page("S", validate.state(state), None, validate.cycle(cycle), money)
 
 
 @friendly_layout
-def president(cycle=None, **_other_query):
-    return race_page("P", None, None, validate.cycle(cycle))
+def president(cycle=None, money=None, **_other_query):
+    return race_page("P", None, None, validate.cycle(cycle), money)
 
 
 dash.register_page(
     f"{__name__}_house", path_template="/race/house/<state>/<district>/<cycle>", layout=house,
-    name="House race", title=lambda state="", district="", cycle="": _title(f"House {state}-{district}", cycle),
+    name="House race", title=lambda state="", district="", cycle="", **_q: _title(f"House {state}-{district}", cycle),
 )
 dash.register_page(
     f"{__name__}_senate", path_template="/race/senate/<state>/<cycle>", layout=senate,
-    name="Senate race", title=lambda state="", cycle="": _title(f"Senate {state}", cycle),
+    name="Senate race", title=lambda state="", cycle="", **_q: _title(f"Senate {state}", cycle),
 )
 dash.register_page(
     f"{__name__}_president", path_template="/race/president/<cycle>", layout=president,
-    name="Presidential race", title=lambda cycle="": _title("President", cycle),
+    name="Presidential race", title=lambda cycle="", **_q: _title("President", cycle),
 )

@@ -18,13 +18,26 @@ log = logging.getLogger(__name__)
 
 
 class PageNotFound(LookupError):
-    """The address is well formed but names nothing in the data (e.g. an unknown candidate)."""
+    """The address is well formed but names nothing in the data (e.g. an unknown candidate).
+    `suggestions` are (label, href) pairs of the closest things that do exist."""
+
+    def __init__(self, reason: str, suggestions: list[tuple[str, str]] | None = None):
+        super().__init__(reason)
+        self.suggestions = list(suggestions or [])
 
 
-def not_found(reason: str | None = None):
+def not_found(reason: str | None = None, suggestions: list[tuple[str, str]] | None = None):
+    closest = None
+    if suggestions:
+        closest = html.Section([
+            html.H2("Closest matches"),
+            html.Ul([html.Li(dcc.Link(label, href=href)) for label, href in suggestions],
+                    className="closest-matches"),
+        ])
     return page(
         html.H1("Page not found"),
         html.P(reason or "There is no page at this address."),
+        closest,
         html.P(["Try the search box above, or ", dcc.Link("go to the home page", href="/"), "."]),
     )
 
@@ -63,7 +76,9 @@ def friendly_layout(layout_function):
     def layout(**parameters):
         try:
             return layout_function(**parameters)
-        except (validate.InvalidParameter, PageNotFound) as problem:
+        except PageNotFound as problem:
+            return not_found(str(problem), problem.suggestions)
+        except validate.InvalidParameter as problem:
             return not_found(str(problem))
         except db.NoSnapshotError as problem:
             return no_snapshot(str(problem))

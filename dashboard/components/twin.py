@@ -33,8 +33,10 @@ def download_button(name: str, frame: pd.DataFrame, csv_columns: list[str], file
 
 def chart_with_table(name: str, figure, frame: pd.DataFrame, columns: list[tables.Column],
                      csv_columns: list[str], filename: str, caption: str,
-                     table_open: bool = False):
-    """`name` must be unique on the page; `caption` titles both the chart and the table."""
+                     table_open: bool = False, csv_frame: pd.DataFrame | None = None):
+    """`name` must be unique on the page; `caption` titles both the chart and the table.
+    `csv_frame` (default: `frame`) lets the CSV keep one row per observation while the table
+    shows the same numbers pivoted for reading."""
     return html.Section(
         [
             html.P(caption, className="chart-caption"),
@@ -44,7 +46,7 @@ def chart_with_table(name: str, figure, frame: pd.DataFrame, columns: list[table
                 [html.Summary("The numbers in this chart"), tables.table(frame, columns, caption)],
                 open=table_open,
             ),
-            download_button(name, frame, csv_columns, filename),
+            download_button(name, frame if csv_frame is None else csv_frame, csv_columns, filename),
         ],
         className="twin", **{"aria-label": f"Chart: {caption}"},
     )

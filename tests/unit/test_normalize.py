@@ -39,3 +39,27 @@ def test_donor_key_is_name_and_zip5():
 def test_unknown_rule_is_refused():
     with pytest.raises(ValueError):
         normalize_value("drop_table", "x")
+
+
+def test_the_rules_shown_on_pages_match_what_the_macros_do():
+    from dashboard.normalize import DONOR_KEY_RULE, JOB_RULE, NAME_NOISE, NOT_REPORTED, SELF_EMPLOYED
+
+    for word in ("'N/A'", "'NONE'", "'INFORMATION REQUESTED'", "'SELF-EMPLOYED'"):
+        assert word in JOB_RULE
+    for spelling in NOT_REPORTED:  # every spelling the rule calls 'not reported' is
+        assert normalize_value("norm_job", spelling) is None, spelling
+    for spelling in SELF_EMPLOYED:
+        assert normalize_value("norm_job", spelling) == "SELF-EMPLOYED", spelling
+    assert "ZIP" in DONOR_KEY_RULE and all(noise in DONOR_KEY_RULE for noise in NAME_NOISE)
+
+
+@pytest.mark.parametrize("raw", ["Self Employed", "self-employed ", "SELF EMPLOYED.", "Self-Employment",
+                                 "SELF EMPLOYED CONSULTANT"])
+def test_more_self_employed_spellings(raw):
+    assert normalize_value("norm_job", raw) == "SELF-EMPLOYED"
+
+
+@pytest.mark.parametrize("raw", ["n/a", "N.A.", "none", "Information Requested Per Best Efforts", "requested",
+                                 "Info Requested"])
+def test_more_not_reported_spellings(raw):
+    assert normalize_value("norm_job", raw) is None

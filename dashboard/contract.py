@@ -73,6 +73,9 @@ SIZE_BUCKETS = (
 )
 
 TOP_N = 100  # rows kept per candidate in the donor / employer / occupation extracts
+# Smallest contribution kept in `large_receipts` (the trends page's large-contribution list):
+# its threshold cannot go below this.
+LARGE_RECEIPT_FLOOR = 1000
 
 # Extract name -> columns in order. A name ending in "/" is a folder of Parquet files
 # partitioned by cycle; all others are one Parquet file.
@@ -108,8 +111,27 @@ EXTRACTS: dict[str, tuple[str, ...]] = {
                      "leader_party", "leader_receipts", "leader_share", "margin",
                      "itemized_amount", "out_of_state_amount", "out_of_state_share",
                      "small_amount", "small_share", "coverage_end"),
-    "agg_daily": ("date", "cycle", "party", "office", "committee_type", "amount", "n"),
+    "agg_daily": ("date", "cycle", "party", "office", "state", "committee_type", "amount", "n"),
+    # Itemized individual contributions of LARGE_RECEIPT_FLOOR or more, sorted by cycle and date so a
+    # window of days reads few row groups; party/office/state are the recipient candidate's.
+    "large_receipts": ("cycle", "date", "amount", "candidate_id", "party", "office", "state",
+                       "committee_id", "sub_id", "contributor_name", "city", "contributor_state",
+                       "employer", "occupation", "is_earmarked", "conduit_committee_id"),
+    # What changed since the previous published snapshot (dashboard/build/changes.py); empty in
+    # the first snapshot. One row per candidate and cycle whose money changed.
+    "changes_candidates": ("candidate_id", "cycle", "previous_receipts", "receipts", "receipts_change",
+                           "previous_itemized", "itemized", "itemized_change", "arrived_n",
+                           "arrived_amount", "dropped_n", "dropped_amount", "previous_coverage_end",
+                           "coverage_end", "previous_snapshot_id"),
+    # Report periods that are new, or whose figures were revised, since the previous snapshot.
+    "changes_reports": ("candidate_id", "cycle", "report_year", "report_type", "coverage_start",
+                        "coverage_end", "change", "previous_receipts", "receipts", "disbursements",
+                        "cash_on_hand_end", "previous_snapshot_id"),
 }
+
+
+# Written by the changes step after the others are validated (dashboard/build/changes.py).
+CHANGE_EXTRACTS = ("changes_candidates", "changes_reports")
 
 
 def extract_names() -> list[str]:

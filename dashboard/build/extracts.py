@@ -213,13 +213,24 @@ EXTRACT_SQL: dict[str, str] = {
         FROM ranked GROUP BY cycle, office, state, district ORDER BY cycle, office, state, district""",
     "agg_daily": """
         SELECT r.date, r.cycle, coalesce(m.party, 'UNK') AS party, coalesce(c.office, 'N') AS office,
+               -- the race's state for a candidate's committee (US for the presidency), else the
+               -- committee's own
+               CASE WHEN c.office = 'P' THEN 'US' ELSE coalesce(c.state, m.state, '?') END AS state,
                coalesce(m.committee_type, '?') AS committee_type, sum(r.amount) AS amount, count(*) AS n
         FROM counted_receipts r
         LEFT JOIN committees m USING (committee_id, cycle)
         LEFT JOIN candidate_committees cc USING (committee_id, cycle)
         LEFT JOIN candidates c ON c.candidate_id = cc.candidate_id AND c.cycle = r.cycle
         WHERE r.date IS NOT NULL
-        GROUP BY ALL ORDER BY r.date, party, office, committee_type""",
+        GROUP BY ALL ORDER BY r.date, party, office, state, committee_type""",
+    "large_receipts": f"""
+        SELECT r.cycle, r.date, r.amount, r.candidate_id, c.party, c.office,
+               CASE WHEN c.office = 'P' THEN 'US' ELSE c.state END AS state, r.committee_id, r.sub_id,
+               r.contributor_name, r.city, r.state AS contributor_state, r.employer, r.occupation,
+               r.is_earmarked, r.conduit_committee_id
+        FROM receipts r JOIN candidates c USING (candidate_id, cycle)
+        WHERE r.amount >= {contract.LARGE_RECEIPT_FLOOR} AND r.date IS NOT NULL
+        ORDER BY r.cycle, r.date, r.amount DESC, r.sub_id""",
 }
 
 
@@ -259,7 +270,8 @@ CREATE OR REPLACE MACRO size_bucket(amount) AS CASE
 # Built in this order: later extracts read earlier ones (as tables of the same name).
 BUILD_ORDER = ("candidates", "committees", "candidate_totals", "candidate_periods", "receipts",
                "agg_candidate_daily", "agg_candidate_size", "agg_candidate_state", "agg_candidate_donor",
-               "agg_candidate_employer", "agg_candidate_occupation", "agg_district", "agg_daily")
+               "agg_candidate_employer", "agg_candidate_occupation", "agg_district", "agg_daily",
+               "large_receipts")
 
 
 def build_extracts(con: duckdb.DuckDBPyConnection, raw_dir: Path, out_dir: Path, progress=None) -> dict:

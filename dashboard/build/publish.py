@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from dashboard import config, contract
+from dashboard.build.changes import record_changes
 from dashboard.build.extracts import build_extracts
 from dashboard.build.validation import validate_snapshot
 
@@ -86,7 +87,10 @@ def build_and_publish(data_dir: Path, source: str, progress=None, extra_manifest
             con.execute("SET temp_directory = ?", [str(data_dir / "tmp")])
             con.execute("SET preserve_insertion_order = false")
             raw_counts = build_extracts(con, raw_dir, partial, progress)
-            facts = validate_snapshot(con, partial)
+            facts = validate_snapshot(con, partial, skip=contract.CHANGE_EXTRACTS)
+            # `current` still points at the snapshot this one replaces.
+            changes, change_counts = record_changes(con, current_snapshot(data_dir), partial, source, progress)
+            facts["row_counts"].update(change_counts)
             con.close()
         except BuildError:
             shutil.rmtree(partial, ignore_errors=True)
@@ -104,6 +108,7 @@ def build_and_publish(data_dir: Path, source: str, progress=None, extra_manifest
             "coverage_end": facts["coverage_end"],
             "row_counts": facts["row_counts"],
             "raw_row_counts": raw_counts,
+            "changes": changes,
             **(extra_manifest or {}),
         }
         (partial / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")

@@ -8,10 +8,12 @@ page would have to without extracts); None where the question has no raw-data fo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any, Callable
 
 from dashboard import db
 from dashboard.queries import candidates, committees, home, races, search, snapshot
+from dashboard.queries import trends
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,41 @@ RAW_BUCKET = """CASE WHEN abs(amount) <= 200 THEN 0 WHEN abs(amount) < 500 THEN 
 
 def _race(s: "Samples") -> list:
     return [s.cycle, s.house_state, s.house_district]
+
+
+# Trends: a 30-day window before the 2024 election, the busiest stretch of the cycle.
+TREND_END = date(2024, 10, 31)
+TREND_START = TREND_END - timedelta(days=29)
+TREND_SHIFT = (date(2023, 1, 1) - date(2021, 1, 1)).days  # day N of 2024 -> day N of 2022
+
+# Itemized individual money across all committees (agg_daily's question), the money rules by hand,
+# with each committee's party and its candidate's office and state.
+RAW_COUNTED = """
+    WITH superseded AS (SELECT previous_file_number AS f FROM raw_reports WHERE previous_file_number IS NOT NULL),
+    conduits AS (SELECT DISTINCT committee_id FROM raw_schedule_a WHERE receipt_type IN ('24T', '24I', '15I', '15T')),
+    own AS (SELECT DISTINCT candidate_id, cycle, committee_id FROM raw_linkages WHERE designation IN ('P', 'A')),
+    raw_counted AS (
+        SELECT a.sub_id, a.cycle, a.committee_id, a.date, a.amount, a.contributor_name, m.party,
+               coalesce(c.office, 'N') AS office, coalesce(c.state, m.state) AS state, o.candidate_id
+        FROM raw_schedule_a a
+        LEFT JOIN (SELECT DISTINCT committee_id, cycle, party, state FROM raw_committees) m USING (committee_id, cycle)
+        LEFT JOIN own o USING (committee_id, cycle)
+        LEFT JOIN (SELECT DISTINCT candidate_id, cycle, office, state FROM raw_candidates) c USING (candidate_id, cycle)
+        WHERE a.memo_code IS DISTINCT FROM 'X'
+          AND coalesce(a.receipt_type, '15') IN ('10', '11', '15', '15E', '22Y', '30', '31', '32')
+          AND a.committee_id NOT IN (SELECT committee_id FROM conduits)
+          AND (a.file_number IS NULL OR a.file_number NOT IN (SELECT f FROM superseded)))
+"""
+# Each candidate's current reports (newest version), as candidate_periods has them.
+RAW_PERIODS = """
+    WITH superseded AS (SELECT previous_file_number AS f FROM raw_reports WHERE previous_file_number IS NOT NULL),
+    own AS (SELECT DISTINCT candidate_id, cycle, committee_id FROM raw_linkages WHERE designation IN ('P', 'A')),
+    raw_periods AS (
+        SELECT o.candidate_id, r.cycle, r.report_year, r.report_type, max(r.coverage_end) AS coverage_end,
+               sum(r.receipts) - sum(r.transfers_from_authorized) AS receipts
+        FROM raw_reports r JOIN own o USING (committee_id, cycle)
+        WHERE r.file_number NOT IN (SELECT f FROM superseded) GROUP BY ALL)
+"""
 
 
 @dataclass(frozen=True)
@@ -216,4 +253,67 @@ CASES: dict[str, Case] = {
     "snapshot.latest_coverage_end": Case(
         lambda s: snapshot.latest_coverage_end(),
         "SELECT max(coverage_end) FROM raw_reports"),
+    "trends.data_end": Case(lambda s: trends.data_end(s.cycle),
+                            "SELECT max(date) FROM raw_schedule_a WHERE cycle = ?", lambda s: [s.cycle]),
+    "trends.party_options": Case(
+        lambda s: trends.party_options(s.cycle),
+        "SELECT party, count(DISTINCT candidate_id) AS n FROM raw_candidates WHERE cycle = ? GROUP BY party ORDER BY n DESC",
+        lambda s: [s.cycle]),
+    "trends.receipts_over_time": Case(
+        lambda s: trends.receipts_over_time(s.cycle, TREND_START, TREND_END, "day"),
+        RAW_COUNTED + """SELECT date, party, office, sum(amount), count(*) FROM raw_counted
+            WHERE (cycle = ? AND date BETWEEN ? AND ?) OR (cycle = ? AND date BETWEEN ? AND ?) GROUP BY ALL""",
+        lambda s: [s.cycle, TREND_START, TREND_END, s.cycle - 2, TREND_START - timedelta(days=TREND_SHIFT),
+                   TREND_END - timedelta(days=TREND_SHIFT)]),
+    "trends.comparison": Case(
+        lambda s: trends.comparison(s.cycle, TREND_START, TREND_END),
+        RAW_COUNTED + """SELECT party, office, sum(amount) FILTER (WHERE cycle = ? AND date BETWEEN ? AND ?),
+                   sum(amount) FILTER (WHERE date BETWEEN ? AND ?),
+                   sum(amount) FILTER (WHERE cycle = ? AND date BETWEEN ? AND ?),
+                   sum(amount) FILTER (WHERE cycle = ? AND date <= ?), sum(amount) FILTER (WHERE cycle = ? AND date <= ?)
+            FROM raw_counted WHERE cycle IN (?, ?) GROUP BY ALL""",
+        lambda s: [s.cycle, TREND_START, TREND_END, TREND_START - timedelta(days=30), TREND_START - timedelta(days=1),
+                   s.cycle - 2, TREND_START - timedelta(days=TREND_SHIFT), TREND_END - timedelta(days=TREND_SHIFT),
+                   s.cycle, TREND_END, s.cycle - 2, TREND_END - timedelta(days=TREND_SHIFT), s.cycle, s.cycle - 2]),
+    "trends.changes_summary": Case(lambda s: trends.changes_summary()),
+    "trends.cycle_start": Case(lambda s: trends.cycle_start(s.cycle)),  # date arithmetic, no data
+    "trends.same_day_previous_cycle": Case(lambda s: trends.same_day_previous_cycle(TREND_END, s.cycle)),
+    # Without the change extracts a page would have to recompute today's side from the raw data
+    # (and keep yesterday's somewhere): the baselines time today's side.
+    "trends.movers_since_snapshot": Case(
+        lambda s: trends.movers_since_snapshot(s.cycle),
+        RAW_TOTALS + "SELECT candidate_id, receipts FROM raw_totals WHERE cycle = ? ORDER BY receipts DESC",
+        lambda s: [s.cycle]),
+    "trends.arrivals_since_snapshot": Case(
+        lambda s: trends.arrivals_since_snapshot(s.cycle),
+        RAW_COUNTED + """SELECT candidate_id, count(*), sum(amount) FROM raw_counted
+            WHERE cycle = ? AND candidate_id IS NOT NULL GROUP BY ALL""",
+        lambda s: [s.cycle]),
+    "trends.new_reports": Case(
+        lambda s: trends.new_reports(s.cycle),
+        RAW_PERIODS + "SELECT * FROM raw_periods WHERE cycle = ? ORDER BY coverage_end DESC LIMIT 200",
+        lambda s: [s.cycle]),
+    "trends.movers_since_period": Case(
+        lambda s: trends.movers_since_period(s.cycle, TREND_START),
+        RAW_PERIODS + """, ranked AS (SELECT *, row_number() OVER (PARTITION BY candidate_id ORDER BY coverage_end DESC) AS k
+                                    FROM raw_periods WHERE cycle = ?)
+            SELECT l.candidate_id, l.receipts - p.receipts AS change FROM ranked l JOIN ranked p
+            ON p.candidate_id = l.candidate_id AND p.k = 2 WHERE l.k = 1 AND l.coverage_end >= ?
+            ORDER BY change DESC LIMIT 25""",
+        lambda s: [s.cycle, TREND_START]),
+    "trends.large_contributions": Case(
+        lambda s: trends.large_contributions(s.cycle, TREND_START, TREND_END, 2000),
+        RAW_COUNTED + """SELECT * FROM raw_counted WHERE cycle = ? AND candidate_id IS NOT NULL
+            AND date BETWEEN ? AND ? AND amount >= 2000 ORDER BY amount DESC, date DESC LIMIT 500""",
+        lambda s: [s.cycle, TREND_START, TREND_END]),
+    "trends.top_races_cumulative": Case(
+        lambda s: trends.top_races_cumulative(s.cycle),
+        RAW_PERIODS + """, races AS (SELECT DISTINCT candidate_id, office, state, district FROM raw_candidates WHERE cycle = ?),
+            top AS (SELECT office, state, district, sum(receipts) AS total FROM raw_periods JOIN races USING (candidate_id)
+                    WHERE cycle = ? GROUP BY ALL ORDER BY total DESC LIMIT 8)
+            SELECT office, state, district, coverage_end, sum(sum(receipts)) OVER (PARTITION BY office, state, district
+                                                                                ORDER BY coverage_end)
+            FROM raw_periods JOIN races USING (candidate_id) JOIN top USING (office, state, district)
+            WHERE cycle = ? GROUP BY ALL""",
+        lambda s: [s.cycle, s.cycle, s.cycle]),
 }

@@ -1,0 +1,187 @@
+"""The trends monitor in a browser: every panel, its filters in the URL, and every table as a CSV.
+
+Most tests run against a server of their own whose data has two snapshots with known differences
+(tests/unit/test_changes.py), so the movers and new-arrival panels have exactly those to show.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import duckdb
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import ROOT, free_port
+from tests.unit.test_changes import NEW_DONOR, build_two_snapshots
+
+
+@pytest.fixture(scope="module")
+def two_snapshots(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("trends-e2e")
+    return data_dir, build_two_snapshots(data_dir)
+
+
+@pytest.fixture(scope="module")
+def trends_url(two_snapshots):
+    """gunicorn serving the two-snapshot data (the shared server serves a single snapshot)."""
+    data_dir, _known = two_snapshots
+    port = free_port()
+    log = open(data_dir / "gunicorn.log", "w")
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "--no-control-socket", "--workers", "1",
+                             "--threads", "4", "--bind", f"127.0.0.1:{port}", "app:server"],
+                            cwd=ROOT, env={**os.environ, "DATA_CACHE_DIR": str(data_dir)}, stdout=log,
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/trends", timeout=5):
+                break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError((data_dir / "gunicorn.log").read_text()[-3000:])
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+def candidate(data_dir: Path, candidate_id: str, cycle: int) -> tuple[str, str]:
+    row = duckdb.sql(f"SELECT name, state FROM read_parquet('{data_dir}/current/candidates.parquet') "
+                     f"WHERE candidate_id = '{candidate_id}' AND cycle = {cycle}").fetchall()[0]
+    return row[0], row[1]
+
+
+def section(page, label: str):
+    return page.locator(f"section[aria-label='{label}']")
+
+
+def test_every_panel_shows_the_data(page, trends_url, two_snapshots):
+    data_dir, known = two_snapshots
+    amended_name, _ = candidate(data_dir, known.amended, known.cycle)
+    new_name, new_state = candidate(data_dir, known.new_period, known.cycle)
+    page.goto(f"{trends_url}/trends?cycle={known.cycle}")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "Trends monitor"
+    # Money over time: headline comparisons, a chart with its table, the party x office table.
+    over_time = section(page, "Itemized receipts over time")
+    expect(over_time.locator(".js-plotly-plot").first).to_be_visible()
+    assert "Same days of 2024" in over_time.inner_text() and "Cycle to date" in over_time.inner_text()
+    assert over_time.locator("table").count() == 2
+    # Movers since the previous snapshot: exactly the two candidates, the bigger change first.
+    movers = section(page, "Biggest movers")
+    rows = movers.locator("table").first.locator("tbody tr")
+    assert rows.count() == 2
+    assert new_name in rows.nth(0).inner_text() and "+$12,346" in rows.nth(0).inner_text()
+    assert amended_name in rows.nth(1).inner_text() and "+$5,000" in rows.nth(1).inner_text()
+    assert movers.locator("table").count() == 2  # and the since-the-previous-report table
+    # New since the last refresh: one new and one revised report, two candidates' receipts.
+    arrived = section(page, "New since the last refresh")
+    assert known.first_snapshot in arrived.inner_text()
+    reports = arrived.locator("table").first.locator("tbody tr")
+    assert reports.count() == 2
+    texts = " ".join(reports.all_inner_texts())
+    assert "New report" in texts and "Figures revised" in texts and "30G" in texts
+    assert arrived.locator("table").nth(1).locator("tbody tr").count() == 2
+    # Top races: one chart, its numbers in a table.
+    races = section(page, "Top races by money")
+    expect(races.locator(".js-plotly-plot")).to_be_visible()
+    assert races.locator("table tbody tr").count() > 8
+    # Large contributions, narrowed to the new report's state: the new gift is there.
+    page.goto(f"{trends_url}/trends?cycle={known.cycle}&state={new_state}&office=H")
+    page.wait_for_load_state("networkidle")
+    large = section(page, "Large contributions")
+    assert NEW_DONOR in large.inner_text()
+    amounts = [float(t.replace("$", "").replace(",", "")) for t in
+               large.locator("tbody tr td:nth-child(2)").all_inner_texts()]
+    assert amounts == sorted(amounts, reverse=True) and min(amounts) >= 2000
+
+
+def test_filters_live_in_the_url(page, trends_url, two_snapshots):
+    _data_dir, known = two_snapshots
+    page.goto(f"{trends_url}/trends?cycle={known.cycle}")
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("navigation", name="Office").get_by_role("link", name="Senate").click()
+    expect(page).to_have_url(f"{trends_url}/trends?cycle={known.cycle}&office=S")
+    current = lambda name: page.get_by_role("navigation", name=name).locator("[aria-current]")  # noqa: E731
+    expect(current("Office")).to_have_text("Senate")  # the page has been rebuilt for the new address
+    page.get_by_role("navigation", name="Window").get_by_role("link", name="Last 7 days").click()
+    expect(page).to_have_url(f"{trends_url}/trends?cycle={known.cycle}&office=S&window=7")
+    expect(current("Window")).to_have_text("Last 7 days")
+    page.get_by_label("State (two-letter code, empty for all)").fill("tx")
+    page.get_by_label("State (two-letter code, empty for all)").press("Enter")
+    expect(page).to_have_url(f"{trends_url}/trends?cycle={known.cycle}&state=TX&office=S&window=7")
+    expect(page.get_by_label("State (two-letter code, empty for all)")).to_have_value("TX")
+    threshold = page.get_by_label("Large contributions from ($)")
+    threshold.fill("500")
+    threshold.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("1,000 or more")
+    assert "min=" not in page.url
+    threshold.fill("3000")
+    threshold.press("Enter")
+    expect(page).to_have_url(f"{trends_url}/trends?cycle={known.cycle}&state=TX&office=S&window=7&min=3000")
+    expect(section(page, "Large contributions")).to_contain_text("of $3,000 or more")
+    # The same address opened directly gives the same page: nothing lives outside the URL.
+    page.goto(page.url)
+    page.wait_for_load_state("networkidle")
+    expect(current("Office")).to_have_text("Senate")
+    expect(current("Window")).to_have_text("Last 7 days")
+
+
+def test_every_table_downloads_as_csv(page, trends_url, two_snapshots):
+    _data_dir, known = two_snapshots
+    page.goto(f"{trends_url}/trends?cycle={known.cycle}&window=cycle")
+    page.wait_for_load_state("networkidle")
+    buttons = page.get_by_role("button", name="Download CSV")
+    tables = page.locator("main table")
+    assert buttons.count() == 8 and tables.count() == 8
+    files = {}
+    for i in range(buttons.count()):
+        with page.expect_download() as download:
+            buttons.nth(i).click()
+        files[download.value.suggested_filename] = list(csv.DictReader(io.StringIO(
+            Path(download.value.path()).read_text())))
+    assert all(name.startswith("trends-") and name.endswith(f"{known.cycle}.csv") for name in files)
+    movers = files[f"trends-movers-since-snapshot-{known.cycle}.csv"]
+    assert {row["candidate_id"] for row in movers} == {known.amended, known.new_period}
+    assert {row["previous_snapshot_id"] for row in movers} == {known.first_snapshot}
+    reports = files[f"trends-new-reports-{known.cycle}.csv"]
+    assert sorted(row["change"] for row in reports) == ["new", "revised"]
+    assert all(len(rows) > 0 for name, rows in files.items()), {n: len(r) for n, r in files.items()}
+
+
+def test_a_first_snapshot_says_there_is_no_earlier_one(page, base_url):
+    page.goto(base_url + "/trends?cycle=2024")
+    page.wait_for_load_state("networkidle")
+    text = page.locator("main").inner_text()
+    assert "no earlier snapshot" in text
+    assert section(page, "Large contributions").locator("tbody tr").count() > 0
+
+
+def test_bad_filters_get_a_clear_message(page, base_url):
+    page.goto(base_url + "/trends?cycle=2024&party=%3Cscript%3E&window=2")
+    page.wait_for_load_state("networkidle")
+    text = page.locator("main").inner_text()
+    assert "Page not found" in text and "party:" in text
+
+
+def test_the_page_fits_a_phone_screen(browser, base_url, problems):
+    from tests.e2e.conftest import open_context
+
+    context = open_context(browser, problems, viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(base_url + "/trends?cycle=2024&window=cycle&by=week")
+    page.wait_for_load_state("networkidle")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"/trends scrolls sideways by {overflow}px on a phone"
+    context.close()
+    assert problems.all() == []

@@ -6,7 +6,7 @@ PORT   ?= 8050
 WEB_WORKERS ?= 2
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test bench demo-data chromium install install-test clean-data
+.PHONY: serve test bench demo-data geo-data chromium install install-test clean-data
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.test-installed
@@ -29,7 +29,13 @@ chromium:
 demo-data: install
 	$(BIN)/python -m dashboard demo --if-missing
 
-serve: demo-data
+# District boundaries for the maps: the cache, else the copy next to the project (offline demo),
+# else a download from the Census Bureau. Not fatal: without them the maps are tile grids.
+SHARED_GEO := ../shared/data/geo/us_cd119_2024_20m.geojson
+geo-data: install
+	-$(BIN)/python -m dashboard geo --if-missing $(if $(wildcard $(SHARED_GEO)),--from $(SHARED_GEO))
+
+serve: demo-data geo-data
 	$(BIN)/gunicorn --no-control-socket --workers $(WEB_WORKERS) --threads 4 \
 	  --bind 127.0.0.1:$(PORT) --timeout 60 app:server
 

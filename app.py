@@ -12,6 +12,7 @@ from dash import dcc, html
 from flask_compress import Compress
 
 from dashboard import config
+from dashboard.components.district_map import geo_files
 from dashboard.components.header import header
 
 logging.basicConfig(level=config.get("LOG_LEVEL").upper(),
@@ -54,6 +55,7 @@ app = dash.Dash(
     on_error=log_callback_error,
 )
 server = app.server
+server.register_blueprint(geo_files)  # base map and cached boundaries for the maps
 Compress(server)
 
 app.layout = html.Div([

@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from dashboard import db
 from dashboard.queries import candidates, committees, home, races, search, snapshot
+from dashboard.queries import maps
 from dashboard.queries import trends
 
 
@@ -317,3 +318,63 @@ CASES: dict[str, Case] = {
             WHERE cycle = ? GROUP BY ALL""",
         lambda s: [s.cycle, s.cycle, s.cycle]),
 }
+
+
+# The district map from the raw tables: totals by hand (RAW_TOTALS) plus the itemized shares from
+# every raw receipt of the cycle, memo rows, conduit copies and superseded filings left out.
+RAW_DISTRICT_MAP = RAW_TOTALS + """,
+    itemized AS (
+        SELECT o.candidate_id, a.cycle, sum(a.amount) AS itemized,
+               sum(a.amount) FILTER (WHERE a.state IS DISTINCT FROM c.state) AS out_of_state,
+               sum(a.amount) FILTER (WHERE a.amount <= 200) AS small
+        FROM raw_schedule_a a
+        JOIN own o USING (committee_id, cycle)
+        JOIN (SELECT DISTINCT candidate_id, cycle, state FROM raw_candidates) c USING (candidate_id, cycle)
+        WHERE a.cycle = ? AND a.memo_code IS DISTINCT FROM 'X'
+          AND a.receipt_type NOT IN ('24T', '24I', '15I', '15T')
+          AND a.file_number NOT IN (SELECT f FROM superseded)
+        GROUP BY ALL)
+    SELECT c.state, c.district, count(*) AS n_candidates, sum(t.receipts) AS receipts,
+           sum(t.cash_on_hand) AS cash_on_hand, max(t.receipts) / nullif(sum(t.receipts), 0) AS leader_share,
+           sum(i.out_of_state) / nullif(sum(i.itemized), 0) AS out_of_state_share,
+           sum(i.small) / nullif(sum(i.itemized), 0) AS small_share
+    FROM (SELECT DISTINCT candidate_id, cycle, state, district FROM raw_candidates WHERE office = 'H') c
+    LEFT JOIN raw_totals t USING (candidate_id, cycle)
+    LEFT JOIN itemized i USING (candidate_id, cycle)
+    WHERE c.cycle = ?
+    GROUP BY ALL"""
+
+
+def map_callback(s: Samples, view: str) -> int:
+    """What the map page does for the national House map: its data, classes, figure and JSON
+    (returns the JSON's size). The geometry is a URL, as in the app."""
+    import json
+
+    import plotly
+
+    from dashboard.figures import maps as map_figures
+
+    rows = maps.map_rows(s.cycle, "H")
+    classes = map_figures.classify(rows.loc[rows["has_race"], "receipts"])
+    if view == "geo":
+        figure = map_figures.choropleth(rows, "receipts", classes, s.cycle, "/geo-files/cd119/d.geojson",
+                                        "/geo-files/cd119/s.geojson")
+    else:
+        figure = map_figures.tile_grid(rows, "receipts", classes, s.cycle)
+    return len(json.dumps(figure, cls=plotly.utils.PlotlyJSONEncoder))
+
+
+CASES.update({
+    "maps.map_races": Case(lambda s: maps.map_races(s.cycle, "H"), RAW_DISTRICT_MAP, lambda s: [s.cycle, s.cycle]),
+    "maps.map_candidates": Case(
+        lambda s: maps.map_candidates(s.cycle, "H"),
+        RAW_TOTALS + """SELECT c.state, c.district, c.name, t.receipts FROM raw_candidates c
+            LEFT JOIN raw_totals t USING (candidate_id, cycle) WHERE c.cycle = ? AND c.office = 'H'
+            QUALIFY row_number() OVER (PARTITION BY c.state, c.district ORDER BY t.receipts DESC NULLS LAST) <= 3""",
+        lambda s: [s.cycle]),
+    "maps.map_rows": Case(lambda s: maps.map_rows(s.cycle, "H"), RAW_DISTRICT_MAP, lambda s: [s.cycle, s.cycle]),
+    "map_callback.national_map": Case(lambda s: map_callback(s, "geo"), RAW_DISTRICT_MAP,
+                                      lambda s: [s.cycle, s.cycle]),
+    "map_callback.tile_grid": Case(lambda s: map_callback(s, "hex"), RAW_DISTRICT_MAP,
+                                   lambda s: [s.cycle, s.cycle]),
+})

@@ -52,6 +52,28 @@ def cmd_build(_args) -> int:
     return 0
 
 
+def cmd_geo(args) -> int:
+    from pathlib import Path
+
+    from dashboard import geography
+    from dashboard.build.publish import current_snapshot, read_manifest
+    from dashboard.sources import geo
+
+    cycles = args.cycle
+    if not cycles:
+        snapshot = current_snapshot(config.data_dir())
+        cycles = read_manifest(snapshot).get("cycles", []) if snapshot else []
+        cycles = [int(c) for c in cycles] or [config.get("DEFAULT_CYCLE")]
+    congresses = sorted({geography.congress_for_cycle(int(c)) for c in cycles})
+    outcome = geo.obtain(congresses, Path(args.from_file) if args.from_file else None, args.resolution,
+                         args.if_missing, progress=_progress)
+    for congress, what in sorted(outcome.items()):
+        _progress(f"{congress}th Congress: {what}")
+    _progress(f"boundaries cached in {geo.geo_dir()}; maps of cycles without their own Congress's "
+              "boundaries are drawn on the nearest one available, and say so")
+    return 0
+
+
 def cmd_status(args) -> int:
     from dashboard.build.publish import current_snapshot, read_manifest
 
@@ -82,11 +104,26 @@ def main(argv=None) -> int:
     demo.add_argument("--seed", type=int, help="random seed (default: DEMO_SEED)")
     demo.add_argument("--if-missing", action="store_true", help="do nothing when a snapshot is already published")
     sub.add_parser("build", help="rebuild and publish the extracts from the raw data already on disk")
+    geo = sub.add_parser("geo", help="obtain House district boundaries (Census) for the maps")
+    geo.add_argument("--cycle", type=int, action="append",
+                     help="cycle whose Congress's districts to obtain (repeatable; default: the snapshot's cycles)")
+    geo.add_argument("--from", dest="from_file", metavar="FILE",
+                     help="import a Census district file (zip, shapefile or GeoJSON) instead of downloading it")
+    geo.add_argument("--resolution", choices=("500k", "5m", "20m"), default="5m",
+                     help="Census file to download (default 5m, about 2 MB)")
+    geo.add_argument("--if-missing", action="store_true", help="skip Congresses whose boundaries are cached")
+    load_bulk = sub.add_parser("load-bulk", help="load a cycle from the FEC's bulk files and publish a snapshot")
+    load_bulk.add_argument("--cycle", type=int, required=True, help="two-year cycle of the files, e.g. 2024")
+    where = load_bulk.add_mutually_exclusive_group(required=True)
+    where.add_argument("--files", metavar="DIR", help="folder holding the FEC's zips (cn24.zip ...) or their text files")
+    where.add_argument("--download", action="store_true", help="download the cycle's zips from FEC_BULK_URL first")
+    load_bulk.add_argument("--force", action="store_true", help="parse files again even if unchanged since the last load")
     status = sub.add_parser("status", help="what snapshot is being served and what it holds")
     status.add_argument("--json", action="store_true", help="print the manifest as JSON")
     args = parser.parse_args(argv)
     logging.basicConfig(level=config.get("LOG_LEVEL").upper(), format="%(levelname)s %(name)s: %(message)s")
-    handlers = {"config": cmd_config, "demo": cmd_demo, "build": cmd_build, "status": cmd_status}
+    handlers = {"config": cmd_config, "demo": cmd_demo, "build": cmd_build, "status": cmd_status,
+                "geo": cmd_geo}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

@@ -53,3 +53,15 @@ def receipts_path(**filters) -> str:
     employer, min, max, q, ...); empty filters are left out."""
     query = {name: value for name, value in filters.items() if value is not None and value != ""}
     return f"/receipts?{urlencode(query)}" if query else "/receipts"
+
+
+MAP_DEFAULTS = {"office": "house", "metric": "receipts", "view": "geo"}
+
+
+def map_path(cycle: int, **params) -> str:
+    """The district map with its choices (office, metric, view, state, sort); choices equal to
+    the map's defaults and empty ones are left out, so the plain map has a plain address."""
+    query = {"cycle": cycle}
+    query.update({name: value for name, value in params.items()
+                  if value not in (None, "") and MAP_DEFAULTS.get(name) != value})
+    return f"/map?{urlencode(query)}"

@@ -1,19 +1,20 @@
-"""Home: the cycle's headline numbers and the races that raised the most."""
+"""Home: the national House map, the cycle's headline numbers and the races that raised the most."""
 from __future__ import annotations
 
 import dash
-from dash import html
+from dash import dcc, html
 
 from dashboard import labels, links, validate
 from dashboard.components.cards import Stat, stat_cards
 from dashboard.components.cycle_picker import cycle_picker
+from dashboard.components.district_map import map_section
 from dashboard.components.errors import friendly_layout
 from dashboard.components.notes import methodology_note
 from dashboard.components.shell import page
 from dashboard.components.tables import Column
 from dashboard.components.twin import chart_with_table
 from dashboard.figures.races import top_races_bar
-from dashboard.queries import home, races
+from dashboard.queries import home, maps, races
 
 dash.register_page(__name__, path="/", name="Home", title="Campaign finance dashboard")
 
@@ -48,6 +49,22 @@ def headline_stats(by_office) -> list[Stat]:
     return stats
 
 
+def house_map(cycle: int):
+    """The hero: every House district coloured by money raised; the map page has the rest."""
+    rows = maps.map_rows(cycle, "H")
+    if not rows["has_race"].any():
+        return None
+    section, _view = map_section("home-map", cycle, "H", "receipts", "geo", None, rows)
+    return html.Section([
+        html.H2("Money raised in every House district"),
+        *section,
+        html.P(["Click a district to open its race. ",
+                dcc.Link("Open the full map", href=links.map_path(cycle)),
+                ": other measures, a tile grid where every district is the same size, the Senate, "
+                "and every number in a table and a CSV."]),
+    ], **{"aria-label": "House district map"})
+
+
 @friendly_layout
 def layout(cycle=None, **_other_query):
     cycle = validate.cycle(cycle)
@@ -66,6 +83,7 @@ def layout(cycle=None, **_other_query):
     return page(
         html.H1(f"Campaign money, {cycle} cycle"),
         picker,
+        house_map(cycle),
         html.Section([
             html.H2("Headline numbers"),
             stat_cards(headline_stats(by_office), label=f"Headline numbers for {cycle}"),

@@ -16,6 +16,7 @@ def header():
                     html.Nav(
                         html.Ul([
                             html.Li(dcc.Link("Home", href="/")),
+                            html.Li(dcc.Link("District map", href="/map")),
                             html.Li(dcc.Link("Trends", href="/trends")),
                             html.Li(dcc.Link("About the data", href="/data")),
                         ]),

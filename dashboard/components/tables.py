@@ -21,13 +21,16 @@ class Column:
     format: Callable[[object], str] = _as_text
     link: str | None = None                  # column holding the href, if the cell is a link
     numeric: bool = False                    # right-aligned, tabular figures
+    sort: str | None = None                  # "ascending"/"descending" when the rows are sorted by it
 
 
 def table(frame: pd.DataFrame, columns: list[Column], caption: str, empty: str = "No rows."):
     if frame.empty:
         return html.P(empty, className="table-empty")
     head = html.Thead(html.Tr([
-        html.Th(c.header, scope="col", className="num" if c.numeric else None) for c in columns
+        html.Th(c.header, scope="col", className="num" if c.numeric else None,
+                **({"aria-sort": c.sort} if c.sort else {}))
+        for c in columns
     ]))
     body = html.Tbody([
         html.Tr([_cell(row, c) for c in columns]) for row in frame.to_dict("records")

@@ -6,7 +6,7 @@ PORT   ?= 8050
 WEB_WORKERS ?= 2
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test bench demo-data geo-data chromium install install-test clean-data
+.PHONY: serve test bench demo-data geo-data demo-refresh chromium install install-test clean-data
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.test-installed
@@ -28,6 +28,14 @@ chromium:
 # Builds the synthetic demo snapshot when DATA_CACHE_DIR has none yet.
 demo-data: install
 	$(BIN)/python -m dashboard demo --if-missing
+
+# A refresh without internet: a local fake of the OpenFEC API (127.0.0.1, synthetic data from the
+# demo generator) serves while one cycle is refreshed into DATA_CACHE_DIR, then stops.
+# `make serve` then shows the refreshed snapshot.
+DEMO_REFRESH_ROWS ?= 100000
+demo-refresh: install
+	$(BIN)/python -m dashboard.sources.fake_openfec --rows $(DEMO_REFRESH_ROWS) --hourly-limit 100000 -- \
+	  env FEC_HOURLY_BUDGET=100000 $(BIN)/python -m dashboard refresh --cycle 2026
 
 # District boundaries for the maps: the cache, else the copy next to the project (offline demo),
 # else a download from the Census Bureau. Not fatal: without them the maps are tile grids.

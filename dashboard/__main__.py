@@ -52,6 +52,57 @@ def cmd_build(_args) -> int:
     return 0
 
 
+def cmd_refresh(args) -> int:
+    from dashboard import refresh
+
+    offices = tuple(dict.fromkeys(o.strip().upper() for part in args.office for o in part.split(",") if o.strip()))
+    bad = [o for o in offices if o not in refresh.OFFICES]
+    if bad:
+        print(f"error: --office takes H, S and P (comma separated), not {','.join(bad)}", file=sys.stderr)
+        return 2
+    states = tuple(dict.fromkeys(s.strip().upper() for part in args.state for s in part.split(",") if s.strip()))
+    if any(len(s) != 2 or not s.isalpha() for s in states):
+        print("error: --state takes two-letter codes such as OR or TX", file=sys.stderr)
+        return 2
+    cycles = tuple(sorted(set(args.cycle or [config.get("DEFAULT_CYCLE")])))
+    if any(c % 2 or c < 1976 for c in cycles):
+        print("error: --cycle takes the even year of a two-year period (1976 or later), e.g. 2026", file=sys.stderr)
+        return 2
+    scope = refresh.Scope(cycles=cycles, offices=offices or refresh.OFFICES, states=states)
+    if args.every is not None:
+        refresh.parse_interval(args.every)  # a bad interval fails before the first run
+        refresh.run_every(config.data_dir(), scope, args.every)
+        return 0
+    refresh.run_refresh(config.data_dir(), scope)
+    return 0
+
+
+def _print_refresh_status(data_dir) -> None:
+    from dashboard.refresh import read_status
+
+    status = read_status(data_dir)
+    if not status:
+        print("refresh    never run on this data directory (`python -m dashboard refresh`)")
+        return
+    success, attempt = status.get("last_success"), status.get("last_attempt") or {}
+    if success:
+        print(f"refresh    last success {success['finished_at']}: {success.get('scope')}, "
+              f"{success.get('requests', 0)} requests in {success.get('seconds')} s")
+    else:
+        print("refresh    no successful refresh yet")
+    if attempt and attempt is not success and attempt.get("started_at") != (success or {}).get("started_at"):
+        outcome = "ok" if attempt.get("ok") else f"failed: {attempt.get('error') or 'still running'}"
+        print(f"           last attempt {attempt.get('started_at')}: {outcome}")
+    for cycle, facts in sorted(status.get("coverage", {}).items()):
+        print(f"           cycle {cycle}: {facts.get('candidates', 0):,} candidates, "
+              f"{facts.get('committees', 0):,} committees, {facts.get('reports', 0):,} reports, "
+              f"{facts.get('receipts', 0):,} itemized receipts, data through {facts.get('data_through')}")
+    requests = status.get("requests")
+    if requests:
+        print(f"           requests: {requests['last_hour']} of {requests['budget']} used in the hour "
+              f"before {requests['as_of']}")
+
+
 def cmd_geo(args) -> int:
     from pathlib import Path
 
@@ -81,10 +132,13 @@ def cmd_status(args) -> int:
     snapshot = current_snapshot(data_dir)
     if snapshot is None:
         print(f"no snapshot published in {data_dir}; run `python -m dashboard demo` or `make serve`")
+        if not args.json:
+            _print_refresh_status(data_dir)
         return 1
     manifest = read_manifest(snapshot)
     if args.json:
-        print(json.dumps(manifest, indent=2))
+        from dashboard.refresh import read_status
+        print(json.dumps({**manifest, "refresh_status": read_status(data_dir)}, indent=2, default=str))
         return 0
     print(f"snapshot   {manifest['snapshot_id']} ({manifest['source']}), built {manifest['built_at']} "
           f"in {manifest['build_seconds']} s")
@@ -92,6 +146,7 @@ def cmd_status(args) -> int:
         print(f"cycle {cycle}: data through {end}")
     for name, count in manifest["row_counts"].items():
         print(f"  {name:<26}{count:>12,}")
+    _print_refresh_status(data_dir)
     return 0
 
 
@@ -104,6 +159,14 @@ def main(argv=None) -> int:
     demo.add_argument("--seed", type=int, help="random seed (default: DEMO_SEED)")
     demo.add_argument("--if-missing", action="store_true", help="do nothing when a snapshot is already published")
     sub.add_parser("build", help="rebuild and publish the extracts from the raw data already on disk")
+    refresh = sub.add_parser("refresh", help="pull from the OpenFEC API (incrementally) and publish a snapshot")
+    refresh.add_argument("--cycle", type=int, action="append",
+                         help="two-year cycle to pull, repeatable (default: DEFAULT_CYCLE)")
+    refresh.add_argument("--office", action="append", default=[], help="offices, e.g. H,S,P (default: all)")
+    refresh.add_argument("--state", nargs="+", action="extend", default=[],
+                         help="only these states' candidates, e.g. --state OR WA (default: all)")
+    refresh.add_argument("--every", nargs="?", const=config.get("REFRESH_INTERVAL"),
+                         help="keep running and refresh every interval, e.g. 6h (default: REFRESH_INTERVAL)")
     geo = sub.add_parser("geo", help="obtain House district boundaries (Census) for the maps")
     geo.add_argument("--cycle", type=int, action="append",
                      help="cycle whose Congress's districts to obtain (repeatable; default: the snapshot's cycles)")
@@ -118,12 +181,12 @@ def main(argv=None) -> int:
     where.add_argument("--files", metavar="DIR", help="folder holding the FEC's zips (cn24.zip ...) or their text files")
     where.add_argument("--download", action="store_true", help="download the cycle's zips from FEC_BULK_URL first")
     load_bulk.add_argument("--force", action="store_true", help="parse files again even if unchanged since the last load")
-    status = sub.add_parser("status", help="what snapshot is being served and what it holds")
+    status = sub.add_parser("status", help="what snapshot is being served, what it holds, how refreshes went")
     status.add_argument("--json", action="store_true", help="print the manifest as JSON")
     args = parser.parse_args(argv)
     logging.basicConfig(level=config.get("LOG_LEVEL").upper(), format="%(levelname)s %(name)s: %(message)s")
     handlers = {"config": cmd_config, "demo": cmd_demo, "build": cmd_build, "status": cmd_status,
-                "geo": cmd_geo}
+                "refresh": cmd_refresh, "geo": cmd_geo}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

@@ -11,6 +11,7 @@ from dashboard.components.shell import SOURCE_NAMES, current_manifest, page
 from dashboard.components.tables import Column, table
 from dashboard.components.twin import download_button
 from dashboard.queries import snapshot
+from dashboard.refresh import refresh_coverage, refresh_health
 
 dash.register_page(__name__, path="/data", name="About the data", title="About the data")
 
@@ -73,6 +74,47 @@ ROW_COUNT_COLUMNS = [
 ]
 
 
+REFRESH_COVERAGE_COLUMNS = [
+    Column("cycle", "Cycle"),
+    Column("candidates", "Candidates", labels.count, numeric=True),
+    Column("committees", "Committees", labels.count, numeric=True),
+    Column("reports", "Report versions", labels.count, numeric=True),
+    Column("receipts", "Itemized receipts", labels.count, numeric=True),
+    Column("data_through", "Reports run through", labels.date),
+    Column("pulled_at", "Pulled", labels.date),
+]
+
+
+def refresh_stats(health: dict) -> list[Stat]:
+    if health.get("last_attempt_ok") is False:
+        attempt = Stat("Last attempt", f"failed {labels.date(health.get('last_attempt_at'))}",
+                       f"{health.get('last_attempt_error')}. The snapshot shown is the last good one.")
+    else:
+        attempt = Stat("Last attempt", "succeeded" if health.get("last_attempt_ok") else "running",
+                       str(health.get("last_attempt_at") or "-"))
+    return [
+        Stat("Last successful refresh", str(health.get("last_success_at") or "never"),
+             health.get("last_success_scope")),
+        attempt,
+        Stat("API requests in the last hour", f"{labels.count(health.get('requests_last_hour'))} "
+             f"of {labels.count(health.get('hourly_budget'))}", f"as of {health.get('requests_as_of') or '-'}"),
+    ]
+
+
+def refresh_section():
+    health = refresh_health()
+    if not health:
+        return html.Section([html.H2("Refresh from the OpenFEC API"),
+                             html.P("No refresh from the API has run on this data yet.")])
+    coverage = refresh_coverage()
+    return html.Section([
+        html.H2("Refresh from the OpenFEC API"),
+        stat_cards(refresh_stats(health), label="Refresh health"),
+        table(coverage, REFRESH_COVERAGE_COLUMNS, "What the refresh has pulled, per cycle"),
+        download_button("refresh-coverage", coverage, list(coverage.columns), "refresh-coverage.csv"),
+    ])
+
+
 def snapshot_stats(manifest: dict) -> list[Stat]:
     return [
         Stat("Snapshot", str(manifest.get("snapshot_id", "?"))),
@@ -107,6 +149,7 @@ def layout(**_query):
             table(counts, ROW_COUNT_COLUMNS, "Rows in each table of this snapshot"),
             download_button("row-counts", counts, ["extract", "rows"], "row-counts.csv"),
         ]),
+        refresh_section(),
         html.P(dcc.Link("Back to the home page", href="/")),
         manifest=manifest,
     )

@@ -12,6 +12,7 @@ from dash import dcc, html
 from flask_compress import Compress
 
 from dashboard import config
+from dashboard.api import api
 from dashboard.components.district_map import geo_files
 from dashboard.components.header import header
 
@@ -57,6 +58,7 @@ app = dash.Dash(
 server = app.server
 server.register_blueprint(geo_files)  # base map and cached boundaries for the maps
 Compress(server)
+server.register_blueprint(api)  # /api/v1/: JSON and CSV twins, exports, openapi.json
 
 app.layout = html.Div([
     dcc.Location(id="url"),

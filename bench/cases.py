@@ -378,3 +378,74 @@ CASES.update({
     "map_callback.tile_grid": Case(lambda s: map_callback(s, "hex"), RAW_DISTRICT_MAP,
                                    lambda s: [s.cycle, s.cycle]),
 })
+
+
+# The receipts explorer (issue 5): one case per function, plus the explorer's typical searches
+# (by name prefix, by ZIP, by a month of dates) as extra cases. Baselines apply the money rules to
+# raw_schedule_a by hand (RAW_ITEMIZED).
+from dashboard.queries import receipts as receipts_queries  # noqa: E402
+from dashboard.queries.receipts import ReceiptFilters  # noqa: E402
+
+_receipt_sample_cache: dict = {}
+
+
+def _receipt_samples(s: Samples) -> dict:
+    """A donor name prefix and ZIP code of the sample candidate (picked once per process)."""
+    if not _receipt_sample_cache:
+        row = db.query("SELECT contributor_name, zip5 FROM receipts WHERE cycle = ? AND candidate_id = ? "
+                       "AND zip5 IS NOT NULL LIMIT 1", [s.cycle, s.candidate_id]).iloc[0]
+        _receipt_sample_cache.update(name=row["contributor_name"].split(",")[0][:5], zip=row["zip5"])
+    return _receipt_sample_cache
+
+
+def _rx(s: Samples, **query) -> ReceiptFilters:
+    return ReceiptFilters.from_query({"cycle": str(s.cycle), **query})
+
+
+RAW_RECEIPTS = RAW_ITEMIZED + "SELECT count(*), sum(amount) FROM raw_itemized WHERE cycle = ? AND "
+RAW_RECEIPTS_PAGE = RAW_ITEMIZED + "SELECT * FROM raw_itemized WHERE cycle = ? AND {} ORDER BY amount DESC, sub_id LIMIT 100"
+_MONTH = ("2024-03-01", "2024-03-31")
+
+CASES.update({
+    "receipts.receipts_summary": Case(
+        lambda s: receipts_queries.receipts_summary(_rx(s, candidate_id=s.candidate_id)),
+        RAW_RECEIPTS + "candidate_id = ?", lambda s: _race(s) + [s.cycle, s.candidate_id]),
+    "receipts.receipts_page": Case(
+        lambda s: receipts_queries.receipts_page(_rx(s, candidate_id=s.candidate_id), "-amount", 100, 0),
+        RAW_RECEIPTS_PAGE.format("candidate_id = ?"), lambda s: _race(s) + [s.cycle, s.candidate_id]),
+    "receipts.receipts_after": Case(
+        lambda s: receipts_queries.receipts_after(_rx(s, candidate_id=s.candidate_id), "-amount", None, 100)[0],
+        RAW_RECEIPTS_PAGE.format("candidate_id = ?"), lambda s: _race(s) + [s.cycle, s.candidate_id]),
+    "receipts.receipts_batches": Case(
+        lambda s: sum(b.num_rows for b in receipts_queries.receipts_batches(_rx(s, candidate_id=s.candidate_id))),
+        RAW_ITEMIZED + "SELECT * FROM raw_itemized WHERE cycle = ? AND candidate_id = ? ORDER BY date DESC, sub_id DESC",
+        lambda s: _race(s) + [s.cycle, s.candidate_id]),
+    "receipts.conduits": Case(
+        lambda s: receipts_queries.conduits(s.cycle),
+        "SELECT DISTINCT committee_id FROM raw_schedule_a WHERE cycle = ? AND receipt_type IN ('24T', '24I', '15I', '15T')",
+        lambda s: [s.cycle]),
+    "receipts.filter_names": Case(
+        lambda s: receipts_queries.filter_names(_rx(s, candidate_id=s.candidate_id, committee_id=s.committee_id)),
+        "SELECT name FROM raw_candidates WHERE candidate_id = ? AND cycle = ? "
+        "UNION ALL SELECT name FROM raw_committees WHERE committee_id = ? AND cycle = ?",
+        lambda s: [s.candidate_id, s.cycle, s.committee_id, s.cycle]),
+    "receipts.summary_by_name_prefix": Case(
+        lambda s: receipts_queries.receipts_summary(_rx(s, q=_receipt_samples(s)["name"])),
+        RAW_RECEIPTS + "contributor_name ILIKE ?", lambda s: _race(s) + [s.cycle, _receipt_samples(s)["name"] + "%"]),
+    "receipts.page_by_name_prefix": Case(
+        lambda s: receipts_queries.receipts_page(_rx(s, q=_receipt_samples(s)["name"]), "-amount"),
+        RAW_RECEIPTS_PAGE.format("contributor_name ILIKE ?"),
+        lambda s: _race(s) + [s.cycle, _receipt_samples(s)["name"] + "%"]),
+    "receipts.summary_by_zip": Case(
+        lambda s: receipts_queries.receipts_summary(_rx(s, zip=_receipt_samples(s)["zip"])),
+        RAW_RECEIPTS + "left(zip, 5) = ?", lambda s: _race(s) + [s.cycle, _receipt_samples(s)["zip"]]),
+    "receipts.page_by_zip": Case(
+        lambda s: receipts_queries.receipts_page(_rx(s, zip=_receipt_samples(s)["zip"]), "-amount"),
+        RAW_RECEIPTS_PAGE.format("left(zip, 5) = ?"), lambda s: _race(s) + [s.cycle, _receipt_samples(s)["zip"]]),
+    "receipts.summary_by_date_range": Case(
+        lambda s: receipts_queries.receipts_summary(_rx(s, **{"from": _MONTH[0], "to": _MONTH[1]})),
+        RAW_RECEIPTS + "date BETWEEN ? AND ?", lambda s: _race(s) + [s.cycle, *_MONTH]),
+    "receipts.page_by_date_range": Case(
+        lambda s: receipts_queries.receipts_page(_rx(s, **{"from": _MONTH[0], "to": _MONTH[1]}), "-amount"),
+        RAW_RECEIPTS_PAGE.format("date BETWEEN ? AND ?"), lambda s: _race(s) + [s.cycle, *_MONTH]),
+})

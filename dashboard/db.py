@@ -15,17 +15,20 @@ that started just before it still finishes.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import threading
 import time
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
-from dashboard import config, contract
+from dashboard import config, contract, normalize
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,8 @@ class _Database:
         self.connection = duckdb.connect(":memory:")
         # Cache Parquet footers between queries: the views re-open the same files constantly.
         self.connection.execute("SET enable_object_cache = true")
+        # The builder's normalization rules, so a filter can match values exactly as grouped.
+        normalize.install(self.connection)
         self.snapshot_dir: str | None = None
         self.generation = 0  # bumped on every view swap; thread cursors compare against it
         self.manifest: tuple[str, dict] | None = None  # (snapshot folder, its manifest)
@@ -198,6 +203,44 @@ def query(sql: str, params=None) -> pd.DataFrame:
     if elapsed_ms > timeout_ms / 2:
         log.warning("slow query (%.0f ms): %s", elapsed_ms, " ".join(sql.split())[:200])
     return result
+
+
+def stream(sql: str, params=None, batch_rows: int = 50_000) -> Iterator[pa.RecordBatch]:
+    """One parameterized query's result as Arrow record batches, never all of it at once (for
+    exports). The query runs on a cursor of its own, closed when the batches run out or the
+    consumer stops, so a half-read result never breaks the thread's cursor. QUERY_TIMEOUT_MS
+    covers the wait for the first batch (a sort finishes before it), which is fetched before
+    this returns: a timeout is raised here, not halfway through a download."""
+    database = _database_for(_resolve_snapshot_dir())
+    with _lock:
+        cursor = database.connection.cursor()
+    timeout_ms = config.get("QUERY_TIMEOUT_MS")
+    deadline = _Deadline(cursor, timeout_ms / 1000) if timeout_ms > 0 else contextlib.nullcontext()
+    try:
+        with deadline:
+            try:
+                reader = cursor.sql(sql, params=params or []).to_arrow_reader(batch_rows)
+                first = next(iter(reader), None)
+            except Exception as exc:
+                if getattr(deadline, "fired", False):
+                    raise QueryTimeoutError(
+                        f"query cancelled after {timeout_ms} ms (QUERY_TIMEOUT_MS)") from exc
+                raise
+    except BaseException:
+        cursor.close()
+        raise
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        try:
+            if first is None:  # no rows: one empty batch still carries the columns
+                yield pa.RecordBatch.from_pylist([], schema=reader.schema)
+            else:
+                yield first
+                yield from reader
+        finally:
+            cursor.close()
+
+    return batches()
 
 
 def manifest() -> dict:

@@ -8,6 +8,8 @@ a bad URL (a friendly 404) from a bug (a logged error).
 from __future__ import annotations
 
 import re
+from datetime import date as _date
+from decimal import Decimal
 
 from dashboard import config, geography
 
@@ -41,11 +43,11 @@ def candidate_id(value) -> str:
     return text
 
 
-def committee_id(value) -> str:
+def committee_id(value, name: str = "committee_id") -> str:
     """An FEC committee id: C followed by 8 digits, upper-cased."""
-    text = _text(value, "committee_id").upper()
+    text = _text(value, name).upper()
     if not _COMMITTEE_ID.fullmatch(text):
-        raise InvalidParameter(f"committee_id: {text[:20]!r} is not an FEC committee id (C and 8 digits)")
+        raise InvalidParameter(f"{name}: {text[:20]!r} is not an FEC committee id (C and 8 digits)")
     return text
 
 
@@ -105,3 +107,93 @@ def search_text(value, max_length: int = 80) -> str:
     if value is None:
         return ""
     return " ".join(str(value).split())[:max_length]
+
+
+# Earliest and latest dates a filter may name: FEC data starts in the 1970s.
+FIRST_DATE = _date(1975, 1, 1)
+LAST_DATE = _date(2100, 12, 31)
+MAX_AMOUNT = Decimal("100000000")  # no single contribution comes near $100 million
+_ZIP = re.compile(r"(\d{5})(-?\d{4})?")
+_AMOUNT = re.compile(r"-?\d{1,12}(\.\d{1,2})?")
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def date(value, name: str = "date") -> _date | None:
+    """An ISO date (YYYY-MM-DD) from 1975 to 2100; blank means no date."""
+    if _blank(value):
+        return None
+    if isinstance(value, _date):
+        return value
+    text = _text(value, name)
+    try:
+        day = _date.fromisoformat(text)
+    except ValueError:
+        raise InvalidParameter(f"{name}: {text[:20]!r} is not a date written YYYY-MM-DD") from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise InvalidParameter(f"{name}: {text} is outside {FIRST_DATE.year}-{LAST_DATE.year}")
+    return day
+
+
+def amount(value, name: str = "amount") -> Decimal | None:
+    """Dollars and cents ('1000', '$1,000.50', '-25'); blank means no amount."""
+    if _blank(value):
+        return None
+    text = _text(value, name).replace(",", "").replace("$", "")
+    if not _AMOUNT.fullmatch(text):
+        raise InvalidParameter(f"{name}: {str(value)[:20]!r} is not an amount in dollars (e.g. 200 or 1000.50)")
+    dollars = Decimal(text)
+    if abs(dollars) > MAX_AMOUNT:
+        raise InvalidParameter(f"{name}: {text[:20]} is more than ${MAX_AMOUNT:,.0f}")
+    return dollars
+
+
+def zip5(value, name: str = "zip") -> str | None:
+    """A ZIP code as its first five digits ('98101' or '98101-1234'); blank means none."""
+    if _blank(value):
+        return None
+    text = _text(value, name)
+    match = _ZIP.fullmatch(text)
+    if not match:
+        raise InvalidParameter(f"{name}: {text[:20]!r} is not a ZIP code (5 digits, or ZIP+4)")
+    return match.group(1)
+
+
+def free_text(value, name: str, max_length: int = 100) -> str | None:
+    """Words typed into a filter: whitespace collapsed, control characters refused, at most
+    `max_length` characters (a longer value is an error, not silently cut); blank means none."""
+    if _blank(value):
+        return None
+    text = " ".join(str(value).split())
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise InvalidParameter(f"{name}: contains control characters")
+    if len(text) > max_length:
+        raise InvalidParameter(f"{name}: longer than {max_length} characters")
+    return text
+
+
+def flag(value, name: str) -> bool | None:
+    """yes/no (also true/false, 1/0); blank means either."""
+    if _blank(value):
+        return None
+    text = _text(value, name).lower()
+    if text in ("yes", "true", "1"):
+        return True
+    if text in ("no", "false", "0"):
+        return False
+    raise InvalidParameter(f"{name}: {text[:20]!r} is not yes or no")
+
+
+def whole_number(value, name: str, minimum: int, maximum: int, default: int | None = None) -> int | None:
+    """A whole number from `minimum` to `maximum`; blank means `default`."""
+    if _blank(value):
+        return default
+    text = _text(value, name)
+    if not re.fullmatch(r"-?\d{1,12}", text):
+        raise InvalidParameter(f"{name}: {text[:20]!r} is not a whole number")
+    number = int(text)
+    if not minimum <= number <= maximum:
+        raise InvalidParameter(f"{name}: {number} is not between {minimum:,} and {maximum:,}")
+    return number

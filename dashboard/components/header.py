@@ -18,6 +18,7 @@ def header():
                             html.Li(dcc.Link("Home", href="/")),
                             html.Li(dcc.Link("District map", href="/map")),
                             html.Li(dcc.Link("Trends", href="/trends")),
+                            html.Li(dcc.Link("Receipts", href="/receipts")),
                             html.Li(dcc.Link("About the data", href="/data")),
                         ]),
                         **{"aria-label": "Main"},

@@ -28,7 +28,7 @@ import pandas as pd
 from flask import Blueprint, Response, jsonify, request
 
 from dashboard import contract, db, exports, validate
-from dashboard.queries import candidates, committees, home, races, receipts, search, snapshot, trends
+from dashboard.queries import candidates, committees, home, maps, races, receipts, search, snapshot, trends
 
 log = logging.getLogger(__name__)
 
@@ -239,6 +239,23 @@ ENDPOINTS += (
              (*TREND_FILTERS, Param("races", lambda v: validate.whole_number(v, "races", 1, 50, 8),
                                     {"type": "integer", "minimum": 1, "maximum": 50}, "how many races")),
              tag="trends"),
+)
+MAP_OFFICE = Param("office", lambda v: validate.choice(v, "office", ("house", "senate"), "house")[0].upper(),
+                   {"type": "string", "enum": ["house", "senate"], "default": "house"}, "house or senate")
+PER_RACE = Param("per_race", lambda v: validate.whole_number(v, "per_race", 1, 10, 3),
+                 {"type": "integer", "minimum": 1, "maximum": 10, "default": 3}, "leading candidates per race")
+
+ENDPOINTS += (
+    Endpoint("/map", "Every seat the district map draws, with every metric it colours by and the leaders",
+             maps.map_rows, (CYCLE, MAP_OFFICE, STATE, PER_RACE), tag="map"),
+    Endpoint("/map/races", "Every race of one office in a cycle (agg_district rows)", maps.map_races,
+             (CYCLE, MAP_OFFICE, STATE), tag="map"),
+    Endpoint("/map/candidates", "The biggest fundraisers of every race (the map's hover)", maps.map_candidates,
+             (CYCLE, MAP_OFFICE, STATE, PER_RACE), tag="map"),
+    Endpoint("/race/nearby", "Races closest to a race (the same seat in other cycles, neighbours)", races.nearby_races,
+             (CYCLE, OFFICE, STATE, DISTRICT), tag="races"),
+    Endpoint("/receipts/conduits", "Conduit committees of a cycle (ActBlue, WinRed...)", receipts.conduits,
+             (CYCLE,), tag="receipts"),
 )
 BY_PATH = {endpoint.path: endpoint for endpoint in ENDPOINTS}
 

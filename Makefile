@@ -6,7 +6,7 @@ PORT   ?= 8050
 WEB_WORKERS ?= 2
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test bench demo-data geo-data demo-refresh chromium install install-test clean-data
+.PHONY: serve test bench bench-load demo-data geo-data demo-refresh chromium install install-test clean-data
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.test-installed
@@ -52,6 +52,12 @@ test: install-test chromium
 
 bench: install-test
 	$(BIN)/python -m bench.run
+
+# Bulk-load benchmark: writes the demo's data as FEC bulk files (10M and 40M itemized rows) and loads
+# them; reports rows/s, peak memory and disk use (bench/load_results.json). BENCH_DATA_DIR, when set,
+# supplies the 40M demo data instead of generating it. Not part of `make test` (it takes a while).
+bench-load: install-test
+	$(BIN)/python -m bench.load $(if $(BENCH_DATA_DIR),--source $(BENCH_DATA_DIR))
 
 clean-data:
 	rm -rf data_cache

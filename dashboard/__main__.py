@@ -77,6 +77,35 @@ def cmd_refresh(args) -> int:
     return 0
 
 
+def cmd_load_bulk(args) -> int:
+    from pathlib import Path
+
+    from dashboard.sources import bulk
+
+    if args.cycle % 2 or args.cycle < 1980:
+        print("error: --cycle takes the even year of a two-year period (1980 or later), e.g. 2024", file=sys.stderr)
+        return 2
+    data_dir = config.data_dir()
+    progress = bulk.LoadProgress()
+    if args.download:
+        folder = bulk.bulk_dir(data_dir, args.cycle) / "downloads"
+        outcomes = bulk.download(args.cycle, folder, progress)
+        progress.line("downloads: " + ", ".join(f"{name} {what}" for name, what in outcomes.items()))
+    else:
+        folder = Path(args.files)
+    summary = bulk.load(data_dir, args.cycle, folder, progress, force=args.force)
+    for name, facts in summary["files"].items():
+        if "skipped" in facts:
+            continue
+        progress.line(f"{facts['source']}: {facts['rows']:,} rows from {facts['lines']:,} lines, "
+                      f"{facts['malformed']:,} malformed"
+                      + (f", {facts['superseded_rows']:,} rows of superseded filings dropped"
+                         if facts.get("superseded_rows") else ""))
+    if summary["snapshot_id"]:
+        progress.line(f"done: snapshot {summary['snapshot_id']} published from the bulk files of {args.cycle}")
+    return 0
+
+
 def _print_refresh_status(data_dir) -> None:
     from dashboard.refresh import read_status
 
@@ -186,7 +215,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=config.get("LOG_LEVEL").upper(), format="%(levelname)s %(name)s: %(message)s")
     handlers = {"config": cmd_config, "demo": cmd_demo, "build": cmd_build, "status": cmd_status,
-                "refresh": cmd_refresh, "geo": cmd_geo}
+                "refresh": cmd_refresh, "geo": cmd_geo, "load-bulk": cmd_load_bulk}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

@@ -63,6 +63,13 @@ RAW: dict[str, dict[str, str]] = {
 CONDUIT_SIDE_RECEIPT_TYPES = ("24T", "24I", "15I", "15T")
 # Receipt types of contributions from individuals (refunds 22Y carry negative amounts).
 INDIVIDUAL_RECEIPT_TYPES = ("10", "11", "15", "15E", "22Y", "30", "31", "32")
+# Receipt types that are money paid back (negative amounts), among the individual ones.
+REFUND_RECEIPT_TYPES = ("22Y",)
+# report_type of a `reports` row made from a bulk summary (weball/webl: a candidate's two-year totals,
+# all its authorized committees combined, on its principal committee). It has no individual_itemized:
+# individual_unitemized holds all individual money and the builder splits it against the itemized
+# receipts. It counts only while none of the candidate's committees has reports of its own that cycle.
+BULK_SUMMARY_REPORT_TYPE = "BULK"
 
 SIZE_BUCKETS = (
     (0, "$200 and under"),

@@ -86,6 +86,15 @@ FROM raw_reports
 WHERE file_number IS NULL OR file_number NOT IN (SELECT file_number FROM superseded_files)
 ORDER BY committee_id, report_year, report_type, coverage_start, file_number DESC;
 
+-- A bulk summary (a candidate's two-year totals from weball/webl) stands in for the candidate's
+-- reports only while none of the candidate's committees has reports of its own that cycle: never both.
+DELETE FROM current_reports WHERE report_type = '{contract.BULK_SUMMARY_REPORT_TYPE}' AND EXISTS (
+    SELECT 1 FROM candidate_committees mine
+    JOIN candidate_committees sibling USING (candidate_id, cycle)
+    JOIN current_reports own ON own.committee_id = sibling.committee_id AND own.cycle = sibling.cycle
+    WHERE mine.committee_id = current_reports.committee_id AND mine.cycle = current_reports.cycle
+      AND own.report_type <> '{contract.BULK_SUMMARY_REPORT_TYPE}');
+
 -- Itemized money from individuals as counted: one row per sub_id, no memos, no conduit copies,
 -- nothing from a superseded filing.
 CREATE OR REPLACE TEMP TABLE counted_receipts AS
@@ -101,13 +110,13 @@ ORDER BY sub_id, file_number DESC NULLS LAST;
 EXTRACT_SQL: dict[str, str] = {
     "candidates": "SELECT {cols} FROM candidates ORDER BY cycle, office, state, district, candidate_id",
     "committees": "SELECT {cols} FROM committees ORDER BY cycle, committee_id",
-    "candidate_totals": """
+    "candidate_totals": f"""
         WITH per_committee AS (
             SELECT cc.candidate_id, r.cycle, r.committee_id, r.*,
                    row_number() OVER (PARTITION BY r.committee_id, r.cycle
                                       ORDER BY r.coverage_end DESC, r.file_number DESC) AS newest
             FROM current_reports r JOIN candidate_committees cc USING (committee_id, cycle)
-        )
+        ), totals AS (
         SELECT candidate_id, cycle,
                sum(receipts) - sum(transfers_from_authorized) AS receipts,
                sum(disbursements) - sum(transfers_to_authorized) AS disbursements,
@@ -122,16 +131,35 @@ EXTRACT_SQL: dict[str, str] = {
                sum(transfers_from_authorized) AS transfers_from_authorized,
                sum(transfers_to_authorized) AS transfers_to_authorized,
                min(coverage_start) AS coverage_start, max(coverage_end) AS coverage_end,
-               list(DISTINCT committee_id ORDER BY committee_id) AS committee_ids
-        FROM per_committee GROUP BY candidate_id, cycle ORDER BY cycle, candidate_id""",
-    "candidate_periods": """
+               list(DISTINCT committee_id ORDER BY committee_id) AS committee_ids,
+               bool_or(report_type = '{contract.BULK_SUMMARY_REPORT_TYPE}') AS from_bulk_summary
+        FROM per_committee GROUP BY candidate_id, cycle
+        ), gifts AS (
+            SELECT candidate_id, cycle, sum(amount) FILTER (
+                       WHERE receipt_type IS NULL OR receipt_type NOT IN {_sql_tuple(contract.REFUND_RECEIPT_TYPES)}) AS gifts
+            FROM receipts GROUP BY ALL
+        ), itemized_cycles AS (SELECT DISTINCT cycle FROM counted_receipts)
+        -- A bulk summary's individual money is split here: itemized = the gifts counted in `receipts`
+        -- (refunds apart, as on a report), unitemized = the rest (never below 0: itemized rows dated
+        -- after the summary's coverage can exceed it). Without itemized data for the cycle: unknown.
+        SELECT t.* REPLACE (
+               CASE WHEN NOT t.from_bulk_summary THEN t.individual_itemized
+                    WHEN i.cycle IS NOT NULL THEN coalesce(g.gifts, 0) END AS individual_itemized,
+               CASE WHEN NOT t.from_bulk_summary THEN t.individual_unitemized
+                    WHEN i.cycle IS NOT NULL THEN greatest(t.individual_unitemized - coalesce(g.gifts, 0), 0)
+                    END AS individual_unitemized)
+        FROM totals t LEFT JOIN gifts g USING (candidate_id, cycle) LEFT JOIN itemized_cycles i USING (cycle)
+        ORDER BY cycle, candidate_id""",
+    "candidate_periods": f"""
         SELECT cc.candidate_id, r.cycle, r.report_year, r.report_type,
                min(r.coverage_start) AS coverage_start, max(r.coverage_end) AS coverage_end,
                sum(r.receipts) - sum(r.transfers_from_authorized) AS receipts,
                sum(r.disbursements) - sum(r.transfers_to_authorized) AS disbursements,
                sum(r.cash_on_hand_end) AS cash_on_hand_end,
                sum(r.individual_itemized) AS individual_itemized,
-               sum(r.individual_unitemized) AS individual_unitemized
+               -- a bulk summary does not split individual money (candidate_totals does)
+               sum(r.individual_unitemized) FILTER (WHERE r.report_type <> '{contract.BULK_SUMMARY_REPORT_TYPE}')
+                   AS individual_unitemized
         FROM current_reports r JOIN candidate_committees cc USING (committee_id, cycle)
         GROUP BY ALL ORDER BY cc.candidate_id, r.cycle, coverage_end""",
     "agg_candidate_daily": """
@@ -268,7 +296,7 @@ CREATE OR REPLACE MACRO size_bucket(amount) AS CASE
 """
 
 # Built in this order: later extracts read earlier ones (as tables of the same name).
-BUILD_ORDER = ("candidates", "committees", "candidate_totals", "candidate_periods", "receipts",
+BUILD_ORDER = ("candidates", "committees", "receipts", "candidate_totals", "candidate_periods",
                "agg_candidate_daily", "agg_candidate_size", "agg_candidate_state", "agg_candidate_donor",
                "agg_candidate_employer", "agg_candidate_occupation", "agg_district", "agg_daily",
                "large_receipts")
@@ -289,6 +317,12 @@ def build_extracts(con: duckdb.DuckDBPyConnection, raw_dir: Path, out_dir: Path,
             cols = ", ".join(contract.EXTRACTS["receipts/"])
             con.execute(f"COPY (SELECT {cols} FROM receipts) TO {_quote(str(folder))} "
                         "(FORMAT parquet, PARTITION_BY (cycle), COMPRESSION zstd, ROW_GROUP_SIZE 122880)")
+            if not any(folder.glob("**/*.parquet")):  # no itemized data (e.g. a bulk load without itcont)
+                no_cycle = ", ".join(c for c in contract.EXTRACTS["receipts/"] if c != "cycle")
+                for (cycle,) in con.execute("SELECT DISTINCT cycle FROM candidates").fetchall():
+                    (folder / f"cycle={int(cycle)}").mkdir(parents=True, exist_ok=True)
+                    con.execute(f"COPY (SELECT {no_cycle} FROM receipts) TO "
+                                f"{_quote(str(folder / f'cycle={int(cycle)}' / 'empty.parquet'))} (FORMAT parquet)")
         else:
             cols = ", ".join(contract.EXTRACTS[name])
             sql = EXTRACT_SQL[name].replace("{cols}", cols)

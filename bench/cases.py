@@ -312,10 +312,10 @@ CASES: dict[str, Case] = {
         RAW_PERIODS + """, races AS (SELECT DISTINCT candidate_id, office, state, district FROM raw_candidates WHERE cycle = ?),
             top AS (SELECT office, state, district, sum(receipts) AS total FROM raw_periods JOIN races USING (candidate_id)
                     WHERE cycle = ? GROUP BY ALL ORDER BY total DESC LIMIT 8)
-            SELECT office, state, district, coverage_end, sum(sum(receipts)) OVER (PARTITION BY office, state, district
-                                                                                ORDER BY coverage_end)
-            FROM raw_periods JOIN races USING (candidate_id) JOIN top USING (office, state, district)
-            WHERE cycle = ? GROUP BY ALL""",
+            SELECT *, sum(receipts) OVER (PARTITION BY office, state, district ORDER BY coverage_end) FROM (
+                SELECT office, state, district, coverage_end, sum(receipts) AS receipts
+                FROM raw_periods JOIN races USING (candidate_id) JOIN top USING (office, state, district)
+                WHERE cycle = ? GROUP BY ALL)""",
         lambda s: [s.cycle, s.cycle, s.cycle]),
 }
 

@@ -27,8 +27,8 @@ FILTERS_ID = "trends-filters"
 MESSAGE_ID = "trends-filter-message"
 WINDOW_NAMES = {"7": "Last 7 days", "30": "Last 30 days", "90": "Last 90 days", "365": "Last 365 days",
                 "cycle": "Whole cycle to date"}
+LARGE_SHOWN, LARGE_CSV_ROWS = 100, 500  # rows of the large-contribution table, and of its CSV
 # One column on a phone, as many as fit on wider screens.
-LARGE_SHOWN, LARGE_CSV_ROWS = 100, 500
 FILTER_GRID = {"display": "grid", "gridTemplateColumns": "repeat(auto-fit, minmax(11rem, 1fr))", "gap": "0.75rem"}
 
 

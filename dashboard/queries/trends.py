@@ -319,15 +319,19 @@ def large_contributions(cycle: int, start: date, end: date, minimum: int, state=
     """Itemized contributions from individuals of `minimum` dollars or more received in the
     window by the cycle's candidates (state/office/party are the recipient's), largest first."""
     condition, params = _where(state, office, party, table="r.")
+    # The top rows are picked from large_receipts alone and joined afterwards: a single-table
+    # top-N lets DuckDB read the wide text columns for the chosen rows only (late materialization).
     frame = db.query(
         f"""
         SELECT r.date, r.amount, r.contributor_name, r.city, r.contributor_state, r.employer,
                r.occupation, r.is_earmarked, r.conduit_committee_id, r.committee_id, r.sub_id,
                r.candidate_id, r.cycle, c.name, r.party, r.office, r.state, c.district
-        FROM large_receipts r JOIN candidates c USING (candidate_id, cycle)
-        WHERE r.cycle = ? AND r.date BETWEEN ? AND ? AND r.amount >= ? AND {condition}
+        FROM (SELECT * FROM large_receipts r
+              WHERE r.cycle = ? AND r.date BETWEEN ? AND ? AND r.amount >= ? AND {condition}
+              ORDER BY r.amount DESC, r.date DESC, r.sub_id
+              LIMIT ?) r
+        JOIN candidates c USING (candidate_id, cycle)
         ORDER BY r.amount DESC, r.date DESC, r.sub_id
-        LIMIT ?
         """,
         [cycle, start, end, max(minimum, contract.LARGE_RECEIPT_FLOOR), *params,
          min(limit, config.get("EXPORT_ROW_CAP"))],

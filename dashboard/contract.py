@@ -141,5 +141,14 @@ EXTRACTS: dict[str, tuple[str, ...]] = {
 CHANGE_EXTRACTS = ("changes_candidates", "changes_reports")
 
 
+def raw_arrow_schema(table: str, drop: tuple[str, ...] = ()) -> "pyarrow.Schema":
+    """The Arrow schema a source writes a raw table with (columns in contract order)."""
+    import pyarrow as pa
+
+    types = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(), "DATE": pa.date32(),
+             MONEY: pa.decimal128(14, 2)}
+    return pa.schema([(column, types[kind]) for column, kind in RAW[table].items() if column not in drop])
+
+
 def extract_names() -> list[str]:
     return [name.rstrip("/") for name in EXTRACTS]

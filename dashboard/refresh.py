@@ -27,16 +27,13 @@ No data is ever lost, and nothing half-written is ever served:
 """
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import os
 import re
 import shutil
-import sys
 import time
 import uuid
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -46,9 +43,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dashboard import config
+from dashboard import config, contract, locks
+from dashboard.progress import Progress
 from dashboard.build.publish import BuildError, build_and_publish, build_lock
-from dashboard.sources.demo import _arrow_schema as raw_arrow_schema
 from dashboard.sources.openfec import OpenFECClient, OpenFECError
 
 log = logging.getLogger(__name__)
@@ -136,34 +133,14 @@ def write_parquet_atomically(table: pa.Table, path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-@contextmanager
 def refresh_lock(data_dir: Path):
     """One refresh per data directory at a time (a scheduled one and a manual one never overlap)."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(data_dir / ".refresh.lock", "w")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        raise RefreshError("another refresh is running on this data directory; this one does nothing")
-    try:
-        yield
-    finally:
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()
+    return locks.exclusive(Path(data_dir) / ".refresh.lock", RefreshError(
+        "another refresh is running on this data directory; this one does nothing"))
 
 
 def refresh_running(data_dir: Path) -> bool:
-    path = Path(data_dir) / ".refresh.lock"
-    if not path.exists():
-        return False
-    with open(path, "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        return False
+    return locks.is_held(Path(data_dir) / ".refresh.lock")
 
 
 # ------------------------------------------------------------------------------------ API -> raw
@@ -263,49 +240,11 @@ def schema_of(table: str) -> pa.Schema:
     if table in REFERENCE_SCHEMAS:
         return REFERENCE_SCHEMAS[table]
     # Receipts are partitioned by cycle=<year> folders, so the files do not repeat the column.
-    return raw_arrow_schema(table, drop=("cycle",) if table == "schedule_a" else ())
+    return contract.raw_arrow_schema(table, drop=("cycle",) if table == "schedule_a" else ())
 
 
 def to_table(rows: list[dict], table: str) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema_of(table))
-
-
-# ------------------------------------------------------------------------------------ progress
-class Progress:
-    """Progress bars on a terminal; otherwise a line now and then (logs stay readable)."""
-
-    def __init__(self, out=None, width: int = 24):
-        self.out = out or sys.stdout
-        self.tty = hasattr(self.out, "isatty") and self.out.isatty()
-        self.width = width
-        self._last_line = 0.0
-        self._last_pct = -1
-
-    def line(self, message: str) -> None:
-        self._finish_bar()
-        print(f"[{time.strftime('%H:%M:%S')}] {message}", file=self.out, flush=True)
-
-    def bar(self, label: str, done: int, total: int, detail: str = "") -> None:
-        total = max(total, 1)
-        pct = int(100 * done / total)
-        filled = int(self.width * done / total)
-        text = f"{label:<22} [{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} {detail}"
-        if self.tty:
-            print("\r" + text.ljust(100), end="", file=self.out, flush=True)
-            self._open = True
-            return
-        now = time.monotonic()
-        if done == total or pct >= self._last_pct + 10 or now - self._last_line > 10:
-            self._last_pct, self._last_line = pct, now
-            print(f"[{time.strftime('%H:%M:%S')}] {text}", file=self.out, flush=True)
-
-    def start_bar(self):
-        self._last_pct = -1
-
-    def _finish_bar(self):
-        if self.tty and getattr(self, "_open", False):
-            print(file=self.out)
-            self._open = False
 
 
 # ------------------------------------------------------------------------------------ the run

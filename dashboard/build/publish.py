@@ -10,18 +10,16 @@ A build that fails or is killed at any point leaves `current` pointing at the la
 """
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
 import time
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 
-from dashboard import config, contract
+from dashboard import config, contract, locks
 from dashboard.build.changes import record_changes
 from dashboard.build.extracts import build_extracts
 from dashboard.build.validation import validate_snapshot
@@ -31,21 +29,10 @@ class BuildError(RuntimeError):
     """A build could not finish; the message says why and what to do."""
 
 
-@contextmanager
 def build_lock(data_dir: Path):
     """Only one build or refresh writes snapshots at a time."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(data_dir / ".build.lock", "w")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        raise BuildError("another build or refresh is running on this data directory; wait for it to finish")
-    try:
-        yield
-    finally:
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()
+    return locks.exclusive(Path(data_dir) / ".build.lock", BuildError(
+        "another build or refresh is running on this data directory; wait for it to finish"))
 
 
 def current_snapshot(data_dir: Path) -> Path | None:

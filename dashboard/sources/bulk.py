@@ -42,7 +42,6 @@ import json
 import logging
 import os
 import shutil
-import sys
 import time
 import zipfile
 from dataclasses import dataclass
@@ -52,6 +51,7 @@ from pathlib import Path
 import duckdb
 
 from dashboard import config, contract
+from dashboard.progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -251,44 +251,19 @@ def _zip_member(archive: Path, kind: Kind, cycle: int) -> str:
 
 
 # ------------------------------------------------------------------------------------ progress
-class LoadProgress:
-    """One line per file now and then (or a bar on a terminal): bytes, rows, rows/s and time left."""
-
-    def __init__(self, out=None, every_seconds: float = 5.0):
-        self.out = out or sys.stdout
-        self.tty = hasattr(self.out, "isatty") and self.out.isatty()
-        self.every = every_seconds
-        self._last = 0.0
-        self._open = False
-
-    def line(self, message: str) -> None:
-        if self._open:
-            print(file=self.out)
-            self._open = False
-        print(f"[{time.strftime('%H:%M:%S')}] {message}", file=self.out, flush=True)
+class LoadProgress(Progress):
+    """Progress of one file: bytes, rows, rows/s and time left."""
 
     def file(self, label: str, done_bytes: int, total_bytes: int, rows: int | None, rows_per_s: float,
              final: bool = False) -> None:
         """rows None: a download (bytes only; rows_per_s is then bytes per second)."""
-        now = time.monotonic()
-        if not final and not self.tty and now - self._last < self.every:
-            return
-        self._last = now
         share = done_bytes / total_bytes if total_bytes else 1.0
         left = ""
         if 0 < share < 1 and rows_per_s > 0:
             bytes_per_row = 1.0 if rows is None else max(done_bytes / max(rows, 1), 1.0)
             left = f", about {_duration((total_bytes - done_bytes) / bytes_per_row / rows_per_s)} left"
         speed = (f"{rows_per_s / 1e6:,.1f} MB/s" if rows is None else f"{rows:,} rows, {rows_per_s:,.0f} rows/s")
-        width = 24
-        bar = "#" * int(width * share) + "." * (width - int(width * share))
-        text = (f"{label:<24} [{bar}] {share:6.1%} {done_bytes / 1e9:,.2f}/{total_bytes / 1e9:,.2f} GB "
-                f"{speed}{left}")
-        if self.tty and not final:
-            print("\r" + text.ljust(110), end="", file=self.out, flush=True)
-            self._open = True
-        else:
-            self.line(text)
+        self.show(label, share, f"{done_bytes / 1e9:,.2f}/{total_bytes / 1e9:,.2f} GB {speed}{left}", final=final)
 
 
 def _duration(seconds: float) -> str:

@@ -664,7 +664,7 @@ class DemoGenerator:
         parts = [(np.arange(n), None)] + [(rows, f) for rows, f in stale]
         folder = out / "raw" / "schedule_a" / f"cycle={cycle}"
         folder.mkdir(parents=True, exist_ok=True)
-        schema = _arrow_schema("schedule_a", drop=("cycle",))
+        schema = contract.raw_arrow_schema("schedule_a", drop=("cycle",))
         periods = period_bounds(cycle)
         rtypes = np.array([p[1] for p in periods], dtype=object)
         ryears = np.array([p[0] for p in periods])
@@ -777,16 +777,8 @@ def _cents_to_decimal(cents: np.ndarray, precision: int = 14) -> pa.Array:
     return pa.Array.from_buffers(pa.decimal128(precision, 2), len(cents), [None, pa.py_buffer(words.tobytes())])
 
 
-_ARROW_TYPES = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(), "DATE": pa.date32(),
-                contract.MONEY: pa.decimal128(14, 2)}
-
-
-def _arrow_schema(table: str, drop=()) -> pa.Schema:
-    return pa.schema([(c, _ARROW_TYPES[t]) for c, t in contract.RAW[table].items() if c not in drop])
-
-
 def _write_frame(frame: pd.DataFrame, table: str, path: Path):
-    schema = _arrow_schema(table)
+    schema = contract.raw_arrow_schema(table)
     arrays = []
     for col in schema:
         values = frame[col.name]

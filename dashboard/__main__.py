@@ -7,7 +7,7 @@ import logging
 import sys
 import time
 
-from dashboard import config
+from dashboard import config, contract
 
 
 def _progress(message: str) -> None:
@@ -22,13 +22,21 @@ def cmd_config(_args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from dashboard.build.publish import build_and_publish, current_snapshot
+    from dashboard.build.publish import build_and_publish, current_snapshot, read_manifest
     from dashboard.sources import demo
 
     data_dir = config.data_dir()
-    if args.if_missing and current_snapshot(data_dir) is not None:
-        _progress(f"a snapshot is already published in {data_dir}; serving it (use `python -m dashboard demo` to rebuild)")
-        return 0
+    current = current_snapshot(data_dir)
+    if args.if_missing and current is not None:
+        manifest = read_manifest(current)
+        if manifest.get("schema_version") == contract.SCHEMA_VERSION:
+            _progress(f"a snapshot is already published in {data_dir}; serving it "
+                      "(use `python -m dashboard demo` to regenerate)")
+            return 0
+        if (data_dir / "raw").is_dir():
+            _progress(f"the published snapshot was built by an older version (schema "
+                      f"{manifest.get('schema_version')}, now {contract.SCHEMA_VERSION}); rebuilding it from raw data")
+            return _rebuild(data_dir, manifest)
     rows = args.rows if args.rows is not None else config.get("DEMO_ROWS")
     seed = args.seed if args.seed is not None else config.get("DEMO_SEED")
     _progress(f"generating synthetic demo data: about {rows:,} itemized rows, seed {seed}, into {data_dir}")
@@ -42,12 +50,20 @@ def cmd_demo(args) -> int:
 
 
 def cmd_build(_args) -> int:
-    from dashboard.build.publish import build_and_publish, current_snapshot, read_manifest
+    from dashboard.build.publish import current_snapshot, read_manifest
 
     data_dir = config.data_dir()
     previous = current_snapshot(data_dir)
-    source = read_manifest(previous).get("source", "unknown") if previous else "unknown"
-    manifest = build_and_publish(data_dir, source=source, progress=_progress)
+    return _rebuild(data_dir, read_manifest(previous) if previous else {})
+
+
+def _rebuild(data_dir, previous_manifest: dict) -> int:
+    """Build and publish from the raw data on disk, keeping where that data came from."""
+    from dashboard.build.publish import build_and_publish
+
+    source = previous_manifest.get("source", "unknown")
+    kept = {key: previous_manifest[key] for key in ("demo",) if key in previous_manifest}
+    manifest = build_and_publish(data_dir, source=source, progress=_progress, extra_manifest=kept)
     _progress(f"published {manifest['snapshot_id']} ({manifest['build_seconds']} s)")
     return 0
 

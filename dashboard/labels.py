@@ -93,5 +93,8 @@ EXTRACT_DESCRIPTIONS = {
     "agg_candidate_employer": "Top employers of donors per candidate.",
     "agg_candidate_occupation": "Top occupations of donors per candidate.",
     "agg_district": "One row per race: money raised, leader, margin, out-of-state and small-dollar shares.",
-    "agg_daily": "Itemized individual money per day by party, office and committee type.",
+    "agg_daily": "Itemized individual money per day by party, office, state and committee type.",
+    "large_receipts": "Itemized individual contributions of $1,000 or more, by date (for the trends page).",
+    "changes_candidates": "Candidates whose money changed since the previous snapshot, before and after.",
+    "changes_reports": "Report periods that are new, or were revised, since the previous snapshot.",
 }

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -28,32 +29,41 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextmanager
+def serve_app(data_dir: Path, workers: int = 2):
+    """gunicorn serving the app on a free 127.0.0.1 port over `data_dir`; yields the base URL."""
+    port = free_port()
+    env = {**os.environ, "DATA_CACHE_DIR": str(data_dir)}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    log_path = data_dir / "gunicorn.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([str(gunicorn), "--no-control-socket", "--workers", str(workers), "--threads", "4",
+                                 "--bind", f"127.0.0.1:{port}", "--timeout", "60", "app:server"],
+                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/", timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError("gunicorn did not start:\n" + log_path.read_text()[-3000:])
+            time.sleep(0.3)
+        try:
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
 @pytest.fixture(scope="session")
 def base_url(small_snapshot: Path):
-    port = free_port()
-    env = {**os.environ, "DATA_CACHE_DIR": str(small_snapshot)}
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    log = open(small_snapshot / "gunicorn.log", "w")
-    proc = subprocess.Popen([str(gunicorn), "--no-control-socket", "--workers", "2", "--threads", "4",
-                             "--bind", f"127.0.0.1:{port}", "--timeout", "60", "app:server"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/", timeout=5) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError("gunicorn did not start:\n" + (small_snapshot / "gunicorn.log").read_text()[-3000:])
-        time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    with serve_app(small_snapshot) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

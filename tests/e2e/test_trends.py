@@ -7,18 +7,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import duckdb
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT, free_port
+from tests.e2e.conftest import serve_app
 from tests.unit.test_changes import NEW_DONOR, build_two_snapshots
 
 
@@ -32,27 +27,8 @@ def two_snapshots(tmp_path_factory):
 def trends_url(two_snapshots):
     """gunicorn serving the two-snapshot data (the shared server serves a single snapshot)."""
     data_dir, _known = two_snapshots
-    port = free_port()
-    log = open(data_dir / "gunicorn.log", "w")
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "--no-control-socket", "--workers", "1",
-                             "--threads", "4", "--bind", f"127.0.0.1:{port}", "app:server"],
-                            cwd=ROOT, env={**os.environ, "DATA_CACHE_DIR": str(data_dir)}, stdout=log,
-                            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/trends", timeout=5):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError((data_dir / "gunicorn.log").read_text()[-3000:])
-            time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    with serve_app(data_dir, workers=1) as url:
+        yield url
 
 
 def candidate(data_dir: Path, candidate_id: str, cycle: int) -> tuple[str, str]:

@@ -5,7 +5,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures import theme
-from dashboard.figures.races import empty_figure
 
 SHOWN = 15  # bars drawn; the table and the CSV have every row
 
@@ -14,7 +13,7 @@ def top_bar(frame: pd.DataFrame, label_column: str, what: str, empty_label: str 
     """The first SHOWN rows of a ranked frame (rank, amount, n, a label column) as horizontal
     bars, biggest on top. An empty label (e.g. employer not reported) is shown as `empty_label`."""
     if frame.empty:
-        return empty_figure(f"No itemized {what} for this cycle")
+        return theme.empty_figure(f"No itemized {what} for this cycle")
     top = frame.head(SHOWN)
     # Numbered, so two donors with the same name (in different ZIP codes) stay two bars.
     names = [f"{rank}. {text if isinstance(text, str) and text else empty_label}"

@@ -11,7 +11,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures import theme
-from dashboard.figures.races import empty_figure
 
 DASHES = ("solid", "dash", "dot", "dashdot")
 
@@ -77,7 +76,7 @@ def race_cumulative_receipts(periods: pd.DataFrame, order: list[str], election_d
     """Receipts to date of every candidate at the end of each report period
     (`queries.races.race_periods`), one line per candidate in `order`."""
     if periods.empty:
-        return empty_figure("No candidate in this race has filed a report for this cycle")
+        return theme.empty_figure("No candidate in this race has filed a report for this cycle")
     frame = periods.assign(x=pd.to_datetime(periods["coverage_end"]))
     figure = go.Figure(_lines(frame, "receipts_to_date", order, "raised to date"), layout=_layout())
     figure.update_yaxes(title_text="Raised to date (all receipts)", tickprefix="$", tickformat="~s",
@@ -90,7 +89,7 @@ def race_weekly_receipts(weekly: pd.DataFrame, order: list[str], periods: pd.Dat
                          election_day: str | None) -> go.Figure:
     """Itemized individual money per week of every candidate (`queries.races.race_weekly`)."""
     if weekly.empty:
-        return empty_figure("No itemized contributions from individuals in this race for this cycle")
+        return theme.empty_figure("No itemized contributions from individuals in this race for this cycle")
     frame = weekly.assign(x=pd.to_datetime(weekly["week"]))
     figure = go.Figure(_lines(frame, "amount", order, "itemized that week"), layout=_layout())
     figure.update_yaxes(title_text="Itemized individual money per week", tickprefix="$", tickformat="~s",
@@ -108,7 +107,7 @@ def candidate_periods_chart(periods: pd.DataFrame) -> go.Figure:
     """Raised and spent in each report period as bars, cash on hand at each period's end as a
     line (`queries.candidates.candidate_periods`)."""
     if periods.empty:
-        return empty_figure("No reports filed for this cycle yet")
+        return theme.empty_figure("No reports filed for this cycle yet")
     x = [period_label(y, t) for y, t in zip(periods["report_year"], periods["report_type"])]
     figure = go.Figure(layout=_layout(height=380))
     figure.add_bar(x=x, y=periods["receipts"], name="Raised in the period",

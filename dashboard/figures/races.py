@@ -8,15 +8,6 @@ from dashboard import labels
 from dashboard.figures import theme
 
 
-def empty_figure(message: str) -> go.Figure:
-    """A small chart that says why there is nothing to draw."""
-    figure = go.Figure(layout=theme.base_layout(height=200))
-    figure.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-    figure.update_xaxes(visible=False)
-    figure.update_yaxes(visible=False)
-    return figure
-
-
 def _bars(names: list[str], amounts: list[float], parties: list, hover: list[str],
           x_title: str) -> go.Figure:
     """Horizontal bars, biggest on top, coloured by party with the party named in the hover.
@@ -38,7 +29,7 @@ def _bars(names: list[str], amounts: list[float], parties: list, hover: list[str
 def top_races_bar(races: pd.DataFrame, cycle: int) -> go.Figure:
     """Races of `queries.races.top_races`, one bar each (total receipts of all candidates)."""
     if races.empty:
-        return empty_figure(f"No races with money reported for {cycle}")
+        return theme.empty_figure(f"No races with money reported for {cycle}")
     hover = [
         f"{row.race_label}: {labels.money(row.receipts)} raised by {row.n_candidates} "
         f"candidates; leader {row.leader_name} ({labels.party(row.leader_party)})"
@@ -52,7 +43,7 @@ def race_candidates_bar(candidates: pd.DataFrame) -> go.Figure:
     """Receipts of each candidate of a race (`queries.races.race_candidates`)."""
     reported = candidates.dropna(subset=["receipts"])
     if reported.empty:
-        return empty_figure("No candidate in this race has reported money yet")
+        return theme.empty_figure("No candidate in this race has reported money yet")
     hover = [f"{row.name} ({labels.party(row.party)}): {labels.money(row.receipts)} raised"
              for row in reported.itertuples()]
     names = [f"{n} ({p})" if isinstance(p, str) else n

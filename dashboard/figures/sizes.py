@@ -7,7 +7,6 @@ import plotly.graph_objects as go
 from dashboard import contract
 from dashboard.figures import theme
 from dashboard.figures.money_over_time import candidate_label
-from dashboard.figures.races import empty_figure
 
 # Ordered buckets in colour-blind-safe colours, small gifts in blue, the largest in vermillion.
 BUCKET_COLOURS = [theme.OKABE_ITO[name] for name in
@@ -22,7 +21,7 @@ def bucket_name(size_bucket: int, size_label: str) -> str:
 def race_sizes_bar(sizes: pd.DataFrame, order: list[str]) -> go.Figure:
     """One stacked bar per candidate of the race (`queries.races.race_sizes`), in `order`."""
     if sizes.empty or not sizes["amount"].fillna(0).any():
-        return empty_figure("No money from individuals reported in this race yet")
+        return theme.empty_figure("No money from individuals reported in this race yet")
     names = {cid: candidate_label(n, p) for cid, n, p in
              sizes[["candidate_id", "name", "party"]].drop_duplicates("candidate_id").itertuples(index=False)}
     ordered = [cid for cid in order if cid in names]
@@ -47,7 +46,7 @@ def race_sizes_bar(sizes: pd.DataFrame, order: list[str]) -> go.Figure:
 def candidate_sizes_bar(sizes: pd.DataFrame) -> go.Figure:
     """One bar per size bucket (`queries.candidates.candidate_sizes`)."""
     if sizes.empty or not sizes["amount"].fillna(0).any():
-        return empty_figure("No money from individuals reported for this cycle yet")
+        return theme.empty_figure("No money from individuals reported for this cycle yet")
     names = [bucket_name(b, l) for b, l in zip(sizes["size_bucket"], sizes["size_label"])]
     figure = go.Figure(
         go.Bar(x=names, y=sizes["amount"], marker={"color": [BUCKET_COLOURS[int(b)] for b in sizes["size_bucket"]]},

@@ -12,7 +12,6 @@ import plotly.graph_objects as go
 from dashboard import geography, labels
 from dashboard.figures import theme
 from dashboard.figures.money_over_time import candidate_label
-from dashboard.figures.races import empty_figure
 
 # (row, column) of each state's tile; row 0 is the top.
 TILE_GRID: dict[str, tuple[int, int]] = {
@@ -41,7 +40,7 @@ def state_tile_map(states: pd.DataFrame, home_state: str | None = None) -> go.Fi
     states with no money are grey, the candidate's own state is outlined."""
     by_state = states.dropna(subset=["state"]).set_index("state")
     if by_state.empty:
-        return empty_figure("No itemized contributions with a US address for this cycle")
+        return theme.empty_figure("No itemized contributions with a US address for this cycle")
     z = [[None] * COLUMNS for _ in range(ROWS)]
     text = [[""] * COLUMNS for _ in range(ROWS)]
     hover = [[""] * COLUMNS for _ in range(ROWS)]
@@ -83,7 +82,7 @@ def race_home_state_bar(split: pd.DataFrame, order: list[str]) -> go.Figure:
     """In-state and out-of-state itemized money of every candidate of a race
     (`queries.races.race_home_state`), stacked, in `order`."""
     if split.empty or not split["itemized"].fillna(0).any():
-        return empty_figure("No itemized contributions from individuals in this race yet")
+        return theme.empty_figure("No itemized contributions from individuals in this race yet")
     rows = split.set_index("candidate_id").reindex([c for c in order if c in set(split["candidate_id"])])
     names = [candidate_label(n, p) for n, p in zip(rows["name"], rows["party"])]
     figure = go.Figure(layout=theme.base_layout(

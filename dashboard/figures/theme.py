@@ -6,6 +6,8 @@ also names the party in text, so colour never carries meaning alone.
 """
 from __future__ import annotations
 
+import plotly.graph_objects as go
+
 OKABE_ITO = {
     "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "yellow": "#F0E442",
     "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7", "black": "#000000",
@@ -49,3 +51,12 @@ def base_layout(**overrides) -> dict:
 # Passed to dcc.Graph(config=...): no link to plotly's cloud, a PNG export for reporters.
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+
+def empty_figure(message: str) -> go.Figure:
+    """A small chart that says why there is nothing to draw."""
+    figure = go.Figure(layout=base_layout(height=200))
+    figure.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    return figure

@@ -11,14 +11,6 @@ from dashboard.figures import theme
 DASHES = ("solid", "dot", "dash", "longdash", "dashdot", "longdashdot")
 
 
-def _empty(message: str) -> go.Figure:
-    figure = go.Figure(layout=theme.base_layout(height=200))
-    figure.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-    figure.update_xaxes(visible=False)
-    figure.update_yaxes(visible=False)
-    return figure
-
-
 def _layout(height: int = 360) -> dict:
     return theme.base_layout(height=height, margin={"l": 8, "r": 16, "t": 8, "b": 40},
                              legend={"orientation": "h", "y": -0.2}, hovermode="x unified")
@@ -46,7 +38,7 @@ def receipts_over_time(wide: pd.DataFrame, by: str, cycle: int) -> go.Figure:
     """Lines of `series_by_party`: one per party for this cycle, and a grey dashed line of all
     parties on the same days of the previous cycle."""
     if wide.empty:
-        return _empty("No itemized receipts in this window")
+        return theme.empty_figure("No itemized receipts in this window")
     unit = "week ending" if by == "week" else "day"
     figure = go.Figure(layout=_layout())
     parties = [c for c in wide.columns if c not in ("period_end", previous_cycle_column(cycle))]
@@ -73,7 +65,7 @@ def cumulative_races(frame: pd.DataFrame) -> go.Figure:
     """Step lines of `queries.trends.top_races_cumulative`: each race's money raised to date at
     the end of every report period, biggest race first in the legend."""
     if frame.empty:
-        return _empty("No race has reported money for these filters")
+        return theme.empty_figure("No race has reported money for these filters")
     figure = go.Figure(layout=_layout(height=420))
     figure.update_layout(hovermode="closest")
     races = frame.drop_duplicates("race_path")

@@ -24,7 +24,9 @@ How:
   as the demo's and the API's builds and publishes a snapshot. A killed load never publishes half.
 - Amendments: the classic files normally carry only the newest version of a report, but when a
   filing and a later amendment (AMNDT_IND 'A', larger FILE_NUM) of the same committee and report
-  type share transaction IDs, the older filing's rows are dropped: the newest version wins.
+  type share transactions (the same transaction ID on the same date), the older filing's rows are
+  dropped: the newest version wins. The date matters: filers restart transaction IDs in every
+  report, and last year's Q1 is not an earlier version of this year's.
 - Totals: weball/webl have one two-year summary per candidate (all authorized committees combined)
   and no per-report pages; each becomes one `reports` row of type `contract.BULK_SUMMARY_REPORT_TYPE`
   on the candidate's principal committee (mapping in docs/architecture.md). The builder splits its
@@ -419,21 +421,23 @@ def _find_incomplete_and_blank(kind: Kind, data: bytes, first_line: int, known: 
 # ------------------------------------------------------------------------------------ amendments
 SUPERSEDED_FILINGS_SQL = """
 -- Filings of a committee's report that a later amendment replaced: an amendment (AMNDT_IND 'A',
--- larger FILE_NUM) of the same committee and report type carries the same transaction IDs.
+-- larger FILE_NUM) of the same committee and report type carries the same transactions (the same
+-- transaction ID on the same date: IDs restart in every report, so Q1 of another year can reuse them).
 WITH filings AS (
     SELECT committee_id, report_type, file_number, bool_or(amendment_indicator = 'A') AS is_amendment
     FROM parts WHERE file_number IS NOT NULL GROUP BY ALL
 ), refiled AS (
     SELECT committee_id, report_type FROM filings GROUP BY ALL HAVING count(*) > 1 AND bool_or(is_amendment)
 ), candidates AS (
-    SELECT DISTINCT p.committee_id, p.report_type, p.file_number, p.transaction_id
+    SELECT DISTINCT p.committee_id, p.report_type, p.file_number, p.transaction_id, p.date
     FROM parts p SEMI JOIN refiled r USING (committee_id, report_type)
-    WHERE p.transaction_id IS NOT NULL AND p.file_number IS NOT NULL
+    WHERE p.transaction_id IS NOT NULL AND p.file_number IS NOT NULL AND p.date IS NOT NULL
 )
 SELECT DISTINCT old.file_number
 FROM candidates old
 JOIN candidates new ON new.committee_id = old.committee_id AND new.report_type = old.report_type
-                   AND new.transaction_id = old.transaction_id AND new.file_number > old.file_number
+                   AND new.transaction_id = old.transaction_id AND new.date = old.date
+                   AND new.file_number > old.file_number
 JOIN filings f ON f.committee_id = new.committee_id AND f.report_type = new.report_type
               AND f.file_number = new.file_number AND f.is_amendment
 """

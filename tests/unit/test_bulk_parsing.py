@@ -165,10 +165,15 @@ def test_a_filing_replaced_by_an_amendment_is_dropped_but_independent_filings_st
         # A later amendment that shares no transaction with the original does not replace it.
         itcont_line(sub_id="8", cmte="C00000003", tran="U1", file_num="30"),
         itcont_line(sub_id="9", cmte="C00000003", tran="U2", file_num="31", amend="A"),
+        # Filers restart transaction IDs in every report: last year's Q1 (file 40) is not an earlier
+        # version of this year's Q1 (file 41, amended by file 42), though all three use "T1".
+        itcont_line(sub_id="10", cmte="C00000004", tran="T1", file_num="40", dt="02012023"),
+        itcont_line(sub_id="11", cmte="C00000004", tran="T1", file_num="41", dt="02012024"),
+        itcont_line(sub_id="12", cmte="C00000004", tran="T1", file_num="42", dt="02012024", amend="A"),
     ]
     out = tmp_path / "part.parquet"
     bulk.parse_chunk(con, bulk.KINDS["itcont"], 2024, ("\n".join(lines) + "\n").encode(), 1, tmp_path, out)
     filings, dropped = bulk.drop_superseded(con, [out])
-    assert (filings, dropped) == (1, 2)
+    assert (filings, dropped) == (2, 3)
     kept = sorted(duckdb.sql(f"SELECT sub_id FROM read_parquet('{out}')").fetchall())
-    assert [k[0] for k in kept] == [3, 4, 5, 6, 7, 8, 9]
+    assert [k[0] for k in kept] == [3, 4, 5, 6, 7, 8, 9, 10, 12]

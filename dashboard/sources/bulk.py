@@ -495,7 +495,13 @@ SELECT c.committee_id, $cycle AS cycle, $cycle AS report_year,
        s.indiv_refunds AS individual_refunds, s.other_pol_cmte_contrib AS other_committee_contributions,
        s.pol_pty_contrib AS party_contributions, s.cand_contrib AS candidate_contributions,
        CAST(NULL AS {contract.MONEY}) AS other_receipts,
-       s.trans_from_auth AS transfers_from_authorized, s.trans_to_auth AS transfers_to_authorized,
+       -- FEC's advice for these files: money moved between a candidate's own committees shows as
+       -- values in both transfer columns; one column alone (e.g. joint-fundraising proceeds) is
+       -- money from outside and stays in the totals.
+       CASE WHEN s.trans_from_auth > 0 AND s.trans_to_auth > 0 THEN s.trans_from_auth ELSE 0 END
+           AS transfers_from_authorized,
+       CASE WHEN s.trans_from_auth > 0 AND s.trans_to_auth > 0 THEN s.trans_to_auth ELSE 0 END
+           AS transfers_to_authorized,
        s.cand_id AS summary_candidate_id
 FROM summaries s LEFT JOIN carrier c ON c.candidate_id = s.cand_id
 """

@@ -301,3 +301,33 @@ def test_downloads_resume_after_a_dropped_connection_and_record_checksums(files,
         assert again["cn24.zip"] == again["weball24.zip"] == "unchanged"
     finally:
         server.shutdown()
+
+
+def test_transfers_count_as_internal_only_when_both_columns_hold_values(files, small_snapshot, tmp_path):
+    """FEC's advice for weball: TRANS_FROM_AUTH and TRANS_TO_AUTH both set = money moved between the
+    candidate's own committees (netted out); TRANS_FROM_AUTH alone (e.g. joint-fundraising proceeds)
+    is money from outside and stays in the candidate's receipts."""
+    subset = tmp_path / "files"
+    subset.mkdir()
+    for name in ("cn.txt", "cm.txt", "ccl.txt"):
+        shutil.copy(files / name, subset / name)
+    weball = f"weball{CYCLE % 100}.txt"
+    lines = (files / weball).read_text(encoding="latin-1").splitlines()
+    changed = None
+    for i, line in enumerate(lines):
+        fields = line.split("|")
+        if float(fields[6] or 0) == 0 and float(fields[8] or 0) == 0 and float(fields[5] or 0) > 0:
+            fields[5] = f"{float(fields[5]) + 5000:.2f}"   # TTL_RECEIPTS includes the transfer...
+            fields[6] = "5000.00"                           # ...received from a joint fundraiser
+            lines[i], changed = "|".join(fields), fields[0]
+            break
+    assert changed
+    (subset / weball).write_text("\n".join(lines) + "\n", encoding="latin-1")
+    data_dir = tmp_path / "data"
+    bulk.load(data_dir, CYCLE, subset, Quiet())
+    got = one(f"SELECT receipts FROM {extract(data_dir, 'candidate_totals')} WHERE candidate_id = '{changed}'")[0]
+    want = one(f"SELECT receipts_net FROM read_parquet('{small_snapshot}/demo_truth/candidates.parquet') "
+               f"WHERE candidate_id = '{changed}' AND cycle = {CYCLE}")[0]
+    assert got * 100 == want + 500_000
+    row = totals_vs_truth(data_dir, small_snapshot, ("receipts",))
+    assert row["receipts"] == 1  # only the candidate given outside money differs from the truth

@@ -34,7 +34,7 @@ demo-data: install
 # `make serve` then shows the refreshed snapshot.
 DEMO_REFRESH_ROWS ?= 100000
 demo-refresh: install
-	$(BIN)/python -m dashboard.sources.fake_openfec --rows $(DEMO_REFRESH_ROWS) --hourly-limit 100000 -- \
+	$(BIN)/python -m devtools.fake_openfec --rows $(DEMO_REFRESH_ROWS) --hourly-limit 100000 -- \
 	  env FEC_HOURLY_BUDGET=100000 $(BIN)/python -m dashboard refresh --cycle 2026
 
 # District boundaries for the maps: the cache, else the copy next to the project (offline demo),

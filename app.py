@@ -11,10 +11,10 @@ import dash
 from dash import dcc, html
 from flask_compress import Compress
 
-from dashboard import config
-from dashboard.api import api
-from dashboard.components.district_map import geo_files
-from dashboard.components.header import header
+from dashboard.core import config
+from dashboard.app.api import api
+from dashboard.app.components.district_map import geo_files
+from dashboard.app.components.header import header
 
 logging.basicConfig(level=config.get("LOG_LEVEL").upper(),
                     format="%(asctime)s %(levelname)s %(name)s: %(message)s")

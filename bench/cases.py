@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Callable
 
-from dashboard import db
-from dashboard.queries import candidates, committees, home, races, search, snapshot
-from dashboard.queries import maps
-from dashboard.queries import trends
+from dashboard.app import db
+from dashboard.app.queries import candidates, committees, home, races, search, snapshot
+from dashboard.app.queries import maps
+from dashboard.app.queries import trends
 
 
 @dataclass(frozen=True)
@@ -352,7 +352,7 @@ def map_callback(s: Samples, view: str) -> int:
 
     import plotly
 
-    from dashboard.figures import maps as map_figures
+    from dashboard.app.figures import maps as map_figures
 
     rows = maps.map_rows(s.cycle, "H")
     classes = map_figures.classify(rows.loc[rows["has_race"], "receipts"])
@@ -383,8 +383,8 @@ CASES.update({
 # The receipts explorer (issue 5): one case per function, plus the explorer's typical searches
 # (by name prefix, by ZIP, by a month of dates) as extra cases. Baselines apply the money rules to
 # raw_schedule_a by hand (RAW_ITEMIZED).
-from dashboard.queries import receipts as receipts_queries  # noqa: E402
-from dashboard.queries.receipts import ReceiptFilters  # noqa: E402
+from dashboard.app.queries import receipts as receipts_queries# noqa: E402
+from dashboard.app.queries.receipts import ReceiptFilters# noqa: E402
 
 _receipt_sample_cache: dict = {}
 

@@ -22,8 +22,10 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard import config
-from dashboard.sources import bulk_layout, demo
+from dashboard.core import config
+from devtools import bulk_layout
+from dashboard.pipeline import demo
+from dashboard.store import layout, snapshots
 
 HERE = Path(__file__).resolve().parent
 
@@ -57,7 +59,7 @@ def reconcile(data_dir: Path, truth_dir: Path) -> dict:
                count(*) FILTER (WHERE t.cash_on_hand * 100 <> truth.cash_on_hand),
                count(*) FILTER (WHERE t.individual_itemized * 100 <> truth.individual_itemized)
         FROM read_parquet('{truth_dir}/demo_truth/candidates.parquet') truth
-        LEFT JOIN read_parquet('{data_dir}/current/candidate_totals.parquet') t USING (candidate_id, cycle)
+        LEFT JOIN {layout.extract_reader(layout.current_link(data_dir), 'candidate_totals')} t USING (candidate_id, cycle)
         """).fetchall()[0]))
 
 
@@ -100,7 +102,7 @@ def run_size(rows: int, work: Path, given: Path | None) -> dict:
                           "load_seconds": round(time.monotonic() - t0, 1), "peak_rss_gb": round(result["maxrss_kb"] / 1e6, 2),
                           "published": last})
     load_seconds = time.monotonic() - load_started
-    manifest = json.loads((data_dir / "current" / "manifest.json").read_text())
+    manifest = snapshots.read_manifest(snapshots.current_snapshot(data_dir))
     parsed = sum(c["itcont_rows"] for c in per_cycle)
     parse_seconds = sum(c["parse_seconds"] for c in per_cycle)
     return {

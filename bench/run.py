@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+from dashboard.store import snapshots
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ROWS = 40_000_000
 
@@ -32,9 +34,9 @@ def bench_dir() -> Path:
 
 def ensure_dataset(rows: int) -> None:
     """Generate the benchmark snapshot unless one of this size is already there."""
-    manifest_path = bench_dir() / "current" / "manifest.json"
-    if manifest_path.exists():
-        manifest = json.loads(manifest_path.read_text())
+    snapshot = snapshots.current_snapshot(bench_dir())
+    if snapshot is not None:
+        manifest = snapshots.read_manifest(snapshot)
         if manifest.get("demo", {}).get("rows") == rows:
             print(f"reusing the {rows:,}-row benchmark dataset in {bench_dir()}", flush=True)
             return
@@ -45,13 +47,13 @@ def ensure_dataset(rows: int) -> None:
 
 def query_functions() -> list[str]:
     """module.function for every public function defined in dashboard/queries/."""
-    import dashboard.queries as package
+    import dashboard.app.queries as package
 
     names = []
     for info in pkgutil.iter_modules(package.__path__):
         if info.name.startswith("_"):
             continue
-        module = importlib.import_module(f"dashboard.queries.{info.name}")
+        module = importlib.import_module(f"dashboard.app.queries.{info.name}")
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if not name.startswith("_") and fn.__module__ == module.__name__ and name != "normalize":
                 names.append(f"{info.name}.{name}")
@@ -69,7 +71,7 @@ def run_case(name: str, warm: int) -> dict:
     import duckdb
 
     from bench.cases import CASES, pick_samples
-    from dashboard.build.extracts import raw_views
+    from dashboard.pipeline.builder.extracts import raw_views
 
     case = CASES[name]
     samples = pick_samples() if name != "snapshot.row_counts" else None
@@ -132,7 +134,7 @@ def main(argv=None) -> int:
             print(out.stderr, file=sys.stderr)
             return 1
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    manifest = json.loads((bench_dir() / "current" / "manifest.json").read_text())
+    manifest = snapshots.read_manifest(snapshots.current_snapshot(bench_dir()))
     report = {"dataset": {"rows": args.rows, "raw_row_counts": manifest["raw_row_counts"],
                           "row_counts": manifest["row_counts"], "build_seconds": manifest["build_seconds"]},
               "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "results": results}

@@ -7,7 +7,7 @@ import logging
 import sys
 import time
 
-from dashboard import config, contract
+from dashboard.core import config, contract
 
 
 def _progress(message: str) -> None:
@@ -22,8 +22,9 @@ def cmd_config(_args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from dashboard.build.publish import build_and_publish, current_snapshot, read_manifest
-    from dashboard.sources import demo
+    from dashboard.pipeline.builder.publish import build_and_publish
+    from dashboard.store.snapshots import current_snapshot, read_manifest
+    from dashboard.pipeline import demo
 
     data_dir = config.data_dir()
     current = current_snapshot(data_dir)
@@ -50,7 +51,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_build(_args) -> int:
-    from dashboard.build.publish import current_snapshot, read_manifest
+    from dashboard.store.snapshots import current_snapshot, read_manifest
 
     data_dir = config.data_dir()
     previous = current_snapshot(data_dir)
@@ -59,7 +60,7 @@ def cmd_build(_args) -> int:
 
 def _rebuild(data_dir, previous_manifest: dict) -> int:
     """Build and publish from the raw data on disk, keeping where that data came from."""
-    from dashboard.build.publish import build_and_publish
+    from dashboard.pipeline.builder.publish import build_and_publish
 
     source = previous_manifest.get("source", "unknown")
     kept = {key: previous_manifest[key] for key in ("demo",) if key in previous_manifest}
@@ -69,7 +70,7 @@ def _rebuild(data_dir, previous_manifest: dict) -> int:
 
 
 def cmd_refresh(args) -> int:
-    from dashboard import refresh
+    from dashboard.pipeline.openfec import refresh
 
     offices = tuple(dict.fromkeys(o.strip().upper() for part in args.office for o in part.split(",") if o.strip()))
     bad = [o for o in offices if o not in refresh.OFFICES]
@@ -96,7 +97,7 @@ def cmd_refresh(args) -> int:
 def cmd_load_bulk(args) -> int:
     from pathlib import Path
 
-    from dashboard.sources import bulk
+    from dashboard.pipeline import bulk
 
     if args.cycle % 2 or args.cycle < 1980:
         print("error: --cycle takes the even year of a two-year period (1980 or later), e.g. 2024", file=sys.stderr)
@@ -123,7 +124,7 @@ def cmd_load_bulk(args) -> int:
 
 
 def _print_refresh_status(data_dir) -> None:
-    from dashboard.refresh import read_status
+    from dashboard.pipeline.openfec.refresh import read_status
 
     status = read_status(data_dir)
     if not status:
@@ -151,9 +152,9 @@ def _print_refresh_status(data_dir) -> None:
 def cmd_geo(args) -> int:
     from pathlib import Path
 
-    from dashboard import geography
-    from dashboard.build.publish import current_snapshot, read_manifest
-    from dashboard.sources import geo
+    from dashboard.core import geography
+    from dashboard.store.snapshots import current_snapshot, read_manifest
+    from dashboard.pipeline import census as geo
 
     cycles = args.cycle
     if not cycles:
@@ -171,7 +172,7 @@ def cmd_geo(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from dashboard.build.publish import current_snapshot, read_manifest
+    from dashboard.store.snapshots import current_snapshot, read_manifest
 
     data_dir = config.data_dir()
     snapshot = current_snapshot(data_dir)
@@ -182,7 +183,7 @@ def cmd_status(args) -> int:
         return 1
     manifest = read_manifest(snapshot)
     if args.json:
-        from dashboard.refresh import read_status
+        from dashboard.pipeline.openfec.refresh import read_status
         print(json.dumps({**manifest, "refresh_status": read_status(data_dir)}, indent=2, default=str))
         return 0
     print(f"snapshot   {manifest['snapshot_id']} ({manifest['source']}), built {manifest['built_at']} "

@@ -5,19 +5,20 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard import geography, labels, links, normalize, validate
-from dashboard.components.cards import Stat, stat_cards
-from dashboard.components.cycle_picker import cycle_picker
-from dashboard.components.errors import PageNotFound, friendly_layout
-from dashboard.components.notes import methodology_note
-from dashboard.components.shell import page
-from dashboard.components.tables import Column, table
-from dashboard.components.twin import chart_with_table, download_button
-from dashboard.figures.donors import top_bar
-from dashboard.figures.money_over_time import candidate_periods_chart, period_label
-from dashboard.figures.sizes import bucket_name, candidate_sizes_bar
-from dashboard.figures.states import state_tile_map
-from dashboard.queries import candidates, search
+from dashboard.core import geography, normalize, params
+from dashboard.app import labels, links
+from dashboard.app.components.cards import Stat, stat_cards
+from dashboard.app.components.cycle_picker import cycle_picker
+from dashboard.app.components.errors import PageNotFound, friendly_layout
+from dashboard.app.components.notes import methodology_note
+from dashboard.app.components.shell import page
+from dashboard.app.components.tables import Column, table
+from dashboard.app.components.twin import chart_with_table, download_button
+from dashboard.app.figures.donors import top_bar
+from dashboard.app.figures.money_over_time import candidate_periods_chart, period_label
+from dashboard.app.figures.sizes import bucket_name, candidate_sizes_bar
+from dashboard.app.figures.states import state_tile_map
+from dashboard.app.queries import candidates, search
 
 
 def _title(candidate_id: str = "", **_query) -> str:
@@ -120,7 +121,7 @@ def choose_cycle(candidate_id: str, cycle_param, cycles: list[int]) -> int:
     """The cycle in the URL, or else the candidate's latest one (not the site default, which
     the candidate may not have run in)."""
     if cycle_param not in (None, ""):
-        return validate.cycle(cycle_param)
+        return params.cycle(cycle_param)
     if not cycles:
         raise PageNotFound(f"There is no candidate {candidate_id} in this data.",
                            closest_candidates(candidate_id))
@@ -132,7 +133,7 @@ def closest_candidates(text: str) -> list[tuple[str, str]]:
     def describe(row) -> str:
         return f"{row.name} ({links.race_label(row.office, row.state, row.district)}, {row.cycle})"
 
-    named = search.search(validate.search_text(text), limit=5)
+    named = search.search(params.search_text(text), limit=5)
     named = named[named["kind"] == "candidate"]
     if not named.empty:
         return [(describe(row), row.path) for row in named.itertuples()]
@@ -219,8 +220,8 @@ def texts_section(frame, key, header, name, cycle, candidate_id, start, end):
 @friendly_layout
 def layout(candidate_id=None, cycle=None, **_other_query):
     try:
-        candidate_id = validate.candidate_id(candidate_id)
-    except validate.InvalidParameter as problem:
+        candidate_id = params.candidate_id(candidate_id)
+    except params.InvalidParameter as problem:
         raise PageNotFound(str(problem), closest_candidates(str(candidate_id or ""))) from problem
     cycles = [int(c) for c in candidates.candidate_cycles(candidate_id)["cycle"]]
     cycle = choose_cycle(candidate_id, cycle, cycles)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard import labels, links, validate
-from dashboard.components.cards import Stat, stat_cards
-from dashboard.components.errors import PageNotFound, friendly_layout
-from dashboard.components.shell import page
-from dashboard.queries import committees
+from dashboard.app import labels, links
+from dashboard.core import params
+from dashboard.app.components.cards import Stat, stat_cards
+from dashboard.app.components.errors import PageNotFound, friendly_layout
+from dashboard.app.components.shell import page
+from dashboard.app.queries import committees
 
 dash.register_page(__name__, path_template="/committee/<committee_id>", name="Committee",
                    title="Committee")
@@ -17,12 +18,12 @@ dash.register_page(__name__, path_template="/committee/<committee_id>", name="Co
 
 @friendly_layout
 def layout(committee_id=None, cycle=None, **_other_query):
-    committee_id = validate.committee_id(committee_id)
+    committee_id = params.committee_id(committee_id)
     rows = committees.committee_cycles(committee_id)
     if rows.empty:
         raise PageNotFound(f"There is no committee {committee_id} in this data.")
     if cycle not in (None, ""):
-        chosen = rows[rows["cycle"] == validate.cycle(cycle)]
+        chosen = rows[rows["cycle"] == params.cycle(cycle)]
         if chosen.empty:
             raise PageNotFound(f"Committee {committee_id} did not file in the {cycle} cycle.")
         row = chosen.iloc[0]

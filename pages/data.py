@@ -4,14 +4,14 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard import labels
-from dashboard.components.cards import Stat, stat_cards
-from dashboard.components.errors import friendly_layout
-from dashboard.components.shell import SOURCE_NAMES, current_manifest, page
-from dashboard.components.tables import Column, table
-from dashboard.components.twin import download_button
-from dashboard.queries import snapshot
-from dashboard.refresh import refresh_coverage, refresh_health
+from dashboard.app import labels
+from dashboard.app.components.cards import Stat, stat_cards
+from dashboard.app.components.errors import friendly_layout
+from dashboard.app.components.shell import SOURCE_NAMES, current_manifest, page
+from dashboard.app.components.tables import Column, table
+from dashboard.app.components.twin import download_button
+from dashboard.app.queries import snapshot
+from dashboard.pipeline.openfec.refresh import refresh_coverage, refresh_health
 
 dash.register_page(__name__, path="/data", name="About the data", title="About the data")
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard import labels, links, validate
-from dashboard.components.cards import Stat, stat_cards
-from dashboard.components.cycle_picker import cycle_picker
-from dashboard.components.district_map import map_section
-from dashboard.components.errors import friendly_layout
-from dashboard.components.notes import methodology_note
-from dashboard.components.shell import page
-from dashboard.components.tables import Column
-from dashboard.components.twin import chart_with_table
-from dashboard.figures.races import top_races_bar
-from dashboard.queries import home, maps, races
+from dashboard.app import labels, links
+from dashboard.core import params
+from dashboard.app.components.cards import Stat, stat_cards
+from dashboard.app.components.cycle_picker import cycle_picker
+from dashboard.app.components.district_map import map_section
+from dashboard.app.components.errors import friendly_layout
+from dashboard.app.components.notes import methodology_note
+from dashboard.app.components.shell import page
+from dashboard.app.components.tables import Column
+from dashboard.app.components.twin import chart_with_table
+from dashboard.app.figures.races import top_races_bar
+from dashboard.app.queries import home, maps, races
 
 dash.register_page(__name__, path="/", name="Home", title="Campaign finance dashboard")
 
@@ -67,7 +68,7 @@ def house_map(cycle: int):
 
 @friendly_layout
 def layout(cycle=None, **_other_query):
-    cycle = validate.cycle(cycle)
+    cycle = params.cycle(cycle)
     cycles = home.cycles_available()
     picker = cycle_picker(cycle, cycles, lambda c: links.with_cycle("/", c))
     if cycle not in cycles:

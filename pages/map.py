@@ -8,17 +8,18 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard import geography, labels, links, validate
-from dashboard.components.cycle_picker import cycle_picker
-from dashboard.components.errors import friendly_layout
-from dashboard.components.district_map import map_section
-from dashboard.components.notes import methodology_note
-from dashboard.components.shell import page
-from dashboard.components.tables import Column, table
-from dashboard.components.twin import download_button
-from dashboard.components.view_links import view_links
-from dashboard.figures import maps as map_figures
-from dashboard.queries import home, maps
+from dashboard.core import geography, params
+from dashboard.app import labels, links
+from dashboard.app.components.cycle_picker import cycle_picker
+from dashboard.app.components.errors import friendly_layout
+from dashboard.app.components.district_map import map_section
+from dashboard.app.components.notes import methodology_note
+from dashboard.app.components.shell import page
+from dashboard.app.components.tables import Column, table
+from dashboard.app.components.twin import download_button
+from dashboard.app.components.view_links import view_links
+from dashboard.app.figures import maps as map_figures
+from dashboard.app.queries import home, maps
 
 dash.register_page(__name__, path="/map", name="District map", title="District money map")
 
@@ -38,7 +39,7 @@ def _parse_sort(value) -> tuple[str, bool] | None:
     if value is None or not str(value).strip():
         return None
     text = str(value).strip()
-    key = validate.choice(text.lstrip("-"), "sort", SORTABLE, SORTABLE[2])
+    key = params.choice(text.lstrip("-"), "sort", SORTABLE, SORTABLE[2])
     return key, text.startswith("-")
 
 
@@ -86,18 +87,18 @@ def state_links(cycle: int, href_for):
 
 @friendly_layout
 def layout(cycle=None, office=None, metric=None, view=None, state=None, sort=None, **_other_query):
-    cycle = validate.cycle(cycle)
-    office_word = validate.choice(office, "office", OFFICES, "house")
-    office = validate.office(office_word)
-    metric_key = validate.choice(metric, "metric", METRIC_NAMES, map_figures.DEFAULT_METRIC)
-    view = validate.choice(view, "view", VIEWS, "geo")
-    state = validate.state(state) if state else None
+    cycle = params.cycle(cycle)
+    office_word = params.choice(office, "office", OFFICES, "house")
+    office = params.office(office_word)
+    metric_key = params.choice(metric, "metric", METRIC_NAMES, map_figures.DEFAULT_METRIC)
+    view = params.choice(view, "view", VIEWS, "geo")
+    state = params.state(state) if state else None
     sort = _parse_sort(sort) or (metric_key, True)
-    params = {"office": office_word, "metric": metric_key, "view": view, "state": state,
+    query = {"office": office_word, "metric": metric_key, "view": view, "state": state,
               "sort": ("-" if sort[1] else "") + sort[0]}
 
     def href(**changes):
-        merged = {**params, **changes}
+        merged = {**query, **changes}
         return links.map_path(merged.pop("cycle", cycle), **merged)
 
     where = geography.STATES[state][1] if state else "national"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dash
 
-from dashboard.components.errors import not_found
+from dashboard.app.components.errors import not_found
 
 dash.register_page(__name__, path="/404", name="Not found", title="Page not found")
 

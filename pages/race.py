@@ -10,20 +10,21 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboard import contract, geography, labels, links, validate
-from dashboard.components.cards import Stat, stat_cards
-from dashboard.components.cycle_picker import cycle_picker
-from dashboard.components.errors import PageNotFound, friendly_layout
-from dashboard.components.notes import methodology_note
-from dashboard.components.shell import page
-from dashboard.components.tables import Column
-from dashboard.components.twin import chart_with_table
-from dashboard.components.view_links import view_links
-from dashboard.figures.money_over_time import candidate_label, race_cumulative_receipts, race_weekly_receipts
-from dashboard.figures.races import race_candidates_bar
-from dashboard.figures.sizes import bucket_name, race_sizes_bar
-from dashboard.figures.states import race_home_state_bar
-from dashboard.queries import races
+from dashboard.core import contract, geography, params
+from dashboard.app import labels, links
+from dashboard.app.components.cards import Stat, stat_cards
+from dashboard.app.components.cycle_picker import cycle_picker
+from dashboard.app.components.errors import PageNotFound, friendly_layout
+from dashboard.app.components.notes import methodology_note
+from dashboard.app.components.shell import page
+from dashboard.app.components.tables import Column
+from dashboard.app.components.twin import chart_with_table
+from dashboard.app.components.view_links import view_links
+from dashboard.app.figures.money_over_time import candidate_label, race_cumulative_receipts, race_weekly_receipts
+from dashboard.app.figures.races import race_candidates_bar
+from dashboard.app.figures.sizes import bucket_name, race_sizes_bar
+from dashboard.app.figures.states import race_home_state_bar
+from dashboard.app.queries import races
 
 MONEY_VIEWS = {"reports": "Raised to date, by report (all receipts)",
                "weekly": "Per week (itemized individual contributions)"}
@@ -142,7 +143,7 @@ def home_state_section(office, split, order, cycle, slug, label, coverage):
 
 
 def race_page(office: str, state: str | None, district: str | None, cycle: int, money=None):
-    view = validate.choice(money, "money", MONEY_VIEWS, "reports")
+    view = params.choice(money, "money", MONEY_VIEWS, "reports")
     candidates = races.race_candidates(cycle, office, state, district)
     label = links.race_label(office, state, district)
     if candidates.empty:
@@ -202,10 +203,10 @@ def _title(label: str, cycle) -> str:
 
 @friendly_layout
 def house(state=None, district=None, cycle=None, money=None, **_other_query):
-    state, cycle = validate.state(state), validate.cycle(cycle)
+    state, cycle = params.state(state), params.cycle(cycle)
     try:
-        district = validate.district(district)
-    except validate.InvalidParameter as problem:  # a real state and cycle: offer its nearest districts
+        district = params.district(district)
+    except params.InvalidParameter as problem:  # a real state and cycle: offer its nearest districts
         number = str(district or "").strip()
         near = f"{int(number):02d}" if number.isdigit() and len(number) <= 3 else "00"
         raise PageNotFound(str(problem), closest_races(cycle, "H", state, near)) from problem
@@ -214,12 +215,12 @@ def house(state=None, district=None, cycle=None, money=None, **_other_query):
 
 @friendly_layout
 def senate(state=None, cycle=None, money=None, **_other_query):
-    return race_page("S", validate.state(state), None, validate.cycle(cycle), money)
+    return race_page("S", params.state(state), None, params.cycle(cycle), money)
 
 
 @friendly_layout
 def president(cycle=None, money=None, **_other_query):
-    return race_page("P", None, None, validate.cycle(cycle), money)
+    return race_page("P", None, None, params.cycle(cycle), money)
 
 
 dash.register_page(

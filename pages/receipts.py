@@ -15,16 +15,17 @@ import dash
 import dash_ag_grid as dag
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard import config, db, geography, labels, links, validate
-from dashboard.api import PREFIX
-from dashboard.components.cards import Stat, stat_cards
-from dashboard.components.cycle_picker import cycle_picker
-from dashboard.components.errors import friendly_layout
-from dashboard.components.notes import methodology_note
-from dashboard.components.shell import page
-from dashboard.components.view_links import view_links
-from dashboard.exports import FEC_NOTICE, json_records
-from dashboard.queries import home, receipts, search
+from dashboard.core import config, geography, params
+from dashboard.app import db, labels, links
+from dashboard.app.api import PREFIX
+from dashboard.app.components.cards import Stat, stat_cards
+from dashboard.app.components.cycle_picker import cycle_picker
+from dashboard.app.components.errors import friendly_layout
+from dashboard.app.components.notes import methodology_note
+from dashboard.app.components.shell import page
+from dashboard.app.components.view_links import view_links
+from dashboard.app.exports import FEC_NOTICE, json_records
+from dashboard.app.queries import home, receipts, search
 
 dash.register_page(__name__, path="/receipts", name="Receipts", title="Itemized receipts")
 
@@ -256,7 +257,7 @@ def who_matches(text):
     """Type-ahead: candidates and committees whose name or id matches what is typed."""
     if not text or len(search.normalize(text)) < search.MIN_LENGTH:
         return no_update
-    found = search.search(validate.search_text(text), limit=10)
+    found = search.search(params.search_text(text), limit=10)
     return [html.Option(f"{row.name} ({row.kind})", value=row.id) for row in found.itertuples()]
 
 
@@ -283,7 +284,7 @@ def apply_filters(*values):
             key = "committee_id" if who.upper().startswith("C") else "candidate_id"
             query[key] = who.upper()
         else:
-            best = search.search(validate.search_text(who), limit=1)
+            best = search.search(params.search_text(who), limit=1)
             if not best.empty:
                 row = best.iloc[0]
                 query["candidate_id" if row["kind"] == "candidate" else "committee_id"] = row["id"]

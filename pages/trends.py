@@ -8,17 +8,18 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from dashboard import contract, geography, labels, links, validate
-from dashboard.components.cards import Stat, stat_cards
-from dashboard.components.cycle_picker import cycle_picker
-from dashboard.components.errors import friendly_layout
-from dashboard.components.notes import methodology_note
-from dashboard.components.shell import page
-from dashboard.components.tables import Column, table
-from dashboard.components.twin import chart_with_table, download_button
-from dashboard.figures import trends as charts
-from dashboard.queries import home, trends
-from dashboard.queries.trends import TrendFilters
+from dashboard.core import contract, geography, params
+from dashboard.app import labels, links
+from dashboard.app.components.cards import Stat, stat_cards
+from dashboard.app.components.cycle_picker import cycle_picker
+from dashboard.app.components.errors import friendly_layout
+from dashboard.app.components.notes import methodology_note
+from dashboard.app.components.shell import page
+from dashboard.app.components.tables import Column, table
+from dashboard.app.components.twin import chart_with_table, download_button
+from dashboard.app.figures import trends as charts
+from dashboard.app.queries import home, trends
+from dashboard.app.queries.trends import TrendFilters
 
 dash.register_page(__name__, path="/trends", name="Trends", title="Trends monitor")
 
@@ -337,7 +338,7 @@ def apply_filters(state, minimum, current):
         chosen = TrendFilters.from_query(cycle=current["cycle"], state=state, office=current["office"],
                                          party=current["party"], window=current["window"], by=current["by"],
                                          min=minimum, movers=current["movers"])
-    except validate.InvalidParameter as problem:
+    except params.InvalidParameter as problem:
         return no_update, str(problem)
     path = chosen.path()
     return (no_update if path == current["filters"] else path), ""

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.build.publish import build_and_publish
-from dashboard.sources import demo
+from dashboard.pipeline.builder.publish import build_and_publish
+from dashboard.pipeline import demo
 
 SMALL_ROWS = 60_000
 SMALL_SEED = 11

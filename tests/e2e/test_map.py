@@ -10,8 +10,8 @@ import duckdb
 import pytest
 from playwright.sync_api import expect
 
-from dashboard import geography
-from dashboard.sources import geo
+from dashboard.core import geography
+from dashboard.pipeline import census as geo
 
 SHARED_DISTRICTS = Path(__file__).resolve().parents[3] / "shared" / "data" / "geo" / "us_cd119_2024_20m.geojson"
 

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from dashboard.geography import SENATE_CLASS_STATES
+from dashboard.core.geography import SENATE_CLASS_STATES
 
 BANNER = "Demo data: synthetic, not real FEC records"
 

@@ -8,8 +8,8 @@ import re
 
 from playwright.sync_api import expect
 
-from dashboard.queries import receipts
-from dashboard.queries.receipts import ReceiptFilters
+from dashboard.app.queries import receipts
+from dashboard.app.queries.receipts import ReceiptFilters
 
 
 def grid_rows(page, count: int) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import serve_app
-from tests.unit.test_changes import NEW_DONOR, build_two_snapshots
+from tests.unit.pipeline.test_changes import NEW_DONOR, build_two_snapshots
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import api, db
-from dashboard.queries import races, receipts
+from dashboard.app import api, db
+from dashboard.app.queries import races, receipts
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from dashboard import db
-from dashboard.queries import races
+from dashboard.app import db
+from dashboard.app.queries import races
 
 ROUTER = ".._pages_content.children..._pages_store.data.."
 

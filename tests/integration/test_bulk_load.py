@@ -13,9 +13,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard import contract
-from dashboard.build import publish
-from dashboard.sources import bulk, bulk_layout
+from dashboard.core import contract
+from dashboard.pipeline.builder import publish
+from dashboard.pipeline import bulk
+from dashboard.store import snapshots
+from devtools import bulk_layout
 
 CYCLE = 2024
 GARBAGE = ["THIS LINE|IS NOT|A CONTRIBUTION", "C99999999|N|Q1|P2024||15|IND|X, Y|A|OR|97201|||01012024|ten|||1||"
@@ -85,7 +87,7 @@ def test_a_full_load_reconciles_with_the_generated_truth_to_the_cent(loaded, sma
                                 f"read_parquet('{small_snapshot}/demo_truth/candidates.parquet') WHERE cycle = {CYCLE}")
     assert (n, int(amount * 100)) == (truth_n, truth_amount)
     assert summary["files"]["itcont"]["superseded_rows"] > 0
-    manifest = publish.read_manifest(publish.current_snapshot(data_dir))
+    manifest = snapshots.read_manifest(snapshots.current_snapshot(data_dir))
     assert manifest["source"] == "bulk" and manifest["bulk"]["cycle"] == CYCLE
 
 
@@ -167,7 +169,7 @@ def test_a_killed_load_resumes_and_never_publishes_half(files, loaded, tmp_path,
     monkeypatch.setattr(bulk, "parse_chunk", dies_on_the_fourth_itcont_chunk)
     with pytest.raises(KeyboardInterrupt):
         bulk.load(data_dir, CYCLE, files, Quiet())
-    assert publish.current_snapshot(data_dir) is None
+    assert snapshots.current_snapshot(data_dir) is None
     assert not list((data_dir / "raw").glob("**/bulk-*.parquet")) if (data_dir / "raw").exists() else True
     state = bulk.read_state(data_dir, CYCLE)
     assert state["load"]["files"]["itcont"]["chunks"] == 3 and state["load"]["phase"] == "parsing"
@@ -177,7 +179,7 @@ def test_a_killed_load_resumes_and_never_publishes_half(files, loaded, tmp_path,
     monkeypatch.setattr(publish, "build_and_publish", _raises)
     with pytest.raises(RuntimeError):
         bulk.load(data_dir, CYCLE, files, Quiet())
-    assert publish.current_snapshot(data_dir) is None
+    assert snapshots.current_snapshot(data_dir) is None
     total_chunks = bulk.read_state(data_dir, CYCLE)["load"]["files"]["itcont"]["chunks"]
     assert len(calls) == total_chunks - 3  # resumed after the third chunk, nothing parsed twice
     monkeypatch.undo()

@@ -9,9 +9,9 @@ import io
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard import exports
-from dashboard.queries import receipts
-from dashboard.queries.receipts import ReceiptFilters
+from dashboard.app import exports
+from dashboard.app.queries import receipts
+from dashboard.app.queries.receipts import ReceiptFilters
 from tests.integration.test_app_routes import page_text
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from dashboard.sources import openfec
-from dashboard.sources.fake_openfec import FAKE_KEY, FakeOpenFEC
+from dashboard.pipeline.openfec import client as openfec
+from devtools.fake_openfec import FAKE_KEY, FakeOpenFEC
 from tests.conftest import make_demo
 
 

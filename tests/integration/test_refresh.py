@@ -19,10 +19,11 @@ import httpx
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard import contract
-from dashboard.build.publish import build_and_publish, current_snapshot, read_manifest
-from dashboard.refresh import read_status, refresh_lock
-from dashboard.sources.fake_openfec import FAKE_KEY, FakeOpenFEC
+from dashboard.core import contract
+from dashboard.pipeline.builder.publish import build_and_publish
+from dashboard.store.snapshots import current_snapshot, read_manifest
+from dashboard.pipeline.openfec.refresh import read_status, refresh_lock
+from devtools.fake_openfec import FAKE_KEY, FakeOpenFEC
 from tests.conftest import make_demo
 
 ROOT = Path(__file__).resolve().parents[2]

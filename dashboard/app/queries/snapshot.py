@@ -1,0 +1,44 @@
+"""Facts about the published snapshot for the data page: coverage per cycle, row counts."""
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.core import contract
+from dashboard.app import db
+
+
+def coverage_by_cycle() -> pd.DataFrame:
+    """Per cycle in the manifest: the date the data runs through (manifest coverage_end), the
+    earliest report start, how many candidates reported and what they raised in total."""
+    manifest = db.manifest()
+    reported = db.query(
+        """
+        SELECT cycle,
+               count(*)            AS candidates_reporting,
+               min(coverage_start) AS first_coverage_start,
+               sum(receipts)       AS receipts
+        FROM candidate_totals
+        GROUP BY cycle
+        """
+    )
+    cycles = sorted({int(c) for c in manifest.get("cycles", [])} | set(reported["cycle"].astype(int)))
+    ends = manifest.get("coverage_end", {})
+    frame = pd.DataFrame({"cycle": cycles})
+    frame["coverage_end"] = [ends.get(str(c)) for c in cycles]
+    return frame.merge(reported.astype({"cycle": int}), on="cycle", how="left")
+
+
+def row_counts() -> pd.DataFrame:
+    """Rows per extract as the manifest records them, in contract order (extracts the
+    manifest does not list are left out)."""
+    counts = db.manifest().get("row_counts", {})
+    names = [name for name in contract.extract_names() if name in counts]
+    return pd.DataFrame({"extract": names, "rows": [int(counts[name]) for name in names]})
+
+
+def latest_coverage_end(manifest: dict | None = None) -> str | None:
+    """The latest 'data through' date over all cycles (ISO), for the footer; of the given
+    manifest, or of the current snapshot's."""
+    manifest = db.manifest() if manifest is None else manifest
+    ends = [end for end in (manifest.get("coverage_end") or {}).values() if end]
+    return max(ends) if ends else None

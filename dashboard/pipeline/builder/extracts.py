@@ -1,0 +1,329 @@
+"""Raw tables -> the extracts of the contract, in DuckDB SQL. The money rules live here.
+
+Whatever source wrote the raw store (demo, API refresh, bulk load), the same statements run:
+- only the newest version of each report counts (amendments supersede, by file number);
+- a candidate's money is its principal (P) and authorized (A) committees' only, never a joint
+  fundraiser's (J) or a leadership PAC's (D);
+- itemized donor money drops memo rows, the conduit's copy of an earmarked gift, rows of
+  superseded filings and rows pulled twice (one row per sub_id);
+- candidate receipts and disbursements are net of transfers between the candidate's own committees.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from dashboard.core import contract, normalize
+from dashboard.core.sql import literal_list, quote_literal
+from dashboard.store import layout
+
+# Conduits known by ID (ActBlue, WinRed); others are recognised by filing conduit-side rows.
+KNOWN_CONDUITS = ("C00401224", "C00694323")
+
+
+def raw_views(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> dict[str, int]:
+    """Views raw_<table> over whatever Parquet files the sources wrote; returns row counts."""
+    counts = {}
+    for table, columns in contract.RAW.items():
+        files = sorted((raw_dir / table).glob("**/*.parquet"))
+        select = ", ".join(f"CAST({c} AS {t}) AS {c}" for c, t in columns.items())
+        if files:
+            # View bodies take no parameters, so the file list (our own paths) is quoted inline.
+            paths = [str(f) for f in files]
+            con.execute(f"CREATE OR REPLACE VIEW raw_{table} AS SELECT {select} FROM read_parquet("
+                        f"[{', '.join(quote_literal(p) for p in paths)}], hive_partitioning = true, union_by_name = true)")
+        else:
+            empty = ", ".join(f"CAST(NULL AS {t}) AS {c}" for c, t in columns.items())
+            con.execute(f"CREATE OR REPLACE VIEW raw_{table} AS SELECT {empty} WHERE false")
+        counts[table] = con.execute(f"SELECT count(*) FROM raw_{table}").fetchall()[0][0]
+    return counts
+
+
+STAGING = f"""
+-- One row per entity and cycle, even if a source wrote it twice.
+CREATE OR REPLACE TEMP TABLE candidates AS
+SELECT DISTINCT ON (candidate_id, cycle) *
+FROM raw_candidates ORDER BY candidate_id, cycle, election_year DESC;
+
+CREATE OR REPLACE TEMP TABLE conduit_ids AS
+SELECT DISTINCT committee_id FROM raw_schedule_a
+WHERE receipt_type IN ({literal_list(contract.CONDUIT_SIDE_RECEIPT_TYPES)})
+UNION SELECT unnest({list(KNOWN_CONDUITS)});
+
+CREATE OR REPLACE TEMP TABLE committees AS
+SELECT DISTINCT ON (c.committee_id, c.cycle) c.committee_id, c.cycle, c.name, c.committee_type,
+       c.designation, c.party, c.candidate_id, c.state,
+       c.committee_id IN (SELECT committee_id FROM conduit_ids) AS is_conduit
+FROM raw_committees c ORDER BY c.committee_id, c.cycle;
+
+-- Which committees' money is a candidate's: P and A links, plus the declared principal committee.
+-- A committee linked to two candidates counts for one: where it is principal, else the first.
+CREATE OR REPLACE TEMP TABLE candidate_committees AS
+SELECT DISTINCT ON (committee_id, cycle) committee_id, cycle, candidate_id, designation
+FROM (
+    SELECT committee_id, cycle, candidate_id, designation FROM raw_linkages WHERE designation IN ('P', 'A')
+    UNION ALL
+    SELECT principal_committee_id, cycle, candidate_id, 'P' FROM candidates
+    WHERE principal_committee_id IS NOT NULL
+)
+ORDER BY committee_id, cycle, designation DESC, candidate_id;
+
+-- Newest version of every report: a filing named as replaced by a later one drops out, and of
+-- what is left the largest file number per report wins.
+CREATE OR REPLACE TEMP TABLE superseded_files AS
+SELECT DISTINCT previous_file_number AS file_number FROM raw_reports WHERE previous_file_number IS NOT NULL;
+
+CREATE OR REPLACE TEMP TABLE current_reports AS
+SELECT DISTINCT ON (committee_id, report_year, report_type, coverage_start) *
+FROM raw_reports
+WHERE file_number IS NULL OR file_number NOT IN (SELECT file_number FROM superseded_files)
+ORDER BY committee_id, report_year, report_type, coverage_start, file_number DESC;
+
+-- A bulk summary (a candidate's two-year totals from weball/webl) stands in for the candidate's
+-- reports only while none of the candidate's committees has reports of its own that cycle: never both.
+DELETE FROM current_reports WHERE report_type = '{contract.BULK_SUMMARY_REPORT_TYPE}' AND EXISTS (
+    SELECT 1 FROM candidate_committees mine
+    JOIN candidate_committees sibling USING (candidate_id, cycle)
+    JOIN current_reports own ON own.committee_id = sibling.committee_id AND own.cycle = sibling.cycle
+    WHERE mine.committee_id = current_reports.committee_id AND mine.cycle = current_reports.cycle
+      AND own.report_type <> '{contract.BULK_SUMMARY_REPORT_TYPE}');
+
+-- Itemized money from individuals as counted: one row per sub_id, no memos, no conduit copies,
+-- nothing from a superseded filing.
+CREATE OR REPLACE TEMP TABLE counted_receipts AS
+SELECT DISTINCT ON (sub_id) *
+FROM raw_schedule_a
+WHERE memo_code IS DISTINCT FROM 'X'
+  AND coalesce(receipt_type, '15') IN ({literal_list(contract.INDIVIDUAL_RECEIPT_TYPES)})
+  AND committee_id NOT IN (SELECT committee_id FROM conduit_ids)
+  AND (file_number IS NULL OR file_number NOT IN (SELECT file_number FROM superseded_files))
+ORDER BY sub_id, file_number DESC NULLS LAST;
+"""
+
+EXTRACT_SQL: dict[str, str] = {
+    "candidates": "SELECT {cols} FROM candidates ORDER BY cycle, office, state, district, candidate_id",
+    "committees": "SELECT {cols} FROM committees ORDER BY cycle, committee_id",
+    "candidate_totals": f"""
+        WITH per_committee AS (
+            SELECT cc.candidate_id, r.cycle, r.committee_id, r.*,
+                   row_number() OVER (PARTITION BY r.committee_id, r.cycle
+                                      ORDER BY r.coverage_end DESC, r.file_number DESC) AS newest
+            FROM current_reports r JOIN candidate_committees cc USING (committee_id, cycle)
+        ), totals AS (
+        SELECT candidate_id, cycle,
+               sum(receipts) - sum(transfers_from_authorized) AS receipts,
+               sum(disbursements) - sum(transfers_to_authorized) AS disbursements,
+               sum(cash_on_hand_end) FILTER (WHERE newest = 1) AS cash_on_hand,
+               sum(debts_owed) FILTER (WHERE newest = 1) AS debts,
+               sum(individual_itemized) AS individual_itemized,
+               sum(individual_unitemized) AS individual_unitemized,
+               sum(individual_refunds) AS individual_refunds,
+               sum(other_committee_contributions) AS other_committee_contributions,
+               sum(party_contributions) AS party_contributions,
+               sum(candidate_contributions) AS candidate_self,
+               sum(transfers_from_authorized) AS transfers_from_authorized,
+               sum(transfers_to_authorized) AS transfers_to_authorized,
+               min(coverage_start) AS coverage_start, max(coverage_end) AS coverage_end,
+               list(DISTINCT committee_id ORDER BY committee_id) AS committee_ids,
+               bool_or(report_type = '{contract.BULK_SUMMARY_REPORT_TYPE}') AS from_bulk_summary
+        FROM per_committee GROUP BY candidate_id, cycle
+        ), gifts AS (
+            SELECT candidate_id, cycle, sum(amount) FILTER (
+                       WHERE receipt_type IS NULL OR receipt_type NOT IN ({literal_list(contract.REFUND_RECEIPT_TYPES)})) AS gifts
+            FROM receipts GROUP BY ALL
+        ), itemized_cycles AS (SELECT DISTINCT cycle FROM counted_receipts)
+        -- A bulk summary's individual money is split here: itemized = the gifts counted in `receipts`
+        -- (refunds apart, as on a report), unitemized = the rest (never below 0: itemized rows dated
+        -- after the summary's coverage can exceed it). Without itemized data for the cycle: unknown.
+        SELECT t.* REPLACE (
+               CASE WHEN NOT t.from_bulk_summary THEN t.individual_itemized
+                    WHEN i.cycle IS NOT NULL THEN coalesce(g.gifts, 0) END AS individual_itemized,
+               CASE WHEN NOT t.from_bulk_summary THEN t.individual_unitemized
+                    WHEN i.cycle IS NOT NULL THEN greatest(t.individual_unitemized - coalesce(g.gifts, 0), 0)
+                    END AS individual_unitemized)
+        FROM totals t LEFT JOIN gifts g USING (candidate_id, cycle) LEFT JOIN itemized_cycles i USING (cycle)
+        ORDER BY cycle, candidate_id""",
+    "candidate_periods": f"""
+        SELECT cc.candidate_id, r.cycle, r.report_year, r.report_type,
+               min(r.coverage_start) AS coverage_start, max(r.coverage_end) AS coverage_end,
+               sum(r.receipts) - sum(r.transfers_from_authorized) AS receipts,
+               sum(r.disbursements) - sum(r.transfers_to_authorized) AS disbursements,
+               sum(r.cash_on_hand_end) AS cash_on_hand_end,
+               sum(r.individual_itemized) AS individual_itemized,
+               -- a bulk summary does not split individual money (candidate_totals does)
+               sum(r.individual_unitemized) FILTER (WHERE r.report_type <> '{contract.BULK_SUMMARY_REPORT_TYPE}')
+                   AS individual_unitemized
+        FROM current_reports r JOIN candidate_committees cc USING (committee_id, cycle)
+        GROUP BY ALL ORDER BY cc.candidate_id, r.cycle, coverage_end""",
+    "agg_candidate_daily": """
+        SELECT candidate_id, cycle, date, sum(amount) AS amount, count(*) AS n
+        FROM receipts GROUP BY ALL ORDER BY candidate_id, cycle, date""",
+    "agg_candidate_size": f"""
+        WITH buckets AS (
+            SELECT candidate_id, cycle, size_bucket(amount) AS size_bucket, sum(amount) AS amount, count(*) AS n
+            FROM receipts GROUP BY ALL
+        ), grid AS (
+            SELECT t.candidate_id, t.cycle, b.size_bucket, b.size_label, t.individual_unitemized
+            FROM candidate_totals t CROSS JOIN (VALUES {", ".join(f"({i}, '{label}')" for i, label in contract.SIZE_BUCKETS)})
+                 b(size_bucket, size_label)
+        )
+        SELECT g.candidate_id, g.cycle, g.size_bucket, g.size_label,
+               coalesce(b.amount, 0) + CASE WHEN g.size_bucket = 0 THEN coalesce(g.individual_unitemized, 0) ELSE 0 END
+                   AS amount,
+               CASE WHEN g.size_bucket = 0 THEN NULL ELSE coalesce(b.n, 0) END AS n
+        FROM grid g LEFT JOIN buckets b USING (candidate_id, cycle, size_bucket)
+        ORDER BY g.candidate_id, g.cycle, g.size_bucket""",
+    "agg_candidate_state": """
+        SELECT r.candidate_id, r.cycle, r.state, sum(r.amount) AS amount, count(*) AS n,
+               r.state = any_value(c.state) AS in_state
+        FROM receipts r JOIN candidates c USING (candidate_id, cycle)
+        GROUP BY r.candidate_id, r.cycle, r.state ORDER BY r.candidate_id, r.cycle, amount DESC""",
+    "agg_candidate_donor": f"""
+        WITH donors AS (
+            SELECT candidate_id, cycle, donor_key,
+                   arg_max(contributor_name, date) AS contributor_name, arg_max(city, date) AS city,
+                   arg_max(state, date) AS state, arg_max(zip5, date) AS zip5,
+                   arg_max(employer, date) AS employer, arg_max(occupation, date) AS occupation,
+                   sum(amount) AS amount, count(*) AS n
+            FROM receipts GROUP BY candidate_id, cycle, donor_key
+        )
+        SELECT * FROM (
+            SELECT candidate_id, cycle,
+                   row_number() OVER (PARTITION BY candidate_id, cycle ORDER BY amount DESC, donor_key) AS rank,
+                   donor_key, contributor_name, city, state, zip5, employer, occupation, amount, n
+            FROM donors)
+        WHERE rank <= {contract.TOP_N} ORDER BY candidate_id, cycle, rank""",
+    "agg_district": """
+        WITH races AS (
+            SELECT c.candidate_id, c.cycle, c.office,
+                   CASE WHEN c.office = 'P' THEN 'US' ELSE c.state END AS state,
+                   CASE WHEN c.office = 'H' THEN c.district ELSE '00' END AS district,
+                   c.name, c.party, t.receipts, t.disbursements, t.cash_on_hand, t.individual_unitemized,
+                   t.coverage_end
+            FROM candidates c LEFT JOIN candidate_totals t USING (candidate_id, cycle)
+        ), itemized AS (
+            SELECT r.candidate_id, r.cycle, sum(r.amount) AS itemized,
+                   sum(r.amount) FILTER (WHERE r.state IS DISTINCT FROM c.state) AS out_of_state,
+                   sum(r.amount) FILTER (WHERE size_bucket(r.amount) = 0) AS small
+            FROM receipts r JOIN candidates c USING (candidate_id, cycle) GROUP BY ALL
+        ), ranked AS (
+            SELECT races.*, i.itemized, i.out_of_state, i.small,
+                   row_number() OVER (PARTITION BY cycle, office, state, district
+                                      ORDER BY coalesce(receipts, 0) DESC, candidate_id) AS place
+            FROM races LEFT JOIN itemized i USING (candidate_id, cycle)
+        )
+        SELECT cycle, office, state, district, count(*) AS n_candidates,
+               coalesce(sum(receipts), 0) AS receipts, coalesce(sum(disbursements), 0) AS disbursements,
+               coalesce(sum(cash_on_hand), 0) AS cash_on_hand,
+               any_value(candidate_id) FILTER (WHERE place = 1) AS leader_candidate_id,
+               any_value(name) FILTER (WHERE place = 1) AS leader_name,
+               any_value(party) FILTER (WHERE place = 1) AS leader_party,
+               coalesce(any_value(receipts) FILTER (WHERE place = 1), 0) AS leader_receipts,
+               CAST(any_value(receipts) FILTER (WHERE place = 1) AS DOUBLE) / nullif(sum(receipts), 0) AS leader_share,
+               CAST(coalesce(any_value(receipts) FILTER (WHERE place = 1), 0)
+                    - coalesce(any_value(receipts) FILTER (WHERE place = 2), 0) AS DOUBLE)
+                   / nullif(sum(receipts), 0) AS margin,
+               coalesce(sum(itemized), 0) AS itemized_amount,
+               CASE WHEN office = 'P' THEN NULL ELSE coalesce(sum(out_of_state), 0) END AS out_of_state_amount,
+               CASE WHEN office = 'P' THEN NULL
+                    ELSE CAST(sum(out_of_state) AS DOUBLE) / nullif(sum(itemized), 0) END AS out_of_state_share,
+               coalesce(sum(small), 0) + coalesce(sum(individual_unitemized), 0) AS small_amount,
+               CAST(coalesce(sum(small), 0) + coalesce(sum(individual_unitemized), 0) AS DOUBLE)
+                   / nullif(coalesce(sum(itemized), 0) + coalesce(sum(individual_unitemized), 0), 0) AS small_share,
+               max(coverage_end) AS coverage_end
+        FROM ranked GROUP BY cycle, office, state, district ORDER BY cycle, office, state, district""",
+    "agg_daily": """
+        SELECT r.date, r.cycle, coalesce(m.party, 'UNK') AS party, coalesce(c.office, 'N') AS office,
+               -- the race's state for a candidate's committee (US for the presidency), else the
+               -- committee's own
+               CASE WHEN c.office = 'P' THEN 'US' ELSE coalesce(c.state, m.state, '?') END AS state,
+               coalesce(m.committee_type, '?') AS committee_type, sum(r.amount) AS amount, count(*) AS n
+        FROM counted_receipts r
+        LEFT JOIN committees m USING (committee_id, cycle)
+        LEFT JOIN candidate_committees cc USING (committee_id, cycle)
+        LEFT JOIN candidates c ON c.candidate_id = cc.candidate_id AND c.cycle = r.cycle
+        WHERE r.date IS NOT NULL
+        GROUP BY ALL ORDER BY r.date, party, office, state, committee_type""",
+    "large_receipts": f"""
+        SELECT r.cycle, r.date, r.amount, r.candidate_id, c.party, c.office,
+               CASE WHEN c.office = 'P' THEN 'US' ELSE c.state END AS state, r.committee_id, r.sub_id,
+               r.contributor_name, r.city, r.state AS contributor_state, r.employer, r.occupation,
+               r.is_earmarked, r.conduit_committee_id
+        FROM receipts r JOIN candidates c USING (candidate_id, cycle)
+        WHERE r.amount >= {contract.LARGE_RECEIPT_FLOOR} AND r.date IS NOT NULL
+        ORDER BY r.cycle, r.date, r.amount DESC, r.sub_id""",
+}
+
+
+def _text_top(column: str) -> str:
+    return f"""
+        WITH grouped AS (
+            SELECT candidate_id, cycle, norm_job({column}) AS {column}, sum(amount) AS amount, count(*) AS n,
+                   list(DISTINCT {column}) FILTER (WHERE {column} IS NOT NULL) AS variants
+            FROM receipts GROUP BY candidate_id, cycle, norm_job({column})
+        )
+        SELECT * FROM (
+            SELECT candidate_id, cycle,
+                   row_number() OVER (PARTITION BY candidate_id, cycle ORDER BY amount DESC, {column} NULLS LAST) AS rank,
+                   {column}, amount, n, list_sort(variants)[1:20] AS variants
+            FROM grouped)
+        WHERE rank <= {contract.TOP_N} ORDER BY candidate_id, cycle, rank"""
+
+
+EXTRACT_SQL["agg_candidate_employer"] = _text_top("employer")
+EXTRACT_SQL["agg_candidate_occupation"] = _text_top("occupation")
+
+RECEIPTS_SQL = """
+    SELECT r.sub_id, r.committee_id, cc.candidate_id, r.date, CAST(r.amount AS DECIMAL(14,2)) AS amount,
+           donor_key(r.contributor_name, r.zip) AS donor_key, r.contributor_name, r.city, r.state,
+           zip5(r.zip) AS zip5, r.employer, r.occupation,
+           (r.receipt_type = '15E' OR r.conduit_committee_id IS NOT NULL) AS is_earmarked,
+           r.conduit_committee_id, r.receipt_type, CAST(r.aggregate_ytd AS DECIMAL(14,2)) AS aggregate_ytd, r.cycle
+    FROM counted_receipts r JOIN candidate_committees cc USING (committee_id, cycle)
+    ORDER BY r.cycle, cc.candidate_id, r.date, r.sub_id"""
+
+SIZE_BUCKET_MACRO = """
+CREATE OR REPLACE MACRO size_bucket(amount) AS CASE
+    WHEN abs(amount) <= 200 THEN 0 WHEN abs(amount) < 500 THEN 1 WHEN abs(amount) < 1000 THEN 2
+    WHEN abs(amount) < 2000 THEN 3 ELSE 4 END;
+"""
+
+# Built in this order: later extracts read earlier ones (as tables of the same name).
+BUILD_ORDER = ("candidates", "committees", "receipts", "candidate_totals", "candidate_periods",
+               "agg_candidate_daily", "agg_candidate_size", "agg_candidate_state", "agg_candidate_donor",
+               "agg_candidate_employer", "agg_candidate_occupation", "agg_district", "agg_daily",
+               "large_receipts")
+
+
+def build_extracts(con: duckdb.DuckDBPyConnection, raw_dir: Path, out_dir: Path, progress=None) -> dict:
+    """Write every extract of the contract into out_dir; returns raw row counts."""
+    progress = progress or (lambda msg: None)
+    normalize.install(con)
+    con.execute(SIZE_BUCKET_MACRO)
+    raw_counts = raw_views(con, raw_dir)
+    progress(f"raw rows: {raw_counts}")
+    con.execute(STAGING)
+    for name in BUILD_ORDER:
+        if name == "receipts":
+            con.execute(f"CREATE OR REPLACE TEMP TABLE receipts AS {RECEIPTS_SQL}")
+            folder = out_dir / "receipts"
+            cols = ", ".join(contract.EXTRACTS["receipts/"])
+            con.execute(f"COPY (SELECT {cols} FROM receipts) TO {quote_literal(folder)} "
+                        "(FORMAT parquet, PARTITION_BY (cycle), COMPRESSION zstd, ROW_GROUP_SIZE 122880)")
+            if not any(folder.glob("**/*.parquet")):  # no itemized data (e.g. a bulk load without itcont)
+                no_cycle = ", ".join(c for c in contract.EXTRACTS["receipts/"] if c != "cycle")
+                for (cycle,) in con.execute("SELECT DISTINCT cycle FROM candidates").fetchall():
+                    (folder / f"cycle={int(cycle)}").mkdir(parents=True, exist_ok=True)
+                    con.execute(f"COPY (SELECT {no_cycle} FROM receipts) TO "
+                                f"{quote_literal(folder / f'cycle={int(cycle)}' / 'empty.parquet')} (FORMAT parquet)")
+        else:
+            cols = ", ".join(contract.EXTRACTS[name])
+            sql = EXTRACT_SQL[name].replace("{cols}", cols)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_out AS SELECT {cols} FROM ({sql})")
+            con.execute(f"COPY {name}_out TO {quote_literal(layout.extract_path(out_dir, name))} "
+                        "(FORMAT parquet, COMPRESSION zstd)")
+            if name in ("candidate_totals",):
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_out")
+        progress(f"built {name}")
+    return raw_counts

@@ -1,0 +1,55 @@
+"""Writes into the data directory that readers never see half done: a temporary name, then
+os.replace (atomic on one file system)."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+log = logging.getLogger(__name__)
+
+
+def _temporary_beside(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def write_json(path: Path, value, indent: int | None = 1) -> None:
+    """Readers see the old file or the new one, never a part of one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temporary_beside(path)
+    try:
+        tmp.write_text(json.dumps(value, indent=indent, default=str) + "\n")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def read_json(path: Path, default):
+    """The file's value; `default` when it is missing or damaged (a damaged file is logged)."""
+    try:
+        return json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        return default
+    except ValueError:
+        log.warning("%s is damaged; starting from scratch", path)
+        return default
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    """Readers (the builder globs *.parquet) see the whole file or none of it, even after a
+    power cut (the data is on disk before the rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temporary_beside(path)
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

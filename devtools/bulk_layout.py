@@ -1,0 +1,248 @@
+"""Write the demo generator's data as the FEC's bulk files, in their exact layouts (for tests and the
+load benchmark; see the shared reference `fec-bulk-formats.md`).
+
+From a data directory holding demo raw tables (`python -m dashboard demo` or `demo.generate`) it writes,
+per cycle, `cn.txt`, `cm.txt`, `ccl.txt`, `weball<yy>.txt`, `webl<yy>.txt`, `webk<yy>.txt`,
+`itcont.txt` and `itpas2.txt`: pipe-delimited, no header, Latin-1, `MMDDYYYY` transaction dates and
+`MM/DD/YYYY` coverage dates, amounts as the FEC writes them (`250`, `25.5`, `-100`). Optionally the
+FEC's zips instead (`cn24.zip`, ..., `indiv24.zip` with its `by_date/` copy of every row).
+
+The real files' quirks are put in (`quirks=True`): blank fields, accented names in Latin-1, names
+with literal double quotes, missing and impossible transaction dates, negative amounts (refunds),
+lines repeated with the same SUB_ID, and amended reports whose superseded filing is still in the file
+with the same transaction IDs. Summaries are made from the newest version of every report, so a
+correct load reproduces the generator's truth (`demo_truth/`) to the cent.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import duckdb
+
+from dashboard.pipeline.bulk import KINDS, member_name, zip_name
+
+# Quirks are chosen by SUB_ID so that a seed gives the same files.
+ACCENT_EVERY = 53       # 'A' -> 'Á' in the contributor's name
+QUOTED_EVERY = 211      # a nickname in literal double quotes
+NO_DATE_EVERY = 401     # blank TRANSACTION_DT
+BAD_DATE_EVERY = 409    # an impossible date (February 30)
+NO_ENTITY_EVERY = 307   # blank ENTITY_TP (paper filings have none)
+REPEATED_EVERY = 1009   # the same line twice (same SUB_ID)
+
+
+def _money(expr: str) -> str:
+    """An amount as the FEC writes it: whole dollars without decimals, else as many as needed."""
+    return (f"CASE WHEN {expr} IS NULL THEN NULL WHEN {expr} = trunc({expr}) THEN CAST(CAST({expr} AS BIGINT) AS VARCHAR) "
+            f"ELSE rtrim(CAST({expr} AS VARCHAR), '0') END")
+
+
+def _views(con: duckdb.DuckDBPyConnection, raw: Path) -> None:
+    for table in ("candidates", "committees", "linkages", "reports"):
+        con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet('{raw / table}/*.parquet')")
+    con.execute(f"CREATE OR REPLACE VIEW schedule_a AS SELECT * FROM read_parquet('{raw}/schedule_a/**/*.parquet', "
+                "hive_partitioning = true)")
+    con.execute("""CREATE OR REPLACE VIEW current_reports AS SELECT * FROM reports WHERE file_number NOT IN
+                   (SELECT previous_file_number FROM reports WHERE previous_file_number IS NOT NULL)""")
+
+
+def _copy(con: duckdb.DuckDBPyConnection, sql: str, path: Path, params=None) -> int:
+    """Pipe-delimited, unquoted, then re-encoded from UTF-8 to Latin-1 as the FEC ships it."""
+    utf8 = path.with_name(path.name + ".utf8")
+    con.execute(f"COPY ({sql}) TO '{utf8}' (FORMAT csv, DELIMITER '|', HEADER false, QUOTE '', ESCAPE '')",
+                params or [])
+    lines = 0
+    with open(utf8, "rb") as src, open(path, "wb") as dst:
+        carry = b""
+        for block in iter(lambda: src.read(64 << 20), b""):
+            block = carry + block
+            cut = block.rfind(b"\n") + 1
+            carry = block[cut:]
+            dst.write(block[:cut].decode("utf-8").encode("latin-1", errors="replace"))
+            lines += block.count(b"\n", 0, cut)
+        dst.write(carry.decode("utf-8").encode("latin-1", errors="replace"))
+    utf8.unlink()
+    return lines
+
+
+CN_SQL = """
+SELECT candidate_id, CASE WHEN $quirks AND hash(candidate_id) % 41 = 0 THEN regexp_replace(name, 'E', 'É') ELSE name END,
+       party, election_year, state, office, district, incumbent_challenge, status, principal_committee_id,
+       CASE WHEN hash(candidate_id) % 3 = 0 THEN '100 MAIN ST' END, NULL,
+       CASE WHEN hash(candidate_id) % 3 = 0 THEN 'SPRINGFIELD' END,
+       CASE WHEN office = 'P' THEN 'DC' ELSE state END, NULL
+FROM candidates WHERE cycle = $cycle ORDER BY candidate_id"""
+
+CM_SQL = """
+SELECT committee_id, name, NULL, NULL, NULL, NULL, state, NULL, designation, committee_type, party, filing_frequency,
+       NULL, NULL, candidate_id
+FROM committees WHERE cycle = $cycle ORDER BY committee_id"""
+
+CCL_SQL = """
+SELECT candidate_id, election_year, cycle, committee_id, committee_type, designation, linkage_id
+FROM linkages WHERE cycle = $cycle ORDER BY linkage_id"""
+
+# Per candidate: its principal and authorized committees' newest reports, summed (what FEC's weball is).
+SUMMARY_SQL = """
+WITH links AS (
+    SELECT DISTINCT candidate_id, committee_id FROM linkages WHERE cycle = $cycle AND designation IN ('P', 'A')
+), per AS (
+    SELECT l.candidate_id, r.*,
+           row_number() OVER (PARTITION BY r.committee_id ORDER BY r.coverage_end DESC) AS newest,
+           row_number() OVER (PARTITION BY r.committee_id ORDER BY r.coverage_end) AS first
+    FROM current_reports r JOIN links l USING (committee_id) WHERE r.cycle = $cycle
+), money AS (
+    SELECT candidate_id, sum(receipts) AS receipts, sum(transfers_from_authorized) AS from_auth,
+           sum(disbursements) AS disb, sum(transfers_to_authorized) AS to_auth,
+           sum(cash_on_hand_begin) FILTER (WHERE first = 1) AS coh_bop,
+           sum(cash_on_hand_end) FILTER (WHERE newest = 1) AS coh_cop,
+           sum(candidate_contributions) AS cand_contrib, sum(debts_owed) FILTER (WHERE newest = 1) AS debts,
+           sum(individual_itemized + individual_unitemized) AS indiv,
+           sum(other_committee_contributions) AS other_pol, sum(party_contributions) AS party_money,
+           max(coverage_end) AS through, sum(individual_refunds) AS indiv_refunds
+    FROM per GROUP BY candidate_id
+)
+SELECT c.candidate_id, c.name, c.incumbent_challenge,
+       CASE c.party WHEN 'DEM' THEN '1' WHEN 'REP' THEN '2' ELSE '3' END, c.party,
+       {receipts}, {from_auth}, {disb}, {to_auth}, {coh_bop}, {coh_cop}, {cand_contrib}, '0', '0', '0', '0',
+       {debts}, {indiv}, CASE WHEN c.office = 'P' THEN 'US' ELSE c.state END,
+       CASE WHEN c.office = 'H' THEN c.district ELSE '00' END, NULL, NULL, NULL, NULL, NULL,
+       {other_pol}, {party_money}, strftime(m.through, '%m/%d/%Y'), {indiv_refunds}, '0'
+FROM money m JOIN candidates c ON c.candidate_id = m.candidate_id AND c.cycle = $cycle
+WHERE $offices
+ORDER BY c.candidate_id"""
+
+WEBK_SQL = """
+WITH per AS (
+    SELECT r.*, row_number() OVER (PARTITION BY r.committee_id ORDER BY r.coverage_end DESC) AS newest,
+           row_number() OVER (PARTITION BY r.committee_id ORDER BY r.coverage_end) AS first
+    FROM current_reports r JOIN committees c ON c.committee_id = r.committee_id AND c.cycle = r.cycle
+    WHERE r.cycle = $cycle AND c.committee_type IN ('N', 'O', 'Q', 'V', 'W', 'X', 'Y')
+), money AS (
+    SELECT committee_id, sum(receipts) AS receipts, sum(individual_itemized + individual_unitemized) AS indiv,
+           sum(disbursements) AS disb, sum(individual_refunds) AS refunds,
+           sum(cash_on_hand_begin) FILTER (WHERE first = 1) AS coh_bop,
+           sum(cash_on_hand_end) FILTER (WHERE newest = 1) AS coh_cop,
+           sum(debts_owed) FILTER (WHERE newest = 1) AS debts, max(coverage_end) AS through
+    FROM per GROUP BY committee_id
+)
+SELECT c.committee_id, c.name, c.committee_type, c.designation, c.filing_frequency, {receipts}, '0', {indiv},
+       '0', '0', '0', '0', {disb}, '0', {refunds}, '0', '0', '0', {coh_bop}, {coh_cop}, {debts}, '0', '0', '0', '0',
+       '0', strftime(m.through, '%m/%d/%Y')
+FROM money m JOIN committees c ON c.committee_id = m.committee_id AND c.cycle = $cycle ORDER BY c.committee_id"""
+
+# Transaction IDs shared by a filing and its amendment: the same gift, matched by its content.
+ITCONT_SQL = """
+WITH amended AS (
+    SELECT file_number FROM reports WHERE cycle = $cycle AND previous_file_number IS NOT NULL
+    UNION SELECT previous_file_number FROM reports WHERE cycle = $cycle AND previous_file_number IS NOT NULL
+), amended_rows AS (
+    SELECT sub_id,
+           'AMD' || substr(md5(concat_ws('|', committee_id, contributor_name, zip, date, amount, receipt_type,
+                                         row_number() OVER (PARTITION BY file_number, committee_id, contributor_name,
+                                                                         zip, date, amount, receipt_type
+                                                            ORDER BY sub_id))), 1, 16) AS tran_id
+    FROM schedule_a WHERE cycle = $cycle AND file_number IN (SELECT file_number FROM amended)
+), rows AS (
+    SELECT a.*, coalesce(m.tran_id, a.transaction_id) AS tran_id
+    FROM schedule_a a LEFT JOIN amended_rows m USING (sub_id) WHERE a.cycle = $cycle
+), lines AS (
+    SELECT committee_id, amendment_indicator, report_type,
+           CASE WHEN date > make_date($cycle, 6, 30) THEN 'G' ELSE 'P' END || $cycle,
+           strftime(coalesce(date, make_date($cycle, 1, 1)), '%Y%m%d') || '90' || lpad(CAST(sub_id % 100000000 AS VARCHAR), 8, '0'),
+           receipt_type,
+           CASE WHEN $quirks AND sub_id % {no_entity} = 0 THEN NULL ELSE entity_type END,
+           CASE WHEN $quirks AND sub_id % {accent} = 0 THEN regexp_replace(contributor_name, 'A', 'Á')
+                WHEN $quirks AND sub_id % {quoted} = 0 THEN contributor_name || ' "AJ"'
+                ELSE contributor_name END,
+           city, state, zip, employer, occupation,
+           CASE WHEN $quirks AND sub_id % {no_date} = 0 THEN NULL
+                WHEN $quirks AND sub_id % {bad_date} = 0 THEN '0230' || $cycle
+                ELSE strftime(date, '%m%d%Y') END,
+           {amount}, other_id, tran_id, file_number, memo_code, memo_text, sub_id
+    FROM rows
+)
+SELECT * FROM lines
+UNION ALL
+SELECT * FROM lines WHERE $quirks AND sub_id % {repeated} = 0"""
+
+# Committee contributions to candidates (24K): one per candidate report with PAC money, from a PAC.
+ITPAS2_SQL = """
+WITH pacs AS (
+    SELECT committee_id, row_number() OVER (ORDER BY committee_id) - 1 AS i, count(*) OVER () AS n
+    FROM committees WHERE cycle = $cycle AND committee_type = 'Q'
+), gifts AS (
+    SELECT r.*, l.candidate_id, row_number() OVER (ORDER BY r.committee_id, r.coverage_end) AS k
+    FROM current_reports r JOIN linkages l ON l.committee_id = r.committee_id AND l.cycle = r.cycle
+    WHERE r.cycle = $cycle AND r.other_committee_contributions > 0 AND l.designation IN ('P', 'A')
+)
+SELECT p.committee_id, 'N', g.report_type, 'G' || $cycle, NULL, '24K', 'CCM', c.name, NULL, c.state, NULL, NULL,
+       NULL, strftime(g.coverage_end, '%m%d%Y'), {amount}, g.committee_id, g.candidate_id, 'SB23.' || g.k,
+       g.file_number, NULL, NULL, 4500000000000000000 + g.k
+FROM gifts g JOIN pacs p ON p.i = g.k % p.n
+JOIN committees c ON c.committee_id = g.committee_id AND c.cycle = g.cycle"""
+
+
+def _summary_sql(offices: str) -> str:
+    money = {k: _money(f"m.{k}") for k in ("receipts", "from_auth", "disb", "to_auth", "coh_bop", "coh_cop",
+                                           "cand_contrib", "debts", "indiv", "other_pol", "party_money",
+                                           "indiv_refunds")}
+    return SUMMARY_SQL.format(**money).replace("$offices", offices)
+
+
+def write_cycle(data_dir: Path, cycle: int, out: Path, quirks: bool = True, zips: bool = False,
+                kinds=None, progress=None) -> dict[str, int]:
+    """Write one cycle's bulk files into out; returns lines written per file name."""
+    progress = progress or (lambda msg: None)
+    out.mkdir(parents=True, exist_ok=True)
+    from dashboard.pipeline.bulk import connect
+
+    con = connect(out)  # DUCKDB_MEMORY_LIMIT, spilling under out/tmp
+    _views(con, Path(data_dir) / "raw")
+    yy = f"{cycle % 100:02d}"
+    wanted = set(kinds or KINDS)
+
+    def params(sql: str) -> str:
+        return sql.replace("$cycle", str(int(cycle))).replace("$quirks", "true" if quirks else "false")
+
+    jobs = {
+        "cn": CN_SQL, "cm": CM_SQL, "ccl": CCL_SQL,
+        "weball": _summary_sql("true"), "webl": _summary_sql("c.office IN ('H', 'S')"),
+        "webk": WEBK_SQL.format(**{k: _money(f"m.{k}") for k in ("receipts", "indiv", "disb", "refunds", "coh_bop",
+                                                                  "coh_cop", "debts")}),
+        "itcont": ITCONT_SQL.format(no_entity=NO_ENTITY_EVERY, accent=ACCENT_EVERY, quoted=QUOTED_EVERY,
+                                    no_date=NO_DATE_EVERY, bad_date=BAD_DATE_EVERY, repeated=REPEATED_EVERY,
+                                    amount=_money("amount")),
+        "itpas2": ITPAS2_SQL.format(amount=_money("g.other_committee_contributions")),
+    }
+    written = {}
+    for name, sql in jobs.items():
+        if name not in wanted:
+            continue
+        kind = KINDS[name]
+        text = out / member_name(kind, cycle)
+        written[text.name] = _copy(con, params(sql), text)
+        progress(f"wrote {text.name}: {written[text.name]:,} lines")
+        if zips:
+            _zip(text, out / zip_name(kind, cycle), by_date=(name == "itcont"))
+            text.unlink()
+    con.close()
+    shutil.rmtree(out / "tmp", ignore_errors=True)
+    return written
+
+
+def _zip(text: Path, archive: Path, by_date: bool) -> None:
+    """The FEC's zip: the text file at the top level; the indiv zip also repeats every row in by_date/."""
+    tmp = archive.with_name(archive.name + ".tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.write(text, text.name)
+        if by_date:
+            halves = {"by_date/itcont_early.txt": [], "by_date/itcont_late.txt": []}
+            with open(text, "rb") as handle:
+                for i, line in enumerate(handle):
+                    halves["by_date/itcont_early.txt" if i % 2 == 0 else "by_date/itcont_late.txt"].append(line)
+            for member, lines in halves.items():
+                zf.writestr(member, b"".join(lines))
+    os.replace(tmp, archive)

@@ -1,4 +1,5 @@
 """About the data: where it comes from, how money is counted, what the snapshot holds."""
+
 from __future__ import annotations
 
 import dash
@@ -11,54 +12,81 @@ from dashboard.app.components.shell import SOURCE_NAMES, current_manifest, page
 from dashboard.app.components.tables import Column, table
 from dashboard.app.components.twin import download_button
 from dashboard.app.queries import snapshot
-from dashboard.pipeline.openfec.refresh import refresh_coverage, refresh_health
 
 dash.register_page(__name__, path="/data", name="About the data", title="About the data")
 
-SOURCES = html.Section([
-    html.H2("Where the data comes from"),
-    html.P("Every number comes from reports that candidates and committees file with the Federal "
-           "Election Commission (FEC). The dashboard reads them from the FEC's OpenFEC API and its "
-           "bulk data files, turns them into a snapshot of small tables, and publishes a new "
-           "snapshot only once it has been checked; until then the previous one keeps serving."),
-    html.P("The demo snapshot is different: it is generated, with invented names, to show how the "
-           "dashboard works. Pages built from it say so at the top."),
-])
+SOURCES = html.Section(
+    [
+        html.H2("Where the data comes from"),
+        html.P(
+            "Every number comes from reports that candidates and committees file with the Federal "
+            "Election Commission (FEC). The dashboard reads them from the FEC's OpenFEC API and its "
+            "bulk data files, turns them into a snapshot of small tables, and publishes a new "
+            "snapshot only once it has been checked; until then the previous one keeps serving."
+        ),
+        html.P(
+            "The demo snapshot is different: it is generated, with invented names, to show how the "
+            "dashboard works. Pages built from it say so at the top."
+        ),
+    ]
+)
 
-METHODOLOGY = html.Section([
-    html.H2("How money is counted", id="methodology"),
-    html.H3("Raised, spent, cash on hand and debts"),
-    html.Ul([
-        html.Li("These come from the summary page of each report, not from adding up "
-                "individual transactions."),
-        html.Li("A candidate's totals add up their principal campaign committee and their other "
-                "authorized committees. Joint fundraising committees and PACs are not added, "
-                "even when they raise money for the candidate."),
-        html.Li("When a report is amended, only the newest version counts."),
-        html.Li("Money moved between a candidate's own committees is counted once, not once "
-                "when it is raised and again when it is transferred."),
-        html.Li("Cash on hand and debts are the figures at the end of each committee's latest "
-                "report, added together."),
-        html.Li("Totals cover the two-year cycle named by its even year (2024 = 2023-2024), "
-                "also for senators, whose term is six years."),
-    ]),
-    html.H3("Itemized contributions (donors, places, employers)"),
-    html.Ul([
-        html.Li("Only contributions from individuals to the candidate's own committees."),
-        html.Li("An earmarked gift through a conduit such as ActBlue or WinRed counts once, "
-                "under the candidate who received it; the conduit is kept as a detail."),
-        html.Li("Memo entries (for example a joint fundraiser's share of a gift) are left out, "
-                "because the money is already reported elsewhere."),
-        html.Li("Refunds count as negative amounts, so sums are net of refunds."),
-        html.Li("Gifts from a donor who gave $200 or less in the cycle are usually not itemized; "
-                "they appear only in the totals. So itemized sums are smaller than totals."),
-    ]),
-    html.H3("Contribution sizes"),
-    html.P("$200 and under (including unitemized money); $200.01-$499.99; $500-$999.99; "
-           "$1,000-$1,999.99; $2,000 and over."),
-    html.P("Every chart says whether it shows totals or itemized contributions, and the date "
-           "the reports run through."),
-])
+METHODOLOGY = html.Section(
+    [
+        html.H2("How money is counted", id="methodology"),
+        html.H3("Raised, spent, cash on hand and debts"),
+        html.Ul(
+            [
+                html.Li("These come from the summary page of each report, not from adding up individual transactions."),
+                html.Li(
+                    "A candidate's totals add up their principal campaign committee and their other "
+                    "authorized committees. Joint fundraising committees and PACs are not added, "
+                    "even when they raise money for the candidate."
+                ),
+                html.Li("When a report is amended, only the newest version counts."),
+                html.Li(
+                    "Money moved between a candidate's own committees is counted once, not once "
+                    "when it is raised and again when it is transferred."
+                ),
+                html.Li(
+                    "Cash on hand and debts are the figures at the end of each committee's latest "
+                    "report, added together."
+                ),
+                html.Li(
+                    "Totals cover the two-year cycle named by its even year (2024 = 2023-2024), "
+                    "also for senators, whose term is six years."
+                ),
+            ]
+        ),
+        html.H3("Itemized contributions (donors, places, employers)"),
+        html.Ul(
+            [
+                html.Li("Only contributions from individuals to the candidate's own committees."),
+                html.Li(
+                    "An earmarked gift through a conduit such as ActBlue or WinRed counts once, "
+                    "under the candidate who received it; the conduit is kept as a detail."
+                ),
+                html.Li(
+                    "Memo entries (for example a joint fundraiser's share of a gift) are left out, "
+                    "because the money is already reported elsewhere."
+                ),
+                html.Li("Refunds count as negative amounts, so sums are net of refunds."),
+                html.Li(
+                    "Gifts from a donor who gave $200 or less in the cycle are usually not itemized; "
+                    "they appear only in the totals. So itemized sums are smaller than totals."
+                ),
+            ]
+        ),
+        html.H3("Contribution sizes"),
+        html.P(
+            "$200 and under (including unitemized money); $200.01-$499.99; $500-$999.99; "
+            "$1,000-$1,999.99; $2,000 and over."
+        ),
+        html.P(
+            "Every chart says whether it shows totals or itemized contributions, and the date the reports run through."
+        ),
+    ]
+)
 
 COVERAGE_COLUMNS = [
     Column("cycle", "Cycle"),
@@ -87,32 +115,45 @@ REFRESH_COVERAGE_COLUMNS = [
 
 def refresh_stats(health: dict) -> list[Stat]:
     if health.get("last_attempt_ok") is False:
-        attempt = Stat("Last attempt", f"failed {labels.date(health.get('last_attempt_at'))}",
-                       f"{health.get('last_attempt_error')}. The snapshot shown is the last good one.")
+        attempt = Stat(
+            "Last attempt",
+            f"failed {labels.date(health.get('last_attempt_at'))}",
+            f"{health.get('last_attempt_error')}. The snapshot shown is the last good one.",
+        )
     else:
-        attempt = Stat("Last attempt", "succeeded" if health.get("last_attempt_ok") else "running",
-                       str(health.get("last_attempt_at") or "-"))
+        attempt = Stat(
+            "Last attempt",
+            "succeeded" if health.get("last_attempt_ok") else "running",
+            str(health.get("last_attempt_at") or "-"),
+        )
     return [
-        Stat("Last successful refresh", str(health.get("last_success_at") or "never"),
-             health.get("last_success_scope")),
+        Stat(
+            "Last successful refresh", str(health.get("last_success_at") or "never"), health.get("last_success_scope")
+        ),
         attempt,
-        Stat("API requests in the last hour", f"{labels.count(health.get('requests_last_hour'))} "
-             f"of {labels.count(health.get('hourly_budget'))}", f"as of {health.get('requests_as_of') or '-'}"),
+        Stat(
+            "API requests in the last hour",
+            f"{labels.count(health.get('requests_last_hour'))} of {labels.count(health.get('hourly_budget'))}",
+            f"as of {health.get('requests_as_of') or '-'}",
+        ),
     ]
 
 
 def refresh_section():
-    health = refresh_health()
+    health = snapshot.refresh_health()
     if not health:
-        return html.Section([html.H2("Refresh from the OpenFEC API"),
-                             html.P("No refresh from the API has run on this data yet.")])
-    coverage = refresh_coverage()
-    return html.Section([
-        html.H2("Refresh from the OpenFEC API"),
-        stat_cards(refresh_stats(health), label="Refresh health"),
-        table(coverage, REFRESH_COVERAGE_COLUMNS, "What the refresh has pulled, per cycle"),
-        download_button("refresh-coverage", coverage, list(coverage.columns), "refresh-coverage.csv"),
-    ])
+        return html.Section(
+            [html.H2("Refresh from the OpenFEC API"), html.P("No refresh from the API has run on this data yet.")]
+        )
+    coverage = snapshot.refresh_coverage()
+    return html.Section(
+        [
+            html.H2("Refresh from the OpenFEC API"),
+            stat_cards(refresh_stats(health), label="Refresh health"),
+            table(coverage, REFRESH_COVERAGE_COLUMNS, "What the refresh has pulled, per cycle"),
+            download_button("refresh-coverage", coverage, list(coverage.columns), "refresh-coverage.csv"),
+        ]
+    )
 
 
 def snapshot_stats(manifest: dict) -> list[Stat]:
@@ -129,8 +170,9 @@ def layout(**_query):
     manifest = current_manifest()
     if manifest is None:
         # The sources and rules are worth reading even before a snapshot exists.
-        return page(html.H1("About the data"), html.P("No snapshot has been published yet."),
-                    SOURCES, METHODOLOGY, manifest={})
+        return page(
+            html.H1("About the data"), html.P("No snapshot has been published yet."), SOURCES, METHODOLOGY, manifest={}
+        )
     coverage = snapshot.coverage_by_cycle()
     counts = snapshot.row_counts()
     counts["description"] = counts["extract"].map(labels.EXTRACT_DESCRIPTIONS).fillna("")
@@ -138,17 +180,21 @@ def layout(**_query):
         html.H1("About the data"),
         SOURCES,
         METHODOLOGY,
-        html.Section([
-            html.H2("Coverage by cycle"),
-            table(coverage, COVERAGE_COLUMNS, "Coverage of each cycle in this snapshot"),
-            download_button("coverage", coverage, list(coverage.columns), "coverage.csv"),
-        ]),
-        html.Section([
-            html.H2("This snapshot"),
-            stat_cards(snapshot_stats(manifest), label="Snapshot facts"),
-            table(counts, ROW_COUNT_COLUMNS, "Rows in each table of this snapshot"),
-            download_button("row-counts", counts, ["extract", "rows"], "row-counts.csv"),
-        ]),
+        html.Section(
+            [
+                html.H2("Coverage by cycle"),
+                table(coverage, COVERAGE_COLUMNS, "Coverage of each cycle in this snapshot"),
+                download_button("coverage", coverage, list(coverage.columns), "coverage.csv"),
+            ]
+        ),
+        html.Section(
+            [
+                html.H2("This snapshot"),
+                stat_cards(snapshot_stats(manifest), label="Snapshot facts"),
+                table(counts, ROW_COUNT_COLUMNS, "Rows in each table of this snapshot"),
+                download_button("row-counts", counts, ["extract", "rows"], "row-counts.csv"),
+            ]
+        ),
         refresh_section(),
         html.P(dcc.Link("Back to the home page", href="/")),
         manifest=manifest,

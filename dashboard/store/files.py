@@ -1,7 +1,9 @@
 """Writes into the data directory that readers never see half done: a temporary name, then
 os.replace (atomic on one file system)."""
+
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -17,16 +19,32 @@ def _temporary_beside(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
 
-def write_json(path: Path, value, indent: int | None = 1) -> None:
-    """Readers see the old file or the new one, never a part of one."""
+def write_json(path: Path, value, indent: int | None = 1, compact: bool = False) -> str:
+    """Readers see the old file or the new one, never a part of one. `compact` leaves out every
+    space and the final newline (the boundary GeoJSON, which indenting would make several
+    times bigger). Returns the sha256 of the bytes written, for manifests that list checksums."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if compact:
+        data = json.dumps(value, separators=(",", ":"), default=str).encode()
+    else:
+        data = (json.dumps(value, indent=indent, default=str) + "\n").encode()
     tmp = _temporary_beside(path)
     try:
-        tmp.write_text(json.dumps(value, indent=indent, default=str) + "\n")
+        tmp.write_bytes(data)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256(path: Path) -> str:
+    """The file's sha256 (hex), read in 1 MB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def read_json(path: Path, default):

@@ -12,6 +12,7 @@
 
 The write side (dashboard.pipeline) writes these; the read side (dashboard.app) only reads them.
 """
+
 from __future__ import annotations
 
 import os

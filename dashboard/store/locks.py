@@ -3,6 +3,7 @@
 The kernel drops a flock when its process dies, so a killed build or refresh never leaves a
 stale lock behind.
 """
+
 from __future__ import annotations
 
 import fcntl

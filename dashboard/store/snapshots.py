@@ -4,6 +4,7 @@ A snapshot is written completely under `snapshots/<id>.partial/`, renamed to `sn
 and only then pointed at by `current` (a symlink replaced with os.replace), so readers see the
 old snapshot or the new one, never neither and never a half-written one.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,6 +1,7 @@
 """The district map in the browser: every district drawn in the colour its value implies, clicks
 on both views open the race, the table sorts from the keyboard, the CSV holds every district.
 The `page` fixture fails a test on any request leaving 127.0.0.1 (no CDN base map, no tiles)."""
+
 from __future__ import annotations
 
 import csv
@@ -13,23 +14,22 @@ from playwright.sync_api import expect
 from dashboard.core import geography
 from dashboard.pipeline import census as geo
 
-SHARED_DISTRICTS = Path(__file__).resolve().parents[3] / "shared" / "data" / "geo" / "us_cd119_2024_20m.geojson"
-
 
 @pytest.fixture(scope="module", autouse=True)
-def boundaries(small_snapshot):
+def boundaries(small_snapshot, shared_data):
     """The 119th Congress's districts in the served snapshot's geo cache (the app reads it on
     the next request; no restart)."""
-    if not SHARED_DISTRICTS.exists():
-        pytest.skip("needs ../shared/data/geo (CI has it)")
-    geo.import_file(SHARED_DISTRICTS)
+    geo.import_file(shared_data / "geo" / "us_cd119_2024_20m.geojson")
     return small_snapshot / "geo" / "cd119"
 
 
 def agg_values(snapshot: Path, office: str, cycle: int, column: str) -> dict[tuple[str, str], float | None]:
     con = duckdb.connect()
-    rows = con.execute(f"SELECT state, district, {column} FROM read_parquet('{snapshot}/current/agg_district.parquet') "
-                       "WHERE office = ? AND cycle = ?", [office, cycle]).fetchall()
+    rows = con.execute(
+        f"SELECT state, district, {column} FROM read_parquet('{snapshot}/current/agg_district.parquet') "
+        "WHERE office = ? AND cycle = ?",
+        [office, cycle],
+    ).fetchall()
     return {(s, d): v for s, d, v in rows}
 
 
@@ -68,7 +68,7 @@ TILE_POINT = """(path) => {
 
 
 def rgb(hex_colour: str) -> str:
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgb({r}, {g}, {b})"
 
 
@@ -76,8 +76,14 @@ def legend(page) -> list[tuple[str, float | None, float | None, str]]:
     items = []
     for item in page.locator(".legend-item").all():
         low, high = item.get_attribute("data-low"), item.get_attribute("data-high")
-        items.append((item.get_attribute("data-colour"), float(low) if low else None,
-                      float(high) if high else None, item.inner_text()))
+        items.append(
+            (
+                item.get_attribute("data-colour"),
+                float(low) if low else None,
+                float(high) if high else None,
+                item.inner_text(),
+            )
+        )
     return items
 
 
@@ -101,9 +107,12 @@ def test_every_district_is_drawn_in_the_colour_its_value_implies(page, base_url,
         if value is None:
             want = no_data
         else:
-            want = next(colour for colour, low, high in classes
-                        if (low is None or value >= low) and (high is None or value < high))
-        assert fills[geo.geoid(state, district)] == rgb(want), (state, district, value)
+            want = next(
+                colour
+                for colour, low, high in classes
+                if (low is None or value >= low) and (high is None or value < high)
+            )
+        assert fills[geography.geoid(state, district)] == rgb(want), (state, district, value)
     assert len({fill for fill in fills.values()}) >= 4  # the classes really spread the districts
 
 
@@ -120,8 +129,10 @@ def test_clicking_a_district_on_the_home_map_opens_its_race(page, base_url):
 
 def test_clicking_a_tile_opens_its_race(page, base_url):
     page.goto(f"{base_url}/map?cycle=2024&view=hex&metric=n_candidates")
-    page.wait_for_function("document.querySelector('.map-frame .js-plotly-plot') && "
-                           "document.querySelector('.map-frame .js-plotly-plot')._fullLayout")
+    page.wait_for_function(
+        "document.querySelector('.map-frame .js-plotly-plot') && "
+        "document.querySelector('.map-frame .js-plotly-plot')._fullLayout"
+    )
     assert page.locator(".choroplethlocation").count() == 0
     x, y = page.evaluate(TILE_POINT, "/race/house/NY/12/2024")
     page.mouse.move(x, y)

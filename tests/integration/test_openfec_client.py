@@ -1,5 +1,6 @@
 """The OpenFEC client against the fake API over real HTTP: paging, retries, budget, errors,
 and the fake's own fidelity to the reference (envelopes, validation, earmark double entries)."""
+
 from __future__ import annotations
 
 import httpx
@@ -7,14 +8,11 @@ import pytest
 
 from dashboard.pipeline.openfec import client as openfec
 from devtools.fake_openfec import FAKE_KEY, FakeOpenFEC
-from tests.conftest import make_demo
 
 
 @pytest.fixture(scope="module")
-def fake(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("fake-client")
-    make_demo(data_dir, rows=8_000, seed=7)
-    with FakeOpenFEC(data_dir) as server:
+def fake(demo_builds):
+    with FakeOpenFEC(demo_builds.built(rows=8_000, seed=7)) as server:
         yield server
 
 
@@ -46,37 +44,49 @@ def expected_rows(fake, ids, cycle=2026) -> set[str]:
     return {str(s) for s in sa[sa["committee_id"].isin(ids) & (sa["cycle"] == cycle)]["sub_id"]}
 
 
+@pytest.mark.slow
 def test_keyset_pages_return_every_row_once_and_send_back_every_last_index(fake):
     ids = busiest_committees(fake)
     c = client(fake)
     seen, pages = [], 0
-    for rows, _cursor in c.keyset_pages("schedules/schedule_a/", {"committee_id": ids, "two_year_transaction_period": 2026,
-                                                                  "sort": "contribution_receipt_date"}, per_page=7):
+    for rows, _cursor in c.keyset_pages(
+        "schedules/schedule_a/",
+        {"committee_id": ids, "two_year_transaction_period": 2026, "sort": "contribution_receipt_date"},
+        per_page=7,
+    ):
         seen += [r["sub_id"] for r in rows]
         pages += 1
     assert len(seen) == len(set(seen)) and set(seen) == expected_rows(fake, ids)
     assert pages == len(seen) // 7 + 1 and c.requests == pages
 
 
+@pytest.mark.slow
 def test_a_keyset_cursor_resumes_right_after_the_rows_it_was_given_with(fake):
     ids = busiest_committees(fake)
     params = {"committee_id": ids, "two_year_transaction_period": 2026, "sort": "-contribution_receipt_date"}
     c = client(fake)
     pages = c.keyset_pages("schedules/schedule_a/", params, per_page=5)
     first, cursor = next(pages)
-    rest = [r["sub_id"] for rows, _ in client(fake).keyset_pages("schedules/schedule_a/", params, cursor=cursor,
-                                                                   per_page=5) for r in rows]
+    rest = [
+        r["sub_id"]
+        for rows, _ in client(fake).keyset_pages("schedules/schedule_a/", params, cursor=cursor, per_page=5)
+        for r in rows
+    ]
     got = [r["sub_id"] for r in first] + rest
     assert len(got) == len(set(got)) and set(got) == expected_rows(fake, ids)
     dates = [r for r in got]  # descending order kept across the resume
-    assert dates == sorted(got, key=lambda s: (fake.data.sa.set_index(fake.data.sa["sub_id"].astype(str))
-                                                .loc[s, "date"], int(s)), reverse=True)
+    assert dates == sorted(
+        got,
+        key=lambda s: (fake.data.sa.set_index(fake.data.sa["sub_id"].astype(str)).loc[s, "date"], int(s)),
+        reverse=True,
+    )
 
 
 def test_offset_pages_and_money_stays_exact(fake):
     c = client(fake)
-    rows = [r for page in c.offset_pages("candidates/", {"cycle": 2026, "sort": "candidate_id"}, per_page=100)
-            for r in page]
+    rows = [
+        r for page in c.offset_pages("candidates/", {"cycle": 2026, "sort": "candidate_id"}, per_page=100) for r in page
+    ]
     assert len(rows) == len(set(r["candidate_id"] for r in rows)) == c.requests * 100 - (100 - len(rows) % 100) % 100
     report = next(iter(c.offset_pages("reports/house-senate/", {"cycle": 2026}, per_page=5)))[0]
     assert type(report["total_receipts_period"]).__name__ == "Decimal"
@@ -174,14 +184,27 @@ def test_the_fake_serves_both_sides_of_an_earmarked_gift(fake):
     sa = fake.data.sa
     gift = sa[(sa["receipt_type"] == "15E")].iloc[0]
     with httpx.Client(base_url=fake.url, headers={"X-Api-Key": FAKE_KEY}) as http:
+
         def rows(committee):
-            body = http.get("schedules/schedule_a/", params={
-                "committee_id": committee, "two_year_transaction_period": int(gift["cycle"]), "per_page": 100,
-                "min_date": str(gift["date"]), "max_date": str(gift["date"])}).json()
+            body = http.get(
+                "schedules/schedule_a/",
+                params={
+                    "committee_id": committee,
+                    "two_year_transaction_period": int(gift["cycle"]),
+                    "per_page": 100,
+                    "min_date": str(gift["date"]),
+                    "max_date": str(gift["date"]),
+                },
+            ).json()
             return body["results"]
+
         recipient = [r for r in rows(gift["committee_id"]) if r["sub_id"] == str(gift["sub_id"])][0]
-        conduit = [r for r in rows(gift["conduit_committee_id"])
-                   if r["receipt_type"] == "24T" and r["contributor_name"] == recipient["contributor_name"]
-                   and r["contribution_receipt_amount"] == recipient["contribution_receipt_amount"]]
+        conduit = [
+            r
+            for r in rows(gift["conduit_committee_id"])
+            if r["receipt_type"] == "24T"
+            and r["contributor_name"] == recipient["contributor_name"]
+            and r["contribution_receipt_amount"] == recipient["contribution_receipt_amount"]
+        ]
     assert recipient["conduit_committee_id"] == gift["conduit_committee_id"] and recipient["receipt_type"] == "15E"
     assert conduit and gift["committee_id"] in conduit[0]["memo_text"]  # "EARMARKED FOR ... (C...)"

@@ -4,6 +4,7 @@ The fake serves the demo generator's raw data, so the refresh's snapshot can be 
 what the builder makes of that raw data directly. Every fault test ends the same way: nothing
 half-written was served, and the next run's snapshot equals the one of an uninterrupted run.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,11 +21,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from dashboard.core import contract
-from dashboard.pipeline.builder.publish import build_and_publish
+from dashboard.pipeline.openfec.refresh import refresh_lock
+from dashboard.store.refresh_status import read_status
 from dashboard.store.snapshots import current_snapshot, read_manifest
-from dashboard.pipeline.openfec.refresh import read_status, refresh_lock
 from devtools.fake_openfec import FAKE_KEY, FakeOpenFEC
-from tests.conftest import make_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 CYCLE = 2026
@@ -33,12 +33,14 @@ SCOPE_STATES = ("CA", "OR", "WA")
 # Extracts that describe the difference to the previous snapshot differ by construction
 # between an interrupted and an uninterrupted history.
 HISTORY_EXTRACTS = set(getattr(contract, "CHANGE_EXTRACTS", ()))
+# Each test runs whole refreshes in subprocesses against the fake: seconds apiece.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def source(tmp_path_factory) -> Path:
-    """The demo data the fake serves, with the snapshot the builder makes of it directly."""
-    return make_demo(tmp_path_factory.mktemp("fake-source"), rows=20_000, seed=5)
+def source(demo_builds) -> Path:
+    """The demo data the fake serves, with the snapshot the builder makes of it directly (read-only)."""
+    return demo_builds.built(rows=20_000, seed=5)
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +51,7 @@ def fake(source):
 
 @pytest.fixture(autouse=True)
 def clean_fake(fake):
-    configure(fake, faults=[], error_rate=0, delay_ms=0, as_of=None, reset_limits=True,
-              hourly_limit=100_000)
+    configure(fake, faults=[], error_rate=0, delay_ms=0, as_of=None, reset_limits=True, hourly_limit=100_000)
     yield
 
 
@@ -63,20 +64,40 @@ def fake_stats(fake) -> dict:
 
 
 def env_for(fake, data_dir: Path, **extra) -> dict:
-    return {**os.environ, "DATA_CACHE_DIR": str(data_dir), "FEC_API_URL": fake.url, "FEC_API_KEY": FAKE_KEY,
-            "FEC_BACKOFF_SECONDS": "0.01", "FEC_MAX_RETRIES": "4", "FEC_HOURLY_BUDGET": "100000",
-            "FEC_TIMEOUT_SECONDS": "5", "LOG_LEVEL": "WARNING", **{k: str(v) for k, v in extra.items()}}
+    return {
+        **os.environ,
+        "DATA_CACHE_DIR": str(data_dir),
+        "FEC_API_URL": fake.url,
+        "FEC_API_KEY": FAKE_KEY,
+        "FEC_BACKOFF_SECONDS": "0.01",
+        "FEC_MAX_RETRIES": "4",
+        "FEC_HOURLY_BUDGET": "100000",
+        "FEC_TIMEOUT_SECONDS": "5",
+        "LOG_LEVEL": "WARNING",
+        **{k: str(v) for k, v in extra.items()},
+    }
 
 
 def refresh(fake, data_dir: Path, *args, **extra) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "dashboard", "refresh", *(args or SCOPE)], cwd=ROOT,
-                          env=env_for(fake, data_dir, **extra), capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", "refresh", *(args or SCOPE)],
+        cwd=ROOT,
+        env=env_for(fake, data_dir, **extra),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def start_refresh(fake, data_dir: Path, **extra) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "dashboard", "refresh", *SCOPE], cwd=ROOT,
-                            env=env_for(fake, data_dir, **extra), stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "dashboard", "refresh", *SCOPE],
+        cwd=ROOT,
+        env=env_for(fake, data_dir, **extra),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def reader(snapshot: Path, name: str) -> str:
@@ -132,9 +153,18 @@ def test_refresh_reproduces_the_builders_answer_from_the_same_raw_data(source, r
     candidate-level extract of the scope equals the one built straight from the generator's files."""
     scope = f"cycle = {CYCLE} AND candidate_id IN (SELECT candidate_id FROM {reader(reference, 'candidates')})"
     demo_snapshot = current_snapshot(source)
-    compared = ["candidates", "candidate_totals", "candidate_periods", "receipts", "agg_candidate_daily",
-                "agg_candidate_size", "agg_candidate_state", "agg_candidate_donor", "agg_candidate_employer",
-                "agg_candidate_occupation"]
+    compared = [
+        "candidates",
+        "candidate_totals",
+        "candidate_periods",
+        "receipts",
+        "agg_candidate_daily",
+        "agg_candidate_size",
+        "agg_candidate_state",
+        "agg_candidate_donor",
+        "agg_candidate_employer",
+        "agg_candidate_occupation",
+    ]
     assert differences(demo_snapshot, reference, scope, compared) == {}
     con = duckdb.connect()
     states = con.execute(f"SELECT DISTINCT state FROM {reader(reference, 'candidates')} ORDER BY 1").fetchall()
@@ -180,8 +210,8 @@ def test_incremental_refresh_pulls_only_what_was_loaded_since(fake, reference, t
     assert differences(reference, current_snapshot(tmp_path)) == {}
 
 
-def test_demo_raw_data_is_replaced_not_mixed(fake, reference, tmp_path):
-    make_demo(tmp_path, rows=5_000, seed=3)
+def test_demo_raw_data_is_replaced_not_mixed(fake, reference, tmp_path, demo_builds):
+    demo_builds.copy(tmp_path, rows=5_000, seed=3)
     (tmp_path / "notes.txt").write_text("mine")
     done = refresh(fake, tmp_path)
     assert done.returncode == 0, done.stderr
@@ -208,8 +238,8 @@ def receipts_steps_done(data_dir: Path) -> int:
     return sum(1 for step in (state.get("run") or {}).get("done", []) if ":receipts:" in step)
 
 
-def test_killed_during_the_pull_it_resumes_and_ends_equal(fake, reference, tmp_path):
-    make_demo(tmp_path, rows=5_000, seed=3)
+def test_killed_during_the_pull_it_resumes_and_ends_equal(fake, reference, tmp_path, demo_builds):
+    demo_builds.copy(tmp_path, rows=5_000, seed=3)
     before = current_snapshot(tmp_path)
     configure(fake, delay_ms=25)
     proc = start_refresh(fake, tmp_path)
@@ -229,8 +259,10 @@ def test_killed_during_the_pull_it_resumes_and_ends_equal(fake, reference, tmp_p
     assert differences(reference, current_snapshot(tmp_path)) == {}
 
 
-def test_killed_during_the_build_the_old_snapshot_serves_and_the_next_run_ends_equal(fake, reference, tmp_path):
-    make_demo(tmp_path, rows=5_000, seed=3)
+def test_killed_during_the_build_the_old_snapshot_serves_and_the_next_run_ends_equal(
+    fake, reference, tmp_path, demo_builds
+):
+    demo_builds.copy(tmp_path, rows=5_000, seed=3)
     before = current_snapshot(tmp_path)
     proc = start_refresh(fake, tmp_path)
     for line in proc.stdout:
@@ -308,10 +340,15 @@ def test_malformed_json_is_retried_and_a_persistent_one_stops_the_run_until_fixe
 def test_a_page_that_stops_short_is_asked_for_again(fake, reference, tmp_path):
     # Faults fire one after the other; a retry of a short page gets the whole page (an identical
     # short page twice in a row is believed: the count was wrong, not the page).
-    configure(fake, faults=[{"kind": "short", "path": "reports", "skip": 0, "times": 1},
-                            {"kind": "short", "path": "schedule_a", "skip": 1, "times": 1},
-                            {"kind": "short", "path": "schedule_a", "skip": 2, "times": 1},
-                            {"kind": "short", "path": "schedule_a", "skip": 3, "times": 1}])
+    configure(
+        fake,
+        faults=[
+            {"kind": "short", "path": "reports", "skip": 0, "times": 1},
+            {"kind": "short", "path": "schedule_a", "skip": 1, "times": 1},
+            {"kind": "short", "path": "schedule_a", "skip": 2, "times": 1},
+            {"kind": "short", "path": "schedule_a", "skip": 3, "times": 1},
+        ],
+    )
     done = refresh(fake, tmp_path)
     assert done.returncode == 0, done.stderr
     assert read_manifest(current_snapshot(tmp_path))["refresh"]["retries"] >= 3
@@ -319,9 +356,14 @@ def test_a_page_that_stops_short_is_asked_for_again(fake, reference, tmp_path):
 
 
 def test_a_429_storm_is_waited_out_and_a_longer_one_resumes_next_run(fake, reference, tmp_path):
-    configure(fake, faults=[{"kind": "429", "path": "", "skip": 5, "times": 3},
-                            {"kind": "503", "path": "", "skip": 10, "times": 1},
-                            {"kind": "quirk404", "path": "", "skip": 12, "times": 1}])
+    configure(
+        fake,
+        faults=[
+            {"kind": "429", "path": "", "skip": 5, "times": 3},
+            {"kind": "503", "path": "", "skip": 10, "times": 1},
+            {"kind": "quirk404", "path": "", "skip": 12, "times": 1},
+        ],
+    )
     done = refresh(fake, tmp_path)
     assert done.returncode == 0, done.stderr
     assert differences(reference, current_snapshot(tmp_path)) == {}
@@ -367,8 +409,14 @@ def test_status_prints_the_last_refresh_and_the_coverage(fake, reference, tmp_pa
     assert refresh(fake, tmp_path).returncode == 0
     configure(fake, faults=[{"kind": "500", "path": "", "skip": 0, "times": 1000}])
     assert refresh(fake, tmp_path).returncode == 1
-    out = subprocess.run([sys.executable, "-m", "dashboard", "status"], cwd=ROOT, env=env_for(fake, tmp_path),
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "dashboard", "status"],
+        cwd=ROOT,
+        env=env_for(fake, tmp_path),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "last success" in out and "failed: candidates/: gave up" in out
     assert f"cycle {CYCLE}:" in out and "data through 2026-10-14" in out
     assert "requests:" in out and "of 100000 used" in out
@@ -380,24 +428,46 @@ def test_the_data_page_shows_the_refresh_health(fake, tmp_path, monkeypatch):
     assert refresh(fake, tmp_path).returncode == 1
     monkeypatch.setenv("DATA_CACHE_DIR", str(tmp_path))
     import app  # noqa: F401  (registers the pages)
+    from dashboard.app.queries import snapshot
     from pages import data as data_page
 
     text = json.dumps(data_page.refresh_section(), default=lambda c: c.to_plotly_json())
     assert "Last successful refresh" in text and "cycles 2026, offices H,S, CA,OR,WA" in text
     assert "failed" in text and "gave up after 5 tries (HTTP 503)" in text
     assert "The snapshot shown is the last good one" in text
-    coverage = data_page.refresh_coverage()
+    coverage = snapshot.refresh_coverage()
     assert coverage["cycle"].tolist() == [CYCLE] and coverage["receipts"].iloc[0] == len(receipt_sub_ids(tmp_path))
 
 
 def test_every_keeps_refreshing_on_a_schedule_until_interrupted(fake, tmp_path):
-    proc = subprocess.Popen([sys.executable, "-m", "dashboard", "refresh", "--cycle", str(CYCLE), "--office", "H",
-                             "--state", "OR", "--every", "3s"], cwd=ROOT, env=env_for(fake, tmp_path),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dashboard",
+            "refresh",
+            "--cycle",
+            str(CYCLE),
+            "--office",
+            "H",
+            "--state",
+            "OR",
+            "--every",
+            "3s",
+        ],
+        cwd=ROOT,
+        env=env_for(fake, tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     published = set()
     try:
-        wait_for(lambda: published.add(current_snapshot(tmp_path)) or len(published - {None}) >= 2,
-                 timeout=60, what="two scheduled refreshes")
+        wait_for(
+            lambda: published.add(current_snapshot(tmp_path)) or len(published - {None}) >= 2,
+            timeout=60,
+            what="two scheduled refreshes",
+        )
     finally:
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=60)

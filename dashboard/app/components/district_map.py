@@ -7,6 +7,7 @@ map they fetch (through `topojsonURL`) is a blank topology this app serves itsel
 from the internet, and there is no Natural Earth file to obtain. The cached boundaries are
 served under /geo-files/cd<congress>/ with long-lived caching (their URLs carry a checksum).
 """
+
 from __future__ import annotations
 
 import json
@@ -14,22 +15,32 @@ import json
 from dash import MATCH, Input, Output, callback, dcc, html, no_update
 from flask import Blueprint, abort, send_file
 
-from dashboard.core import geography
+from dashboard.app.figures import map_classes
 from dashboard.app.figures import maps as map_figures
 from dashboard.app.figures.theme import GRAPH_CONFIG
-from dashboard.pipeline import census as geo
+from dashboard.core import geography
+from dashboard.store import geo_cache
 
-BASEMAP_URL = f"{geo.URL_PREFIX}basemap/"
-MAP_CONFIG = {**GRAPH_CONFIG, "topojsonURL": BASEMAP_URL, "scrollZoom": False,
-              "modeBarButtonsToRemove": GRAPH_CONFIG["modeBarButtonsToRemove"] + ["zoomInGeo", "zoomOutGeo"]}
+URL_PREFIX = "/geo-files/"
+BASEMAP_URL = f"{URL_PREFIX}basemap/"
+MAP_CONFIG = {
+    **GRAPH_CONFIG,
+    "topojsonURL": BASEMAP_URL,
+    "scrollZoom": False,
+    "modeBarButtonsToRemove": GRAPH_CONFIG["modeBarButtonsToRemove"] + ["zoomInGeo", "zoomOutGeo"],
+}
 _BASE_LAYERS = ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits")
-BLANK_TOPOLOGY = json.dumps({
-    "type": "Topology", "arcs": [], "bbox": [-180, -90, 180, 90],
-    "objects": {name: {"type": "GeometryCollection", "geometries": []} for name in _BASE_LAYERS},
-})
+BLANK_TOPOLOGY = json.dumps(
+    {
+        "type": "Topology",
+        "arcs": [],
+        "bbox": [-180, -90, 180, 90],
+        "objects": {name: {"type": "GeometryCollection", "geometries": []} for name in _BASE_LAYERS},
+    }
+)
 YEAR = 365 * 24 * 3600
 
-geo_files = Blueprint("geo_files", __name__, url_prefix=geo.URL_PREFIX.rstrip("/"))
+geo_files = Blueprint("geo_files", __name__, url_prefix=URL_PREFIX.rstrip("/"))
 
 
 @geo_files.get("/basemap/<name>_<int:resolution>m.json")
@@ -39,19 +50,40 @@ def basemap(name: str, resolution: int):
 
 @geo_files.get("/cd<int:congress>/<name>")
 def boundaries(congress: int, name: str):
-    path = geo.file_path(congress, name)  # only files a verified manifest lists
+    path = geo_cache.file_path(congress, name)  # only files a verified manifest lists
     if path is None:
         abort(404)
     return send_file(path, mimetype="application/geo+json", max_age=YEAR)
+
+
+def file_url(boundaries: geo_cache.Boundaries, name: str) -> str:
+    """Where `boundaries()` serves a cached file; the checksum in the query makes it safe to
+    cache for good in the browser (a new cache gives a new URL)."""
+    return f"{URL_PREFIX}cd{boundaries.congress}/{name}?v={boundaries.manifest['files'][name][:12]}"
+
+
+def districts_url(boundaries: geo_cache.Boundaries, state: str | None = None) -> str:
+    return file_url(boundaries, f"districts-{state}.geojson" if state else "districts-national.geojson")
+
+
+def states_url(boundaries: geo_cache.Boundaries) -> str:
+    return file_url(boundaries, "states-national.geojson")
 
 
 def map_graph(name: str, figure: dict):
     """The graph plus the (invisible) location its click navigates. Screen readers and
     keyboards get the same seats, numbers and links from the table twin next to it."""
     return html.Div(
-        [dcc.Graph(id={"type": "map-graph", "name": name}, figure=figure, config=MAP_CONFIG,
-                   className="map-graph", clear_on_unhover=True),
-         dcc.Location(id={"type": "map-navigate", "name": name}, refresh="callback-nav")],
+        [
+            dcc.Graph(
+                id={"type": "map-graph", "name": name},
+                figure=figure,
+                config=MAP_CONFIG,
+                className="map-graph",
+                clear_on_unhover=True,
+            ),
+            dcc.Location(id={"type": "map-navigate", "name": name}, refresh="callback-nav"),
+        ],
         className="map-frame",
     )
 
@@ -74,33 +106,49 @@ def open_clicked_race(click):
 
 NO_BOUNDARIES = [
     "District boundaries are not installed on this server, so the map is drawn as a tile grid. "
-    "To draw it on real boundaries run ", html.Code("python -m dashboard geo"),
+    "To draw it on real boundaries run ",
+    html.Code("python -m dashboard geo"),
     " (downloads the Census Bureau's cartographic boundary file), or ",
-    html.Code("python -m dashboard geo --from cb_2024_us_cd119_5m.zip"), " with a file you have.",
+    html.Code("python -m dashboard geo --from cb_2024_us_cd119_5m.zip"),
+    " with a file you have.",
 ]
 
 
-def legend_block(items: list[map_figures.LegendItem], metric: map_figures.Metric):
-    return html.Figure([
-        html.Figcaption(metric.legend_title, className="legend-title"),
-        html.Ul([html.Li([html.Span(className="swatch", style={"background": item.colour}), item.label],
-                         className="legend-item", **{"data-colour": item.colour,
-                                                     "data-low": "" if item.low is None else repr(item.low),
-                                                     "data-high": "" if item.high is None else repr(item.high)})
-                 for item in items], className="legend-items"),
-    ], className="map-legend")
+def legend_block(items: list[map_classes.LegendItem], metric: map_classes.Metric):
+    return html.Figure(
+        [
+            html.Figcaption(metric.legend_title, className="legend-title"),
+            html.Ul(
+                [
+                    html.Li(
+                        [html.Span(className="swatch", style={"background": item.colour}), item.label],
+                        className="legend-item",
+                        **{
+                            "data-colour": item.colour,
+                            "data-low": "" if item.low is None else repr(item.low),
+                            "data-high": "" if item.high is None else repr(item.high),
+                        },
+                    )
+                    for item in items
+                ],
+                className="legend-items",
+            ),
+        ],
+        className="map-legend",
+    )
 
 
-def map_section(name: str, cycle: int, office: str, metric_key: str, view: str, state: str | None, rows,
-                class_values=None):
+def map_section(
+    name: str, cycle: int, office: str, metric_key: str, view: str, state: str | None, rows, class_values=None
+):
     """Notices, legend and the map of `rows` (queries.maps.map_rows), and the view drawn (the
     tile grid when boundaries are missing). Colour classes come from `class_values` (e.g. the
     whole country's values, so a state's map uses the national colours), else from `rows`."""
-    metric = map_figures.METRICS[metric_key]
+    metric = map_classes.METRICS[metric_key]
     values = rows.loc[rows["has_race"], metric_key] if class_values is None else class_values
-    classes = map_figures.classify(values, integer=metric.integer)
+    classes = map_classes.classify(values, integer=metric.integer)
     notices = []
-    boundaries = geo.for_cycle(cycle)
+    boundaries = geo_cache.for_cycle(cycle)
     if boundaries is not None and state and not boundaries.has_state(state):
         boundaries = None
     if view == "geo" and boundaries is None:
@@ -108,20 +156,30 @@ def map_section(name: str, cycle: int, office: str, metric_key: str, view: str, 
         view = "hex"
     wanted = geography.congress_for_cycle(cycle)
     if boundaries is not None and boundaries.congress != wanted and (view == "geo" or office == "H"):
-        notices.append(html.P(
-            f"Drawn on the districts of the {_ordinal(boundaries.congress)} Congress: the boundaries of the "
-            f"{_ordinal(wanted)} Congress (elected in {cycle}) are not installed on this server.",
-            className="notice"))
+        notices.append(
+            html.P(
+                f"Drawn on the districts of the {_ordinal(boundaries.congress)} Congress: the boundaries of the "
+                f"{_ordinal(wanted)} Congress (elected in {cycle}) are not installed on this server.",
+                className="notice",
+            )
+        )
     if view == "geo":
         if office == "H":
-            figure = map_figures.choropleth(rows, metric_key, classes, cycle, boundaries.districts_url(state),
-                                            None if state else boundaries.states_url(), state=state)
+            figure = map_figures.choropleth(
+                rows,
+                metric_key,
+                classes,
+                cycle,
+                districts_url(boundaries, state),
+                None if state else states_url(boundaries),
+                state=state,
+            )
         else:
-            figure = map_figures.choropleth(rows, metric_key, classes, cycle, boundaries.states_url(), state=state)
+            figure = map_figures.choropleth(rows, metric_key, classes, cycle, states_url(boundaries), state=state)
     else:
         centroids = boundaries.centroids if boundaries is not None else None
-        figure = map_figures.tile_grid(rows, metric_key, classes, cycle, centroids, geo.geoid)
-    return [*notices, legend_block(map_figures.legend(classes, metric), metric), map_graph(name, figure)], view
+        figure = map_figures.tile_grid(rows, metric_key, classes, cycle, centroids, geography.geoid)
+    return [*notices, legend_block(map_classes.legend(classes, metric), metric), map_graph(name, figure)], view
 
 
 def _ordinal(n: int) -> str:

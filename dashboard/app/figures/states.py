@@ -1,36 +1,22 @@
 """Where the itemized money comes from: a tile-grid map of donor states and in-state splits.
 
-The map is a tile grid: every state one equal square placed roughly where it lies, drawn as a
-plain heatmap. It needs no base map (so nothing is fetched from a CDN) and shows small states as
+The map is the state tile grid (`geography.STATE_TILES`, shared with the district map's Senate
+view): every state one equal square placed roughly where it lies, drawn as a plain heatmap. It needs no base map (so nothing is fetched from a CDN) and shows small states as
 clearly as big ones.
 """
+
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.core import geography
 from dashboard.app import labels
 from dashboard.app.figures import theme
 from dashboard.app.figures.money_over_time import candidate_label
+from dashboard.core import geography
 
-# (row, column) of each state's tile; row 0 is the top.
-TILE_GRID: dict[str, tuple[int, int]] = {
-    "AK": (0, 0), "ME": (0, 11),
-    "VT": (1, 10), "NH": (1, 11),
-    "WA": (2, 1), "ID": (2, 2), "MT": (2, 3), "ND": (2, 4), "MN": (2, 5), "IL": (2, 6), "WI": (2, 7),
-    "MI": (2, 8), "NY": (2, 9), "RI": (2, 10), "MA": (2, 11),
-    "OR": (3, 1), "NV": (3, 2), "WY": (3, 3), "SD": (3, 4), "IA": (3, 5), "IN": (3, 6), "OH": (3, 7),
-    "PA": (3, 8), "NJ": (3, 9), "CT": (3, 10),
-    "CA": (4, 1), "UT": (4, 2), "CO": (4, 3), "NE": (4, 4), "MO": (4, 5), "KY": (4, 6), "WV": (4, 7),
-    "VA": (4, 8), "MD": (4, 9), "DE": (4, 10),
-    "AZ": (5, 2), "NM": (5, 3), "KS": (5, 4), "AR": (5, 5), "TN": (5, 6), "NC": (5, 7), "SC": (5, 8),
-    "DC": (5, 9),
-    "OK": (6, 4), "LA": (6, 5), "MS": (6, 6), "AL": (6, 7), "GA": (6, 8),
-    "HI": (7, 0), "TX": (7, 4), "FL": (7, 9), "PR": (7, 11),
-}
-ROWS = 1 + max(r for r, _ in TILE_GRID.values())
-COLUMNS = 1 + max(c for _, c in TILE_GRID.values())
+ROWS = 1 + max(r for r, _ in geography.STATE_TILES.values())
+COLUMNS = 1 + max(c for _, c in geography.STATE_TILES.values())
 # Light to dark blue (ColorBrewer Blues): ordered, and readable with colour blindness.
 SCALE = [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1.0, "#08306b"]]
 NO_MONEY = "#ececec"
@@ -46,34 +32,64 @@ def state_tile_map(states: pd.DataFrame, home_state: str | None = None) -> go.Fi
     text = [[""] * COLUMNS for _ in range(ROWS)]
     hover = [[""] * COLUMNS for _ in range(ROWS)]
     grey_x, grey_y, grey_text = [], [], []
-    for state, (row, column) in TILE_GRID.items():
+    for state, (row, column) in geography.STATE_TILES.items():
         name = geography.STATES[state][1]
         if state in by_state.index and by_state.loc[state, "amount"] > 0:
             found = by_state.loc[state]
             z[row][column] = float(found["amount"])
             text[row][column] = state
-            hover[row][column] = (f"{name}: {labels.money(found['amount'])} from {labels.count(found['n'])} "
-                                  f"contributions ({labels.share(found['share'])})")
+            hover[row][column] = (
+                f"{name}: {labels.money(found['amount'])} from {labels.count(found['n'])} "
+                f"contributions ({labels.share(found['share'])})"
+            )
         else:
             grey_x.append(column)
             grey_y.append(row)
             grey_text.append(state)
-    figure = go.Figure(layout=theme.base_layout(
-        height=360, margin={"l": 8, "r": 8, "t": 8, "b": 8}, showlegend=False))
-    figure.add_scatter(x=grey_x, y=grey_y, mode="markers+text", text=grey_text, hoverinfo="text",
-                       hovertext=[f"{geography.STATES[s][1]}: no itemized money" for s in grey_text],
-                       marker={"symbol": "square", "size": 1, "color": NO_MONEY}, textfont={"size": 11})
-    figure.add_heatmap(z=z, text=text, hovertext=hover, hoverinfo="text", texttemplate="%{text}",
-                       colorscale=SCALE, xgap=3, ygap=3, zmin=0,
-                       colorbar={"title": {"text": "Itemized"}, "tickprefix": "$", "tickformat": "~s",
-                                 "thickness": 12, "len": 0.8})
+    figure = go.Figure(layout=theme.base_layout(height=360, margin={"l": 8, "r": 8, "t": 8, "b": 8}, showlegend=False))
+    figure.add_scatter(
+        x=grey_x,
+        y=grey_y,
+        mode="markers+text",
+        text=grey_text,
+        hoverinfo="text",
+        hovertext=[f"{geography.STATES[s][1]}: no itemized money" for s in grey_text],
+        marker={"symbol": "square", "size": 1, "color": NO_MONEY},
+        textfont={"size": 11},
+    )
+    figure.add_heatmap(
+        z=z,
+        text=text,
+        hovertext=hover,
+        hoverinfo="text",
+        texttemplate="%{text}",
+        colorscale=SCALE,
+        xgap=3,
+        ygap=3,
+        zmin=0,
+        colorbar={"title": {"text": "Itemized"}, "tickprefix": "$", "tickformat": "~s", "thickness": 12, "len": 0.8},
+    )
     for column, row in zip(grey_x, grey_y):  # grey tiles for states without money
-        figure.add_shape(type="rect", x0=column - 0.45, x1=column + 0.45, y0=row - 0.45, y1=row + 0.45,
-                         fillcolor=NO_MONEY, line={"width": 0}, layer="below")
-    if home_state in TILE_GRID:
-        row, column = TILE_GRID[home_state]
-        figure.add_shape(type="rect", x0=column - 0.5, x1=column + 0.5, y0=row - 0.5, y1=row + 0.5,
-                         line={"color": theme.OKABE_ITO["orange"], "width": 3})
+        figure.add_shape(
+            type="rect",
+            x0=column - 0.45,
+            x1=column + 0.45,
+            y0=row - 0.45,
+            y1=row + 0.45,
+            fillcolor=NO_MONEY,
+            line={"width": 0},
+            layer="below",
+        )
+    if home_state in geography.STATE_TILES:
+        row, column = geography.STATE_TILES[home_state]
+        figure.add_shape(
+            type="rect",
+            x0=column - 0.5,
+            x1=column + 0.5,
+            y0=row - 0.5,
+            y1=row + 0.5,
+            line={"color": theme.OKABE_ITO["orange"], "width": 3},
+        )
     figure.update_xaxes(visible=False, range=[-0.6, COLUMNS - 0.4], fixedrange=True)
     figure.update_yaxes(visible=False, range=[ROWS - 0.4, -0.6], fixedrange=True, scaleanchor="x")
     return figure
@@ -86,16 +102,33 @@ def race_home_state_bar(split: pd.DataFrame, order: list[str]) -> go.Figure:
         return theme.empty_figure("No itemized contributions from individuals in this race yet")
     rows = split.set_index("candidate_id").reindex([c for c in order if c in set(split["candidate_id"])])
     names = [candidate_label(n, p) for n, p in zip(rows["name"], rows["party"])]
-    figure = go.Figure(layout=theme.base_layout(
-        height=max(220, 130 + 40 * len(rows)), barmode="stack", margin={"l": 8, "r": 16, "t": 64, "b": 40},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "traceorder": "normal"}))
+    figure = go.Figure(
+        layout=theme.base_layout(
+            height=max(220, 130 + 40 * len(rows)),
+            barmode="stack",
+            margin={"l": 8, "r": 16, "t": 64, "b": 40},
+            legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "traceorder": "normal"},
+        )
+    )
     share = rows["in_state_share"].fillna(0)
-    figure.add_bar(y=names, x=rows["in_state"], orientation="h", name="From the candidate's state",
-                   marker={"color": theme.OKABE_ITO["blue"]}, customdata=share,
-                   hovertemplate="%{y}<br>In state: %{x:$,.0f} (%{customdata:.0%})<extra></extra>")
-    figure.add_bar(y=names, x=rows["out_of_state"], orientation="h", name="From elsewhere",
-                   marker={"color": theme.OKABE_ITO["orange"]}, customdata=1 - share,
-                   hovertemplate="%{y}<br>Out of state: %{x:$,.0f} (%{customdata:.0%})<extra></extra>")
+    figure.add_bar(
+        y=names,
+        x=rows["in_state"],
+        orientation="h",
+        name="From the candidate's state",
+        marker={"color": theme.OKABE_ITO["blue"]},
+        customdata=share,
+        hovertemplate="%{y}<br>In state: %{x:$,.0f} (%{customdata:.0%})<extra></extra>",
+    )
+    figure.add_bar(
+        y=names,
+        x=rows["out_of_state"],
+        orientation="h",
+        name="From elsewhere",
+        marker={"color": theme.OKABE_ITO["orange"]},
+        customdata=1 - share,
+        hovertemplate="%{y}<br>Out of state: %{x:$,.0f} (%{customdata:.0%})<extra></extra>",
+    )
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(title_text="Itemized money from individuals", tickprefix="$", tickformat="~s")
     return figure

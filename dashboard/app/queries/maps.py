@@ -3,17 +3,16 @@
 Both answer from extracts only (agg_district for the races, candidates + candidate_totals for the
 names in the hover), never from receipts.
 """
+
 from __future__ import annotations
 
 import pandas as pd
 
 from dashboard.app import db
-from dashboard.core import geography
 from dashboard.app.queries._columns import add_race_links
-from dashboard.pipeline import census as geo_source
+from dashboard.core import geography
 
-METRIC_COLUMNS = ("receipts", "cash_on_hand", "n_candidates", "leader_share", "out_of_state_share",
-                  "small_share")
+METRIC_COLUMNS = ("receipts", "cash_on_hand", "n_candidates", "leader_share", "out_of_state_share", "small_share")
 
 
 def map_races(cycle: int, office: str, state: str | None = None) -> pd.DataFrame:
@@ -55,8 +54,14 @@ def map_candidates(cycle: int, office: str, state: str | None = None, per_race: 
     )
 
 
-def map_rows(cycle: int, office: str, state: str | None = None, per_race: int = 3,
-             sort_by: str | None = None, descending: bool = True) -> pd.DataFrame:
+def map_rows(
+    cycle: int,
+    office: str,
+    state: str | None = None,
+    per_race: int = 3,
+    sort_by: str | None = None,
+    descending: bool = True,
+) -> pd.DataFrame:
     """Everything one map draws, one row per seat whether or not it has candidates: every
     House seat and delegate (FEC districts) for office 'H', every state for 'S' (`has_race`
     False where no Senate seat is up or nobody filed), optionally one state's only. Adds
@@ -72,21 +77,29 @@ def map_rows(cycle: int, office: str, state: str | None = None, per_race: int = 
         seats = [(s, "00") for s in geography.STATES if state in (None, s)]
     frame = pd.DataFrame(seats, columns=["state", "district"])
     frame["cycle"], frame["office"] = cycle, office
-    frame = frame.merge(races.drop(columns=["cycle", "office", "race_label", "race_path"]),
-                        on=["state", "district"], how="left")
+    frame = frame.merge(
+        races.drop(columns=["cycle", "office", "race_label", "race_path"]), on=["state", "district"], how="left"
+    )
     frame["has_race"] = frame["n_candidates"].notna()
     frame["n_candidates"] = frame["n_candidates"].fillna(0).astype(int)
-    frame["geoid"] = [geo_source.geoid(s, d) if office == "H" else geography.STATES[s][0]
-                      for s, d in zip(frame["state"], frame["district"])]
+    frame["geoid"] = [
+        geography.geoid(s, d) if office == "H" else geography.STATES[s][0]
+        for s, d in zip(frame["state"], frame["district"])
+    ]
     tops: dict[tuple[str, str], list] = {}
     for row in leaders.itertuples():
         tops.setdefault((row.state, row.district), []).append(
-            (row.name, row.party if isinstance(row.party, str) else None,
-             None if pd.isna(row.receipts) else float(row.receipts)))
+            (
+                row.name,
+                row.party if isinstance(row.party, str) else None,
+                None if pd.isna(row.receipts) else float(row.receipts),
+            )
+        )
     frame["top_candidates"] = [tops.get((s, d), []) for s, d in zip(frame["state"], frame["district"])]
     if sort_by and sort_by != "race_label":
-        frame = frame.sort_values([sort_by, "state", "district"], ascending=[not descending, True, True],
-                                  na_position="last", kind="stable")
+        frame = frame.sort_values(
+            [sort_by, "state", "district"], ascending=[not descending, True, True], na_position="last", kind="stable"
+        )
     elif sort_by == "race_label" and descending:
         frame = frame.iloc[::-1]
     return add_race_links(frame.reset_index(drop=True))

@@ -1,10 +1,13 @@
-"""Facts about the published snapshot for the data page: coverage per cycle, row counts."""
+"""Facts about the published snapshot for the data page: coverage per cycle, row counts, and how
+the OpenFEC refreshes behind it went."""
+
 from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.core import contract
 from dashboard.app import db
+from dashboard.core import config, contract
+from dashboard.store import refresh_status
 
 
 def coverage_by_cycle() -> pd.DataFrame:
@@ -42,3 +45,15 @@ def latest_coverage_end(manifest: dict | None = None) -> str | None:
     manifest = db.manifest() if manifest is None else manifest
     ends = [end for end in (manifest.get("coverage_end") or {}).values() if end]
     return max(ends) if ends else None
+
+
+# The refresh's facts come from its status file in the store, not from the snapshot: a failed
+# attempt publishes nothing, yet the data page must say that it failed.
+def refresh_health() -> dict:
+    """Facts about the last refreshes of the served data directory; empty when none has run."""
+    return refresh_status.refresh_health(config.data_dir())
+
+
+def refresh_coverage() -> pd.DataFrame:
+    """Per refreshed cycle: what the API raw data holds and when it was pulled."""
+    return refresh_status.refresh_coverage(config.data_dir())

@@ -13,6 +13,7 @@
 - Every answer's shape is checked (envelope, pagination, results) with a clear error.
 - Both pagination styles: offset (`page`) and keyset (`last_indexes`, every value sent back).
 """
+
 from __future__ import annotations
 
 import json
@@ -114,18 +115,28 @@ class RequestLog:
 
 
 class OpenFECClient:
-    def __init__(self, base_url: str | None = None, api_key: str | None = None, *,
-                 hourly_budget: int | None = None, max_retries: int | None = None,
-                 backoff_seconds: float | None = None, timeout_seconds: float | None = None,
-                 request_log: Path | None = None, sleep: Callable[[float], None] = time.sleep,
-                 warn: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        *,
+        hourly_budget: int | None = None,
+        max_retries: int | None = None,
+        backoff_seconds: float | None = None,
+        timeout_seconds: float | None = None,
+        request_log: Path | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        warn: Callable[[str], None] | None = None,
+    ):
         self.base_url = (base_url or config.get("FEC_API_URL")).rstrip("/") + "/"
         key = api_key if api_key is not None else config.get("FEC_API_KEY")
         if not key:
             key = DEMO_KEY
-            (warn or log.warning)("FEC_API_KEY is not set, so the shared DEMO_KEY is used: it allows only "
-                                  "about 30-40 requests an hour per IP address, far too few for a refresh. "
-                                  "Get a free key at https://api.data.gov/signup/ and set FEC_API_KEY.")
+            (warn or log.warning)(
+                "FEC_API_KEY is not set, so the shared DEMO_KEY is used: it allows only "
+                "about 30-40 requests an hour per IP address, far too few for a refresh. "
+                "Get a free key at https://api.data.gov/signup/ and set FEC_API_KEY."
+            )
         self.hourly_budget = hourly_budget if hourly_budget is not None else config.get("FEC_HOURLY_BUDGET")
         if key == DEMO_KEY:
             self.hourly_budget = min(self.hourly_budget, 30)
@@ -134,14 +145,16 @@ class OpenFECClient:
         timeout = timeout_seconds if timeout_seconds is not None else _seconds("FEC_TIMEOUT_SECONDS")
         self.sleep = sleep
         self.log = RequestLog(request_log)
-        self.requests = 0          # requests sent by this client
+        self.requests = 0  # requests sent by this client
         self.retries = 0
         self.server_remaining: int | None = None
-        self.synthetic = False     # the server said its data is synthetic (the local fake)
+        self.synthetic = False  # the server said its data is synthetic (the local fake)
         self.http = httpx.Client(
-            base_url=self.base_url, headers={"X-Api-Key": key, "Accept": "application/json"},
+            base_url=self.base_url,
+            headers={"X-Api-Key": key, "Accept": "application/json"},
             timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT_SECONDS, timeout)),
-            follow_redirects=False)
+            follow_redirects=False,
+        )
 
     def close(self):
         self.log.save()
@@ -167,8 +180,10 @@ class OpenFECClient:
                 why = f"the API says only {self.server_remaining} requests are left on this key this hour"
             else:
                 why = f"{self.log.used_last_hour()} of the hourly budget of {self.hourly_budget} requests are used"
-            raise BudgetExhausted(f"stopped before {path}: {why}; the next run resumes where this one stopped "
-                                  "(raise FEC_HOURLY_BUDGET only if your key allows more)")
+            raise BudgetExhausted(
+                f"stopped before {path}: {why}; the next run resumes where this one stopped "
+                "(raise FEC_HOURLY_BUDGET only if your key allows more)"
+            )
         self.log.add()
         self.requests += 1
         if self.requests % 25 == 0:
@@ -198,12 +213,14 @@ class OpenFECClient:
                 log.info("%s: %s; trying again in %.1f s (%d/%d)", path, exc, wait, attempt + 1, self.max_retries)
                 self.sleep(wait)
         self.log.save()
-        raise GaveUp(f"{path}: gave up after {self.max_retries + 1} tries ({last_reason}); the API may be down "
-                     "or over its limits: the next run resumes where this one stopped")
+        raise GaveUp(
+            f"{path}: gave up after {self.max_retries + 1} tries ({last_reason}); the API may be down "
+            "or over its limits: the next run resumes where this one stopped"
+        )
 
     def _backoff(self, attempt: int, rate_limited: bool) -> float:
         base = self.backoff * (1 if rate_limited else 0.1)  # 429: wait long; a 5xx blip: retry sooner
-        return min(BACKOFF_CAP_SECONDS, base * 2 ** attempt) * random.uniform(0.5, 1.5)
+        return min(BACKOFF_CAP_SECONDS, base * 2**attempt) * random.uniform(0.5, 1.5)
 
     def _once(self, path: str, params: dict) -> dict:
         try:
@@ -225,8 +242,10 @@ class OpenFECClient:
             raise _Transient(f"HTTP {status}")
         if status == 403:
             code = _error_code(response)
-            raise ApiKeyError(f"the API refused the key ({code or 'HTTP 403'}): set FEC_API_KEY to a valid "
-                              "api.data.gov key (free at https://api.data.gov/signup/)")
+            raise ApiKeyError(
+                f"the API refused the key ({code or 'HTTP 403'}): set FEC_API_KEY to a valid "
+                "api.data.gov key (free at https://api.data.gov/signup/)"
+            )
         if status in (400, 422):
             raise RequestRejected(f"the API rejected {path} with HTTP {status}: {_message_of(response)}")
         if status == 404 and "could not process the request" in response.text.lower():
@@ -248,6 +267,7 @@ class OpenFECClient:
         """Every page of an offset-paginated endpoint, in order."""
         page = 1
         while True:
+
             def check(body, page=page):
                 p = body["pagination"]
                 if p.get("is_count_exact") and isinstance(p.get("count"), int):
@@ -264,8 +284,9 @@ class OpenFECClient:
                 return
             page += 1
 
-    def keyset_pages(self, path: str, params: dict, cursor: dict | None = None,
-                     per_page: int = 100) -> Iterator[tuple[list[dict], dict | None]]:
+    def keyset_pages(
+        self, path: str, params: dict, cursor: dict | None = None, per_page: int = 100
+    ) -> Iterator[tuple[list[dict], dict | None]]:
         """Pages of a keyset-paginated endpoint (Schedule A/B). Yields (rows, cursor): the cursor
         resumes right after those rows (None once the end is reached). Every key of
         `last_indexes` is sent back, as the API requires. Stops at a page with fewer than
@@ -278,8 +299,13 @@ class OpenFECClient:
             def check(body):
                 p, n = body["pagination"], len(body["results"])
                 count = p.get("count")
-                if n < per_page and p.get("is_count_exact") and isinstance(count, int) \
-                        and cursor["received"] + n < count and short_seen.get("n") != n:
+                if (
+                    n < per_page
+                    and p.get("is_count_exact")
+                    and isinstance(count, int)
+                    and cursor["received"] + n < count
+                    and short_seen.get("n") != n
+                ):
                     short_seen["n"] = n
                     raise _Transient(f"page stopped short: {n} rows, {count - cursor['received']} expected")
                 if n and not isinstance(p.get("last_indexes"), dict):

@@ -1,0 +1,121 @@
+"""The commit: move a finished pull's pending rows into `raw/`, where the builder reads them.
+
+Only when the whole scope is pulled are the rows committed (under the build lock, so no build
+reads a half-committed raw store): small tables are upserted by key into
+`raw/<table>/api-<cycle>.parquet`; receipts are appended as
+`raw/schedule_a/cycle=<cycle>/api-<run>.parquet` holding only sub_ids not already there, so a row
+pulled twice is stored once. Committing again after a crash is harmless. Demo raw files are
+removed at the first commit: demo and API data never mix.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from dashboard.pipeline.builder.publish import build_lock
+from dashboard.pipeline.openfec.pull import Refresh
+from dashboard.pipeline.openfec.rows import KEYS, SMALL_TABLES
+from dashboard.store import files, layout
+
+
+def commit(job: Refresh) -> None:
+    """Move the pulled rows into raw/. Idempotent: after a crash it is simply done again."""
+    raw = layout.raw_dir(job.data_dir)
+    with build_lock(job.data_dir):
+        removed = remove_demo_raw(raw)
+        if removed:
+            job.progress.line(f"removed {removed} demo raw files: demo and API data must not mix")
+        for cycle in job.scope.cycles:
+            for table in SMALL_TABLES:
+                new = job.pending_table(table, cycle)
+                if new is not None:
+                    stored = upsert(raw / table / f"api-{cycle}.parquet", new, KEYS[table])
+                    job.stored[table] = job.stored.get(table, 0) + stored
+            new = job.pending_table("schedule_a", cycle)
+            if new is not None:
+                stored = append_new_receipts(raw / "schedule_a" / f"cycle={cycle}", new, job.run["id"])
+                job.stored["schedule_a"] = job.stored.get("schedule_a", 0) + stored
+        for cycle, marks in job.run["watermarks"].items():
+            job.state["watermarks"].setdefault(cycle, {}).update(marks)
+        job.state["run"] = None
+        job.save_state()
+    shutil.rmtree(job.pending, ignore_errors=True)
+
+
+def remove_demo_raw(raw: Path) -> int:
+    """Delete the demo generator's raw files (a snapshot mixing invented and real filings would
+    pass for real); returns how many."""
+    removed = 0
+    for path in raw.glob("**/demo*.parquet"):
+        path.unlink()
+        removed += 1
+    return removed
+
+
+def upsert(path: Path, new: pa.Table, keys: tuple[str, ...]) -> int:
+    """Rows of `new` replace rows with the same key; returns the rows written from `new`."""
+    new = _last_per_key(new, keys)
+    if path.exists():
+        old = pq.read_table(path, schema=new.schema)
+        kept = old.filter(pc.invert(pc.is_in(_key(old, keys), value_set=_key(new, keys))))
+        merged = pa.concat_tables([kept, new])
+    else:
+        merged = new
+    files.write_parquet(merged, path)
+    return new.num_rows
+
+
+def append_new_receipts(folder: Path, new: pa.Table, run_id: str) -> int:
+    """Write the receipts whose sub_id is not stored yet; returns how many."""
+    new = _last_per_key(new, ("sub_id",))
+    existing = [pq.read_table(f, columns=["sub_id"])["sub_id"] for f in sorted(folder.glob("*.parquet"))]
+    if existing:
+        seen = pa.chunked_array([c for col in existing for c in col.chunks], type=pa.int64())
+        new = new.filter(pc.invert(pc.is_in(new["sub_id"], value_set=seen.combine_chunks())))
+    if new.num_rows == 0:
+        return 0
+    files.write_parquet(new.sort_by([("sub_id", "ascending")]), folder / f"api-{run_id}.parquet")
+    return new.num_rows
+
+
+def _key(table: pa.Table, keys: tuple[str, ...]) -> pa.Array:
+    parts = [pc.fill_null(pc.cast(table[k], pa.string()), "") for k in keys]
+    if len(parts) == 1:
+        return parts[0].combine_chunks()
+    return pc.binary_join_element_wise(*parts, "\x1f").combine_chunks()
+
+
+def _last_per_key(table: pa.Table, keys: tuple[str, ...]) -> pa.Table:
+    """One row per key, the last one pulled (a row pulled twice is stored once)."""
+    if table.num_rows == 0:
+        return table
+    key = _key(table, keys)
+    positions = pa.table({"k": key, "i": pa.array(range(table.num_rows), pa.int64())})
+    last = positions.group_by("k").aggregate([("i", "max")])["i_max"]
+    return table.take(pc.take(last, pc.sort_indices(last)))  # in pull order
+
+
+def coverage_of_raw(raw: Path, cycles) -> dict:
+    """Per cycle: what the API raw files the commits wrote hold (from Parquet footers and the
+    small tables), for the refresh status."""
+    out = {}
+    for cycle in cycles:
+        facts = {}
+        for table in ("candidates", "committees", "reports"):
+            path = raw / table / f"api-{cycle}.parquet"
+            facts[table] = pq.ParquetFile(path).metadata.num_rows if path.exists() else 0
+        receipts = sorted((raw / "schedule_a" / f"cycle={cycle}").glob("api-*.parquet"))
+        facts["receipts"] = sum(pq.ParquetFile(f).metadata.num_rows for f in receipts)
+        reports = raw / "reports" / f"api-{cycle}.parquet"
+        through = None
+        if reports.exists():
+            ends = pq.read_table(reports, columns=["coverage_end"])["coverage_end"]
+            through = pc.max(ends).as_py()
+        facts["data_through"] = through.isoformat() if through else None
+        out[str(cycle)] = facts
+    return out

@@ -9,6 +9,7 @@ DUCKDB_MEMORY_LIMIT, and disk use (text files, raw store, snapshot). Results go 
 
 The load must reconcile: candidate totals are checked against the generator's truth.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,9 +24,9 @@ from pathlib import Path
 import duckdb
 
 from dashboard.core import config
-from devtools import bulk_layout
 from dashboard.pipeline import demo
 from dashboard.store import layout, snapshots
+from devtools import bulk_layout
 
 HERE = Path(__file__).resolve().parent
 
@@ -54,13 +55,18 @@ def source_data(rows: int, work: Path, given: Path | None) -> Path:
 
 def reconcile(data_dir: Path, truth_dir: Path) -> dict:
     con = duckdb.connect()
-    return dict(zip(("candidates", "receipts_off", "cash_off", "itemized_off"), con.execute(f"""
+    return dict(
+        zip(
+            ("candidates", "receipts_off", "cash_off", "itemized_off"),
+            con.execute(f"""
         SELECT count(*), count(*) FILTER (WHERE t.receipts * 100 <> truth.receipts_net),
                count(*) FILTER (WHERE t.cash_on_hand * 100 <> truth.cash_on_hand),
                count(*) FILTER (WHERE t.individual_itemized * 100 <> truth.individual_itemized)
         FROM read_parquet('{truth_dir}/demo_truth/candidates.parquet') truth
-        LEFT JOIN {layout.extract_reader(layout.current_link(data_dir), 'candidate_totals')} t USING (candidate_id, cycle)
-        """).fetchall()[0]))
+        LEFT JOIN {layout.extract_reader(layout.current_link(data_dir), "candidate_totals")} t USING (candidate_id, cycle)
+        """).fetchall()[0],
+        )
+    )
 
 
 def run_size(rows: int, work: Path, given: Path | None) -> dict:
@@ -84,48 +90,77 @@ def run_size(rows: int, work: Path, given: Path | None) -> dict:
     load_started = time.monotonic()
     for i, cycle in enumerate(cycles):
         last = i == len(cycles) - 1
-        code = ("import sys, json, resource; from pathlib import Path; from dashboard.sources import bulk; "
-                f"s = bulk.load(Path({str(data_dir)!r}), {cycle}, Path({str(files / str(cycle))!r}), "
-                f"publish={last}); "
-                "print('RESULT ' + json.dumps({'summary': s, 'maxrss_kb': "
-                "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}, default=str))")
+        code = (
+            "import sys, json, resource; from pathlib import Path; from dashboard.pipeline.bulk.load import load; "
+            f"s = load(Path({str(data_dir)!r}), {cycle}, Path({str(files / str(cycle))!r}), "
+            f"publish={last}); "
+            "print('RESULT ' + json.dumps({'summary': s, 'maxrss_kb': "
+            "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}, default=str))"
+        )
         t0 = time.monotonic()
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
         if out.returncode:
             raise SystemExit(f"load of {cycle} failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}")
         print(out.stdout[-1500:], flush=True)
-        result = json.loads(next(l for l in out.stdout.splitlines() if l.startswith("RESULT "))[7:])
+        result = json.loads(next(line for line in out.stdout.splitlines() if line.startswith("RESULT "))[7:])
         itcont = result["summary"]["files"]["itcont"]
         peak_kb = max(peak_kb, result["maxrss_kb"])
-        per_cycle.append({"cycle": cycle, "itcont_rows": itcont["rows"], "parse_seconds": itcont["seconds"],
-                          "rows_per_second": round(itcont["rows"] / max(itcont["seconds"], 1e-6)),
-                          "load_seconds": round(time.monotonic() - t0, 1), "peak_rss_gb": round(result["maxrss_kb"] / 1e6, 2),
-                          "published": last})
+        per_cycle.append(
+            {
+                "cycle": cycle,
+                "itcont_rows": itcont["rows"],
+                "parse_seconds": itcont["seconds"],
+                "rows_per_second": round(itcont["rows"] / max(itcont["seconds"], 1e-6)),
+                "load_seconds": round(time.monotonic() - t0, 1),
+                "peak_rss_gb": round(result["maxrss_kb"] / 1e6, 2),
+                "published": last,
+            }
+        )
     load_seconds = time.monotonic() - load_started
     manifest = snapshots.read_manifest(snapshots.current_snapshot(data_dir))
     parsed = sum(c["itcont_rows"] for c in per_cycle)
     parse_seconds = sum(c["parse_seconds"] for c in per_cycle)
     return {
-        "rows_requested": rows, "itcont_lines": itcont_lines, "itcont_rows_loaded": parsed,
+        "rows_requested": rows,
+        "itcont_lines": itcont_lines,
+        "itcont_rows_loaded": parsed,
         "write_files_seconds": round(write_seconds, 1),
         "parse_rows_per_second": round(parsed / max(parse_seconds, 1e-6)),
-        "load_and_publish_seconds": round(load_seconds, 1), "build_seconds": manifest["build_seconds"],
-        "peak_rss_gb": round(peak_kb / 1e6, 2), "memory_limit": config.get("DUCKDB_MEMORY_LIMIT"),
+        "load_and_publish_seconds": round(load_seconds, 1),
+        "build_seconds": manifest["build_seconds"],
+        "peak_rss_gb": round(peak_kb / 1e6, 2),
+        "memory_limit": config.get("DUCKDB_MEMORY_LIMIT"),
         "threads": config.get("DUCKDB_THREADS"),
-        "disk": {"bulk_text_files": gb(du(files)), "raw_store": gb(du(data_dir / "raw")),
-                 "snapshot": gb(du(data_dir / "current" / ".")), "data_dir_total": gb(du(data_dir))},
-        "per_cycle": per_cycle, "reconciliation": reconcile(data_dir, src),
+        "disk": {
+            "bulk_text_files": gb(du(files)),
+            "raw_store": gb(du(data_dir / "raw")),
+            "snapshot": gb(du(data_dir / "current" / ".")),
+            "data_dir_total": gb(du(data_dir)),
+        },
+        "per_cycle": per_cycle,
+        "reconciliation": reconcile(data_dir, src),
     }
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, nargs="+", default=[10_000_000, 40_000_000],
-                        help="demo sizes (itemized rows over all cycles) to write and load")
-    parser.add_argument("--work", default=os.environ.get("BENCH_LOAD_DIR", "/tmp/bench-load"),
-                        help="folder for generated data, bulk files and loads (BENCH_LOAD_DIR)")
-    parser.add_argument("--source", help="an existing demo data directory to use for the largest size "
-                                         "(e.g. $BENCH_DATA_DIR) instead of generating it")
+    parser.add_argument(
+        "--rows",
+        type=int,
+        nargs="+",
+        default=[10_000_000, 40_000_000],
+        help="demo sizes (itemized rows over all cycles) to write and load",
+    )
+    parser.add_argument(
+        "--work",
+        default=os.environ.get("BENCH_LOAD_DIR", "/tmp/bench-load"),
+        help="folder for generated data, bulk files and loads (BENCH_LOAD_DIR)",
+    )
+    parser.add_argument(
+        "--source",
+        help="an existing demo data directory to use for the largest size "
+        "(e.g. $BENCH_DATA_DIR) instead of generating it",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated files and loads")
     args = parser.parse_args(argv)
     work = Path(args.work)
@@ -141,10 +176,12 @@ def main(argv=None) -> int:
                 shutil.rmtree(work / sub, ignore_errors=True)
     (HERE / "load_results.json").write_text(json.dumps(results, indent=1) + "\n")
     for r in results:
-        print(f"{r['itcont_rows_loaded']:>12,} itcont rows: {r['parse_rows_per_second']:,} rows/s parsed, "
-              f"load+build+publish {r['load_and_publish_seconds']} s (build {r['build_seconds']} s), "
-              f"peak memory {r['peak_rss_gb']} GB (limit {r['memory_limit']}), raw {r['disk']['raw_store']}, "
-              f"text {r['disk']['bulk_text_files']}, reconciliation {r['reconciliation']}")
+        print(
+            f"{r['itcont_rows_loaded']:>12,} itcont rows: {r['parse_rows_per_second']:,} rows/s parsed, "
+            f"load+build+publish {r['load_and_publish_seconds']} s (build {r['build_seconds']} s), "
+            f"peak memory {r['peak_rss_gb']} GB (limit {r['memory_limit']}), raw {r['disk']['raw_store']}, "
+            f"text {r['disk']['bulk_text_files']}, reconciliation {r['reconciliation']}"
+        )
     off = [r for r in results if any(v for k, v in r["reconciliation"].items() if k != "candidates")]
     return 1 if off else 0
 

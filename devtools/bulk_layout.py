@@ -13,6 +13,7 @@ lines repeated with the same SUB_ID, and amended reports whose superseded filing
 with the same transaction IDs. Summaries are made from the newest version of every report, so a
 correct load reproduces the generator's truth (`demo_truth/`) to the cent.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,28 +23,33 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.pipeline.bulk import KINDS, member_name, zip_name
+from dashboard.pipeline.bulk.formats import KINDS, member_name, zip_name
+from dashboard.pipeline.duck import connect
 
 # Quirks are chosen by SUB_ID so that a seed gives the same files.
-ACCENT_EVERY = 53       # 'A' -> 'Á' in the contributor's name
-QUOTED_EVERY = 211      # a nickname in literal double quotes
-NO_DATE_EVERY = 401     # blank TRANSACTION_DT
-BAD_DATE_EVERY = 409    # an impossible date (February 30)
-NO_ENTITY_EVERY = 307   # blank ENTITY_TP (paper filings have none)
-REPEATED_EVERY = 1009   # the same line twice (same SUB_ID)
+ACCENT_EVERY = 53  # 'A' -> 'Á' in the contributor's name
+QUOTED_EVERY = 211  # a nickname in literal double quotes
+NO_DATE_EVERY = 401  # blank TRANSACTION_DT
+BAD_DATE_EVERY = 409  # an impossible date (February 30)
+NO_ENTITY_EVERY = 307  # blank ENTITY_TP (paper filings have none)
+REPEATED_EVERY = 1009  # the same line twice (same SUB_ID)
 
 
 def _money(expr: str) -> str:
     """An amount as the FEC writes it: whole dollars without decimals, else as many as needed."""
-    return (f"CASE WHEN {expr} IS NULL THEN NULL WHEN {expr} = trunc({expr}) THEN CAST(CAST({expr} AS BIGINT) AS VARCHAR) "
-            f"ELSE rtrim(CAST({expr} AS VARCHAR), '0') END")
+    return (
+        f"CASE WHEN {expr} IS NULL THEN NULL WHEN {expr} = trunc({expr}) THEN CAST(CAST({expr} AS BIGINT) AS VARCHAR) "
+        f"ELSE rtrim(CAST({expr} AS VARCHAR), '0') END"
+    )
 
 
 def _views(con: duckdb.DuckDBPyConnection, raw: Path) -> None:
     for table in ("candidates", "committees", "linkages", "reports"):
         con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet('{raw / table}/*.parquet')")
-    con.execute(f"CREATE OR REPLACE VIEW schedule_a AS SELECT * FROM read_parquet('{raw}/schedule_a/**/*.parquet', "
-                "hive_partitioning = true)")
+    con.execute(
+        f"CREATE OR REPLACE VIEW schedule_a AS SELECT * FROM read_parquet('{raw}/schedule_a/**/*.parquet', "
+        "hive_partitioning = true)"
+    )
     con.execute("""CREATE OR REPLACE VIEW current_reports AS SELECT * FROM reports WHERE file_number NOT IN
                    (SELECT previous_file_number FROM reports WHERE previous_file_number IS NOT NULL)""")
 
@@ -51,8 +57,9 @@ def _views(con: duckdb.DuckDBPyConnection, raw: Path) -> None:
 def _copy(con: duckdb.DuckDBPyConnection, sql: str, path: Path, params=None) -> int:
     """Pipe-delimited, unquoted, then re-encoded from UTF-8 to Latin-1 as the FEC ships it."""
     utf8 = path.with_name(path.name + ".utf8")
-    con.execute(f"COPY ({sql}) TO '{utf8}' (FORMAT csv, DELIMITER '|', HEADER false, QUOTE '', ESCAPE '')",
-                params or [])
+    con.execute(
+        f"COPY ({sql}) TO '{utf8}' (FORMAT csv, DELIMITER '|', HEADER false, QUOTE '', ESCAPE '')", params or []
+    )
     lines = 0
     with open(utf8, "rb") as src, open(path, "wb") as dst:
         carry = b""
@@ -186,35 +193,57 @@ JOIN committees c ON c.committee_id = g.committee_id AND c.cycle = g.cycle"""
 
 
 def _summary_sql(offices: str) -> str:
-    money = {k: _money(f"m.{k}") for k in ("receipts", "from_auth", "disb", "to_auth", "coh_bop", "coh_cop",
-                                           "cand_contrib", "debts", "indiv", "other_pol", "party_money",
-                                           "indiv_refunds")}
+    money = {
+        k: _money(f"m.{k}")
+        for k in (
+            "receipts",
+            "from_auth",
+            "disb",
+            "to_auth",
+            "coh_bop",
+            "coh_cop",
+            "cand_contrib",
+            "debts",
+            "indiv",
+            "other_pol",
+            "party_money",
+            "indiv_refunds",
+        )
+    }
     return SUMMARY_SQL.format(**money).replace("$offices", offices)
 
 
-def write_cycle(data_dir: Path, cycle: int, out: Path, quirks: bool = True, zips: bool = False,
-                kinds=None, progress=None) -> dict[str, int]:
+def write_cycle(
+    data_dir: Path, cycle: int, out: Path, quirks: bool = True, zips: bool = False, kinds=None, progress=None
+) -> dict[str, int]:
     """Write one cycle's bulk files into out; returns lines written per file name."""
     progress = progress or (lambda msg: None)
     out.mkdir(parents=True, exist_ok=True)
-    from dashboard.pipeline.bulk import connect
-
     con = connect(out)  # DUCKDB_MEMORY_LIMIT, spilling under out/tmp
     _views(con, Path(data_dir) / "raw")
-    yy = f"{cycle % 100:02d}"
     wanted = set(kinds or KINDS)
 
     def params(sql: str) -> str:
         return sql.replace("$cycle", str(int(cycle))).replace("$quirks", "true" if quirks else "false")
 
     jobs = {
-        "cn": CN_SQL, "cm": CM_SQL, "ccl": CCL_SQL,
-        "weball": _summary_sql("true"), "webl": _summary_sql("c.office IN ('H', 'S')"),
-        "webk": WEBK_SQL.format(**{k: _money(f"m.{k}") for k in ("receipts", "indiv", "disb", "refunds", "coh_bop",
-                                                                  "coh_cop", "debts")}),
-        "itcont": ITCONT_SQL.format(no_entity=NO_ENTITY_EVERY, accent=ACCENT_EVERY, quoted=QUOTED_EVERY,
-                                    no_date=NO_DATE_EVERY, bad_date=BAD_DATE_EVERY, repeated=REPEATED_EVERY,
-                                    amount=_money("amount")),
+        "cn": CN_SQL,
+        "cm": CM_SQL,
+        "ccl": CCL_SQL,
+        "weball": _summary_sql("true"),
+        "webl": _summary_sql("c.office IN ('H', 'S')"),
+        "webk": WEBK_SQL.format(
+            **{k: _money(f"m.{k}") for k in ("receipts", "indiv", "disb", "refunds", "coh_bop", "coh_cop", "debts")}
+        ),
+        "itcont": ITCONT_SQL.format(
+            no_entity=NO_ENTITY_EVERY,
+            accent=ACCENT_EVERY,
+            quoted=QUOTED_EVERY,
+            no_date=NO_DATE_EVERY,
+            bad_date=BAD_DATE_EVERY,
+            repeated=REPEATED_EVERY,
+            amount=_money("amount"),
+        ),
         "itpas2": ITPAS2_SQL.format(amount=_money("g.other_committee_contributions")),
     }
     written = {}

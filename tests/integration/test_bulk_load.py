@@ -1,5 +1,6 @@
 """Full loads from generated FEC bulk files in the real layouts: reconciliation with the generator's
 truth, subsets, zips, malformed lines, killed loads, bulk plus API, resumable downloads."""
+
 from __future__ import annotations
 
 import hashlib
@@ -13,18 +14,25 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard.core import contract
 from dashboard.pipeline.builder import publish
-from dashboard.pipeline import bulk
+from dashboard.pipeline.bulk.download import download
+from dashboard.pipeline.bulk.formats import KINDS, BulkLoadError, member_name, zip_name
+from dashboard.pipeline.bulk.load import load, read_state
+from dashboard.pipeline.bulk.parse import parse_chunk
+from dashboard.pipeline.bulk.progress import LoadProgress
 from dashboard.store import snapshots
+from dashboard.store.files import read_json
+from dashboard.store.layout import bulk_dir
 from devtools import bulk_layout
 
 CYCLE = 2024
-GARBAGE = ["THIS LINE|IS NOT|A CONTRIBUTION", "C99999999|N|Q1|P2024||15|IND|X, Y|A|OR|97201|||01012024|ten|||1||"
-           "|4999999999999999999"]
+GARBAGE = [
+    "THIS LINE|IS NOT|A CONTRIBUTION",
+    "C99999999|N|Q1|P2024||15|IND|X, Y|A|OR|97201|||01012024|ten|||1|||4999999999999999999",
+]
 
 
-class Quiet(bulk.LoadProgress):
+class Quiet(LoadProgress):
     def __init__(self):
         super().__init__(out=open("/dev/null", "w"))
 
@@ -36,8 +44,8 @@ def files(small_snapshot, tmp_path_factory) -> Path:
     bulk_layout.write_cycle(small_snapshot, CYCLE, folder)
     itcont = folder / "itcont.txt"
     lines = itcont.read_bytes().split(b"\n")
-    lines.insert(99, GARBAGE[0].encode())       # becomes line 100
-    lines.insert(199, GARBAGE[1].encode())      # becomes line 200
+    lines.insert(99, GARBAGE[0].encode())  # becomes line 100
+    lines.insert(199, GARBAGE[1].encode())  # becomes line 200
     itcont.write_bytes(b"\n".join(lines))
     return folder
 
@@ -45,24 +53,33 @@ def files(small_snapshot, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def loaded(files, tmp_path_factory) -> tuple[Path, dict]:
     data_dir = tmp_path_factory.mktemp("bulk-load")
-    summary = bulk.load(data_dir, CYCLE, files, Quiet())
+    summary = load(data_dir, CYCLE, files, Quiet())
     return data_dir, summary
 
 
-def totals_vs_truth(data_dir: Path, truth_dir: Path, columns=("receipts", "disbursements", "cash", "debts",
-                                                                  "itemized", "unitemized")) -> dict:
-    checks = {"receipts": "t.receipts * 100 <> truth.receipts_net",
-              "disbursements": "t.disbursements * 100 <> truth.disbursements_net",
-              "cash": "t.cash_on_hand * 100 <> truth.cash_on_hand", "debts": "t.debts * 100 <> truth.debts",
-              "itemized": "t.individual_itemized * 100 IS DISTINCT FROM truth.individual_itemized",
-              "unitemized": "t.individual_unitemized * 100 IS DISTINCT FROM truth.individual_unitemized"}
+def totals_vs_truth(
+    data_dir: Path, truth_dir: Path, columns=("receipts", "disbursements", "cash", "debts", "itemized", "unitemized")
+) -> dict:
+    checks = {
+        "receipts": "t.receipts * 100 <> truth.receipts_net",
+        "disbursements": "t.disbursements * 100 <> truth.disbursements_net",
+        "cash": "t.cash_on_hand * 100 <> truth.cash_on_hand",
+        "debts": "t.debts * 100 <> truth.debts",
+        "itemized": "t.individual_itemized * 100 IS DISTINCT FROM truth.individual_itemized",
+        "unitemized": "t.individual_unitemized * 100 IS DISTINCT FROM truth.individual_unitemized",
+    }
     sql = ", ".join(f"count(*) FILTER (WHERE {checks[c]}) AS {c}" for c in columns)
     con = duckdb.connect()
-    row = con.execute(f"""
+    row = (
+        con.execute(f"""
         SELECT count(*) AS candidates, count(*) FILTER (WHERE t.candidate_id IS NULL) AS missing, {sql}
         FROM read_parquet('{truth_dir}/demo_truth/candidates.parquet') truth
         LEFT JOIN read_parquet('{data_dir}/current/candidate_totals.parquet') t USING (candidate_id, cycle)
-        WHERE truth.cycle = {CYCLE}""").fetchdf().iloc[0].to_dict()
+        WHERE truth.cycle = {CYCLE}""")
+        .fetchdf()
+        .iloc[0]
+        .to_dict()
+    )
     return row
 
 
@@ -83,8 +100,10 @@ def test_a_full_load_reconciles_with_the_generated_truth_to_the_cent(loaded, sma
     assert row == {k: 0 for k in row}, row
     # Itemized rows: each counted once despite repeated lines, superseded filings and conduit copies.
     n, amount = one(f"SELECT count(*), sum(amount) FROM {extract(data_dir, 'receipts')}")
-    truth_n, truth_amount = one(f"SELECT sum(n_itemized), sum(itemized_net) FROM "
-                                f"read_parquet('{small_snapshot}/demo_truth/candidates.parquet') WHERE cycle = {CYCLE}")
+    truth_n, truth_amount = one(
+        f"SELECT sum(n_itemized), sum(itemized_net) FROM "
+        f"read_parquet('{small_snapshot}/demo_truth/candidates.parquet') WHERE cycle = {CYCLE}"
+    )
     assert (n, int(amount * 100)) == (truth_n, truth_amount)
     assert summary["files"]["itcont"]["superseded_rows"] > 0
     manifest = snapshots.read_manifest(snapshots.current_snapshot(data_dir))
@@ -95,7 +114,7 @@ def test_malformed_lines_are_counted_and_listed_with_line_numbers(loaded):
     data_dir, summary = loaded
     itcont = summary["files"]["itcont"]
     assert itcont["malformed"] == 2 and itcont["lines"] == itcont["rows"] + 2
-    listed = (bulk.bulk_dir(data_dir, CYCLE) / "malformed.txt").read_text().splitlines()
+    listed = (bulk_dir(data_dir, CYCLE) / "malformed.txt").read_text().splitlines()
     assert [line.split("\t")[1] for line in listed] == ["line 100", "line 200"]
     assert "too few fields" in listed[0] and "TRANSACTION_AMT is not a number" in listed[1]
     assert itcont["rows_without_date"] > 0  # blank and impossible dates are kept, as NULL
@@ -104,8 +123,10 @@ def test_malformed_lines_are_counted_and_listed_with_line_numbers(loaded):
 def test_accented_and_quoted_names_arrive_intact(loaded):
     data_dir, _summary = loaded
     raw = f"read_parquet('{data_dir}/raw/schedule_a/**/*.parquet', hive_partitioning = true)"
-    accented, quoted = one(f"SELECT count(*) FILTER (WHERE contributor_name LIKE '%Á%'), "
-                           f"count(*) FILTER (WHERE contributor_name LIKE '%\"AJ\"') FROM {raw}")
+    accented, quoted = one(
+        f"SELECT count(*) FILTER (WHERE contributor_name LIKE '%Á%'), "
+        f"count(*) FILTER (WHERE contributor_name LIKE '%\"AJ\"') FROM {raw}"
+    )
     assert accented > 0 and quoted > 0
 
 
@@ -115,13 +136,18 @@ def test_masters_and_summaries_alone_give_totals_races_and_the_district_map(file
     for name in ("cn.txt", "cm.txt", "ccl.txt", f"weball{CYCLE % 100}.txt"):
         shutil.copy(files / name, subset / name)
     data_dir = tmp_path / "data"
-    summary = bulk.load(data_dir, CYCLE, subset, Quiet())
+    summary = load(data_dir, CYCLE, subset, Quiet())
     assert sorted(summary["missing"]) == ["itcont", "itpas2", "webk", "webl"]
     row = totals_vs_truth(data_dir, small_snapshot, ("receipts", "disbursements", "cash", "debts"))
     assert row.pop("candidates") > 1000 and row == {k: 0 for k in row}, row
     # No itemized file: the split is unknown, not zero.
-    assert one(f"SELECT count(*) FROM {extract(data_dir, 'candidate_totals')} "
-               "WHERE individual_itemized IS NOT NULL OR individual_unitemized IS NOT NULL")[0] == 0
+    assert (
+        one(
+            f"SELECT count(*) FROM {extract(data_dir, 'candidate_totals')} "
+            "WHERE individual_itemized IS NOT NULL OR individual_unitemized IS NOT NULL"
+        )[0]
+        == 0
+    )
     # Every House district has its race, with the receipts of its candidates.
     districts, off = one(f"""
         WITH truth AS (
@@ -130,10 +156,12 @@ def test_masters_and_summaries_alone_give_totals_races_and_the_district_map(file
             JOIN read_parquet('{small_snapshot}/current/candidates.parquet') c USING (candidate_id, cycle)
             WHERE t.cycle = {CYCLE} AND c.office = 'H' GROUP BY ALL)
         SELECT count(*), count(*) FILTER (WHERE d.receipts IS DISTINCT FROM truth.receipts)
-        FROM truth LEFT JOIN {extract(data_dir, 'agg_district')} d
+        FROM truth LEFT JOIN {extract(data_dir, "agg_district")} d
              ON d.cycle = {CYCLE} AND d.office = 'H' AND d.state = truth.state AND d.district = truth.district""")
-    demo_districts = one(f"SELECT count(*) FROM read_parquet('{small_snapshot}/current/agg_district.parquet') "
-                         f"WHERE cycle = {CYCLE} AND office = 'H'")[0]
+    demo_districts = one(
+        f"SELECT count(*) FROM read_parquet('{small_snapshot}/current/agg_district.parquet') "
+        f"WHERE cycle = {CYCLE} AND office = 'H'"
+    )[0]
     assert districts == demo_districts >= 435 and off == 0
 
 
@@ -141,11 +169,11 @@ def test_zips_load_the_same_as_their_text_files_and_by_date_is_not_read_twice(fi
     zips = tmp_path / "zips"
     zips.mkdir()
     for path in files.glob("*.txt"):
-        name = next(k for k in bulk.KINDS.values() if bulk.member_name(k, CYCLE) == path.name)
+        name = next(k for k in KINDS.values() if member_name(k, CYCLE) == path.name)
         shutil.copy(path, tmp_path / path.name)
-        bulk_layout._zip(tmp_path / path.name, zips / bulk.zip_name(name, CYCLE), by_date=(name.name == "itcont"))
+        bulk_layout._zip(tmp_path / path.name, zips / zip_name(name, CYCLE), by_date=(name.name == "itcont"))
     data_dir = tmp_path / "data"
-    summary = bulk.load(data_dir, CYCLE, zips, Quiet())
+    summary = load(data_dir, CYCLE, zips, Quiet())
     assert summary["files"]["itcont"]["source"] == f"indiv{CYCLE % 100}.zip:itcont.txt"
     for name in ("candidate_totals", "receipts", "agg_district"):
         a, b = extract(loaded[0], name), extract(data_dir, name)
@@ -156,7 +184,7 @@ def test_zips_load_the_same_as_their_text_files_and_by_date_is_not_read_twice(fi
 def test_a_killed_load_resumes_and_never_publishes_half(files, loaded, tmp_path, monkeypatch):
     monkeypatch.setenv("BULK_CHUNK_MB", "1")
     data_dir = tmp_path / "data"
-    real_parse = bulk.parse_chunk
+    real_parse = parse_chunk
     calls = []
 
     def dies_on_the_fourth_itcont_chunk(con, kind, *args, **kwargs):
@@ -166,25 +194,26 @@ def test_a_killed_load_resumes_and_never_publishes_half(files, loaded, tmp_path,
                 raise KeyboardInterrupt("killed")
         return real_parse(con, kind, *args, **kwargs)
 
-    monkeypatch.setattr(bulk, "parse_chunk", dies_on_the_fourth_itcont_chunk)
+    # parse_source looks parse_chunk up in its own module
+    monkeypatch.setattr("dashboard.pipeline.bulk.parse.parse_chunk", dies_on_the_fourth_itcont_chunk)
     with pytest.raises(KeyboardInterrupt):
-        bulk.load(data_dir, CYCLE, files, Quiet())
+        load(data_dir, CYCLE, files, Quiet())
     assert snapshots.current_snapshot(data_dir) is None
     assert not list((data_dir / "raw").glob("**/bulk-*.parquet")) if (data_dir / "raw").exists() else True
-    state = bulk.read_state(data_dir, CYCLE)
+    state = read_state(data_dir, CYCLE)
     assert state["load"]["files"]["itcont"]["chunks"] == 3 and state["load"]["phase"] == "parsing"
 
     # Killed while building: raw/ is complete, nothing new is served; the next run only publishes.
     calls.clear()
     monkeypatch.setattr(publish, "build_and_publish", _raises)
     with pytest.raises(RuntimeError):
-        bulk.load(data_dir, CYCLE, files, Quiet())
+        load(data_dir, CYCLE, files, Quiet())
     assert snapshots.current_snapshot(data_dir) is None
-    total_chunks = bulk.read_state(data_dir, CYCLE)["load"]["files"]["itcont"]["chunks"]
+    total_chunks = read_state(data_dir, CYCLE)["load"]["files"]["itcont"]["chunks"]
     assert len(calls) == total_chunks - 3  # resumed after the third chunk, nothing parsed twice
     monkeypatch.undo()
     calls.clear()
-    summary = bulk.load(data_dir, CYCLE, files, Quiet())
+    summary = load(data_dir, CYCLE, files, Quiet())
     assert summary["snapshot_id"] and not calls
     for name in ("candidate_totals", "receipts"):
         a, b = extract(loaded[0], name), extract(data_dir, name)
@@ -199,36 +228,53 @@ def _raises(*_args, **_kwargs):
 def test_bulk_then_api_counts_nothing_twice_and_api_reports_replace_the_summary(files, small_snapshot, tmp_path):
     data_dir = tmp_path / "data"
     shutil.copytree(files, tmp_path / "files")
-    bulk.load(data_dir, CYCLE, tmp_path / "files", Quiet())
+    load(data_dir, CYCLE, tmp_path / "files", Quiet())
     raw = data_dir / "raw"
     before_n, before_sum = one(f"SELECT count(*), sum(amount) FROM {extract(data_dir, 'receipts')}")
     bulk_rows = pq.read_table(next((raw / "schedule_a" / f"cycle={CYCLE}").glob("bulk-*.parquet")))
     counted = bulk_rows.filter(pa.compute.equal(bulk_rows["receipt_type"], "15")).slice(0, 50)
     # The API refresh brings 50 rows the bulk file already had (same sub_id) and 5 new ones.
     new = counted.slice(0, 5)
-    new = new.set_column(new.schema.get_field_index("sub_id"), counted.schema.field("sub_id"),
-                         pa.array([9_000_000_000_000_000_000 + i for i in range(5)], pa.int64()))
+    new = new.set_column(
+        new.schema.get_field_index("sub_id"),
+        counted.schema.field("sub_id"),
+        pa.array([9_000_000_000_000_000_000 + i for i in range(5)], pa.int64()),
+    )
     pq.write_table(pa.concat_tables([counted, new]), raw / "schedule_a" / f"cycle={CYCLE}" / "api-test.parquet")
     # ... and regular reports for one candidate's principal committee.
     reports = pq.read_table(raw / "reports" / f"bulk-{CYCLE}.parquet").to_pylist()
     carrier = reports[0]
-    regular = {**carrier, "report_type": "Q1", "coverage_start": carrier["coverage_start"],
-               "file_number": 77, "receipts": 1234, "transfers_from_authorized": 0, "individual_itemized": 1000,
-               "individual_unitemized": 234}
-    pq.write_table(pa.Table.from_pylist([regular], schema=pq.read_schema(raw / "reports" / f"bulk-{CYCLE}.parquet")),
-                   raw / "reports" / f"api-{CYCLE}.parquet")
+    regular = {
+        **carrier,
+        "report_type": "Q1",
+        "coverage_start": carrier["coverage_start"],
+        "file_number": 77,
+        "receipts": 1234,
+        "transfers_from_authorized": 0,
+        "individual_itemized": 1000,
+        "individual_unitemized": 234,
+    }
+    pq.write_table(
+        pa.Table.from_pylist([regular], schema=pq.read_schema(raw / "reports" / f"bulk-{CYCLE}.parquet")),
+        raw / "reports" / f"api-{CYCLE}.parquet",
+    )
     publish.build_and_publish(data_dir, source="bulk")
     after_n, after_sum = one(f"SELECT count(*), sum(amount) FROM {extract(data_dir, 'receipts')}")
     assert after_n == before_n + 5 and after_sum == before_sum + sum(new["amount"].to_pylist())
-    candidate = one(f"SELECT candidate_id FROM {extract(data_dir, 'candidates')} "
-                    f"WHERE principal_committee_id = '{carrier['committee_id']}'")[0]
-    receipts, itemized = one(f"SELECT receipts, individual_itemized FROM {extract(data_dir, 'candidate_totals')} "
-                             f"WHERE candidate_id = '{candidate}'")
+    candidate = one(
+        f"SELECT candidate_id FROM {extract(data_dir, 'candidates')} "
+        f"WHERE principal_committee_id = '{carrier['committee_id']}'"
+    )[0]
+    receipts, itemized = one(
+        f"SELECT receipts, individual_itemized FROM {extract(data_dir, 'candidate_totals')} "
+        f"WHERE candidate_id = '{candidate}'"
+    )
     assert (receipts, itemized) == (1234, 1000)  # the API's report, not the summary and not both
 
 
 class RangeServer(BaseHTTPRequestHandler):
     """Serves files with HTTP ranges; drops the first download of each file halfway."""
+
     files: dict[str, bytes] = {}
     dropped: set[str] = set()
 
@@ -266,7 +312,7 @@ class RangeServer(BaseHTTPRequestHandler):
         self.end_headers()
         if self.path not in self.dropped:
             self.dropped.add(self.path)
-            self.wfile.write(part[:len(part) // 2])
+            self.wfile.write(part[: len(part) // 2])
             self.wfile.flush()
             self.connection.close()
             return
@@ -276,9 +322,9 @@ class RangeServer(BaseHTTPRequestHandler):
 def test_downloads_resume_after_a_dropped_connection_and_record_checksums(files, tmp_path, monkeypatch):
     bodies = {}
     for name in ("cn", "weball"):
-        kind = bulk.KINDS[name]
-        bulk_layout._zip(files / bulk.member_name(kind, CYCLE), tmp_path / bulk.zip_name(kind, CYCLE), by_date=False)
-        bodies[f"/files/{CYCLE}/{bulk.zip_name(kind, CYCLE)}"] = (tmp_path / bulk.zip_name(kind, CYCLE)).read_bytes()
+        kind = KINDS[name]
+        bulk_layout._zip(files / member_name(kind, CYCLE), tmp_path / zip_name(kind, CYCLE), by_date=False)
+        bodies[f"/files/{CYCLE}/{zip_name(kind, CYCLE)}"] = (tmp_path / zip_name(kind, CYCLE)).read_bytes()
     RangeServer.files, RangeServer.dropped = bodies, set()
     server = ThreadingHTTPServer(("127.0.0.1", 0), RangeServer)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -287,19 +333,19 @@ def test_downloads_resume_after_a_dropped_connection_and_record_checksums(files,
     try:
         # Each file's first transfer breaks off halfway: each run keeps what came and resumes it.
         for _ in bodies:
-            with pytest.raises(bulk.BulkLoadError, match="run again to resume"):
-                bulk.download(CYCLE, folder, Quiet())
+            with pytest.raises(BulkLoadError, match="run again to resume"):
+                download(CYCLE, folder, Quiet())
             assert len(list(folder.glob("*.part"))) == 1
-        outcomes = bulk.download(CYCLE, folder, Quiet())
+        outcomes = download(CYCLE, folder, Quiet())
         assert outcomes["cn24.zip"] in ("downloaded", "unchanged") and outcomes["weball24.zip"] == "downloaded"
         assert not list(folder.glob("*.part"))
         assert outcomes["cm24.zip"] == "not published"
-        record = bulk._read_json(folder / "downloads.json", {})
+        record = read_json(folder / "downloads.json", {})
         for path, body in bodies.items():
             name = path.rsplit("/", 1)[1]
             assert (folder / name).read_bytes() == body
             assert record[name]["sha256"] == hashlib.sha256(body).hexdigest() and record[name]["bytes"] == len(body)
-        again = bulk.download(CYCLE, folder, Quiet())
+        again = download(CYCLE, folder, Quiet())
         assert again["cn24.zip"] == again["weball24.zip"] == "unchanged"
     finally:
         server.shutdown()
@@ -319,17 +365,19 @@ def test_transfers_count_as_internal_only_when_both_columns_hold_values(files, s
     for i, line in enumerate(lines):
         fields = line.split("|")
         if float(fields[6] or 0) == 0 and float(fields[8] or 0) == 0 and float(fields[5] or 0) > 0:
-            fields[5] = f"{float(fields[5]) + 5000:.2f}"   # TTL_RECEIPTS includes the transfer...
-            fields[6] = "5000.00"                           # ...received from a joint fundraiser
+            fields[5] = f"{float(fields[5]) + 5000:.2f}"  # TTL_RECEIPTS includes the transfer...
+            fields[6] = "5000.00"  # ...received from a joint fundraiser
             lines[i], changed = "|".join(fields), fields[0]
             break
     assert changed
     (subset / weball).write_text("\n".join(lines) + "\n", encoding="latin-1")
     data_dir = tmp_path / "data"
-    bulk.load(data_dir, CYCLE, subset, Quiet())
+    load(data_dir, CYCLE, subset, Quiet())
     got = one(f"SELECT receipts FROM {extract(data_dir, 'candidate_totals')} WHERE candidate_id = '{changed}'")[0]
-    want = one(f"SELECT receipts_net FROM read_parquet('{small_snapshot}/demo_truth/candidates.parquet') "
-               f"WHERE candidate_id = '{changed}' AND cycle = {CYCLE}")[0]
+    want = one(
+        f"SELECT receipts_net FROM read_parquet('{small_snapshot}/demo_truth/candidates.parquet') "
+        f"WHERE candidate_id = '{changed}' AND cycle = {CYCLE}"
+    )[0]
     assert got * 100 == want + 500_000
     row = totals_vs_truth(data_dir, small_snapshot, ("receipts",))
     assert row["receipts"] == 1  # only the candidate given outside money differs from the truth

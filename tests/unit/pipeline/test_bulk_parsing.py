@@ -1,26 +1,60 @@
 """Parsing the FEC's bulk files: layouts, quirks, malformed lines with their line numbers, amendments."""
+
 from __future__ import annotations
 
 import io
 import zipfile
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
-from dashboard.pipeline import bulk
+from dashboard.pipeline.bulk.amendments import drop_superseded
+from dashboard.pipeline.bulk.formats import KINDS
+from dashboard.pipeline.bulk.parse import parse_chunk
+from dashboard.pipeline.bulk.sources import find_sources, iter_chunks
+from dashboard.pipeline.duck import connect
 
-REAL_SAMPLE = Path(__file__).resolve().parents[4] / "shared" / "data" / "fec" / "2024" / "indiv24_itcont_sample.txt"
-HEADERS = REAL_SAMPLE.parents[1] / "headers"
 
-
-def itcont_line(sub_id="4000000000000000001", cmte="C00000001", name="SMITH, JOHN", amount="250", dt="03152024",
-                tp="15", memo="", tran="SA11AI.1", file_num="1400001", amend="N", rpt="Q1", other="") -> str:
-    fields = [cmte, amend, rpt, "P2024", "202403159000000001", tp, "IND", name, "PORTLAND", "OR", "972011234",
-              "ACME", "ENGINEER", dt, amount, other, tran, file_num, memo, "", sub_id]
+def itcont_line(
+    sub_id="4000000000000000001",
+    cmte="C00000001",
+    name="SMITH, JOHN",
+    amount="250",
+    dt="03152024",
+    tp="15",
+    memo="",
+    tran="SA11AI.1",
+    file_num="1400001",
+    amend="N",
+    rpt="Q1",
+    other="",
+) -> str:
+    fields = [
+        cmte,
+        amend,
+        rpt,
+        "P2024",
+        "202403159000000001",
+        tp,
+        "IND",
+        name,
+        "PORTLAND",
+        "OR",
+        "972011234",
+        "ACME",
+        "ENGINEER",
+        dt,
+        amount,
+        other,
+        tran,
+        file_num,
+        memo,
+        "",
+        sub_id,
+    ]
     return "|".join(fields)
 
 
@@ -30,27 +64,28 @@ def as_date(value) -> date:
 
 @pytest.fixture
 def con(tmp_path):
-    c = bulk.connect(tmp_path)
+    c = connect(tmp_path)
     yield c
     c.close()
 
 
 def parse(con, tmp_path, kind: str, text: bytes, first_line: int = 1):
     out = tmp_path / "part.parquet"
-    result = bulk.parse_chunk(con, bulk.KINDS[kind], 2024, text, first_line, tmp_path, out)
+    result = parse_chunk(con, KINDS[kind], 2024, text, first_line, tmp_path, out)
     rows = duckdb.sql(f"SELECT * FROM read_parquet('{out}') ORDER BY 1").fetchdf()
     return result, rows
 
 
-def test_column_lists_match_the_fec_header_files():
+def test_column_lists_match_the_fec_header_files(shared_data):
+    headers = shared_data / "fec" / "headers"
     for kind, header in (("cn", "cn"), ("cm", "cm"), ("ccl", "ccl"), ("itcont", "indiv"), ("weball", "weball")):
-        names = (HEADERS / f"{header}_header_file.csv").read_text().strip().split(",")
-        assert list(bulk.KINDS[kind].columns) == names, kind
-    assert len(bulk.KINDS["itpas2"].columns) == 22 and bulk.KINDS["itpas2"].columns[16] == "CAND_ID"
+        names = (headers / f"{header}_header_file.csv").read_text().strip().split(",")
+        assert list(KINDS[kind].columns) == names, kind
+    assert len(KINDS["itpas2"].columns) == 22 and KINDS["itpas2"].columns[16] == "CAND_ID"
     # webk: same positions as the FEC header file (two columns are spelled differently there).
-    webk = (HEADERS / "webk_header_file.csv").read_text().strip().split(",")
-    assert len(bulk.KINDS["webk"].columns) == len(webk) == 27
-    assert bulk.KINDS["webk"].columns[5] == webk[5] == "TTL_RECEIPTS"
+    webk = (headers / "webk_header_file.csv").read_text().strip().split(",")
+    assert len(KINDS["webk"].columns) == len(webk) == 27
+    assert KINDS["webk"].columns[5] == webk[5] == "TTL_RECEIPTS"
 
 
 def test_itcont_fields_latin1_quotes_dates_and_negative_amounts(con, tmp_path):
@@ -75,14 +110,14 @@ def test_itcont_fields_latin1_quotes_dates_and_negative_amounts(con, tmp_path):
 def test_malformed_lines_are_reported_with_their_line_numbers_never_dropped_silently(con, tmp_path):
     good = itcont_line()
     lines = [
-        good,                                                  # 101
-        "C00000001|N|Q1",                                      # 102 too few fields
+        good,  # 101
+        "C00000001|N|Q1",  # 102 too few fields
         good.replace("|4000000000000000001", "|4000000000000000002") + "|EXTRA",  # 103 too many
         itcont_line(sub_id="4000000000000000004", amount="12,50"),  # 104 amount not a number
-        "",                                                    # 105 blank
-        itcont_line(sub_id=""),                                # 106 no SUB_ID
-        itcont_line(sub_id="4000000000000000007", cmte=""),    # 107 no committee
-        itcont_line(sub_id="4000000000000000008"),             # 108
+        "",  # 105 blank
+        itcont_line(sub_id=""),  # 106 no SUB_ID
+        itcont_line(sub_id="4000000000000000007", cmte=""),  # 107 no committee
+        itcont_line(sub_id="4000000000000000008"),  # 108
     ]
     result, rows = parse(con, tmp_path, "itcont", ("\n".join(lines) + "\n").encode(), first_line=101)
     assert result["lines"] == 8 and result["rows"] == 2
@@ -95,8 +130,8 @@ def test_malformed_lines_are_reported_with_their_line_numbers_never_dropped_sile
     assert result["lines"] == result["rows"] + len(result["malformed"])  # every line accounted for
 
 
-def test_the_real_fec_sample_parses_completely(con, tmp_path):
-    data = REAL_SAMPLE.read_bytes()
+def test_the_real_fec_sample_parses_completely(con, tmp_path, shared_data):
+    data = (shared_data / "fec" / "2024" / "indiv24_itcont_sample.txt").read_bytes()
     result, rows = parse(con, tmp_path, "itcont", data)
     n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     assert result["lines"] == n_lines and result["rows"] == n_lines and not result["malformed"]
@@ -110,29 +145,34 @@ def test_the_real_fec_sample_parses_completely(con, tmp_path):
 
 
 def test_masters_and_summary_map_to_the_raw_contract(con, tmp_path):
-    cn = b"H4OR03123|DOE, JAN\xc9|DEM|2024|OR|H|3|C|C|C00900001|1 MAIN ST||PORTLAND|OR|97201\n" \
-         b"S6OR00123|ROE, MAX|REP|2026|OR|S||O|N|||||OR|\n"
+    cn = (
+        b"H4OR03123|DOE, JAN\xc9|DEM|2024|OR|H|3|C|C|C00900001|1 MAIN ST||PORTLAND|OR|97201\n"
+        b"S6OR00123|ROE, MAX|REP|2026|OR|S||O|N|||||OR|\n"
+    )
     _result, rows = parse(con, tmp_path, "cn", cn)
     house, senate = rows.to_dict("records")
     assert house["name"] == "DOE, JANÉ" and house["district"] == "03" and house["principal_committee_id"] == "C00900001"
     assert house["election_year"] == 2024 and senate["district"] == "00" and pd.isna(senate["principal_committee_id"])
-    summary = ("H4OR03123|DOE, JANE|C|1|DEM|1000.50|100|900|0|5|105.5|0|0|0|0|0|20|800|OR|03||||||50|25|"
-               "06/30/2024|10|0\n").encode()
+    summary = (
+        "H4OR03123|DOE, JANE|C|1|DEM|1000.50|100|900|0|5|105.5|0|0|0|0|0|20|800|OR|03||||||50|25|06/30/2024|10|0\n"
+    ).encode()
     result, rows = parse(con, tmp_path, "weball", summary)
     row = rows.iloc[0]
-    assert result["rows"] == 1 and row["ttl_receipts"] == Decimal("1000.50") and row["trans_from_auth"] == Decimal("100")
+    assert (
+        result["rows"] == 1 and row["ttl_receipts"] == Decimal("1000.50") and row["trans_from_auth"] == Decimal("100")
+    )
     assert as_date(row["cvg_end_dt"]) == date(2024, 6, 30) and row["cycle"] == 2024
 
 
 def test_chunks_end_at_line_ends_and_resume_at_an_offset():
     text = b"".join(f"line {i}|{'x' * (i % 7)}\n".encode() for i in range(1000))
-    pieces = list(bulk.iter_chunks(io.BytesIO(text), 100))
+    pieces = list(iter_chunks(io.BytesIO(text), 100))
     assert b"".join(p for _o, p in pieces) == text
     assert all(p.endswith(b"\n") for _o, p in pieces)
     offset = pieces[3][0]
-    assert b"".join(p for _o, p in bulk.iter_chunks(io.BytesIO(text), 100, skip_bytes=offset)) == text[offset:]
+    assert b"".join(p for _o, p in iter_chunks(io.BytesIO(text), 100, skip_bytes=offset)) == text[offset:]
     # A last line without its line end is still a piece.
-    assert list(bulk.iter_chunks(io.BytesIO(b"a\nb"), 1))[-1][1] == b"b"
+    assert list(iter_chunks(io.BytesIO(b"a\nb"), 1))[-1][1] == b"b"
 
 
 def test_zips_are_read_by_their_top_level_file_never_by_date(tmp_path):
@@ -144,7 +184,7 @@ def test_zips_are_read_by_their_top_level_file_never_by_date(tmp_path):
     (tmp_path / "cn.txt").write_text("x\n")
     with zipfile.ZipFile(tmp_path / "cn24.zip", "w") as zf:
         zf.writestr("cn.txt", "zip\n")
-    found, missing = bulk.find_sources(tmp_path, 2024)
+    found, missing = find_sources(tmp_path, 2024)
     assert found["itcont"].member == "itcont.txt"
     assert found["weball"].member == "weball2024.txt"
     assert found["cn"].member is None  # a text file wins over its zip
@@ -172,8 +212,8 @@ def test_a_filing_replaced_by_an_amendment_is_dropped_but_independent_filings_st
         itcont_line(sub_id="12", cmte="C00000004", tran="T1", file_num="42", dt="02012024", amend="A"),
     ]
     out = tmp_path / "part.parquet"
-    bulk.parse_chunk(con, bulk.KINDS["itcont"], 2024, ("\n".join(lines) + "\n").encode(), 1, tmp_path, out)
-    filings, dropped = bulk.drop_superseded(con, [out])
+    parse_chunk(con, KINDS["itcont"], 2024, ("\n".join(lines) + "\n").encode(), 1, tmp_path, out)
+    filings, dropped = drop_superseded(con, [out])
     assert (filings, dropped) == (2, 3)
     kept = sorted(duckdb.sql(f"SELECT sub_id FROM read_parquet('{out}')").fetchall())
     assert [k[0] for k in kept] == [3, 4, 5, 6, 7, 8, 9, 10, 12]

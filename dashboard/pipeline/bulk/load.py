@@ -1,0 +1,216 @@
+"""A bulk load from start to publish: parse every file present (resuming a killed load from
+`bulk/<cycle>/state.json`), drop superseded filings, then under the build lock replace the cycle's
+earlier bulk parts in raw/ (an idempotent step: after a crash it is simply done again) and build and
+publish a snapshot with the same builder as the demo's and the API's. A killed load never publishes half.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from dashboard.pipeline import duck
+from dashboard.pipeline.builder import publish as builder  # `publish` is a parameter of load()
+from dashboard.pipeline.bulk.amendments import drop_superseded
+from dashboard.pipeline.bulk.formats import KINDS, BulkLoadError, raw_folder, zip_name
+from dashboard.pipeline.bulk.parse import parse_source
+from dashboard.pipeline.bulk.progress import LoadProgress
+from dashboard.pipeline.bulk.reports import write_bulk_reports
+from dashboard.pipeline.bulk.sources import find_sources
+from dashboard.store import layout
+from dashboard.store.files import read_json, write_json
+
+STATE_VERSION = 1
+
+
+def read_state(data_dir: Path, cycle: int) -> dict:
+    """What `bulk/<cycle>/state.json` records: the unfinished or last load and what each file
+    last loaded was; a fresh state when there is none (or it is of another version)."""
+    state = read_json(layout.bulk_dir(data_dir, cycle) / "state.json", {})
+    if state.get("version") != STATE_VERSION:
+        state = {"version": STATE_VERSION, "cycle": cycle, "load": None, "loaded": {}}
+    return state
+
+
+def load(
+    data_dir: Path,
+    cycle: int,
+    folder: Path,
+    progress: LoadProgress | None = None,
+    force: bool = False,
+    publish: bool = True,
+) -> dict:
+    """Parse the bulk files present in folder (resuming a killed load), commit them to raw/ and
+    build and publish a snapshot. Returns the summary (also kept in state.json)."""
+    progress = progress or LoadProgress()
+    data_dir = Path(data_dir).resolve()
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise BulkLoadError(f"{folder} is not a folder; give --files the folder holding the FEC's bulk files")
+    sources, missing = find_sources(folder, cycle)
+    if not sources:
+        raise BulkLoadError(
+            f"no bulk files for {cycle} in {folder} (looked for e.g. {zip_name(KINDS['cn'], cycle)}, "
+            f"cn.txt, {zip_name(KINDS['itcont'], cycle)}, itcont.txt)"
+        )
+    here = layout.bulk_dir(data_dir, cycle)
+    work, staging = here / "work", here / "staging"
+    state = read_state(data_dir, cycle)
+    identities = {k: s.identity() for k, s in sources.items()}
+    run = state.get("load")
+    same_files = run is not None and run.get("identities") == identities
+    if same_files and run.get("published_at") and not force:
+        progress.line(
+            f"these files were loaded and published already (snapshot {run.get('snapshot_id')}); "
+            "--force loads them again"
+        )
+        return {**summarize(run, missing), "snapshot_id": run.get("snapshot_id")}
+    if not same_files or force and run.get("phase") == "committed":
+        if run is not None and run.get("phase") != "committed" and not same_files:
+            progress.line("the files differ from those of the unfinished earlier load: starting over")
+        shutil.rmtree(staging, ignore_errors=True)
+        (here / "malformed.txt").unlink(missing_ok=True)
+        run = {"started_at": _now(), "identities": identities, "phase": "parsing", "files": {}}
+    else:
+        progress.line(f"resuming the unfinished load of {cycle} (it stopped while {run['phase']})")
+    state["load"] = run
+    write_json(here / "state.json", state)
+    progress.line(f"cycle {cycle}: found {', '.join(s.label for s in sources.values())}")
+    if missing:
+        progress.line(f"not present (the pages show what the rest supports): {', '.join(missing)}")
+
+    started = time.monotonic()
+    con = duck.connect(data_dir)
+    try:
+        if run["phase"] == "parsing":
+            for name, source in sources.items():
+                unchanged = state["loaded"].get(name, {}).get("identity") == identities[name]
+                if unchanged and not force:
+                    run["files"][name] = {"skipped": "unchanged since the last load"}
+                    progress.line(f"{source.label}: unchanged since the last load, kept (--force reloads it)")
+                    continue
+                parse_source(
+                    con,
+                    source,
+                    cycle,
+                    run,
+                    here,
+                    work,
+                    staging,
+                    progress,
+                    lambda: write_json(here / "state.json", state),
+                )
+            if "itcont" in run["files"] and not run["files"]["itcont"].get("skipped"):
+                parts = sorted((staging / "itcont").glob("*.parquet"))
+                filings, dropped = drop_superseded(con, parts)
+                run["files"]["itcont"].update(superseded_filings=filings, superseded_rows=dropped)
+                if filings:
+                    progress.line(
+                        f"amendments: {dropped:,} rows of {filings:,} filings replaced by a later "
+                        "amendment dropped (the newest version of a report wins)"
+                    )
+            run["phase"] = "committing"
+            write_json(here / "state.json", state)
+        if run["phase"] == "committing":
+            with builder.build_lock(data_dir):
+                run["reports"] = _commit(con, layout.raw_dir(data_dir), cycle, run, staging, progress)
+            for name in run["files"]:
+                if not run["files"][name].get("skipped"):
+                    state["loaded"][name] = {
+                        "identity": identities[name],
+                        "loaded_at": _now(),
+                        **{k: v for k, v in run["files"][name].items() if k != "malformed_samples"},
+                    }
+            run["phase"] = "committed"
+            run["parse_seconds"] = round(run.get("parse_seconds", 0) + time.monotonic() - started, 1)
+            write_json(here / "state.json", state)
+            shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(work, ignore_errors=True)
+    finally:
+        con.close()
+    summary = summarize(run, missing)
+    if publish and run.get("published_at") is None and not _store_has_candidates(layout.raw_dir(data_dir)):
+        progress.line(
+            "loaded into raw/, but nothing can be published yet: no candidates are known; load the "
+            "cycle's cn file (with ccl and weball for totals)"
+        )
+        publish = False
+    if publish and run.get("published_at") is None:
+        manifest = builder.build_and_publish(
+            data_dir, source="bulk", progress=progress.line, extra_manifest={"bulk": {"cycle": cycle, **summary}}
+        )
+        run["published_at"] = _now()
+        run["snapshot_id"] = manifest["snapshot_id"]
+        write_json(here / "state.json", state)
+    return {**summary, "snapshot_id": run.get("snapshot_id")}
+
+
+def _commit(con, raw: Path, cycle: int, run: dict, staging: Path, progress: LoadProgress) -> dict:
+    """Move the staged parts into raw/ replacing the cycle's earlier bulk files of the same kinds,
+    and rewrite the cycle's summary reports. Idempotent, so a crash here is repaired by running again."""
+    removed = 0
+    for path in raw.glob("**/demo*.parquet"):  # demo and real data must not mix
+        path.unlink()
+        removed += 1
+    if removed:
+        progress.line(f"removed {removed} demo raw files: demo and FEC data must not mix")
+    for name, facts in run["files"].items():
+        if facts.get("skipped"):
+            continue
+        kind = KINDS[name]
+        target = raw_folder(raw, kind, cycle)
+        target.mkdir(parents=True, exist_ok=True)
+        new = {p.name for p in (staging / name).glob("*.parquet")} | set(facts.get("committed_parts", []))
+        for old in target.glob(f"bulk-{cycle}-{name}-*.parquet"):
+            if old.name not in new:
+                old.unlink()
+        for part in sorted((staging / name).glob("*.parquet")):
+            os.replace(part, target / part.name)
+        facts["committed_parts"] = sorted(new)
+    counts = write_bulk_reports(con, raw, cycle)
+    if counts["without_committee"]:
+        progress.line(
+            f"{counts['without_committee']:,} of {counts['summaries']:,} candidate summaries name a "
+            "candidate with no principal or authorized committee in cn/ccl: their totals are not shown "
+            "(load the cycle's cn and ccl files)"
+        )
+    return counts
+
+
+def _store_has_candidates(raw: Path) -> bool:
+    return any((raw / "candidates").glob("*.parquet"))
+
+
+def summarize(run: dict, missing: list[str]) -> dict:
+    files = {}
+    for name, facts in run.get("files", {}).items():
+        if facts.get("skipped"):
+            files[name] = {"skipped": facts["skipped"]}
+            continue
+        files[name] = {
+            k: facts.get(k)
+            for k in (
+                "source",
+                "lines",
+                "rows",
+                "malformed",
+                "rows_without_date",
+                "superseded_filings",
+                "superseded_rows",
+                "seconds",
+            )
+            if facts.get(k) is not None
+        }
+    return {
+        "files": files,
+        "missing": missing,
+        "reports": run.get("reports"),
+        "parse_seconds": run.get("parse_seconds"),
+    }
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

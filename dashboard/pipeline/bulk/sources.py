@@ -1,0 +1,109 @@
+"""Finding a cycle's bulk files in a folder (text files or the FEC's zips, streamed from the zip's
+top-level member) and cutting a stream into chunks at line ends."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashboard.pipeline.bulk.formats import KINDS, BulkLoadError, Kind, member_name, zip_name
+
+
+@dataclass
+class Source:
+    """Where one kind's text comes from: a text file, or a member of a zip."""
+
+    kind: Kind
+    path: Path
+    member: str | None = None  # set when path is a zip
+
+    @property
+    def label(self) -> str:
+        return f"{self.path.name}:{self.member}" if self.member else self.path.name
+
+    def size(self) -> int:
+        if self.member:
+            with zipfile.ZipFile(self.path) as zf:
+                return zf.getinfo(self.member).file_size
+        return self.path.stat().st_size
+
+    def identity(self) -> dict:
+        stat = self.path.stat()
+        return {"path": str(self.path), "member": self.member, "bytes": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+    def open(self):
+        if self.member:
+            return zipfile.ZipFile(self.path).open(self.member)
+        return open(self.path, "rb")
+
+
+def find_sources(folder: Path, cycle: int) -> tuple[dict[str, Source], list[str]]:
+    """The files present for each kind (a text file wins over its zip) and the kinds missing."""
+    by_lower = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
+    found, missing = {}, []
+    for kind in KINDS.values():
+        text = by_lower.get(member_name(kind, cycle).lower())
+        if kind.name in ("weball", "webl", "webk") and text is None:
+            text = by_lower.get(f"{kind.name}.txt")
+        if text is not None:
+            found[kind.name] = Source(kind, text)
+            continue
+        archive = by_lower.get(zip_name(kind, cycle).lower())
+        if archive is not None:
+            found[kind.name] = Source(kind, archive, _zip_member(archive, kind, cycle))
+            continue
+        missing.append(kind.name)
+    return found, missing
+
+
+def _zip_member(archive: Path, kind: Kind, cycle: int) -> str:
+    """The top-level text file of a bulk zip; never the by_date/ slices that repeat every row."""
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            top = [
+                i.filename
+                for i in zf.infolist()
+                if not i.is_dir() and "/" not in i.filename and i.filename.lower().endswith(".txt")
+            ]
+    except zipfile.BadZipFile:
+        raise BulkLoadError(f"{archive} is not a readable zip (a broken download?); delete it and fetch it again")
+    wanted = member_name(kind, cycle).lower()
+    exact = [n for n in top if n.lower() == wanted]
+    if exact:
+        return exact[0]
+    if len(top) == 1:
+        return top[0]
+    raise BulkLoadError(
+        f"{archive.name} should hold one top-level text file ({member_name(kind, cycle)}); it holds {top or 'none'}"
+    )
+
+
+def iter_chunks(stream, chunk_bytes: int, skip_bytes: int = 0):
+    """(byte offset, bytes) pieces of a stream, each ending at a line end (the last may not)."""
+    if skip_bytes:
+        if hasattr(stream, "seekable") and stream.seekable() and not isinstance(stream, zipfile.ZipExtFile):
+            stream.seek(skip_bytes)
+        else:  # a zip stream cannot seek cheaply: read past what is done
+            left = skip_bytes
+            while left:
+                got = stream.read(min(left, 64 << 20))
+                if not got:
+                    break
+                left -= len(got)
+    offset = skip_bytes
+    carry = b""
+    while True:
+        block = stream.read(chunk_bytes)
+        if not block:
+            if carry:
+                yield offset, carry
+            return
+        block = carry + block
+        cut = block.rfind(b"\n")
+        if cut < 0:
+            carry = block
+            continue
+        piece, carry = block[: cut + 1], block[cut + 1 :]
+        yield offset, piece
+        offset += len(piece)

@@ -1,0 +1,92 @@
+"""One seeded run of the demo generator: the cycles in order, each made from what the cycles before
+it left behind (incumbents, cash and debts, serial numbers), then written.
+
+Everything comes from one numpy Generator, drawn in a fixed order, so a seed and a row count give
+the same files; changing the order of the draws changes the demo's data."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dashboard.pipeline.demo import races
+from dashboard.pipeline.demo.committees import StandingCommittees, make_standing_committees
+from dashboard.pipeline.demo.donors import Donors, make_donors
+from dashboard.pipeline.demo.money import itemize, running_totals
+from dashboard.pipeline.demo.periods import CYCLES, CycleCalendar
+from dashboard.pipeline.demo.reports import Balances, amend_reports, make_reports
+from dashboard.pipeline.demo.serials import Serials
+from dashboard.pipeline.demo.truth import candidate_truth
+from dashboard.pipeline.demo.writer import write_entities, write_schedule_a
+from dashboard.store import layout
+
+# Share of the requested itemized rows that each cycle gets.
+CYCLE_ROW_SHARE = {2022: 0.30, 2024: 0.42, 2026: 0.28}
+TRUTH_DIR = "demo_truth"
+
+
+@dataclass
+class _Run:
+    """What one run carries from cycle to cycle."""
+
+    rows: int
+    rng: np.random.Generator
+    serials: Serials
+    standing: StandingCommittees
+    donors: Donors
+    incumbents: races.Incumbents = field(default_factory=dict)
+    balances: Balances = field(default_factory=Balances)
+
+    @classmethod
+    def start(cls, rows: int, seed: int) -> _Run:
+        rng = np.random.default_rng(seed)
+        serials = Serials()
+        standing = make_standing_committees(rng, serials)
+        return cls(rows, rng, serials, standing, make_donors(rng, rows))
+
+
+def generate(out_dir: Path, rows: int, seed: int, progress=None) -> dict:
+    """Write the demo's raw tables and truth under out_dir, replacing earlier raw data."""
+    progress = progress or (lambda msg: None)
+    started = time.monotonic()
+    out_dir = Path(out_dir)
+    shutil.rmtree(layout.raw_dir(out_dir), ignore_errors=True)
+    shutil.rmtree(out_dir / TRUTH_DIR, ignore_errors=True)
+    (out_dir / TRUTH_DIR).mkdir(parents=True)
+    run = _Run.start(rows, seed)
+    truths, total = [], 0
+    for cycle in CYCLES:
+        truth, written = _generate_cycle(run, cycle, out_dir, progress)
+        truths.append(truth)
+        total += written
+    truth = pd.concat(truths, ignore_index=True)
+    truth.to_parquet(out_dir / TRUTH_DIR / "candidates.parquet", index=False)
+    return {"rows": total, "candidates": len(truth), "seconds": round(time.monotonic() - started, 1)}
+
+
+def _generate_cycle(run: _Run, cycle: int, out_dir: Path, progress) -> tuple[pd.DataFrame, int]:
+    """Make and write one cycle; returns its truth and the number of itemized rows written."""
+    world = races.make_world(run.rng, run.serials, cycle, run.standing, run.incumbents)
+    calendar = CycleCalendar.of(cycle)
+    money = itemize(run.rng, world, run.standing, run.donors, calendar, int(run.rows * CYCLE_ROW_SHARE[cycle]))
+    # Reports: summary pages that agree with the itemized rows plus unitemized money.
+    reports = make_reports(
+        run.rng, world, money.table, money.unitemized, money.jfc_proceeds, calendar, run.balances, run.serials
+    )
+    # Amendments: some candidate reports were refiled; the first version's rows stay in the file.
+    stale = amend_reports(run.rng, world, money.table, reports, run.serials)
+    truth = candidate_truth(world, money.table, reports)
+    races.update_incumbents(run.incumbents, world, dict(zip(truth.candidate_id, truth.receipts_cents)))
+    ytd = running_totals(run.donors.count, money.table)
+    written = write_schedule_a(out_dir, world, calendar, money.table, ytd, stale, reports, run.donors, run.serials)
+    write_entities(out_dir, world, reports, run.serials)
+    progress(
+        f"  cycle {cycle}: {len(world.candidates):,} candidates, {len(world.committees):,} committees, "
+        f"{written:,} itemized rows"
+    )
+    return truth, written

@@ -1,0 +1,58 @@
+"""The right answers: what each candidate really raised and spent, from the generator's own
+bookkeeping (current report versions only). Written to `demo_truth/`; the builder's tests check
+its results against it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dashboard.pipeline.demo.races import CycleWorld
+
+
+def candidate_truth(world: CycleWorld, table: dict, reports: list[dict]) -> pd.DataFrame:
+    cmtes = world.committees
+    superseded = {x["previous_file_number"] for x in reports if x["previous_file_number"]}
+    rep = pd.DataFrame([x for x in reports if x["file_number"] not in superseded])
+    cand_of_cmte = {}
+    for c in world.candidates:
+        cand_of_cmte[cmtes.index(c.principal)] = c.candidate_id
+        if c.authorized:
+            cand_of_cmte[cmtes.index(c.authorized)] = c.candidate_id
+    rep = rep[rep.ci.isin(cand_of_cmte)].copy()
+    rep["candidate_id"] = rep.ci.map(cand_of_cmte)
+    last = rep.sort_values("pi").groupby("ci").tail(1)
+    money = rep.groupby("candidate_id")[
+        [
+            "receipts",
+            "disbursements",
+            "individual_itemized",
+            "individual_unitemized",
+            "individual_refunds",
+            "transfers_from_authorized",
+            "transfers_to_authorized",
+        ]
+    ].sum()
+    money["cash_on_hand"] = last.groupby("candidate_id").cash_on_hand_end.sum()
+    money["debts"] = last.groupby("candidate_id").debts_owed.sum()
+    counted = (table["memo_code"] != "X") & np.isin(table["receipt_type"], ["15", "15E", "22Y"])
+    in_cand = np.isin(table["cmte"], list(cand_of_cmte))
+    sel = counted & in_cand
+    rows = pd.DataFrame(
+        {
+            "candidate_id": pd.Series(table["cmte"][sel]).map(cand_of_cmte).to_numpy(),
+            "amount": table["amount"][sel],
+            "earmarked": table["receipt_type"][sel] == "15E",
+        }
+    )
+    per_cand = rows.groupby("candidate_id").agg(itemized_net=("amount", "sum"), n_itemized=("amount", "size"))
+    per_cand["earmarked"] = rows[rows.earmarked].groupby("candidate_id").amount.sum()
+    out = pd.DataFrame({"candidate_id": [c.candidate_id for c in world.candidates]}).set_index("candidate_id")
+    out = out.join(money).join(per_cand).fillna(0)
+    # Net of money moved between the candidate's own committees, as the FEC's candidate totals are.
+    out["receipts_net"] = out.receipts - out.transfers_from_authorized
+    out["disbursements_net"] = out.disbursements - out.transfers_to_authorized
+    out = out.reset_index()
+    out.insert(1, "cycle", world.cycle)
+    out["receipts_cents"] = out.receipts_net.astype(np.int64)
+    return out

@@ -5,6 +5,7 @@ Every filter lives in the URL (/receipts?candidate_id=&state=&...): the form wri
 page reads it. The grid asks the server for one block of rows at a time, so the browser never
 holds more than a few blocks.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,9 +16,8 @@ import dash
 import dash_ag_grid as dag
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard.core import config, geography, params
 from dashboard.app import db, labels, links
-from dashboard.app.api import PREFIX
+from dashboard.app.api.endpoints import PREFIX
 from dashboard.app.components.cards import Stat, stat_cards
 from dashboard.app.components.cycle_picker import cycle_picker
 from dashboard.app.components.errors import friendly_layout
@@ -26,19 +26,35 @@ from dashboard.app.components.shell import page
 from dashboard.app.components.view_links import view_links
 from dashboard.app.exports import FEC_NOTICE, json_records
 from dashboard.app.queries import home, receipts, search
+from dashboard.core import config, geography, params
 
 dash.register_page(__name__, path="/receipts", name="Receipts", title="Itemized receipts")
 
 BLOCK_ROWS = 100
 SORT_WORDS = {"-date": "Newest first", "date": "Oldest first", "-amount": "Largest first", "amount": "Smallest first"}
-FILTER_WORDS = {"candidate_id": "Candidate", "committee_id": "Committee", "q": "Contributor", "employer": "Employer",
-                "occupation": "Occupation", "city": "City", "state": "State", "zip": "ZIP", "min": "At least",
-                "max": "At most", "from": "From", "to": "To", "earmarked": "Earmarked", "conduit": "Through"}
+FILTER_WORDS = {
+    "candidate_id": "Candidate",
+    "committee_id": "Committee",
+    "q": "Contributor",
+    "employer": "Employer",
+    "occupation": "Occupation",
+    "city": "City",
+    "state": "State",
+    "zip": "ZIP",
+    "min": "At least",
+    "max": "At most",
+    "from": "From",
+    "to": "To",
+    "earmarked": "Earmarked",
+    "conduit": "Through",
+}
 TEXT_FIELDS = ("q", "employer", "occupation", "city", "zip", "min", "max", "from", "to")
 INPUT_TYPES = {"min": "number", "max": "number", "from": "date", "to": "date"}
-HINTS = {"q": "every word starts a word of the name, e.g. smi jo",
-         "employer": "as grouped on candidate pages; end with * for 'starts with'",
-         "occupation": "as grouped on candidate pages; end with * for 'starts with'"}
+HINTS = {
+    "q": "every word starts a word of the name, e.g. smi jo",
+    "employer": "as grouped on candidate pages; end with * for 'starts with'",
+    "occupation": "as grouped on candidate pages; end with * for 'starts with'",
+}
 
 MONEY_FORMAT = {"function": "params.value == null ? '' : d3.format('$,.2f')(params.value)"}
 COLUMN_DEFS = [
@@ -59,13 +75,16 @@ COLUMN_DEFS = [
 
 
 def _field(label: str, control, hint: str | None = None, *extra):
-    return html.Div([html.Label(label, htmlFor=control.id), control,
-                     html.Small(hint, className="muted") if hint else None, *extra], className="rx-field")
+    return html.Div(
+        [html.Label(label, htmlFor=control.id), control, html.Small(hint, className="muted") if hint else None, *extra],
+        className="rx-field",
+    )
 
 
 def _text_input(name: str, value, **props):
-    return dcc.Input(id=f"rx-{name}", type=INPUT_TYPES.get(name, "text"), value=value, n_submit=0,
-                     className="rx-input", **props)
+    return dcc.Input(
+        id=f"rx-{name}", type=INPUT_TYPES.get(name, "text"), value=value, n_submit=0, className="rx-input", **props
+    )
 
 
 def _datalist(list_id: str, options: list[tuple[str, str]]):
@@ -75,32 +94,58 @@ def _datalist(list_id: str, options: list[tuple[str, str]]):
 def filter_form(filters, sort, names, cycles, conduits):
     query = filters.to_query()
     who = filters.candidate_id or filters.committee_id
-    text_fields = [_field(FILTER_WORDS[name], _text_input(name, query.get(name),
-                                                          **({"step": "0.01"} if name in ("min", "max") else {})),
-                          HINTS.get(name))
-                   for name in TEXT_FIELDS]
-    return html.Section([
-        html.H2("Filters"),
-        html.Div([
-            _field("Candidate or committee", _text_input("who", who, list="rx-who-options", debounce=0.3,
-                                                         placeholder="Type a name or FEC id"),
-                   names.get(who) if who else "a name or id; pick one of the suggestions",
-                   _datalist("rx-who-options", [(who, names.get(who, who))] if who else [])),
-            *text_fields,
-            _field("State", _text_input("state", filters.state, list="rx-state-options", maxLength=2,
-                                        placeholder="e.g. CA"), None,
-                   _datalist("rx-state-options", [(code, v[1]) for code, v in sorted(geography.STATES.items())])),
-            _field("Through conduit", _text_input("conduit", filters.conduit, list="rx-conduit-options",
-                                                  placeholder="committee id"), "earmarked gifts passed on by it",
-                   _datalist("rx-conduit-options", conduits)),
-        ], className="rx-form"),
-        html.Div([
-            html.Button("Show receipts", id="rx-apply", n_clicks=0, className="button"),
-            dcc.Link("Clear all filters", href=links.receipts_path(cycle=filters.cycle), className="rx-clear"),
-        ], className="rx-actions"),
-        dcc.Location(id="rx-navigate", refresh="callback-nav"),
-        dcc.Store(id="rx-form-view", data={"query": query, "sort": sort}),
-    ], className="rx-filters", **{"aria-label": "Filters"})
+    text_fields = [
+        _field(
+            FILTER_WORDS[name],
+            _text_input(name, query.get(name), **({"step": "0.01"} if name in ("min", "max") else {})),
+            HINTS.get(name),
+        )
+        for name in TEXT_FIELDS
+    ]
+    return html.Section(
+        [
+            html.H2("Filters"),
+            html.Div(
+                [
+                    _field(
+                        "Candidate or committee",
+                        _text_input(
+                            "who", who, list="rx-who-options", debounce=0.3, placeholder="Type a name or FEC id"
+                        ),
+                        names.get(who) if who else "a name or id; pick one of the suggestions",
+                        _datalist("rx-who-options", [(who, names.get(who, who))] if who else []),
+                    ),
+                    *text_fields,
+                    _field(
+                        "State",
+                        _text_input(
+                            "state", filters.state, list="rx-state-options", maxLength=2, placeholder="e.g. CA"
+                        ),
+                        None,
+                        _datalist("rx-state-options", [(code, v[1]) for code, v in sorted(geography.STATES.items())]),
+                    ),
+                    _field(
+                        "Through conduit",
+                        _text_input("conduit", filters.conduit, list="rx-conduit-options", placeholder="committee id"),
+                        "earmarked gifts passed on by it",
+                        _datalist("rx-conduit-options", conduits),
+                    ),
+                ],
+                className="rx-form",
+            ),
+            html.Div(
+                [
+                    html.Button("Show receipts", id="rx-apply", n_clicks=0, className="button"),
+                    dcc.Link("Clear all filters", href=links.receipts_path(cycle=filters.cycle), className="rx-clear"),
+                ],
+                className="rx-actions",
+            ),
+            dcc.Location(id="rx-navigate", refresh="callback-nav"),
+            dcc.Store(id="rx-form-view", data={"query": query, "sort": sort}),
+        ],
+        className="rx-filters",
+        **{"aria-label": "Filters"},
+    )
 
 
 EARMARK_WORDS = {"": "Either", "yes": "Through a conduit", "no": "Given directly"}
@@ -109,12 +154,19 @@ EARMARK_WORDS = {"": "Either", "yes": "Through a conduit", "no": "Given directly
 def choice_links(filters, sort, cycles):
     """Cycle, earmarking and order as links: each one a shareable view, reachable with Tab."""
     query = filters.to_query()
-    return html.Div([
-        cycle_picker(filters.cycle, cycles, lambda c: view_path(replace(filters, cycle=c), sort)),
-        view_links("Earmarked", query.get("earmarked", ""), EARMARK_WORDS,
-                   lambda v: view_path(replace(filters, earmarked={"yes": True, "no": False}.get(v)), sort)),
-        view_links("Order", sort, SORT_WORDS, lambda v: view_path(filters, v)),
-    ], className="rx-choices")
+    return html.Div(
+        [
+            cycle_picker(filters.cycle, cycles, lambda c: view_path(replace(filters, cycle=c), sort)),
+            view_links(
+                "Earmarked",
+                query.get("earmarked", ""),
+                EARMARK_WORDS,
+                lambda v: view_path(replace(filters, earmarked={"yes": True, "no": False}.get(v)), sort),
+            ),
+            view_links("Order", sort, SORT_WORDS, lambda v: view_path(filters, v)),
+        ],
+        className="rx-choices",
+    )
 
 
 def chip_text(name: str, value: str, names: dict) -> str:
@@ -136,9 +188,20 @@ def chips(filters, sort, names):
             continue
         text = chip_text(name, query[name], names)
         href = view_path(filters.without(name), sort)
-        items.append(html.Li(dcc.Link([html.Span("Remove filter ", className="visually-hidden"), text,
-                                       html.Span(" ×", **{"aria-hidden": "true"})],
-                                      href=href, className="rx-chip", title=f"Remove this filter ({text})")))
+        items.append(
+            html.Li(
+                dcc.Link(
+                    [
+                        html.Span("Remove filter ", className="visually-hidden"),
+                        text,
+                        html.Span(" ×", **{"aria-hidden": "true"}),
+                    ],
+                    href=href,
+                    className="rx-chip",
+                    title=f"Remove this filter ({text})",
+                )
+            )
+        )
     if not items:
         return html.P(f"No filters: every itemized contribution of the {filters.cycle} cycle.", className="muted")
     return html.Ul(items, className="rx-chips", **{"aria-label": "Active filters"})
@@ -159,46 +222,84 @@ def downloads(filters, sort, rows: int):
     cap = config.get("EXPORT_ROW_CAP")
     api_href = f"{PREFIX}/receipts?{urlencode({**filters.to_query(), 'sort': sort})}"
     if rows > cap:
-        files = html.P(f"This view has {rows:,} contributions; one download holds at most {cap:,}. Narrow the "
-                       "filters (a candidate, a shorter date range, a state...) to download it.", className="rx-refusal")
+        files = html.P(
+            f"This view has {rows:,} contributions; one download holds at most {cap:,}. Narrow the "
+            "filters (a candidate, a shorter date range, a state...) to download it.",
+            className="rx-refusal",
+        )
     else:
-        files = html.P([html.A("Download CSV", href=export_href(filters, sort, "csv"), className="button",
-                               download="", id="rx-csv"), " ",
-                        html.A("Download Parquet", href=export_href(filters, sort, "parquet"), className="button",
-                               download="", id="rx-parquet"),
-                        f" ({rows:,} rows, exactly this view and order)"])
-    return html.Section([
-        files,
-        html.P(FEC_NOTICE, className="rx-notice"),
-        html.P(["The same rows as JSON, a page at a time: ", html.A(api_href, href=api_href)], className="muted"),
-    ], **{"aria-label": "Download this view"})
+        files = html.P(
+            [
+                html.A(
+                    "Download CSV", href=export_href(filters, sort, "csv"), className="button", download="", id="rx-csv"
+                ),
+                " ",
+                html.A(
+                    "Download Parquet",
+                    href=export_href(filters, sort, "parquet"),
+                    className="button",
+                    download="",
+                    id="rx-parquet",
+                ),
+                f" ({rows:,} rows, exactly this view and order)",
+            ]
+        )
+    return html.Section(
+        [
+            files,
+            html.P(FEC_NOTICE, className="rx-notice"),
+            html.P(["The same rows as JSON, a page at a time: ", html.A(api_href, href=api_href)], className="muted"),
+        ],
+        **{"aria-label": "Download this view"},
+    )
 
 
 def summary_cards(summary, filters):
     row = summary.iloc[0]
-    return stat_cards([
-        Stat("Contributions", labels.count(row["n"]), "Itemized, matching every filter"),
-        Stat("Total", labels.money(row["amount"]), "Net of refunds"),
-        Stat("Dates", f"{labels.date(row['first_date'])} to {labels.date(row['last_date'])}", f"{filters.cycle} cycle"),
-    ], label="Totals of this view")
+    return stat_cards(
+        [
+            Stat("Contributions", labels.count(row["n"]), "Itemized, matching every filter"),
+            Stat("Total", labels.money(row["amount"]), "Net of refunds"),
+            Stat(
+                "Dates",
+                f"{labels.date(row['first_date'])} to {labels.date(row['last_date'])}",
+                f"{filters.cycle} cycle",
+            ),
+        ],
+        label="Totals of this view",
+    )
 
 
 def too_broad(filters):
-    return html.Div([
-        html.H2("This search covers too much to answer quickly"),
-        html.P("Add a candidate or committee, a contributor name, a ZIP code, or a date range of a month or less, "
-               "then choose Show receipts."),
-    ], className="rx-refusal", role="status")
+    return html.Div(
+        [
+            html.H2("This search covers too much to answer quickly"),
+            html.P(
+                "Add a candidate or committee, a contributor name, a ZIP code, or a date range of a month or less, "
+                "then choose Show receipts."
+            ),
+        ],
+        className="rx-refusal",
+        role="status",
+    )
 
 
 def grid(filters, sort, rows: int):
     return dag.AgGrid(
-        id="rx-grid", columnDefs=COLUMN_DEFS, rowModelType="infinite",
+        id="rx-grid",
+        columnDefs=COLUMN_DEFS,
+        rowModelType="infinite",
         defaultColDef={"sortable": False, "resizable": True, "filter": False},
-        dashGridOptions={"cacheBlockSize": BLOCK_ROWS, "maxBlocksInCache": 5, "infiniteInitialRowCount": min(rows, BLOCK_ROWS),
-                         "rowBuffer": 0, "ensureDomOrder": True,
-                         "suppressColumnVirtualisation": True},  # every column in the DOM: screen readers, tests
-        style={"height": "520px", "width": "100%"}, className="ag-theme-quartz rx-grid",
+        dashGridOptions={
+            "cacheBlockSize": BLOCK_ROWS,
+            "maxBlocksInCache": 5,
+            "infiniteInitialRowCount": min(rows, BLOCK_ROWS),
+            "rowBuffer": 0,
+            "ensureDomOrder": True,
+            "suppressColumnVirtualisation": True,
+        },  # every column in the DOM: screen readers, tests
+        style={"height": "520px", "width": "100%"},
+        className="ag-theme-quartz rx-grid",
     )
 
 
@@ -216,19 +317,29 @@ def layout(**query):
             raise
         summary = None
     rows = int(summary["n"].iloc[0]) if summary is not None else 0
-    results = [too_broad(filters)] if summary is None else [
-        summary_cards(summary, filters),
-        downloads(filters, sort, rows),
-        html.P(f"Sorted: {SORT_WORDS[sort].lower()}. Scroll the table: rows arrive {BLOCK_ROWS} at a time.",
-               className="muted", id="rx-sorted"),
-        grid(filters, sort, rows),
-        dcc.Store(id="rx-view", data={"query": filters.to_query(), "sort": sort, "rows": rows}),
-        html.P(id="rx-grid-status", role="status", className="muted"),
-    ]
+    results = (
+        [too_broad(filters)]
+        if summary is None
+        else [
+            summary_cards(summary, filters),
+            downloads(filters, sort, rows),
+            html.P(
+                f"Sorted: {SORT_WORDS[sort].lower()}. Scroll the table: rows arrive {BLOCK_ROWS} at a time.",
+                className="muted",
+                id="rx-sorted",
+            ),
+            grid(filters, sort, rows),
+            dcc.Store(id="rx-view", data={"query": filters.to_query(), "sort": sort, "rows": rows}),
+            html.P(id="rx-grid-status", role="status", className="muted"),
+        ]
+    )
     return page(
         html.H1("Itemized receipts"),
-        html.P("Every itemized contribution from an individual to a candidate's committees, counted once: "
-               "memo entries and the conduit's copy of an earmarked gift are left out.", className="lede"),
+        html.P(
+            "Every itemized contribution from an individual to a candidate's committees, counted once: "
+            "memo entries and the conduit's copy of an earmarked gift are left out.",
+            className="lede",
+        ),
         methodology_note("itemized"),
         filter_form(filters, sort, names, cycles, conduits),
         choice_links(filters, sort, cycles),
@@ -236,8 +347,13 @@ def layout(**query):
     )
 
 
-@callback(Output("rx-grid", "getRowsResponse"), Output("rx-grid-status", "children"),
-          Input("rx-grid", "getRowsRequest"), State("rx-view", "data"), prevent_initial_call=True)
+@callback(
+    Output("rx-grid", "getRowsResponse"),
+    Output("rx-grid-status", "children"),
+    Input("rx-grid", "getRowsRequest"),
+    State("rx-view", "data"),
+    prevent_initial_call=True,
+)
 def rows_block(request, view):
     """One block of rows for the grid, read from the server when the grid scrolls to it."""
     if not request or not view:
@@ -249,7 +365,10 @@ def rows_block(request, view):
         frame = receipts.receipts_page(filters, view["sort"], end - start, start)
     except db.QueryTimeoutError:
         return {"rowData": [], "rowCount": start}, "These rows took too long to read; scroll again to retry."
-    return {"rowData": json_records(frame), "rowCount": view["rows"]}, f"Rows {start + 1:,} to {start + len(frame):,} of {view['rows']:,} loaded."
+    return {
+        "rowData": json_records(frame),
+        "rowCount": view["rows"],
+    }, f"Rows {start + 1:,} to {start + len(frame):,} of {view['rows']:,} loaded."
 
 
 @callback(Output("rx-who-options", "children"), Input("rx-who", "value"), prevent_initial_call=True)
@@ -264,16 +383,20 @@ def who_matches(text):
 FORM_STATES = ("who", *TEXT_FIELDS, "state", "conduit", "view")
 
 
-@callback(Output("rx-navigate", "href"),
-          Input("rx-apply", "n_clicks"), *[Input(f"rx-{name}", "n_submit") for name in ("who", *TEXT_FIELDS, "state", "conduit")],
-          *[State(f"rx-{name}", "value") for name in FORM_STATES[:-1]], State("rx-form-view", "data"),
-          prevent_initial_call=True)
+@callback(
+    Output("rx-navigate", "href"),
+    Input("rx-apply", "n_clicks"),
+    *[Input(f"rx-{name}", "n_submit") for name in ("who", *TEXT_FIELDS, "state", "conduit")],
+    *[State(f"rx-{name}", "value") for name in FORM_STATES[:-1]],
+    State("rx-form-view", "data"),
+    prevent_initial_call=True,
+)
 def apply_filters(*values):
     """The form's values as the page's URL (the page then reads and checks them). A name typed
     into the candidate box without picking a suggestion means its best match."""
     if not ctx.triggered or not any(t["value"] for t in ctx.triggered):
         return no_update
-    query = dict(zip(FORM_STATES, values[-len(FORM_STATES):]))
+    query = dict(zip(FORM_STATES, values[-len(FORM_STATES) :]))
     # Choices made with links (cycle, sort, earmarked) stay as they are.
     view = query.pop("view") or {}
     query.update({name: view["query"].get(name) for name in ("cycle", "earmarked")})

@@ -6,6 +6,7 @@ one is read, so a worker holds one batch, never the whole export. The row count 
 against EXPORT_ROW_CAP before anything is sent, so a refusal is a clear message, not a file cut
 off halfway.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,13 +23,15 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from dashboard.core import config, params
 from dashboard.app import db
 from dashboard.app.queries import receipts, snapshot
+from dashboard.core import config, params
 
 # One sentence, shown next to every download of contributor data and stored in Parquet files.
-FEC_NOTICE = ("Federal law (52 U.S.C. 30111(a)(4)) forbids selling the names and addresses of individual "
-              "contributors in FEC records or using them to solicit contributions or for any commercial purpose.")
+FEC_NOTICE = (
+    "Federal law (52 U.S.C. 30111(a)(4)) forbids selling the names and addresses of individual "
+    "contributors in FEC records or using them to solicit contributions or for any commercial purpose."
+)
 
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}
 BATCH_ROWS = 50_000
@@ -47,10 +50,7 @@ class Export:
 
 
 def export_format(value) -> str:
-    text = (str(value).strip().lower() if value is not None else "") or "csv"
-    if text not in MEDIA_TYPES:
-        raise params.InvalidParameter(f"format: {text[:20]!r} is not one of {', '.join(MEDIA_TYPES)}")
-    return text
+    return params.choice(value, "format", MEDIA_TYPES, "csv")
 
 
 def filename(filters: receipts.ReceiptFilters, sort: str, fmt: str, coverage_end: str | None) -> str:
@@ -124,14 +124,20 @@ def receipts_export(filters: receipts.ReceiptFilters, sort: str, fmt: str) -> Ex
     if rows > cap:
         raise ExportTooLarge(
             f"This view has {rows:,} contributions; one export holds at most {cap:,}. Narrow it (a "
-            "candidate, a shorter date range, a state...) or download it in parts, e.g. one date range at a time.")
+            "candidate, a shorter date range, a state...) or download it in parts, e.g. one date range at a time."
+        )
     manifest = db.manifest()
     through = (manifest.get("coverage_end") or {}).get(str(filters.cycle)) or snapshot.latest_coverage_end(manifest)
     batches = receipts.receipts_batches(filters, sort, BATCH_ROWS)
     if fmt == "parquet":
-        metadata = {"notice": FEC_NOTICE, "snapshot_id": str(manifest.get("snapshot_id")),
-                    "source": str(manifest.get("source")), "data_through": str(through),
-                    "filters": "&".join(f"{k}={v}" for k, v in filters.to_query().items()), "sort": sort}
+        metadata = {
+            "notice": FEC_NOTICE,
+            "snapshot_id": str(manifest.get("snapshot_id")),
+            "source": str(manifest.get("source")),
+            "data_through": str(through),
+            "filters": "&".join(f"{k}={v}" for k, v in filters.to_query().items()),
+            "sort": sort,
+        }
         chunks = parquet_chunks(batches, metadata)
     else:
         chunks = csv_chunks(batches)

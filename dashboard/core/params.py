@@ -5,20 +5,20 @@ raises ValueError with a message that names the parameter, so a page can say exa
 wrong ("cycle: 2023 is not an even year"). InvalidParameter is a ValueError, so a page can tell
 a bad URL (a friendly 404) from a bug (a logged error).
 """
+
 from __future__ import annotations
 
 import re
 from datetime import date as _date
 from decimal import Decimal
 
-from dashboard.core import config, geography
+from dashboard.core import config, fec, geography
 
 _CANDIDATE_ID = re.compile(r"[HSP][0-9A-Z]{8}")
 _COMMITTEE_ID = re.compile(r"C\d{8}")
 _DISTRICT = re.compile(r"\d{1,2}")
+_PARTY = re.compile(r"[A-Z]{3}")
 MAX_DISTRICT = 53  # California's 52 seats, with room for one more after a reapportionment
-
-OFFICES = {"house": "H", "senate": "S", "president": "P"}
 
 
 class InvalidParameter(ValueError):
@@ -38,8 +38,8 @@ def candidate_id(value) -> str:
     text = _text(value, "candidate_id").upper()
     if not _CANDIDATE_ID.fullmatch(text):
         raise InvalidParameter(
-            f"candidate_id: {text[:20]!r} is not an FEC candidate id "
-            "(9 letters and digits starting with H, S or P)")
+            f"candidate_id: {text[:20]!r} is not an FEC candidate id (9 letters and digits starting with H, S or P)"
+        )
     return text
 
 
@@ -85,11 +85,20 @@ def district(value) -> str:
 def office(value) -> str:
     """An office as H/S/P, from either the code or its URL word (house, senate, president)."""
     text = _text(value, "office").lower()
-    if text in OFFICES:
-        return OFFICES[text]
-    if text.upper() in OFFICES.values():
+    if text in fec.OFFICE_BY_WORD:
+        return fec.OFFICE_BY_WORD[text]
+    if text.upper() in fec.OFFICES:
         return text.upper()
     raise InvalidParameter(f"office: {text[:20]!r} is not house, senate or president")
+
+
+def party(value) -> str:
+    """A three-letter FEC party code (DEM, REP, LIB...), upper-cased. Any three letters pass: the
+    FEC's list grows, and a code no candidate uses simply selects nothing."""
+    text = _text(value, "party").upper()
+    if not _PARTY.fullmatch(text):
+        raise InvalidParameter(f"party: {text[:20]!r} is not a three-letter FEC party code such as DEM")
+    return text
 
 
 def choice(value, name: str, options, default: str) -> str:
@@ -100,6 +109,12 @@ def choice(value, name: str, options, default: str) -> str:
     if text not in options:
         raise InvalidParameter(f"{name}: {text[:20]!r} is not one of {', '.join(options)}")
     return text
+
+
+def optional(parse):
+    """`parse` for a value that may be left out: blank (or absent) means None, anything else must
+    parse."""
+    return lambda value: None if value is None or not str(value).strip() else parse(value)
 
 
 def search_text(value, max_length: int = 80) -> str:
@@ -197,3 +212,74 @@ def whole_number(value, name: str, minimum: int, maximum: int, default: int | No
     if not minimum <= number <= maximum:
         raise InvalidParameter(f"{name}: {number} is not between {minimum:,} and {maximum:,}")
     return number
+
+
+def whole_dollars(value, name: str, minimum: int, maximum: int) -> int:
+    """Whole dollars as people type them ('2000', '$2,000', '2000.00'), from `minimum` to `maximum`."""
+    text = str(value).strip().replace(",", "").lstrip("$")
+    if text.endswith(".00"):
+        text = text[:-3]
+    # At most 12 digits: int() of a longer run (or of '²', which isdigit() passes) is not our error.
+    if not re.fullmatch(r"\d{1,12}", text) or not minimum <= int(text) <= maximum:
+        raise InvalidParameter(
+            f"{name}: {text[:20]!r} is not a whole number of dollars from {minimum:,} to {maximum:,}"
+        )
+    return int(text)
+
+
+# Lists, as a command line gives them: each value may hold several items separated by commas
+# (`--office H,S --office P`, `--state OR WA`); duplicates are dropped, order is kept.
+
+
+def _items(values) -> list[str]:
+    return [item.strip() for value in values or () for item in str(value).split(",") if item.strip()]
+
+
+def _each(values, parse) -> tuple[list, list[str]]:
+    """(parsed items, items that did not parse), so an error can name every bad one at once."""
+    good, bad = [], []
+    for item in _items(values):
+        try:
+            good.append(parse(item))
+        except InvalidParameter:
+            bad.append(item.upper())
+    return list(dict.fromkeys(good)), bad
+
+
+def offices(values, name: str = "office") -> tuple[str, ...]:
+    """Offices as H/S/P codes (their words too); none given means an empty tuple."""
+    codes, bad = _each(values, office)
+    if bad:
+        raise InvalidParameter(f"{name} takes H, S and P (comma separated), not {','.join(bad)}")
+    return tuple(codes)
+
+
+def states(values, name: str = "state") -> tuple[str, ...]:
+    """USPS codes of states the dashboard knows, upper-cased; none given means an empty tuple."""
+    codes, bad = _each(values, state)
+    if bad:
+        raise InvalidParameter(f"{name} takes two-letter state codes such as OR or TX, not {','.join(bad)}")
+    return tuple(codes)
+
+
+def cycles(values, name: str = "cycle", first: int = 1976) -> tuple[int, ...]:
+    """Two-year cycles (their even years), `first` or later, sorted; none given means an empty tuple."""
+    years, bad = _each(values, cycle)
+    bad += [str(year) for year in years if year < first]
+    if bad:
+        raise InvalidParameter(
+            f"{name} takes the even year of a two-year period ({first} or later), not {','.join(bad)}"
+        )
+    return tuple(sorted(years))
+
+
+_INTERVAL = re.compile(r"\s*(\d+)\s*([smhd])\s*")
+_INTERVAL_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def interval(value, name: str = "interval") -> int:
+    """A repeat interval ('45s', '30m', '6h', '1d') in seconds; never zero."""
+    match = _INTERVAL.fullmatch(value or "") if isinstance(value, str) else None
+    if not match or int(match.group(1)) == 0:
+        raise InvalidParameter(f"{name}: {value!r} is not like 30m, 6h or 1d")
+    return int(match.group(1)) * _INTERVAL_SECONDS[match.group(2)]

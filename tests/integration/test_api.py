@@ -2,6 +2,7 @@
 query function its page calls, in JSON and CSV; every bad parameter is a 400 naming it; answers
 are cacheable per snapshot; and a bounded property-based run over the OpenAPI document finds no
 500."""
+
 from __future__ import annotations
 
 import csv
@@ -12,13 +13,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.app import api, db
+from dashboard.app import db
+from dashboard.app.api import openapi
+from dashboard.app.api.endpoints import BY_PATH, ENDPOINTS, Endpoint
 from dashboard.app.queries import races, receipts
 
 
 @pytest.fixture(scope="module")
 def client(small_snapshot):
     import app
+
     return app.server.test_client()
 
 
@@ -27,15 +31,26 @@ def samples(small_snapshot):
     race = races.top_races(2024, office="H", limit=1).iloc[0]
     candidate = races.race_candidates(2024, "H", race.state, race.district).iloc[0]
     committee = db.query("SELECT committee_id FROM committees WHERE cycle = 2024 ORDER BY committee_id LIMIT 1")
-    return {"cycle": "2024", "office": "house", "state": race.state, "district": race.district,
-            "candidate_id": candidate.candidate_id, "committee_id": committee.committee_id.iloc[0],
-            "q": candidate["name"].split(",")[0][:5], "start": "2024-10-01", "end": "2024-10-31",
-            "since": "2024-07-01"}
+    return {
+        "cycle": "2024",
+        "office": "house",
+        "state": race.state,
+        "district": race.district,
+        "candidate_id": candidate.candidate_id,
+        "committee_id": committee.committee_id.iloc[0],
+        "q": candidate["name"].split(",")[0][:5],
+        "start": "2024-10-01",
+        "end": "2024-10-31",
+        "since": "2024-07-01",
+    }
 
 
-def params_for(endpoint: api.Endpoint, samples: dict) -> dict:
-    return {p.name: samples[p.name] for p in endpoint.params if p.name in samples and p.name != "q"
-            or (p.name == "q" and endpoint.path == "/search")}
+def params_for(endpoint: Endpoint, samples: dict) -> dict:
+    return {
+        p.name: samples[p.name]
+        for p in endpoint.params
+        if p.name in samples and p.name != "q" or (p.name == "q" and endpoint.path == "/search")
+    }
 
 
 def frame_of(endpoint, samples) -> pd.DataFrame:
@@ -43,9 +58,9 @@ def frame_of(endpoint, samples) -> pd.DataFrame:
     return endpoint.call(parsed) if endpoint.call else endpoint.function(**parsed)
 
 
-@pytest.mark.parametrize("path", [e.path for e in api.ENDPOINTS])
+@pytest.mark.parametrize("path", [e.path for e in ENDPOINTS])
 def test_every_endpoint_answers_the_page_numbers_in_json_and_csv(client, samples, path):
-    endpoint = api.BY_PATH[path]
+    endpoint = BY_PATH[path]
     params = params_for(endpoint, samples)
     response = client.get(f"/api/v1{path}", query_string=params)
     assert response.status_code == 200, response.get_json()
@@ -55,8 +70,11 @@ def test_every_endpoint_answers_the_page_numbers_in_json_and_csv(client, samples
     assert body["meta"]["snapshot_id"] == db.manifest()["snapshot_id"]
     if len(expected):
         assert list(body["data"][0]) == list(expected.columns)
-        numeric = [c for c in expected.columns if pd.api.types.is_numeric_dtype(expected[c])
-                   and not pd.api.types.is_bool_dtype(expected[c])]
+        numeric = [
+            c
+            for c in expected.columns
+            if pd.api.types.is_numeric_dtype(expected[c]) and not pd.api.types.is_bool_dtype(expected[c])
+        ]
         for column in numeric:
             # Integers beyond 2**53 (sub_id) travel as text, exactly.
             got = [float(row[column]) if isinstance(row[column], str) else row[column] for row in body["data"]]
@@ -81,32 +99,35 @@ def test_receipts_keyset_paging_walks_the_whole_search(client, samples):
         url = body["meta"]["next"]
     assert len(seen) == len(set(seen)) == total
     whole = receipts.receipts_page(receipts.ReceiptFilters.from_query(query), "-amount", limit=1000)
-    assert seen == list(whole["sub_id"])[:len(seen)]
+    assert seen == list(whole["sub_id"])[: len(seen)]
 
 
-@pytest.mark.parametrize("url, parameter", [
-    ("/api/v1/candidate?candidate_id=JUNK&cycle=2024", "candidate_id"),
-    ("/api/v1/candidate?cycle=2024", "candidate_id"),
-    ("/api/v1/candidate/sizes?candidate_id=H4WA01001&cycle=2023", "cycle"),
-    ("/api/v1/races/top?cycle=2024&office=mayor", "office"),
-    ("/api/v1/races/top?cycle=2024&limit=0", "limit"),
-    ("/api/v1/races/top?cycle=2024&limit=ten", "limit"),
-    ("/api/v1/race?cycle=2024&office=house&state=WA", "district"),
-    ("/api/v1/race?cycle=2024&office=senate", "state"),
-    ("/api/v1/race?cycle=2024&office=house&state=ZZ&district=01", "state"),
-    ("/api/v1/committee?committee_id=C1", "committee_id"),
-    ("/api/v1/search?q=" + "x" * 81, "q"),
-    ("/api/v1/cycles?colour=red", "colour"),
-    ("/api/v1/cycles?format=xml", "format"),
-    ("/api/v1/receipts?cycle=2024&zip=1", "zip"),
-    ("/api/v1/receipts?cycle=2024&min=lots", "min"),
-    ("/api/v1/receipts?cycle=2024&from=2024-13-01", "from"),
-    ("/api/v1/receipts?cycle=2024&sort=name", "sort"),
-    ("/api/v1/receipts?cycle=2024&after=nonsense", "after"),
-    ("/api/v1/receipts?cycle=2024&limit=5000", "limit"),
-    ("/api/v1/receipts?cycle=2024&state=CA&state=WA", "state"),
-    ("/api/v1/receipts/export?cycle=2024&format=xlsx", "format"),
-])
+@pytest.mark.parametrize(
+    "url, parameter",
+    [
+        ("/api/v1/candidate?candidate_id=JUNK&cycle=2024", "candidate_id"),
+        ("/api/v1/candidate?cycle=2024", "candidate_id"),
+        ("/api/v1/candidate/sizes?candidate_id=H4WA01001&cycle=2023", "cycle"),
+        ("/api/v1/races/top?cycle=2024&office=mayor", "office"),
+        ("/api/v1/races/top?cycle=2024&limit=0", "limit"),
+        ("/api/v1/races/top?cycle=2024&limit=ten", "limit"),
+        ("/api/v1/race?cycle=2024&office=house&state=WA", "district"),
+        ("/api/v1/race?cycle=2024&office=senate", "state"),
+        ("/api/v1/race?cycle=2024&office=house&state=ZZ&district=01", "state"),
+        ("/api/v1/committee?committee_id=C1", "committee_id"),
+        ("/api/v1/search?q=" + "x" * 81, "q"),
+        ("/api/v1/cycles?colour=red", "colour"),
+        ("/api/v1/cycles?format=xml", "format"),
+        ("/api/v1/receipts?cycle=2024&zip=1", "zip"),
+        ("/api/v1/receipts?cycle=2024&min=lots", "min"),
+        ("/api/v1/receipts?cycle=2024&from=2024-13-01", "from"),
+        ("/api/v1/receipts?cycle=2024&sort=name", "sort"),
+        ("/api/v1/receipts?cycle=2024&after=nonsense", "after"),
+        ("/api/v1/receipts?cycle=2024&limit=5000", "limit"),
+        ("/api/v1/receipts?cycle=2024&state=CA&state=WA", "state"),
+        ("/api/v1/receipts/export?cycle=2024&format=xlsx", "format"),
+    ],
+)
 def test_bad_parameters_are_400s_naming_the_parameter(client, url, parameter):
     response = client.get(url)
     assert response.status_code == 400
@@ -135,7 +156,7 @@ def test_openapi_document_lists_every_endpoint(client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
     paths = set(document["paths"])
-    assert {f"/api/v1{e.path}" for e in api.ENDPOINTS} | {"/api/v1/receipts", "/api/v1/receipts/export"} <= paths
+    assert {f"/api/v1{e.path}" for e in ENDPOINTS} | {"/api/v1/receipts", "/api/v1/receipts/export"} <= paths
     for path, item in document["paths"].items():
         assert item["get"]["parameters"] is not None and "400" in item["get"]["responses"], path
     assert "30111(a)(4)" in document["paths"]["/api/v1/receipts/export"]["get"]["summary"]
@@ -143,8 +164,26 @@ def test_openapi_document_lists_every_endpoint(client):
 
 def _values(schema: dict):
     """Valid-looking and junk values for one parameter, from its OpenAPI schema."""
-    junk = st.sampled_from(["", " ", "0", "-1", "9" * 30, "'; DROP TABLE receipts; --", "%00", "ZZ", "2023",
-                            "1e308", "nan", "2024-02-30", "C00000000", "H0XX00000", "*", "\u00e9\u4e2d"])
+    junk = st.sampled_from(
+        [
+            "",
+            " ",
+            "0",
+            "-1",
+            "9" * 30,
+            "'; DROP TABLE receipts; --",
+            "%00",
+            "ZZ",
+            "2023",
+            "1e308",
+            "nan",
+            "2024-02-30",
+            "C00000000",
+            "H0XX00000",
+            "*",
+            "\u00e9\u4e2d",
+        ]
+    )
     typed = st.text(max_size=40)
     if "enum" in schema:
         typed = st.sampled_from([str(v) for v in schema["enum"]])
@@ -158,9 +197,10 @@ def _values(schema: dict):
 
 
 def _requests():
-    document = api.openapi()
-    operations = sorted((path, item["get"]["parameters"]) for path, item in document["paths"].items()
-                        if "export" not in path)
+    document = openapi.document()
+    operations = sorted(
+        (path, item["get"]["parameters"]) for path, item in document["paths"].items() if "export" not in path
+    )
 
     @st.composite
     def request(draw):
@@ -170,6 +210,7 @@ def _requests():
         if draw(st.booleans()):
             query.setdefault("cycle", "2024")
         return path, query
+
     return request()
 
 

@@ -14,6 +14,7 @@ Matching rules (also shown on the page):
 - city: starts with, ignoring case. state, zip (first five digits), committee and candidate ids,
   conduit: equal. min/max/from/to: inclusive. Refunds are negative amounts.
 """
+
 from __future__ import annotations
 
 import base64
@@ -31,13 +32,27 @@ from dashboard.app import db
 from dashboard.core import normalize, params
 
 # Columns of a receipt as the explorer, the API and the exports show it, in this order.
-COLUMNS = ("date", "amount", "contributor_name", "city", "state", "zip5", "employer", "occupation",
-           "candidate_id", "committee_id", "is_earmarked", "conduit_committee_id", "receipt_type",
-           "aggregate_ytd", "sub_id", "cycle")
+COLUMNS = (
+    "date",
+    "amount",
+    "contributor_name",
+    "city",
+    "state",
+    "zip5",
+    "employer",
+    "occupation",
+    "candidate_id",
+    "committee_id",
+    "is_earmarked",
+    "conduit_committee_id",
+    "receipt_type",
+    "aggregate_ytd",
+    "sub_id",
+    "cycle",
+)
 
 # sort value in the URL -> (column, descending). sub_id breaks ties, so paging is stable.
-SORTS = {"-date": ("date", True), "date": ("date", False), "-amount": ("amount", True),
-         "amount": ("amount", False)}
+SORTS = {"-date": ("date", True), "date": ("date", False), "-amount": ("amount", True), "amount": ("amount", False)}
 DEFAULT_SORT = "-date"
 
 # A date window this short is narrow enough to search without naming anyone.
@@ -49,6 +64,7 @@ NAME_WORDS = 6
 @dataclass(frozen=True)
 class ReceiptFilters:
     """One explorer search. Field names are the URL's, except `start`/`end` (URL from/to)."""
+
     cycle: int
     candidate_id: str | None = None
     committee_id: str | None = None
@@ -68,13 +84,13 @@ class ReceiptFilters:
     @classmethod
     def from_query(cls, query) -> "ReceiptFilters":
         """Filters from URL values (a dict of strings); InvalidParameter names a bad one."""
+
         def get(name):
             value = query.get(name)
             return value if value not in ("",) else None
 
         def optional(parse, name):
-            value = get(name)
-            return None if value is None or not str(value).strip() else parse(value)
+            return params.optional(parse)(get(name))
 
         filters = cls(
             cycle=params.cycle(get("cycle")),
@@ -104,12 +120,7 @@ class ReceiptFilters:
     @staticmethod
     def parse_sort(value) -> str:
         """The sort of the URL (one of SORTS; blank means DEFAULT_SORT)."""
-        if value is None or not str(value).strip():
-            return DEFAULT_SORT
-        text = str(value).strip().lower()
-        if text not in SORTS:
-            raise params.InvalidParameter(f"sort: {text[:20]!r} is not one of {', '.join(SORTS)}")
-        return text
+        return params.choice(value, "sort", SORTS, DEFAULT_SORT)
 
     def to_query(self) -> dict[str, str]:
         """URL values of the filters that are set (the inverse of from_query)."""
@@ -139,8 +150,23 @@ class ReceiptFilters:
 
 URL_NAMES = {"start": "from", "end": "to"}
 # URL filter names in the order the page lists them.
-FILTER_NAMES = ("candidate_id", "committee_id", "q", "employer", "occupation", "city", "state", "zip",
-                "min", "max", "from", "to", "earmarked", "conduit", "cycle")
+FILTER_NAMES = (
+    "candidate_id",
+    "committee_id",
+    "q",
+    "employer",
+    "occupation",
+    "city",
+    "state",
+    "zip",
+    "min",
+    "max",
+    "from",
+    "to",
+    "earmarked",
+    "conduit",
+    "cycle",
+)
 
 
 def _name_words(text: str) -> list[str]:
@@ -247,8 +273,7 @@ def receipts_summary(filters: ReceiptFilters) -> pd.DataFrame:
     )
 
 
-def receipts_page(filters: ReceiptFilters, sort: str = DEFAULT_SORT, limit: int = 100,
-                  offset: int = 0) -> pd.DataFrame:
+def receipts_page(filters: ReceiptFilters, sort: str = DEFAULT_SORT, limit: int = 100, offset: int = 0) -> pd.DataFrame:
     """Rows `offset` to `offset + limit` of the search in `sort` order (the explorer's grid
     asks for one block at a time)."""
     condition, bound = _where(filters)
@@ -259,8 +284,9 @@ def receipts_page(filters: ReceiptFilters, sort: str = DEFAULT_SORT, limit: int 
     )
 
 
-def receipts_after(filters: ReceiptFilters, sort: str = DEFAULT_SORT, after: str | None = None,
-                   limit: int = 100) -> tuple[pd.DataFrame, str | None]:
+def receipts_after(
+    filters: ReceiptFilters, sort: str = DEFAULT_SORT, after: str | None = None, limit: int = 100
+) -> tuple[pd.DataFrame, str | None]:
     """Keyset paging for the API: up to `limit` rows following the row `after` names (a cursor
     this function returned), and the cursor of the next page (None on the last page). Unlike
     offsets, a cursor costs the same on page 1,000 as on page 1."""
@@ -277,7 +303,7 @@ def receipts_after(filters: ReceiptFilters, sort: str = DEFAULT_SORT, after: str
     )
     if len(frame) <= min(limit, MAX_PAGE):
         return frame, None
-    frame = frame.iloc[:min(limit, MAX_PAGE)]
+    frame = frame.iloc[: min(limit, MAX_PAGE)]
     last = frame.iloc[-1]
     value = last[column]
     if pd.isna(value):  # as _SORT_KEYS orders it
@@ -286,7 +312,9 @@ def receipts_after(filters: ReceiptFilters, sort: str = DEFAULT_SORT, after: str
 
 
 def _encode_cursor(value, sub_id: int, sort: str) -> str:
-    value = value.isoformat()[:10] if hasattr(value, "isoformat") else str(Decimal(str(value)).quantize(Decimal("0.01")))
+    value = (
+        value.isoformat()[:10] if hasattr(value, "isoformat") else str(Decimal(str(value)).quantize(Decimal("0.01")))
+    )
     raw = json.dumps([sort, value, sub_id], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -305,27 +333,30 @@ def _decode_cursor(text: str, sort: str) -> tuple[object, int]:
     column = SORTS[sort][0]
     try:
         parsed = params.date(value, "after") if column == "date" else params.amount(value, "after")
-    except bound.InvalidParameter:
+    except params.InvalidParameter:
         raise problem from None
     return parsed, sub_id
 
 
-def receipts_batches(filters: ReceiptFilters, sort: str = DEFAULT_SORT,
-                     batch_rows: int = 50_000) -> Iterator[pa.RecordBatch]:
+def receipts_batches(
+    filters: ReceiptFilters, sort: str = DEFAULT_SORT, batch_rows: int = 50_000
+) -> Iterator[pa.RecordBatch]:
     """The whole search in `sort` order as Arrow record batches, for exports to stream without
     holding the result (dashboard.app.exports checks the count against EXPORT_ROW_CAP first). The
     first batch is read before this returns, so a timeout is raised here rather than halfway
     through a download; it may be empty (it still carries the columns)."""
     condition, bound = _where(filters)
-    return db.stream(f"SELECT {', '.join(COLUMNS)} FROM receipts WHERE {condition} ORDER BY {_order(sort)}",
-                     bound, batch_rows)
+    return db.stream(
+        f"SELECT {', '.join(COLUMNS)} FROM receipts WHERE {condition} ORDER BY {_order(sort)}", bound, batch_rows
+    )
 
 
 def conduits(cycle: int) -> pd.DataFrame:
     """Conduit committees of the cycle (ActBlue, WinRed...: they pass on earmarked gifts), by
     name: committee_id, name."""
-    return db.query("SELECT committee_id, name FROM committees WHERE cycle = ? AND is_conduit "
-                    "ORDER BY name, committee_id", [cycle])
+    return db.query(
+        "SELECT committee_id, name FROM committees WHERE cycle = ? AND is_conduit ORDER BY name, committee_id", [cycle]
+    )
 
 
 def filter_names(filters: ReceiptFilters) -> pd.DataFrame:
@@ -336,7 +367,12 @@ def filter_names(filters: ReceiptFilters) -> pd.DataFrame:
            UNION ALL
            SELECT CASE WHEN committee_id = ? THEN 'committee' ELSE 'conduit' END, committee_id, name
            FROM committees WHERE committee_id IN (?, ?) AND cycle = ?""",
-        [filters.candidate_id, filters.cycle, filters.committee_id, filters.committee_id, filters.conduit,
-         filters.cycle],
+        [
+            filters.candidate_id,
+            filters.cycle,
+            filters.committee_id,
+            filters.committee_id,
+            filters.conduit,
+            filters.cycle,
+        ],
     )
-

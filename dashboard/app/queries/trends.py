@@ -9,18 +9,18 @@ against the previous snapshot (`changes_candidates`, `changes_reports`).
 "The same point of the previous cycle" is the same day number counted from each cycle's first
 day (January 1 of its odd year), so day 600 of 2026 is compared with day 600 of 2024.
 """
+
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
 import pandas as pd
 
-from dashboard.core import config, contract, params
 from dashboard.app import db
 from dashboard.app.queries._columns import add_candidate_links, add_race_links
+from dashboard.core import config, contract, params
 
 PATH = "/trends"
 WINDOWS = {"7": 7, "30": 30, "90": 90, "365": 365, "cycle": None}  # URL value -> days (None: cycle to date)
@@ -30,12 +30,12 @@ DEFAULT_MINIMUM = 2000
 # Growth in percent is only ranked from this much money before: $10 to $1,000 is not a surge.
 PERCENT_BASE = 1000
 MAXIMUM_THRESHOLD = 100_000_000
-_PARTY = re.compile(r"[A-Z]{3}")
 
 
 @dataclass(frozen=True)
 class TrendFilters:
     """The page's filters, parsed from the URL; every value validated, none trusted."""
+
     cycle: int
     state: str | None = None
     office: str | None = None
@@ -46,8 +46,9 @@ class TrendFilters:
     movers: str = "dollars"
 
     @classmethod
-    def from_query(cls, cycle=None, state=None, office=None, party=None, window=None, by=None,
-                   min=None, movers=None, **_other) -> "TrendFilters":  # noqa: A002 (the URL says min)
+    def from_query(
+        cls, cycle=None, state=None, office=None, party=None, window=None, by=None, min=None, movers=None, **_other
+    ) -> "TrendFilters":  # noqa: A002 (the URL says min)
         def given(value) -> bool:
             return value is not None and str(value).strip() not in ("", "all")
 
@@ -55,21 +56,30 @@ class TrendFilters:
             cycle=params.cycle(cycle),
             state=params.state(state) if given(state) else None,
             office=params.office(office) if given(office) else None,
-            party=_party(party) if given(party) else None,
-            window=_choice(window, WINDOWS, "window", "30"),
-            by=_choice(by, BUCKETS, "by", "day"),
-            minimum=_threshold(min) if given(min) else DEFAULT_MINIMUM,
-            movers=_choice(movers, MOVER_ORDERS, "movers", "dollars"),
+            party=params.party(party) if given(party) else None,
+            window=params.choice(window, "window", WINDOWS, "30"),
+            by=params.choice(by, "by", BUCKETS, "day"),
+            minimum=(
+                params.whole_dollars(min, "min", contract.LARGE_RECEIPT_FLOOR, MAXIMUM_THRESHOLD)
+                if given(min)
+                else DEFAULT_MINIMUM
+            ),
+            movers=params.choice(movers, "movers", MOVER_ORDERS, "dollars"),
         )
 
     def path(self, **changes) -> str:
         """/trends?... with these filters (and any changed), defaults left out."""
         chosen = replace(self, **changes)
-        query = {"cycle": chosen.cycle, "state": chosen.state, "office": chosen.office, "party": chosen.party,
-                 "window": None if chosen.window == "30" else chosen.window,
-                 "by": None if chosen.by == "day" else chosen.by,
-                 "min": None if chosen.minimum == DEFAULT_MINIMUM else chosen.minimum,
-                 "movers": None if chosen.movers == "dollars" else chosen.movers}
+        query = {
+            "cycle": chosen.cycle,
+            "state": chosen.state,
+            "office": chosen.office,
+            "party": chosen.party,
+            "window": None if chosen.window == "30" else chosen.window,
+            "by": None if chosen.by == "day" else chosen.by,
+            "min": None if chosen.minimum == DEFAULT_MINIMUM else chosen.minimum,
+            "movers": None if chosen.movers == "dollars" else chosen.movers,
+        }
         return f"{PATH}?{urlencode({k: v for k, v in query.items() if v is not None})}"
 
     def window_dates(self, end: date) -> tuple[date, date]:
@@ -80,33 +90,6 @@ class TrendFilters:
         if self.by == "week":
             days = 7 * -(-days // 7)
         return max(end - timedelta(days=days - 1), cycle_start(self.cycle)), end
-
-
-def _choice(value, allowed, name: str, default: str) -> str:
-    if value is None or not str(value).strip():
-        return default
-    text = str(value).strip().lower()
-    if text not in allowed:
-        raise params.InvalidParameter(f"{name}: {text[:20]!r} is not one of {', '.join(allowed)}")
-    return text
-
-
-def _party(value) -> str:
-    text = str(value).strip().upper()
-    if not _PARTY.fullmatch(text):
-        raise params.InvalidParameter(f"party: {text[:20]!r} is not a three-letter FEC party code such as DEM")
-    return text
-
-
-def _threshold(value) -> int:
-    text = str(value).strip().replace(",", "").lstrip("$")
-    if text.endswith(".00"):
-        text = text[:-3]
-    if not text.isdigit() or not contract.LARGE_RECEIPT_FLOOR <= int(text) <= MAXIMUM_THRESHOLD:
-        raise params.InvalidParameter(
-            f"min: {text[:20]!r} is not a whole number of dollars from {contract.LARGE_RECEIPT_FLOOR:,} "
-            f"to {MAXIMUM_THRESHOLD:,}")
-    return int(text)
 
 
 def cycle_start(cycle: int) -> date:
@@ -120,8 +103,10 @@ def same_day_previous_cycle(day: date, cycle: int) -> date:
 
 # Filters on agg_daily / large_receipts columns (or candidates' with a table prefix): only `?`.
 def _where(state, office, party, table: str = "") -> tuple[str, list]:
-    return (f"(? IS NULL OR {table}state = ?) AND (? IS NULL OR {table}office = ?) "
-            f"AND (? IS NULL OR {table}party = ?)", [state, state, office, office, party, party])
+    return (
+        f"(? IS NULL OR {table}state = ?) AND (? IS NULL OR {table}office = ?) AND (? IS NULL OR {table}party = ?)",
+        [state, state, office, office, party, party],
+    )
 
 
 def data_end(cycle: int) -> date | None:
@@ -133,13 +118,17 @@ def data_end(cycle: int) -> date | None:
 
 def party_options(cycle: int) -> list[str]:
     """Party codes of the cycle's candidates, the most common first."""
-    frame = db.query("SELECT party, count(*) AS n FROM candidates WHERE cycle = ? AND party IS NOT NULL "
-                     "GROUP BY party ORDER BY n DESC, party", [cycle])
+    frame = db.query(
+        "SELECT party, count(*) AS n FROM candidates WHERE cycle = ? AND party IS NOT NULL "
+        "GROUP BY party ORDER BY n DESC, party",
+        [cycle],
+    )
     return list(frame["party"])
 
 
-def receipts_over_time(cycle: int, start: date, end: date, by: str = "day", state=None, office=None,
-                       party=None) -> pd.DataFrame:
+def receipts_over_time(
+    cycle: int, start: date, end: date, by: str = "day", state=None, office=None, party=None
+) -> pd.DataFrame:
     """Itemized individual money across all committees per day or week (weeks end on `end`'s
     weekday) by party and office: `period_end`, `party`, `office`, `amount`, `n`, and
     `previous_cycle` (False for this cycle, True for the same days of the previous cycle, dated
@@ -161,9 +150,20 @@ def receipts_over_time(cycle: int, start: date, end: date, by: str = "day", stat
                party, office, previous_cycle, sum(amount) AS amount, sum(n) AS n
         FROM days GROUP BY ALL ORDER BY previous_cycle, period_end, party, office
         """,
-        [cycle, start, end, *bound,
-         shift, cycle - 2, start - timedelta(days=shift), end - timedelta(days=shift), *bound,
-         bucket, end, end],
+        [
+            cycle,
+            start,
+            end,
+            *bound,
+            shift,
+            cycle - 2,
+            start - timedelta(days=shift),
+            end - timedelta(days=shift),
+            *bound,
+            bucket,
+            end,
+            end,
+        ],
     )
     return frame
 
@@ -189,12 +189,23 @@ def comparison(cycle: int, start: date, end: date, state=None, office=None, part
         GROUP BY party, office
         ORDER BY in_window DESC, cycle_to_date DESC, party, office
         """,
-        [cycle, start, end,
-         start - timedelta(days=length), start - timedelta(days=1),
-         previous, same_day_previous_cycle(start, cycle), same_day_previous_cycle(end, cycle),
-         cycle, end,
-         previous, same_day_previous_cycle(end, cycle),
-         cycle, previous, *bound],
+        [
+            cycle,
+            start,
+            end,
+            start - timedelta(days=length),
+            start - timedelta(days=1),
+            previous,
+            same_day_previous_cycle(start, cycle),
+            same_day_previous_cycle(end, cycle),
+            cycle,
+            end,
+            previous,
+            same_day_previous_cycle(end, cycle),
+            cycle,
+            previous,
+            *bound,
+        ],
     )
     frame["window_change"] = _relative(frame["in_window"], frame["previous_window"])
     frame["previous_cycle_change"] = _relative(frame["in_window"], frame["previous_cycle_window"])
@@ -212,16 +223,16 @@ def changes_summary() -> dict:
     """What the manifest says about the previous snapshot this one was compared with."""
     changes = db.manifest().get("changes")
     if changes is None:
-        return {"previous_snapshot_id": None,
-                "reason": "this snapshot was built before the builder recorded changes"}
+        return {"previous_snapshot_id": None, "reason": "this snapshot was built before the builder recorded changes"}
     return changes
 
 
 _CANDIDATE_COLUMNS = "c.name, c.party, c.office, c.state, c.district"
 
 
-def movers_since_snapshot(cycle: int, state=None, office=None, party=None, order: str = "dollars",
-                          limit: int = 25) -> pd.DataFrame:
+def movers_since_snapshot(
+    cycle: int, state=None, office=None, party=None, order: str = "dollars", limit: int = 25
+) -> pd.DataFrame:
     """Candidates whose summary-total receipts grew since the previous snapshot, most first, in
     dollars or in percent (percent only from PERCENT_BASE dollars before); with the itemized receipts that arrived
     and dropped out. Empty when there was no earlier snapshot."""
@@ -281,8 +292,9 @@ def new_reports(cycle: int, state=None, office=None, party=None, limit: int = 20
     return _with_links(frame)
 
 
-def movers_since_period(cycle: int, since: date, state=None, office=None, party=None,
-                        order: str = "dollars", limit: int = 25) -> pd.DataFrame:
+def movers_since_period(
+    cycle: int, since: date, state=None, office=None, party=None, order: str = "dollars", limit: int = 25
+) -> pd.DataFrame:
     """Candidates whose latest report (ending on or after `since`) raised more than the report
     before it, most first in dollars or percent (percent only from PERCENT_BASE dollars before). Summary-total receipts per report period."""
     condition, bound = _where(state, office, party, table="c.")
@@ -315,8 +327,9 @@ def movers_since_period(cycle: int, since: date, state=None, office=None, party=
     return _with_links(frame)
 
 
-def large_contributions(cycle: int, start: date, end: date, minimum: int, state=None, office=None,
-                        party=None, limit: int = 500) -> pd.DataFrame:
+def large_contributions(
+    cycle: int, start: date, end: date, minimum: int, state=None, office=None, party=None, limit: int = 500
+) -> pd.DataFrame:
     """Itemized contributions from individuals of `minimum` dollars or more received in the
     window by the cycle's candidates (state/office/party are the recipient's), largest first."""
     condition, bound = _where(state, office, party, table="r.")
@@ -334,8 +347,14 @@ def large_contributions(cycle: int, start: date, end: date, minimum: int, state=
         JOIN candidates c USING (candidate_id, cycle)
         ORDER BY r.amount DESC, r.date DESC, r.sub_id
         """,
-        [cycle, start, end, max(minimum, contract.LARGE_RECEIPT_FLOOR), *bound,
-         min(limit, config.get("EXPORT_ROW_CAP"))],
+        [
+            cycle,
+            start,
+            end,
+            max(minimum, contract.LARGE_RECEIPT_FLOOR),
+            *bound,
+            min(limit, config.get("EXPORT_ROW_CAP")),
+        ],
     )
     return _with_links(frame)
 

@@ -1,24 +1,28 @@
 """The receipts explorer's queries: every filter selects exactly the rows an independent query
 over the extract selects, pages and cursors walk the same order, and links from candidate pages
 land on the same money the candidate page shows."""
+
 from __future__ import annotations
 
+import base64
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from dashboard.core import params
 from dashboard.app.queries import candidates, receipts
 from dashboard.app.queries.receipts import ReceiptFilters
+from dashboard.core import params
 
 
 @pytest.fixture(scope="module")
 def con(small_snapshot: Path):
     con = duckdb.connect()
-    con.execute(f"CREATE VIEW receipts AS SELECT * FROM read_parquet("
-                f"'{small_snapshot}/current/receipts/**/*.parquet', hive_partitioning = true)")
+    con.execute(
+        f"CREATE VIEW receipts AS SELECT * FROM read_parquet("
+        f"'{small_snapshot}/current/receipts/**/*.parquet', hive_partitioning = true)"
+    )
     return con
 
 
@@ -30,8 +34,9 @@ def busy(con) -> tuple[str, str]:
 
 
 def expected(con, condition: str, params: list) -> tuple[int, Decimal]:
-    n, amount = con.execute(f"SELECT count(*), coalesce(sum(amount), 0) FROM receipts WHERE cycle = 2024 AND {condition}",
-                            params).fetchall()[0]
+    n, amount = con.execute(
+        f"SELECT count(*), coalesce(sum(amount), 0) FROM receipts WHERE cycle = 2024 AND {condition}", params
+    ).fetchall()[0]
     return n, Decimal(str(amount))
 
 
@@ -42,10 +47,16 @@ def found(query: dict) -> tuple[int, Decimal]:
 
 def test_each_filter_selects_what_an_independent_query_selects(con, busy):
     candidate_id, zip5 = busy
-    state = con.execute("SELECT state FROM receipts WHERE cycle = 2024 GROUP BY state ORDER BY count(*) DESC LIMIT 1").fetchall()[0][0]
+    state = con.execute(
+        "SELECT state FROM receipts WHERE cycle = 2024 GROUP BY state ORDER BY count(*) DESC LIMIT 1"
+    ).fetchall()[0][0]
     city = con.execute("SELECT city FROM receipts WHERE cycle = 2024 AND city IS NOT NULL LIMIT 1").fetchall()[0][0]
-    committee = con.execute("SELECT committee_id FROM receipts WHERE candidate_id = ? LIMIT 1", [candidate_id]).fetchall()[0][0]
-    conduit = con.execute("SELECT conduit_committee_id FROM receipts WHERE conduit_committee_id IS NOT NULL LIMIT 1").fetchall()[0][0]
+    committee = con.execute(
+        "SELECT committee_id FROM receipts WHERE candidate_id = ? LIMIT 1", [candidate_id]
+    ).fetchall()[0][0]
+    conduit = con.execute(
+        "SELECT conduit_committee_id FROM receipts WHERE conduit_committee_id IS NOT NULL LIMIT 1"
+    ).fetchall()[0][0]
     cases = [
         ({"candidate_id": candidate_id}, "candidate_id = ?", [candidate_id]),
         ({"committee_id": committee}, "committee_id = ?", [committee]),
@@ -58,8 +69,8 @@ def test_each_filter_selects_what_an_independent_query_selects(con, busy):
         ({"earmarked": "no"}, "NOT is_earmarked", []),
         ({"conduit": conduit.lower()}, "conduit_committee_id = ?", [conduit]),
     ]
-    for query, condition, params in cases:
-        n, amount = expected(con, condition, params)
+    for query, condition, bound in cases:
+        n, amount = expected(con, condition, bound)
         assert n > 0, query
         assert found(query) == (n, amount), query
 
@@ -71,19 +82,25 @@ def test_filters_combine(con, busy):
 
 
 def test_name_words_start_words_of_the_name_in_any_order(con, busy):
-    name = con.execute("SELECT contributor_name FROM receipts WHERE candidate_id = ? AND contributor_name LIKE '%, %' "
-                       "LIMIT 1", [busy[0]]).fetchall()[0][0]
+    name = con.execute(
+        "SELECT contributor_name FROM receipts WHERE candidate_id = ? AND contributor_name LIKE '%, %' LIMIT 1",
+        [busy[0]],
+    ).fetchall()[0][0]
     last, first = name.split(", ", 1)
     typed = f"{first[:2].lower()} {last[:3].lower()}"  # first name first, partial words
     frame = receipts.receipts_page(ReceiptFilters.from_query({"cycle": "2024", "q": typed}), limit=1000)
     assert name in set(frame["contributor_name"])
     for other in frame["contributor_name"]:
         words = other.replace(",", " ").replace(".", " ").split()
-        assert any(w.startswith(last[:3].upper()) for w in words) and any(w.startswith(first[:2].upper()) for w in words)
+        assert any(w.startswith(last[:3].upper()) for w in words) and any(
+            w.startswith(first[:2].upper()) for w in words
+        )
     # A word inside a name, not at its start, does not match.
     inner = last[1:4]
     inside = receipts.receipts_page(ReceiptFilters.from_query({"cycle": "2024", "q": inner}), limit=1000)
-    assert all(any(w.startswith(inner.upper()) for w in n.replace(",", " ").split()) for n in inside["contributor_name"])
+    assert all(
+        any(w.startswith(inner.upper()) for w in n.replace(",", " ").split()) for n in inside["contributor_name"]
+    )
 
 
 def test_employer_links_from_the_candidate_page_add_up_to_its_table(busy):
@@ -118,7 +135,7 @@ def test_pages_and_cursors_walk_the_same_order(busy, sort):
         walked += list(frame["sub_id"])
         if after is None:
             break
-    assert walked == list(whole["sub_id"])[:len(walked)] and len(walked) == min(len(whole), 1000)
+    assert walked == list(whole["sub_id"])[: len(walked)] and len(walked) == min(len(whole), 1000)
     assert list(receipts.receipts_page(filters, sort, 37, 74)["sub_id"]) == list(whole["sub_id"])[74:111]
 
 
@@ -130,6 +147,9 @@ def test_a_cursor_is_checked(busy):
             receipts.receipts_after(filters, "-date", bad)
     with pytest.raises(params.InvalidParameter, match="after"):  # made for another order
         receipts.receipts_after(filters, "-amount", after)
+    forged = base64.urlsafe_b64encode(b'["-date","2024-13-45",1]').decode()  # our shape, an impossible date
+    with pytest.raises(params.InvalidParameter, match="after"):
+        receipts.receipts_after(filters, "-date", forged)
 
 
 def test_batches_hold_the_whole_view_in_order(busy):
@@ -137,32 +157,55 @@ def test_batches_hold_the_whole_view_in_order(busy):
     batches = list(receipts.receipts_batches(filters, "-amount", batch_rows=50))
     assert len(batches) > 1
     sub_ids = [s for b in batches for s in b.column("sub_id").to_pylist()]
-    assert sub_ids == list(receipts.receipts_page(filters, "-amount", limit=1000)["sub_id"])[:len(sub_ids)]
+    assert sub_ids == list(receipts.receipts_page(filters, "-amount", limit=1000)["sub_id"])[: len(sub_ids)]
     empty = list(receipts.receipts_batches(ReceiptFilters.from_query({"cycle": "2024", "zip": "00000"})))
     assert sum(b.num_rows for b in empty) == 0 and empty[0].schema.names == list(receipts.COLUMNS)
 
 
-@pytest.mark.parametrize("query, parameter", [
-    ({"zip": "123"}, "zip"), ({"min": "ten"}, "min"), ({"max": "1e9"}, "max"), ({"from": "2024-02-30"}, "from"),
-    ({"to": "yesterday"}, "to"), ({"min": "500", "max": "100"}, "max"), ({"from": "2024-05-01", "to": "2024-01-01"}, "to"),
-    ({"q": "x" * 81}, "q"), ({"q": "!!"}, "q"), ({"employer": "a\x00b"}, "employer"), ({"state": "ZZ"}, "state"),
-    ({"earmarked": "maybe"}, "earmarked"), ({"conduit": "ACTBLUE"}, "conduit"), ({"cycle": "2023"}, "cycle"),
-    ({"candidate_id": "X1"}, "candidate_id"), ({"committee_id": "C1"}, "committee_id"),
-])
+@pytest.mark.parametrize(
+    "query, parameter",
+    [
+        ({"zip": "123"}, "zip"),
+        ({"min": "ten"}, "min"),
+        ({"max": "1e9"}, "max"),
+        ({"from": "2024-02-30"}, "from"),
+        ({"to": "yesterday"}, "to"),
+        ({"min": "500", "max": "100"}, "max"),
+        ({"from": "2024-05-01", "to": "2024-01-01"}, "to"),
+        ({"q": "x" * 81}, "q"),
+        ({"q": "!!"}, "q"),
+        ({"employer": "a\x00b"}, "employer"),
+        ({"state": "ZZ"}, "state"),
+        ({"earmarked": "maybe"}, "earmarked"),
+        ({"conduit": "ACTBLUE"}, "conduit"),
+        ({"cycle": "2023"}, "cycle"),
+        ({"candidate_id": "X1"}, "candidate_id"),
+        ({"committee_id": "C1"}, "committee_id"),
+    ],
+)
 def test_bad_values_name_their_parameter(query, parameter):
     with pytest.raises(params.InvalidParameter, match=f"^{parameter}:"):
         ReceiptFilters.from_query({"cycle": "2024", **query})
 
 
 def test_url_round_trip_and_narrowness():
-    query = {"cycle": "2024", "candidate_id": "H4WA01001", "q": "smith", "min": "200.01", "from": "2024-01-01",
-             "earmarked": "yes", "zip": "98101"}
+    query = {
+        "cycle": "2024",
+        "candidate_id": "H4WA01001",
+        "q": "smith",
+        "min": "200.01",
+        "from": "2024-01-01",
+        "earmarked": "yes",
+        "zip": "98101",
+    }
     filters = ReceiptFilters.from_query(query)
     assert filters.to_query() == query and ReceiptFilters.from_query(filters.to_query()) == filters
     assert filters.without("from").start is None and filters.without("q").q is None
     assert not ReceiptFilters.from_query({"cycle": "2024", "state": "CA"}).is_narrow()
     assert ReceiptFilters.from_query({"cycle": "2024", "from": "2024-03-01", "to": "2024-03-20"}).is_narrow()
     assert not ReceiptFilters.from_query({"cycle": "2024", "from": "2024-01-01", "to": "2024-06-30"}).is_narrow()
-    assert receipts.ReceiptFilters.parse_sort(None) == "-date" and receipts.ReceiptFilters.parse_sort("AMOUNT") == "amount"
+    assert (
+        receipts.ReceiptFilters.parse_sort(None) == "-date" and receipts.ReceiptFilters.parse_sort("AMOUNT") == "amount"
+    )
     with pytest.raises(params.InvalidParameter, match="^sort:"):
         receipts.ReceiptFilters.parse_sort("name")

@@ -1,0 +1,379 @@
+"""The API's endpoints: one declarative `Endpoint` per table, grouped by subject.
+
+Each entry names its path under PREFIX, the query function of dashboard.app.queries the pages
+call (so the API's numbers equal the pages' by construction) and its parameters
+(dashboard.app.api.params). Adding an endpoint for a new query function is one entry in its
+subject's group; dashboard.app.api.http serves it and dashboard.app.api.openapi documents it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import pandas as pd
+
+from dashboard.app.api.params import (
+    BUCKET,
+    CANDIDATE,
+    CANDIDATE_CYCLE,
+    COMMITTEE,
+    CYCLE,
+    DISTRICT,
+    LARGE_MINIMUM,
+    MAP_OFFICE,
+    OFFICE,
+    OFFICE_OPTIONAL,
+    ORDER,
+    PER_RACE,
+    RACE,
+    RACE_COUNT,
+    RECEIPT_FILTERS,
+    SEARCH_TEXT,
+    SINCE,
+    STATE,
+    TREND_FILTERS,
+    WINDOW,
+    Param,
+    limit,
+)
+from dashboard.app.queries import candidates, committees, home, maps, races, receipts, search, snapshot, trends
+from dashboard.core import params
+
+PREFIX = "/api/v1"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    path: str  # under /api/v1
+    summary: str
+    function: Callable  # the query function the pages call
+    params: tuple[Param, ...] = ()
+    call: Callable[[dict], Any] | None = None  # adapts parsed parameters (default: function(**params))
+    tag: str = "data"
+    extra: dict = field(default_factory=dict)  # more OpenAPI fields
+
+
+def _race(function: Callable) -> Callable[[dict], Any]:
+    """Calls a race query after checking the race is fully named (state for house and senate,
+    district for house)."""
+
+    def call(p: dict):
+        if p["office"] in ("H", "S") and not p.get("state"):
+            raise params.InvalidParameter("state: missing (house and senate races are in one state)")
+        if p["office"] == "H" and not p.get("district"):
+            raise params.InvalidParameter("district: missing (a house race is one district)")
+        return function(p["cycle"], p["office"], p.get("state"), p.get("district"))
+
+    return call
+
+
+def _listing(column: str, function: Callable) -> Callable[[dict], Any]:
+    return lambda p: pd.DataFrame({column: function(**p)})
+
+
+SITE = (
+    Endpoint(
+        "/cycles",
+        "Cycles with data, newest first",
+        home.cycles_available,
+        call=_listing("cycle", home.cycles_available),
+        tag="site",
+    ),
+    Endpoint(
+        "/headline",
+        "Money raised, spent and kept per office in a cycle (home page)",
+        home.headline_by_office,
+        (CYCLE,),
+        tag="site",
+    ),
+    Endpoint(
+        "/search",
+        "Candidates and committees matching a name or id",
+        search.search,
+        (SEARCH_TEXT, limit(50, 10)),
+        call=lambda p: search.search(p["q"], p["limit"]),
+        tag="site",
+    ),
+    Endpoint(
+        "/coverage",
+        "Per cycle: the date the data runs through, candidates reporting",
+        snapshot.coverage_by_cycle,
+        tag="site",
+    ),
+    Endpoint("/row-counts", "Rows per extract of the snapshot", snapshot.row_counts, tag="site"),
+)
+
+RACES = (
+    Endpoint(
+        "/races/top",
+        "The races that raised the most in a cycle",
+        races.top_races,
+        (CYCLE, OFFICE_OPTIONAL, limit(500, 10)),
+        tag="races",
+    ),
+    Endpoint(
+        "/race",
+        "One race's totals, leader and shares (agg_district row)",
+        races.race_summary,
+        RACE,
+        call=_race(races.race_summary),
+        tag="races",
+    ),
+    Endpoint(
+        "/race/candidates",
+        "Every candidate of a race with summary totals",
+        races.race_candidates,
+        RACE,
+        call=_race(races.race_candidates),
+        tag="races",
+    ),
+    Endpoint(
+        "/race/periods",
+        "Every report of every candidate of a race",
+        races.race_periods,
+        RACE,
+        call=_race(races.race_periods),
+        tag="races",
+    ),
+    Endpoint(
+        "/race/weekly",
+        "Itemized money per candidate and week in a race",
+        races.race_weekly,
+        RACE,
+        call=_race(races.race_weekly),
+        tag="races",
+    ),
+    Endpoint(
+        "/race/sizes",
+        "Money by contribution size for every candidate of a race",
+        races.race_sizes,
+        RACE,
+        call=_race(races.race_sizes),
+        tag="races",
+    ),
+    Endpoint(
+        "/race/home-state",
+        "In-state and out-of-state itemized money per candidate of a race",
+        races.race_home_state,
+        RACE,
+        call=_race(races.race_home_state),
+        tag="races",
+    ),
+    Endpoint(
+        "/race/cycles",
+        "Cycles in which a race has candidates",
+        races.race_cycles,
+        (OFFICE, STATE, DISTRICT),
+        call=lambda p: pd.DataFrame({"cycle": races.race_cycles(p["office"], p.get("state"), p.get("district"))}),
+        tag="races",
+    ),
+    Endpoint(
+        "/race/nearby",
+        "Races closest to a race (the same seat in other cycles, neighbours)",
+        races.nearby_races,
+        (CYCLE, OFFICE, STATE, DISTRICT),
+        tag="races",
+    ),
+)
+
+CANDIDATES = (
+    Endpoint(
+        "/candidate",
+        "A candidate's facts and summary totals in a cycle",
+        candidates.candidate_summary,
+        CANDIDATE_CYCLE,
+        tag="candidates",
+    ),
+    Endpoint(
+        "/candidate/cycles",
+        "Every cycle a candidate ran in",
+        candidates.candidate_cycles,
+        (CANDIDATE,),
+        tag="candidates",
+    ),
+    Endpoint(
+        "/candidate/committees",
+        "A candidate's committees and whether each is counted",
+        candidates.candidate_committees,
+        CANDIDATE_CYCLE,
+        tag="candidates",
+    ),
+    Endpoint(
+        "/candidate/periods",
+        "Raised, spent and cash on hand by report",
+        candidates.candidate_periods,
+        CANDIDATE_CYCLE,
+        tag="candidates",
+    ),
+    Endpoint(
+        "/candidate/sizes",
+        "Money from individuals by contribution size",
+        candidates.candidate_sizes,
+        CANDIDATE_CYCLE,
+        tag="candidates",
+    ),
+    Endpoint(
+        "/candidate/states",
+        "Itemized money by donor state",
+        candidates.candidate_states,
+        CANDIDATE_CYCLE,
+        tag="candidates",
+    ),
+    Endpoint(
+        "/candidate/donors",
+        "Top individual contributors",
+        candidates.candidate_donors,
+        (*CANDIDATE_CYCLE, limit(100, 100)),
+        tag="candidates",
+    ),
+    Endpoint(
+        "/candidate/employers",
+        "Top employers of donors (normalized)",
+        candidates.candidate_employers,
+        (*CANDIDATE_CYCLE, limit(100, 100)),
+        tag="candidates",
+    ),
+    Endpoint(
+        "/candidate/occupations",
+        "Top occupations of donors (normalized)",
+        candidates.candidate_occupations,
+        (*CANDIDATE_CYCLE, limit(100, 100)),
+        tag="candidates",
+    ),
+)
+
+COMMITTEES = (
+    Endpoint(
+        "/committee", "A committee's facts per cycle", committees.committee_cycles, (COMMITTEE,), tag="committees"
+    ),
+)
+
+# The receipts pages and the export have their own routes (dashboard.app.api.http): they page
+# with a cursor or stream.
+RECEIPTS = (
+    Endpoint(
+        "/receipts/summary",
+        "Count, sum and dates of the itemized receipts a search selects",
+        receipts.receipts_summary,
+        RECEIPT_FILTERS,
+        call=lambda p: receipts.receipts_summary(receipts.ReceiptFilters.from_query(p)),
+        tag="receipts",
+    ),
+    Endpoint(
+        "/receipts/conduits",
+        "Conduit committees of a cycle (ActBlue, WinRed...)",
+        receipts.conduits,
+        (CYCLE,),
+        tag="receipts",
+    ),
+)
+
+TRENDS = (
+    Endpoint(
+        "/trends/data-end",
+        "The last day with itemized receipts in a cycle",
+        trends.data_end,
+        (CYCLE,),
+        call=lambda p: pd.DataFrame({"data_end": [trends.data_end(p["cycle"])]}),
+        tag="trends",
+    ),
+    Endpoint(
+        "/trends/parties",
+        "Party codes of a cycle's candidates, most common first",
+        trends.party_options,
+        (CYCLE,),
+        call=_listing("party", trends.party_options),
+        tag="trends",
+    ),
+    Endpoint(
+        "/trends/over-time",
+        "Itemized money per day or week by party and office, with the previous cycle",
+        trends.receipts_over_time,
+        (*TREND_FILTERS, *WINDOW, BUCKET),
+        tag="trends",
+    ),
+    Endpoint(
+        "/trends/comparison",
+        "Itemized money in a window against the windows before",
+        trends.comparison,
+        (*TREND_FILTERS, *WINDOW),
+        tag="trends",
+    ),
+    Endpoint(
+        "/trends/changes",
+        "The snapshot this one was compared with",
+        trends.changes_summary,
+        call=lambda p: pd.DataFrame([trends.changes_summary()]),
+        tag="trends",
+    ),
+    Endpoint(
+        "/trends/movers",
+        "Candidates whose receipts grew since the previous snapshot",
+        trends.movers_since_snapshot,
+        (*TREND_FILTERS, ORDER, limit(500, 25)),
+        tag="trends",
+    ),
+    Endpoint(
+        "/trends/arrivals",
+        "Candidates with itemized receipts that arrived since the previous snapshot",
+        trends.arrivals_since_snapshot,
+        (*TREND_FILTERS, limit(1000, 100)),
+        tag="trends",
+    ),
+    Endpoint(
+        "/trends/new-reports",
+        "Report periods new or revised since the previous snapshot",
+        trends.new_reports,
+        (*TREND_FILTERS, limit(1000, 200)),
+        tag="trends",
+    ),
+    Endpoint(
+        "/trends/movers-since",
+        "Candidates whose latest report raised more than the one before",
+        trends.movers_since_period,
+        (*TREND_FILTERS, SINCE, ORDER, limit(500, 25)),
+        tag="trends",
+    ),
+    Endpoint(
+        "/trends/large",
+        "Large itemized contributions received in a window",
+        trends.large_contributions,
+        (*TREND_FILTERS, *WINDOW, LARGE_MINIMUM, limit(5000, 500)),
+        tag="trends",
+    ),
+    Endpoint(
+        "/trends/top-races",
+        "Cumulative receipts of the races that raised the most",
+        trends.top_races_cumulative,
+        (*TREND_FILTERS, RACE_COUNT),
+        tag="trends",
+    ),
+)
+
+MAP = (
+    Endpoint(
+        "/map",
+        "Every seat the district map draws, with every metric it colours by and the leaders",
+        maps.map_rows,
+        (CYCLE, MAP_OFFICE, STATE, PER_RACE),
+        tag="map",
+    ),
+    Endpoint(
+        "/map/races",
+        "Every race of one office in a cycle (agg_district rows)",
+        maps.map_races,
+        (CYCLE, MAP_OFFICE, STATE),
+        tag="map",
+    ),
+    Endpoint(
+        "/map/candidates",
+        "The biggest fundraisers of every race (the map's hover)",
+        maps.map_candidates,
+        (CYCLE, MAP_OFFICE, STATE, PER_RACE),
+        tag="map",
+    ),
+)
+
+ENDPOINTS: tuple[Endpoint, ...] = (*SITE, *RACES, *CANDIDATES, *COMMITTEES, *RECEIPTS, *TRENDS, *MAP)
+BY_PATH = {endpoint.path: endpoint for endpoint in ENDPOINTS}

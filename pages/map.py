@@ -3,35 +3,64 @@ boundaries or as a tile grid, with the same numbers in a sortable table and a CS
 
 /map?cycle=&office=house|senate&metric=&view=geo|hex&state=&sort=
 """
+
 from __future__ import annotations
 
 import dash
 from dash import dcc, html
 
-from dashboard.core import geography, params
 from dashboard.app import labels, links
 from dashboard.app.components.cycle_picker import cycle_picker
-from dashboard.app.components.errors import friendly_layout
 from dashboard.app.components.district_map import map_section
+from dashboard.app.components.errors import friendly_layout
 from dashboard.app.components.notes import methodology_note
 from dashboard.app.components.shell import page
 from dashboard.app.components.tables import Column, table
 from dashboard.app.components.twin import download_button
 from dashboard.app.components.view_links import view_links
-from dashboard.app.figures import maps as map_figures
+from dashboard.app.figures import map_classes
 from dashboard.app.queries import home, maps
+from dashboard.core import fec, geography, params
 
 dash.register_page(__name__, path="/map", name="District map", title="District money map")
 
-OFFICES = {"house": "House", "senate": "Senate"}
+# The map draws House districts and Senate states; the presidency has no seats to map.
+OFFICES = {fec.OFFICE_WORDS[code]: fec.OFFICE_NAMES[code] for code in ("H", "S")}
 VIEWS = {"geo": "Map", "hex": "Tile grid"}
-METRIC_NAMES = {key: metric.label for key, metric in map_figures.METRICS.items()}
-SORTABLE = ("race_label", "n_candidates", "receipts", "cash_on_hand", "leader_share",
-            "out_of_state_share", "small_share")
-CSV_COLUMNS = ["cycle", "office", "state", "district", "geoid", "race_label", "n_candidates", "receipts",
-               "disbursements", "cash_on_hand", "leader_candidate_id", "leader_name", "leader_party",
-               "leader_receipts", "leader_share", "margin", "itemized_amount", "out_of_state_amount",
-               "out_of_state_share", "small_amount", "small_share", "coverage_end"]
+METRIC_NAMES = {key: metric.label for key, metric in map_classes.METRICS.items()}
+SORTABLE = (
+    "race_label",
+    "n_candidates",
+    "receipts",
+    "cash_on_hand",
+    "leader_share",
+    "out_of_state_share",
+    "small_share",
+)
+CSV_COLUMNS = [
+    "cycle",
+    "office",
+    "state",
+    "district",
+    "geoid",
+    "race_label",
+    "n_candidates",
+    "receipts",
+    "disbursements",
+    "cash_on_hand",
+    "leader_candidate_id",
+    "leader_name",
+    "leader_party",
+    "leader_receipts",
+    "leader_share",
+    "margin",
+    "itemized_amount",
+    "out_of_state_amount",
+    "out_of_state_share",
+    "small_amount",
+    "small_share",
+    "coverage_end",
+]
 
 
 def _parse_sort(value) -> tuple[str, bool] | None:
@@ -47,8 +76,7 @@ def table_columns(metric_key: str, sort: tuple[str, bool], href_for) -> list[Col
     """The table's columns, the coloured metric second; headers are links that sort by them."""
     columns = [
         Column("race_label", "Race", link="race_path"),
-        Column(metric_key, map_figures.METRICS[metric_key].label,
-               map_figures.METRICS[metric_key].exact, numeric=True),
+        Column(metric_key, map_classes.METRICS[metric_key].label, map_classes.METRICS[metric_key].exact, numeric=True),
         Column("n_candidates", "Candidates", labels.count, numeric=True),
         Column("receipts", "Raised", labels.money, numeric=True),
         Column("cash_on_hand", "Cash on hand", labels.money, numeric=True),
@@ -71,18 +99,34 @@ def _sortable(column: Column, sort: tuple[str, bool], href_for) -> Column:
     descending = not sort[1] if current else column.key != "race_label"
     arrow = (" ▼" if sort[1] else " ▲") if current else ""
     order = "descending" if descending else "ascending"
-    header = dcc.Link([column.header, arrow], href=href_for(("-" if descending else "") + column.key),
-                      title=f"Sort by {column.header.lower()}, {order}")
-    return Column(column.key, header, column.format, column.link, column.numeric,
-                  sort=("descending" if sort[1] else "ascending") if current else None)
+    header = dcc.Link(
+        [column.header, arrow],
+        href=href_for(("-" if descending else "") + column.key),
+        title=f"Sort by {column.header.lower()}, {order}",
+    )
+    return Column(
+        column.key,
+        header,
+        column.format,
+        column.link,
+        column.numeric,
+        sort=("descending" if sort[1] else "ascending") if current else None,
+    )
 
 
 def state_links(cycle: int, href_for):
-    return html.Details([
-        html.Summary("Zoom to a state"),
-        html.Ul([html.Li(dcc.Link(state, href=href_for(state), title=geography.STATES[state][1]))
-                 for state in sorted(geography.STATES)], className="state-links"),
-    ])
+    return html.Details(
+        [
+            html.Summary("Zoom to a state"),
+            html.Ul(
+                [
+                    html.Li(dcc.Link(state, href=href_for(state), title=geography.STATES[state][1]))
+                    for state in sorted(geography.STATES)
+                ],
+                className="state-links",
+            ),
+        ]
+    )
 
 
 @friendly_layout
@@ -90,31 +134,41 @@ def layout(cycle=None, office=None, metric=None, view=None, state=None, sort=Non
     cycle = params.cycle(cycle)
     office_word = params.choice(office, "office", OFFICES, "house")
     office = params.office(office_word)
-    metric_key = params.choice(metric, "metric", METRIC_NAMES, map_figures.DEFAULT_METRIC)
+    metric_key = params.choice(metric, "metric", METRIC_NAMES, map_classes.DEFAULT_METRIC)
     view = params.choice(view, "view", VIEWS, "geo")
     state = params.state(state) if state else None
     sort = _parse_sort(sort) or (metric_key, True)
-    query = {"office": office_word, "metric": metric_key, "view": view, "state": state,
-              "sort": ("-" if sort[1] else "") + sort[0]}
+    query = {
+        "office": office_word,
+        "metric": metric_key,
+        "view": view,
+        "state": state,
+        "sort": ("-" if sort[1] else "") + sort[0],
+    }
 
     def href(**changes):
         merged = {**query, **changes}
         return links.map_path(merged.pop("cycle", cycle), **merged)
 
     where = geography.STATES[state][1] if state else "national"
-    title = f"{OFFICES[office_word]} money map, {cycle}" if not state else \
-        f"{OFFICES[office_word]} money in {where}, {cycle}"
+    title = (
+        f"{OFFICES[office_word]} money map, {cycle}"
+        if not state
+        else f"{OFFICES[office_word]} money in {where}, {cycle}"
+    )
     picker = cycle_picker(cycle, home.cycles_available(), lambda c: href(cycle=c))
     rows = maps.map_rows(cycle, office, state, sort_by=sort[0], descending=sort[1])
     if not rows["has_race"].any():
-        return page(html.H1(title), picker,
-                    html.P(f"This snapshot has no {OFFICES[office_word]} races for the {cycle} cycle."))
-    metric_info = map_figures.METRICS[metric_key]
+        return page(
+            html.H1(title), picker, html.P(f"This snapshot has no {OFFICES[office_word]} races for the {cycle} cycle.")
+        )
+    metric_info = map_classes.METRICS[metric_key]
     national = maps.map_races(cycle, office)[metric_key] if state else None
     section, drawn_view = map_section("district-map", cycle, office, metric_key, view, state, rows, national)
     seats = "districts" if office == "H" else "states"
-    caption = (f"{metric_info.label} by {'House district' if office == 'H' else 'Senate race'}, {cycle}"
-               + (f", {where}" if state else ""))
+    caption = f"{metric_info.label} by {'House district' if office == 'H' else 'Senate race'}, {cycle}" + (
+        f", {where}" if state else ""
+    )
     shown = rows if office == "H" else rows[rows["has_race"]]
     coverage_end = labels.date(rows["coverage_end"].max())
     return page(
@@ -123,19 +177,32 @@ def layout(cycle=None, office=None, metric=None, view=None, state=None, sort=Non
         view_links("Show", office_word, OFFICES, lambda o: href(office=o, state=None)),
         view_links("Colour by", metric_key, METRIC_NAMES, lambda m: href(metric=m, sort=f"-{m}")),
         view_links("View", drawn_view, VIEWS, lambda v: href(view=v)),
-        html.P(dcc.Link("Back to the national map", href=href(state=None))) if state
+        html.P(dcc.Link("Back to the national map", href=href(state=None)))
+        if state
         else state_links(cycle, lambda s: href(state=s)),
-        html.Section([
-            html.P(caption, className="chart-caption"),
-            html.P(metric_info.note, className="muted") if metric_info.note else None,
-            *section,
-            html.P(f"Click a {'district' if office == 'H' else 'state'} to open its race; every "
-                   f"{seats[:-1]} is also in the table below.", className="muted"),
-            html.Details([html.Summary(f"The numbers in this map ({len(shown)} {seats})"),
-                          table(shown, table_columns(metric_key, sort, lambda s: href(sort=s)), caption)],
-                         open=True),
-            download_button("district-map", shown, CSV_COLUMNS,
-                            f"map-{office_word}-{cycle}{'-' + state if state else ''}.csv"),
-        ], className="twin", **{"aria-label": f"Map: {caption}"}),
+        html.Section(
+            [
+                html.P(caption, className="chart-caption"),
+                html.P(metric_info.note, className="muted") if metric_info.note else None,
+                *section,
+                html.P(
+                    f"Click a {'district' if office == 'H' else 'state'} to open its race; every "
+                    f"{seats[:-1]} is also in the table below.",
+                    className="muted",
+                ),
+                html.Details(
+                    [
+                        html.Summary(f"The numbers in this map ({len(shown)} {seats})"),
+                        table(shown, table_columns(metric_key, sort, lambda s: href(sort=s)), caption),
+                    ],
+                    open=True,
+                ),
+                download_button(
+                    "district-map", shown, CSV_COLUMNS, f"map-{office_word}-{cycle}{'-' + state if state else ''}.csv"
+                ),
+            ],
+            className="twin",
+            **{"aria-label": f"Map: {caption}"},
+        ),
         methodology_note("totals", coverage_end),
     )

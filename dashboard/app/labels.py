@@ -1,19 +1,10 @@
 """Plain-language labels for FEC codes shown on pages and in tables."""
+
 from __future__ import annotations
 
 import pandas as pd
 
-PARTY_NAMES = {
-    "DEM": "Democratic", "REP": "Republican", "LIB": "Libertarian", "GRE": "Green",
-    "IND": "Independent", "CON": "Constitution", "NNE": "None", "OTH": "Other", "UNK": "Unknown",
-}
-
-INCUMBENCY = {"I": "Incumbent", "C": "Challenger", "O": "Open seat"}
-
-COMMITTEE_DESIGNATIONS = {
-    "P": "Principal campaign committee", "A": "Authorized committee", "J": "Joint fundraiser",
-    "U": "Unauthorized", "B": "Lobbyist/registrant PAC", "D": "Leadership PAC",
-}
+from dashboard.core import fec
 
 
 def _missing(value) -> bool:
@@ -21,22 +12,29 @@ def _missing(value) -> bool:
     return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
 
 
-def party(code) -> str:
+def _name(names: dict[str, str], code) -> str:
+    """The name of an FEC code; a code the FEC's lists lack is shown as itself, none as Unknown."""
     if not code or not isinstance(code, str):
         return "Unknown"
-    return PARTY_NAMES.get(code, code)
+    return names.get(code, code)
+
+
+def party(code) -> str:
+    """Every FEC party code by the name people use ('Democratic', 'Green', 'Peace And Freedom')."""
+    return _name(fec.PARTY_NAMES, code)
 
 
 def incumbency(code) -> str:
-    if not code or not isinstance(code, str):
-        return "Unknown"
-    return INCUMBENCY.get(code, code)
+    return _name(fec.INCUMBENCY, code)
 
 
 def designation(code) -> str:
-    if not code or not isinstance(code, str):
-        return "Unknown"
-    return COMMITTEE_DESIGNATIONS.get(code, code)
+    return _name(fec.COMMITTEE_DESIGNATIONS, code)
+
+
+def office(code) -> str:
+    """'House', 'Senate', 'President'."""
+    return _name(fec.OFFICE_NAMES, code)
 
 
 def money(value) -> str:

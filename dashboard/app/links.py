@@ -3,13 +3,12 @@
 Pages, queries and figures all need "House CA-12 (2024)" and "/race/house/CA/12/2024"; building
 them here keeps every link in the app consistent with the routes in pages/.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
 from dashboard.core import geography
-
-OFFICE_NAMES = {"H": "House", "S": "Senate", "P": "President"}
 
 
 def race_path(office: str, state: str, district: str, cycle: int) -> str:
@@ -62,6 +61,7 @@ def map_path(cycle: int, **params) -> str:
     """The district map with its choices (office, metric, view, state, sort); choices equal to
     the map's defaults and empty ones are left out, so the plain map has a plain address."""
     query = {"cycle": cycle}
-    query.update({name: value for name, value in params.items()
-                  if value not in (None, "") and MAP_DEFAULTS.get(name) != value})
+    query.update(
+        {name: value for name, value in params.items() if value not in (None, "") and MAP_DEFAULTS.get(name) != value}
+    )
     return f"/map?{urlencode(query)}"

@@ -1,11 +1,11 @@
 """Headline numbers of a cycle, for the home page."""
+
 from __future__ import annotations
 
 import pandas as pd
 
 from dashboard.app import db
-
-OFFICE_ORDER = ("H", "S", "P")
+from dashboard.core import fec
 
 
 def headline_by_office(cycle: int) -> pd.DataFrame:
@@ -29,7 +29,7 @@ def headline_by_office(cycle: int) -> pd.DataFrame:
         """,
         [cycle],
     )
-    order = {office: i for i, office in enumerate(OFFICE_ORDER)}
+    order = {office: i for i, office in enumerate(fec.OFFICES)}
     frame["_order"] = frame["office"].map(lambda office: order.get(office, len(order)))
     return frame.sort_values("_order").drop(columns="_order").reset_index(drop=True)
 

@@ -1,4 +1,5 @@
 """Labels and links shared by pages, queries and figures."""
+
 from __future__ import annotations
 
 import math
@@ -6,6 +7,7 @@ import math
 import pandas as pd
 
 from dashboard.app import labels, links
+from dashboard.core import fec
 
 
 def test_race_paths_match_the_page_routes():
@@ -47,3 +49,10 @@ def test_codes_in_words():
     assert labels.party(None) == "Unknown"
     assert labels.incumbency("O") == "Open seat"
     assert labels.designation("J") == "Joint fundraiser"
+
+
+def test_every_fec_party_code_and_office_has_a_name():
+    assert all(labels.party(code) == fec.PARTY_NAMES[code] != code for code in fec.PARTY_DESCRIPTIONS)
+    assert labels.party("PFP") == "Peace And Freedom Party" and labels.party("W") == "Write-In"
+    assert [labels.office(code) for code in fec.OFFICES] == ["House", "Senate", "President"]
+    assert labels.office(None) == "Unknown"

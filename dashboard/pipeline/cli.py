@@ -1,0 +1,314 @@
+"""Command line: python -m dashboard <command> (dashboard/__main__.py calls `main`). Each command exits
+non-zero with a one-line reason: 2 for a bad argument, 1 for a failure."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+
+from dashboard.core import config, contract, fec, params
+
+
+def _progress(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def cmd_config(_args) -> int:
+    width = max(len(name) for name, _v, _h in config.describe())
+    for name, value, help_text in config.describe():
+        print(f"{name:<{width}}  {value or '(empty)'}\n{'':<{width}}  {help_text}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from dashboard.pipeline import demo
+    from dashboard.pipeline.builder.publish import build_and_publish
+    from dashboard.store.snapshots import current_snapshot, read_manifest
+
+    data_dir = config.data_dir()
+    current = current_snapshot(data_dir)
+    if args.if_missing and current is not None:
+        manifest = read_manifest(current)
+        if manifest.get("schema_version") == contract.SCHEMA_VERSION:
+            _progress(
+                f"a snapshot is already published in {data_dir}; serving it "
+                "(use `python -m dashboard demo` to regenerate)"
+            )
+            return 0
+        if (data_dir / "raw").is_dir():
+            _progress(
+                f"the published snapshot was built by an older version (schema "
+                f"{manifest.get('schema_version')}, now {contract.SCHEMA_VERSION}); rebuilding it from raw data"
+            )
+            return _rebuild(data_dir, manifest)
+    rows = args.rows if args.rows is not None else config.get("DEMO_ROWS")
+    seed = args.seed if args.seed is not None else config.get("DEMO_SEED")
+    _progress(f"generating synthetic demo data: about {rows:,} itemized rows, seed {seed}, into {data_dir}")
+    summary = demo.generate(data_dir, rows=rows, seed=seed, progress=_progress)
+    _progress(
+        f"generated {summary['rows']:,} itemized rows for {summary['candidates']:,} candidate-cycles "
+        f"in {summary['seconds']} s; building extracts"
+    )
+    manifest = build_and_publish(
+        data_dir, source="demo", progress=_progress, extra_manifest={"demo": {"rows": rows, "seed": seed}}
+    )
+    _progress(f"done: snapshot {manifest['snapshot_id']} built in {manifest['build_seconds']} s")
+    return 0
+
+
+def cmd_build(_args) -> int:
+    from dashboard.store.snapshots import current_snapshot, read_manifest
+
+    data_dir = config.data_dir()
+    previous = current_snapshot(data_dir)
+    return _rebuild(data_dir, read_manifest(previous) if previous else {})
+
+
+def _rebuild(data_dir, previous_manifest: dict) -> int:
+    """Build and publish from the raw data on disk, keeping where that data came from."""
+    from dashboard.pipeline.builder.publish import build_and_publish
+
+    source = previous_manifest.get("source", "unknown")
+    kept = {key: previous_manifest[key] for key in ("demo",) if key in previous_manifest}
+    manifest = build_and_publish(data_dir, source=source, progress=_progress, extra_manifest=kept)
+    _progress(f"published {manifest['snapshot_id']} ({manifest['build_seconds']} s)")
+    return 0
+
+
+def _usage_error(exc: params.InvalidParameter) -> int:
+    print(f"error: {exc}", file=sys.stderr)
+    return 2
+
+
+def cmd_refresh(args) -> int:
+    from dashboard.pipeline.openfec import refresh
+
+    try:
+        offices = params.offices(args.office, "--office") or fec.OFFICES
+        states = params.states(args.state, "--state")
+        cycles = params.cycles(args.cycle or [config.get("DEFAULT_CYCLE")], "--cycle")
+    except params.InvalidParameter as exc:
+        return _usage_error(exc)
+    scope = refresh.Scope(cycles=cycles, offices=offices, states=states)
+    if args.every is not None:
+        params.interval(args.every)  # a bad interval fails before the first run
+        refresh.run_every(config.data_dir(), scope, args.every)
+        return 0
+    refresh.run_refresh(config.data_dir(), scope)
+    return 0
+
+
+def cmd_load_bulk(args) -> int:
+    from pathlib import Path
+
+    from dashboard.pipeline.bulk.download import download
+    from dashboard.pipeline.bulk.load import LoadProgress, load
+    from dashboard.store.layout import bulk_dir
+
+    try:
+        params.cycles([args.cycle], "--cycle", first=1980)  # the first cycle with bulk files
+    except params.InvalidParameter as exc:
+        return _usage_error(exc)
+    data_dir = config.data_dir()
+    progress = LoadProgress()
+    if args.download:
+        folder = bulk_dir(data_dir, args.cycle) / "downloads"
+        outcomes = download(args.cycle, folder, progress)
+        progress.line("downloads: " + ", ".join(f"{name} {what}" for name, what in outcomes.items()))
+    else:
+        folder = Path(args.files)
+    summary = load(data_dir, args.cycle, folder, progress, force=args.force)
+    for name, facts in summary["files"].items():
+        if "skipped" in facts:
+            continue
+        progress.line(
+            f"{facts['source']}: {facts['rows']:,} rows from {facts['lines']:,} lines, "
+            f"{facts['malformed']:,} malformed"
+            + (
+                f", {facts['superseded_rows']:,} rows of superseded filings dropped"
+                if facts.get("superseded_rows")
+                else ""
+            )
+        )
+    if summary["snapshot_id"]:
+        progress.line(f"done: snapshot {summary['snapshot_id']} published from the bulk files of {args.cycle}")
+    return 0
+
+
+def _print_refresh_status(data_dir) -> None:
+    from dashboard.store.refresh_status import read_status
+
+    status = read_status(data_dir)
+    if not status:
+        print("refresh    never run on this data directory (`python -m dashboard refresh`)")
+        return
+    success, attempt = status.get("last_success"), status.get("last_attempt") or {}
+    if success:
+        print(
+            f"refresh    last success {success['finished_at']}: {success.get('scope')}, "
+            f"{success.get('requests', 0)} requests in {success.get('seconds')} s"
+        )
+    else:
+        print("refresh    no successful refresh yet")
+    if attempt and attempt is not success and attempt.get("started_at") != (success or {}).get("started_at"):
+        outcome = "ok" if attempt.get("ok") else f"failed: {attempt.get('error') or 'still running'}"
+        print(f"           last attempt {attempt.get('started_at')}: {outcome}")
+    for cycle, facts in sorted(status.get("coverage", {}).items()):
+        print(
+            f"           cycle {cycle}: {facts.get('candidates', 0):,} candidates, "
+            f"{facts.get('committees', 0):,} committees, {facts.get('reports', 0):,} reports, "
+            f"{facts.get('receipts', 0):,} itemized receipts, data through {facts.get('data_through')}"
+        )
+    requests = status.get("requests")
+    if requests:
+        print(
+            f"           requests: {requests['last_hour']} of {requests['budget']} used in the hour "
+            f"before {requests['as_of']}"
+        )
+
+
+def cmd_geo(args) -> int:
+    from pathlib import Path
+
+    from dashboard.core import geography
+    from dashboard.pipeline import census as geo
+    from dashboard.store import layout
+    from dashboard.store.snapshots import current_snapshot, read_manifest
+
+    cycles = args.cycle
+    if not cycles:
+        snapshot = current_snapshot(config.data_dir())
+        cycles = read_manifest(snapshot).get("cycles", []) if snapshot else []
+        cycles = [int(c) for c in cycles] or [config.get("DEFAULT_CYCLE")]
+    congresses = sorted({geography.congress_for_cycle(int(c)) for c in cycles})
+    outcome = geo.obtain(
+        congresses,
+        Path(args.from_file) if args.from_file else None,
+        args.resolution,
+        args.if_missing,
+        progress=_progress,
+    )
+    for congress, what in sorted(outcome.items()):
+        _progress(f"{congress}th Congress: {what}")
+    _progress(
+        f"boundaries cached in {layout.geo_dir()}; maps of cycles without their own Congress's "
+        "boundaries are drawn on the nearest one available, and say so"
+    )
+    return 0
+
+
+def cmd_status(args) -> int:
+    from dashboard.store.snapshots import current_snapshot, read_manifest
+
+    data_dir = config.data_dir()
+    snapshot = current_snapshot(data_dir)
+    if snapshot is None:
+        print(f"no snapshot published in {data_dir}; run `python -m dashboard demo` or `make serve`")
+        if not args.json:
+            _print_refresh_status(data_dir)
+        return 1
+    manifest = read_manifest(snapshot)
+    if args.json:
+        from dashboard.store.refresh_status import read_status
+
+        print(json.dumps({**manifest, "refresh_status": read_status(data_dir)}, indent=2, default=str))
+        return 0
+    print(
+        f"snapshot   {manifest['snapshot_id']} ({manifest['source']}), built {manifest['built_at']} "
+        f"in {manifest['build_seconds']} s"
+    )
+    for cycle, end in manifest["coverage_end"].items():
+        print(f"cycle {cycle}: data through {end}")
+    for name, count in manifest["row_counts"].items():
+        print(f"  {name:<26}{count:>12,}")
+    _print_refresh_status(data_dir)
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dashboard", description="Campaign-finance dashboard tools.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("config", help="print every setting with its current value (secrets masked)")
+    demo = sub.add_parser("demo", help="generate the synthetic demo data and publish a snapshot of it")
+    demo.add_argument("--rows", type=int, help="itemized receipts to generate (default: DEMO_ROWS)")
+    demo.add_argument("--seed", type=int, help="random seed (default: DEMO_SEED)")
+    demo.add_argument("--if-missing", action="store_true", help="do nothing when a snapshot is already published")
+    sub.add_parser("build", help="rebuild and publish the extracts from the raw data already on disk")
+    refresh = sub.add_parser("refresh", help="pull from the OpenFEC API (incrementally) and publish a snapshot")
+    refresh.add_argument(
+        "--cycle", type=int, action="append", help="two-year cycle to pull, repeatable (default: DEFAULT_CYCLE)"
+    )
+    refresh.add_argument("--office", action="append", default=[], help="offices, e.g. H,S,P (default: all)")
+    refresh.add_argument(
+        "--state",
+        nargs="+",
+        action="extend",
+        default=[],
+        help="only these states' candidates, e.g. --state OR WA (default: all)",
+    )
+    refresh.add_argument(
+        "--every",
+        nargs="?",
+        const=config.get("REFRESH_INTERVAL"),
+        help="keep running and refresh every interval, e.g. 6h (default: REFRESH_INTERVAL)",
+    )
+    geo = sub.add_parser("geo", help="obtain House district boundaries (Census) for the maps")
+    geo.add_argument(
+        "--cycle",
+        type=int,
+        action="append",
+        help="cycle whose Congress's districts to obtain (repeatable; default: the snapshot's cycles)",
+    )
+    geo.add_argument(
+        "--from",
+        dest="from_file",
+        metavar="FILE",
+        help="import a Census district file (zip, shapefile or GeoJSON) instead of downloading it",
+    )
+    geo.add_argument(
+        "--resolution",
+        choices=("500k", "5m", "20m"),
+        default="5m",
+        help="Census file to download (default 5m, about 2 MB)",
+    )
+    geo.add_argument("--if-missing", action="store_true", help="skip Congresses whose boundaries are cached")
+    load_bulk = sub.add_parser("load-bulk", help="load a cycle from the FEC's bulk files and publish a snapshot")
+    load_bulk.add_argument("--cycle", type=int, required=True, help="two-year cycle of the files, e.g. 2024")
+    where = load_bulk.add_mutually_exclusive_group(required=True)
+    where.add_argument(
+        "--files", metavar="DIR", help="folder holding the FEC's zips (cn24.zip ...) or their text files"
+    )
+    where.add_argument("--download", action="store_true", help="download the cycle's zips from FEC_BULK_URL first")
+    load_bulk.add_argument(
+        "--force", action="store_true", help="parse files again even if unchanged since the last load"
+    )
+    status = sub.add_parser("status", help="what snapshot is being served, what it holds, how refreshes went")
+    status.add_argument("--json", action="store_true", help="print the manifest as JSON")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=config.get("LOG_LEVEL").upper(), format="%(levelname)s %(name)s: %(message)s")
+    handlers = {
+        "config": cmd_config,
+        "demo": cmd_demo,
+        "build": cmd_build,
+        "status": cmd_status,
+        "refresh": cmd_refresh,
+        "geo": cmd_geo,
+        "load-bulk": cmd_load_bulk,
+    }
+    try:
+        return handlers[args.command](args)
+    except KeyboardInterrupt:
+        print("interrupted; the previously published snapshot is still being served", file=sys.stderr)
+        return 130
+    except Exception as exc:  # one line, not a traceback: say what went wrong
+        print(f"error: {exc}", file=sys.stderr)
+        if config.get("LOG_LEVEL").upper() == "DEBUG":
+            raise
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -6,7 +6,7 @@ PORT   ?= 8050
 WEB_WORKERS ?= 2
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test bench bench-load demo-data geo-data demo-refresh chromium install install-test clean-data
+.PHONY: serve test test-fast lint bench bench-load demo-data geo-data demo-refresh chromium install install-test clean-data
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.test-installed
@@ -47,8 +47,18 @@ serve: demo-data geo-data
 	$(BIN)/gunicorn --no-control-socket --workers $(WEB_WORKERS) --threads 4 \
 	  --bind 127.0.0.1:$(PORT) --timeout 60 app:server
 
-test: install-test chromium
+# Everything: lint, then unit, integration and browser tests (no marker left out).
+test: install-test chromium lint
 	$(BIN)/python -m pytest -q tests
+
+# The day-to-day loop: unit tests without the slow ones (no browser, no subprocesses), under two minutes.
+test-fast: install-test
+	$(BIN)/python -m pytest -q tests/unit -m "not e2e and not slow"
+
+# ruff's settings are in pyproject.toml; `ruff format .` and `ruff check --fix .` repair most findings.
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 bench: install-test
 	$(BIN)/python -m bench.run

@@ -1,16 +1,32 @@
-"""Shared fixtures: small demo snapshots built by the real generator and builder."""
+"""Shared fixtures: demo snapshots built by the real generator and builder, once per session, and
+the real third-party files kept beside the repository (../shared/data), skipped when absent."""
+
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from dashboard.pipeline.builder.publish import build_and_publish
 from dashboard.pipeline import demo
+from dashboard.pipeline.builder.publish import build_and_publish
 
 SMALL_ROWS = 60_000
 SMALL_SEED = 11
+
+# Real FEC and Census files are third-party copies kept beside the repository, never inside it;
+# CI has them. SHARED_DATA_DIR points elsewhere (or at nothing, to try a clone without them).
+SHARED_DATA = Path(os.environ.get("SHARED_DATA_DIR") or Path(__file__).resolve().parents[2] / "shared" / "data")
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The folder of real FEC/Census files; the test is skipped when it is not there."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip("needs ../shared/data (real FEC/Census files beside the repo)")
+    return SHARED_DATA
 
 
 def make_demo(data_dir: Path, rows: int = SMALL_ROWS, seed: int = SMALL_SEED) -> Path:
@@ -19,9 +35,58 @@ def make_demo(data_dir: Path, rows: int = SMALL_ROWS, seed: int = SMALL_SEED) ->
     return data_dir
 
 
+def snapshot_digest(snapshot: Path) -> dict:
+    """Row count and a content hash of every extract of a snapshot."""
+    con = duckdb.connect()
+    digests = {}
+    for f in sorted(snapshot.glob("**/*.parquet")):
+        digests[str(f.relative_to(snapshot))] = con.execute(
+            f"SELECT count(*), sum(hash(COLUMNS(*))) FROM read_parquet('{f}')"
+        ).fetchall()[0]
+    return digests
+
+
+class DemoBuilds:
+    """Demo data folders (raw data plus a published snapshot), each built once per session for
+    its (rows, seed) and handed out as copies: building takes seconds, copying a fraction."""
+
+    def __init__(self, tmp_path_factory):
+        self._tmp = tmp_path_factory
+        self._built: dict[tuple[int, int], Path] = {}
+
+    def built(self, rows: int = SMALL_ROWS, seed: int = SMALL_SEED) -> Path:
+        """The session's own folder: read it, never write to it."""
+        key = (rows, seed)
+        if key not in self._built:
+            self._built[key] = make_demo(self._tmp.mktemp(f"demo-{rows}-{seed}"), rows, seed)
+        return self._built[key]
+
+    def copy(self, data_dir: Path, rows: int = SMALL_ROWS, seed: int = SMALL_SEED) -> Path:
+        """A writable copy in `data_dir` (may exist, empty). `current` stays a relative symlink,
+        so the copy points at its own snapshot."""
+        shutil.copytree(self.built(rows, seed), data_dir, symlinks=True, dirs_exist_ok=True)
+        return data_dir
+
+
+@pytest.fixture(scope="session")
+def demo_builds(tmp_path_factory) -> DemoBuilds:
+    return DemoBuilds(tmp_path_factory)
+
+
 @pytest.fixture(scope="session")
 def small_snapshot(tmp_path_factory) -> Path:
-    """A published demo snapshot (read-only for tests); DATA_CACHE_DIR points at it."""
+    """A published demo snapshot (read-only for tests); DATA_CACHE_DIR points at it. Built apart
+    from DemoBuilds' folders: the browser tests add files to it (boundaries, gunicorn's log)."""
     data_dir = make_demo(tmp_path_factory.mktemp("small-demo"))
     os.environ["DATA_CACHE_DIR"] = str(data_dir)
     return data_dir
+
+
+@pytest.fixture(scope="session")
+def changed(demo_builds, tmp_path_factory):
+    """(data_dir, KnownChanges): a demo snapshot and a rebuild after known differences were added
+    to its raw data (tests/known_changes.py). Read-only for tests."""
+    from tests.known_changes import CHANGE_ROWS, append_known_differences
+
+    data_dir = demo_builds.copy(tmp_path_factory.mktemp("two-snapshots"), rows=CHANGE_ROWS)
+    return data_dir, append_known_differences(data_dir)

@@ -3,6 +3,7 @@
 Every page opened through the `page` fixture fails the test on a console error, a failed request, or
 any request to a host other than 127.0.0.1 (such requests are blocked and recorded).
 """
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--disable-sync", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update"]
+CHROMIUM_ARGS = [
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 
 
 def free_port() -> int:
@@ -37,9 +44,25 @@ def serve_app(data_dir: Path, workers: int = 2):
     gunicorn = Path(sys.executable).with_name("gunicorn")
     log_path = data_dir / "gunicorn.log"
     with open(log_path, "w") as log:
-        proc = subprocess.Popen([str(gunicorn), "--no-control-socket", "--workers", str(workers), "--threads", "4",
-                                 "--bind", f"127.0.0.1:{port}", "--timeout", "60", "app:server"],
-                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [
+                str(gunicorn),
+                "--no-control-socket",
+                "--workers",
+                str(workers),
+                "--threads",
+                "4",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--timeout",
+                "60",
+                "app:server",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while True:
@@ -58,6 +81,14 @@ def serve_app(data_dir: Path, workers: int = 2):
         finally:
             proc.terminate()
             proc.wait(timeout=20)
+
+
+def pytest_collection_modifyitems(items):
+    """Every test in this folder drives the browser: mark it `e2e` (`-m "not e2e"` leaves them out)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(scope="session")
@@ -83,9 +114,11 @@ class PageProblems:
         self.foreign_requests: list[str] = []
 
     def all(self) -> list[str]:
-        return ([f"console error: {m}" for m in self.console_errors]
-                + [f"failed request: {m}" for m in self.failed_requests]
-                + [f"request left 127.0.0.1: {m}" for m in self.foreign_requests])
+        return (
+            [f"console error: {m}" for m in self.console_errors]
+            + [f"failed request: {m}" for m in self.failed_requests]
+            + [f"request left 127.0.0.1: {m}" for m in self.foreign_requests]
+        )
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Every registered page, opened in headless Chromium against gunicorn: it renders, says what data it
 shows and as of when, stays on 127.0.0.1, logs no error, and has no serious accessibility problem."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -53,8 +54,11 @@ def registered_urls(snapshot: Path) -> list[str]:
 
 def serious_accessibility_violations(page) -> list[str]:
     results = Axe().run(page)
-    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def test_every_registered_page_loads_cleanly(page, base_url, small_snapshot):
@@ -82,8 +86,16 @@ def test_an_unknown_candidate_is_a_friendly_404(page, base_url):
     assert "not found" in page.locator("body").inner_text().lower()
 
 
-@pytest.mark.parametrize("junk", ["/candidate/%27%3B%20DROP%20TABLE%20x", "/race/house/ZZ/99/2023",
-                                  "/race/senate/TX/abcd", "/?cycle=2025", "/?cycle=<script>"])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "/candidate/%27%3B%20DROP%20TABLE%20x",
+        "/race/house/ZZ/99/2023",
+        "/race/senate/TX/abcd",
+        "/?cycle=2025",
+        "/?cycle=<script>",
+    ],
+)
 def test_bad_urls_get_a_clear_message_not_a_traceback(page, base_url, junk):
     page.goto(base_url + junk)
     page.wait_for_load_state("networkidle")
@@ -95,8 +107,7 @@ def test_bad_urls_get_a_clear_message_not_a_traceback(page, base_url, junk):
 def test_pages_fit_a_phone_screen(browser, base_url, problems):
     from tests.e2e.conftest import open_context
 
-    context = open_context(browser, problems, viewport={"width": 375, "height": 740}, is_mobile=True,
-                           has_touch=True)
+    context = open_context(browser, problems, viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
     page = context.new_page()
     for url in ("/", "/data"):
         page.goto(base_url + url)

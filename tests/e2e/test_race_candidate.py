@@ -1,5 +1,6 @@
 """Race and candidate pages as a reporter uses them: open races of every office, switch views
 and cycles, follow a candidate, download CSVs; every number checked against the demo's truth."""
+
 from __future__ import annotations
 
 import csv
@@ -33,20 +34,28 @@ def download(page, button_name: str, tmp_path: Path) -> list[dict]:
 @pytest.fixture(scope="module")
 def house_race(small_snapshot):
     """The 2024 House race with the most candidates that also ran in another cycle."""
-    return sql(small_snapshot, """
+    return sql(
+        small_snapshot,
+        """
         SELECT state, district FROM agg_district a WHERE office = 'H' AND cycle = 2024
           AND EXISTS (SELECT 1 FROM agg_district b WHERE b.office = 'H' AND b.state = a.state
                       AND b.district = a.district AND b.cycle = 2026)
-        ORDER BY n_candidates DESC, receipts DESC LIMIT 1""")[0]
+        ORDER BY n_candidates DESC, receipts DESC LIMIT 1""",
+    )[0]
 
 
-def test_house_race_lists_every_candidate_with_true_money_and_switches_views(page, base_url, small_snapshot,
-                                                                           house_race, tmp_path):
+def test_house_race_lists_every_candidate_with_true_money_and_switches_views(
+    page, base_url, small_snapshot, house_race, tmp_path
+):
     state, district = house_race
-    expected = sql(small_snapshot, """
+    expected = sql(
+        small_snapshot,
+        """
         SELECT c.candidate_id, c.name, t.receipts_net, t.cash_on_hand FROM candidates c JOIN truth t
         USING (candidate_id, cycle) WHERE c.cycle = 2024 AND c.office = 'H' AND c.state = ? AND c.district = ?
-        ORDER BY t.receipts_net DESC""", [state, district])
+        ORDER BY t.receipts_net DESC""",
+        [state, district],
+    )
     page.goto(f"{base_url}/race/house/{state}/{district}/2024")
     page.wait_for_load_state("networkidle")
     expect(page.locator("h1")).to_have_text(f"House {state}-{district}, 2024")
@@ -76,11 +85,14 @@ def test_house_race_lists_every_candidate_with_true_money_and_switches_views(pag
 
 
 def test_senate_race_leads_to_a_candidate_whose_numbers_are_true(page, base_url, small_snapshot, tmp_path):
-    state, cid, name, receipts, disbursements, cash, itemized, unitemized = sql(small_snapshot, """
+    state, cid, name, receipts, disbursements, cash, itemized, unitemized = sql(
+        small_snapshot,
+        """
         SELECT c.state, c.candidate_id, c.name, t.receipts_net, t.disbursements_net, t.cash_on_hand,
                t.itemized_net, t.individual_unitemized
         FROM candidates c JOIN truth t USING (candidate_id, cycle)
-        WHERE c.office = 'S' AND c.cycle = 2024 ORDER BY t.receipts_net DESC LIMIT 1""")[0]
+        WHERE c.office = 'S' AND c.cycle = 2024 ORDER BY t.receipts_net DESC LIMIT 1""",
+    )[0]
     page.goto(f"{base_url}/race/senate/{state}/2024")
     page.wait_for_load_state("networkidle")
     expect(page.locator("h1")).to_contain_text("Senate")
@@ -104,8 +116,9 @@ def test_senate_race_leads_to_a_candidate_whose_numbers_are_true(page, base_url,
     explorer = page.locator(f"a[href^='/receipts?candidate_id={cid}&cycle=2024']")
     assert explorer.count() > 5  # sizes, states, donors, employers and the whole list
     # The cycle switcher on the candidate page.
-    other = sql(small_snapshot, "SELECT cycle FROM candidates WHERE candidate_id = ? AND cycle <> 2024 ORDER BY cycle",
-                [cid])
+    other = sql(
+        small_snapshot, "SELECT cycle FROM candidates WHERE candidate_id = ? AND cycle <> 2024 ORDER BY cycle", [cid]
+    )
     if other:
         page.get_by_role("link", name=str(other[0][0]), exact=True).click()
         page.wait_for_url(f"**/candidate/{cid}?cycle={other[0][0]}")

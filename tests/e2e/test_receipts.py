@@ -1,6 +1,7 @@
 """The receipts explorer in a browser: set filters with the form, page the grid from the server,
 change the order, remove a filter chip, and download the view: the file equals what the grid
 showed."""
+
 from __future__ import annotations
 
 import csv
@@ -34,8 +35,9 @@ def test_filter_page_sort_and_export(page, base_url, tmp_path):
     expect(page).to_have_url(re.compile(r"sort=-amount"))
     first = page.locator(".ag-center-cols-container .ag-row[row-index='0'] [col-id='amount']")
     expect(first).to_have_text(re.compile(r"\$"))
-    expected = receipts.receipts_page(ReceiptFilters.from_query({"cycle": "2024", "min": "50", "max": "2000"}),
-                                      "-amount", limit=300)
+    expected = receipts.receipts_page(
+        ReceiptFilters.from_query({"cycle": "2024", "min": "50", "max": "2000"}), "-amount", limit=300
+    )
     assert page.locator(".stat-value").first.inner_text().replace(",", "").isdigit()
     # Page: scroll the grid until its second block has come from the server.
     viewport = page.locator(".ag-body-viewport")
@@ -68,7 +70,9 @@ def test_filter_page_sort_and_export(page, base_url, tmp_path):
 
 
 def test_links_from_a_candidate_page_land_with_filters_preset(page, base_url):
-    busy = receipts.db.query("SELECT candidate_id FROM receipts WHERE cycle = 2024 GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+    busy = receipts.db.query(
+        "SELECT candidate_id FROM receipts WHERE cycle = 2024 GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
+    )
     candidate_id = busy.candidate_id.iloc[0]
     page.goto(f"{base_url}/candidate/{candidate_id}?cycle=2024")
     page.wait_for_load_state("networkidle")

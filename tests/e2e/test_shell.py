@@ -1,4 +1,5 @@
 """The shell and the home and data pages, as a visitor uses them, checked against the snapshot."""
+
 from __future__ import annotations
 
 import csv
@@ -21,9 +22,12 @@ def dollars(value) -> str:
 
 
 def test_home_shows_the_races_that_raised_the_most(page, base_url, small_snapshot):
-    expected = snapshot_sql(small_snapshot, """
+    expected = snapshot_sql(
+        small_snapshot,
+        """
         SELECT office, state, district, receipts, n_candidates FROM agg_district
-        WHERE cycle = 2024 ORDER BY receipts DESC LIMIT 10""")
+        WHERE cycle = 2024 ORDER BY receipts DESC LIMIT 10""",
+    )
     page.goto(base_url + "/?cycle=2024")
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text() == "Campaign money, 2024 cycle"
@@ -34,14 +38,20 @@ def test_home_shows_the_races_that_raised_the_most(page, base_url, small_snapsho
         assert dollars(receipts) in cells, (i, cells)
         assert str(n_candidates) in cells
         race_link = rows.nth(i).locator("a").first.get_attribute("href")
-        want = {"H": f"/race/house/{state}/{district}/2024", "S": f"/race/senate/{state}/2024",
-                "P": "/race/president/2024"}[office]
+        want = {
+            "H": f"/race/house/{state}/{district}/2024",
+            "S": f"/race/senate/{state}/2024",
+            "P": "/race/president/2024",
+        }[office]
         assert race_link == want
     # The House and Senate headline totals are the candidates' summary totals.
-    house, senate, n = snapshot_sql(small_snapshot, """
+    house, senate, n = snapshot_sql(
+        small_snapshot,
+        """
         SELECT sum(t.receipts) FILTER (WHERE c.office = 'H'), sum(t.receipts) FILTER (WHERE c.office = 'S'),
                count(*) FROM candidates c LEFT JOIN candidate_totals t USING (candidate_id, cycle)
-        WHERE c.cycle = 2024""")[0]
+        WHERE c.cycle = 2024""",
+    )[0]
     text = page.locator("main").inner_text()
     assert f"{n:,}" in text
     assert _short(house) in text and _short(senate) in text
@@ -77,17 +87,23 @@ def test_csv_download_holds_the_table_numbers(page, base_url, small_snapshot, tm
     path = tmp_path / "top.csv"
     info.value.save_as(path)
     rows = list(csv.DictReader(path.open()))
-    expected = snapshot_sql(small_snapshot, "SELECT state, district, receipts FROM agg_district WHERE cycle = 2026 "
-                                            "ORDER BY receipts DESC LIMIT 10")
-    assert [(r["state"], r["district"], float(r["receipts"])) for r in rows] == \
-        [(s, d, float(x)) for s, d, x in expected]
+    expected = snapshot_sql(
+        small_snapshot,
+        "SELECT state, district, receipts FROM agg_district WHERE cycle = 2026 ORDER BY receipts DESC LIMIT 10",
+    )
+    assert [(r["state"], r["district"], float(r["receipts"])) for r in rows] == [
+        (s, d, float(x)) for s, d, x in expected
+    ]
     assert info.value.suggested_filename.endswith(".csv")
 
 
 def test_search_finds_a_candidate_by_partial_words_and_jumps_to_it(page, base_url, small_snapshot):
-    candidate_id, name, cycle = snapshot_sql(small_snapshot, """
+    candidate_id, name, cycle = snapshot_sql(
+        small_snapshot,
+        """
         SELECT c.candidate_id, c.name, c.cycle FROM candidates c JOIN candidate_totals t USING (candidate_id, cycle)
-        WHERE c.office = 'S' ORDER BY t.receipts DESC LIMIT 1""")[0]
+        WHERE c.office = 'S' ORDER BY t.receipts DESC LIMIT 1""",
+    )[0]
     last, first = name.split(", ")
     page.goto(base_url + "/data")
     page.wait_for_load_state("networkidle")

@@ -1,8 +1,9 @@
 """The trends monitor in a browser: every panel, its filters in the URL, and every table as a CSV.
 
 Most tests run against a server of their own whose data has two snapshots with known differences
-(tests/unit/test_changes.py), so the movers and new-arrival panels have exactly those to show.
+(tests/known_changes.py), so the movers and new-arrival panels have exactly those to show.
 """
+
 from __future__ import annotations
 
 import csv
@@ -14,26 +15,22 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import serve_app
-from tests.unit.pipeline.test_changes import NEW_DONOR, build_two_snapshots
+from tests.known_changes import NEW_DONOR
 
 
 @pytest.fixture(scope="module")
-def two_snapshots(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("trends-e2e")
-    return data_dir, build_two_snapshots(data_dir)
-
-
-@pytest.fixture(scope="module")
-def trends_url(two_snapshots):
+def trends_url(changed):
     """gunicorn serving the two-snapshot data (the shared server serves a single snapshot)."""
-    data_dir, _known = two_snapshots
+    data_dir, _known = changed
     with serve_app(data_dir, workers=1) as url:
         yield url
 
 
 def candidate(data_dir: Path, candidate_id: str, cycle: int) -> tuple[str, str]:
-    row = duckdb.sql(f"SELECT name, state FROM read_parquet('{data_dir}/current/candidates.parquet') "
-                     f"WHERE candidate_id = '{candidate_id}' AND cycle = {cycle}").fetchall()[0]
+    row = duckdb.sql(
+        f"SELECT name, state FROM read_parquet('{data_dir}/current/candidates.parquet') "
+        f"WHERE candidate_id = '{candidate_id}' AND cycle = {cycle}"
+    ).fetchall()[0]
     return row[0], row[1]
 
 
@@ -41,8 +38,8 @@ def section(page, label: str):
     return page.locator(f"section[aria-label='{label}']")
 
 
-def test_every_panel_shows_the_data(page, trends_url, two_snapshots):
-    data_dir, known = two_snapshots
+def test_every_panel_shows_the_data(page, trends_url, changed):
+    data_dir, known = changed
     amended_name, _ = candidate(data_dir, known.amended, known.cycle)
     new_name, new_state = candidate(data_dir, known.new_period, known.cycle)
     page.goto(f"{trends_url}/trends?cycle={known.cycle}")
@@ -77,13 +74,14 @@ def test_every_panel_shows_the_data(page, trends_url, two_snapshots):
     page.wait_for_load_state("networkidle")
     large = section(page, "Large contributions")
     assert NEW_DONOR in large.inner_text()
-    amounts = [float(t.replace("$", "").replace(",", "")) for t in
-               large.locator("tbody tr td:nth-child(2)").all_inner_texts()]
+    amounts = [
+        float(t.replace("$", "").replace(",", "")) for t in large.locator("tbody tr td:nth-child(2)").all_inner_texts()
+    ]
     assert amounts == sorted(amounts, reverse=True) and min(amounts) >= 2000
 
 
-def test_filters_live_in_the_url(page, trends_url, two_snapshots):
-    _data_dir, known = two_snapshots
+def test_filters_live_in_the_url(page, trends_url, changed):
+    _data_dir, known = changed
     page.goto(f"{trends_url}/trends?cycle={known.cycle}")
     page.wait_for_load_state("networkidle")
     page.get_by_role("navigation", name="Office").get_by_role("link", name="Senate").click()
@@ -113,8 +111,8 @@ def test_filters_live_in_the_url(page, trends_url, two_snapshots):
     expect(current("Window")).to_have_text("Last 7 days")
 
 
-def test_every_table_downloads_as_csv(page, trends_url, two_snapshots):
-    _data_dir, known = two_snapshots
+def test_every_table_downloads_as_csv(page, trends_url, changed):
+    _data_dir, known = changed
     page.goto(f"{trends_url}/trends?cycle={known.cycle}&window=cycle")
     page.wait_for_load_state("networkidle")
     buttons = page.get_by_role("button", name="Download CSV")
@@ -124,8 +122,9 @@ def test_every_table_downloads_as_csv(page, trends_url, two_snapshots):
     for i in range(buttons.count()):
         with page.expect_download() as download:
             buttons.nth(i).click()
-        files[download.value.suggested_filename] = list(csv.DictReader(io.StringIO(
-            Path(download.value.path()).read_text())))
+        files[download.value.suggested_filename] = list(
+            csv.DictReader(io.StringIO(Path(download.value.path()).read_text()))
+        )
     assert all(name.startswith("trends-") and name.endswith(f"{known.cycle}.csv") for name in files)
     movers = files[f"trends-movers-since-snapshot-{known.cycle}.csv"]
     assert {row["candidate_id"] for row in movers} == {known.amended, known.new_period}

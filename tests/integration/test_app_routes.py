@@ -3,6 +3,7 @@
 Dash renders a page in two steps: GET returns the app shell, then the browser asks the pages
 router callback for the content. `render()` makes that second request the way the browser does.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,16 +19,18 @@ ROUTER = ".._pages_content.children..._pages_store.data.."
 @pytest.fixture(scope="module")
 def client(small_snapshot):
     import app  # imported only once DATA_CACHE_DIR points at the snapshot
+
     return app.server.test_client()
 
 
 def render(client, path: str, search: str = "") -> dict:
     body = {
         "output": ROUTER,
-        "outputs": [{"id": "_pages_content", "property": "children"},
-                    {"id": "_pages_store", "property": "data"}],
-        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                   {"id": "_pages_location", "property": "search", "value": search}],
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": path},
+            {"id": "_pages_location", "property": "search", "value": search},
+        ],
         "changedPropIds": ["_pages_location.pathname"],
         "state": [],
     }
@@ -75,8 +78,12 @@ def paths(top_race):
     senate = races.top_races(2024, office="S", limit=1).iloc[0]
     candidate = races.race_candidates(2024, "H", top_race.state, top_race.district).iloc[0]
     return {
-        "home": "/", "data": "/data", "house": top_race.race_path, "senate": senate.race_path,
-        "president": "/race/president/2024", "candidate": f"/candidate/{candidate.candidate_id}",
+        "home": "/",
+        "data": "/data",
+        "house": top_race.race_path,
+        "senate": senate.race_path,
+        "president": "/race/president/2024",
+        "candidate": f"/candidate/{candidate.candidate_id}",
         "committee": "/committee/C10000001",
     }
 
@@ -99,11 +106,18 @@ def test_assets_are_local_and_responses_compressed(client):
     assert bundle.status_code == 200 and bundle.headers.get("Content-Encoding") == "gzip"
 
 
-@pytest.mark.parametrize("page, expected", [
-    ("home", "Races that raised the most"), ("data", "How money is counted"),
-    ("house", "Candidates"), ("senate", "Senate"), ("president", "President"),
-    ("candidate", "Committees"), ("committee", "FEC id"),
-])
+@pytest.mark.parametrize(
+    "page, expected",
+    [
+        ("home", "Races that raised the most"),
+        ("data", "How money is counted"),
+        ("house", "Candidates"),
+        ("senate", "Senate"),
+        ("president", "President"),
+        ("candidate", "Committees"),
+        ("committee", "FEC id"),
+    ],
+)
 def test_every_page_renders_with_banner_and_footer(client, paths, page, expected):
     text = page_text(client, paths[page])
     assert expected in text
@@ -142,12 +156,22 @@ def test_data_page_shows_coverage_and_row_counts(client):
     assert "Coverage by cycle" in text and "agg_district" in text and "2024-12-31" in text
 
 
-@pytest.mark.parametrize("path, search", [
-    ("/no/such/page", ""), ("/candidate/JUNK", ""), ("/candidate/H9ZZ99999", ""),
-    ("/race/house/ZZ/01/2024", ""), ("/race/house/WA/99/2024", ""), ("/race/house/WA/01/2023", ""),
-    ("/race/house/WA/01/2024/extra", ""), ("/race/senate/WA/1900", ""), ("/race/president/2026", ""),
-    ("/committee/C99999999", ""), ("/committee/NOPE", ""),
-])
+@pytest.mark.parametrize(
+    "path, search",
+    [
+        ("/no/such/page", ""),
+        ("/candidate/JUNK", ""),
+        ("/candidate/H9ZZ99999", ""),
+        ("/race/house/ZZ/01/2024", ""),
+        ("/race/house/WA/99/2024", ""),
+        ("/race/house/WA/01/2023", ""),
+        ("/race/house/WA/01/2024/extra", ""),
+        ("/race/senate/WA/1900", ""),
+        ("/race/president/2026", ""),
+        ("/committee/C99999999", ""),
+        ("/committee/NOPE", ""),
+    ],
+)
 def test_junk_addresses_get_the_friendly_404(client, path, search):
     text = page_text(client, path, search)
     assert "Page not found" in text
@@ -163,18 +187,19 @@ def test_search_callback_lists_links(client, top_race):
     surname = top_race.leader_name.split(",")[0]
     body = {
         "output": "..search-input.value...search-results.children..",
-        "outputs": [{"id": "search-input", "property": "value"},
-                    {"id": "search-results", "property": "children"}],
-        "inputs": [{"id": "search-input", "property": "value", "value": surname.lower()},
-                   {"id": "url", "property": "pathname", "value": "/"}],
-        "changedPropIds": ["search-input.value"], "state": [],
+        "outputs": [{"id": "search-input", "property": "value"}, {"id": "search-results", "property": "children"}],
+        "inputs": [
+            {"id": "search-input", "property": "value", "value": surname.lower()},
+            {"id": "url", "property": "pathname", "value": "/"},
+        ],
+        "changedPropIds": ["search-input.value"],
+        "state": [],
     }
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200
     results = response.get_json()["response"]["search-results"]["children"]
     # A result opens the candidate's latest cycle, which need not be this race's.
-    assert any(link.startswith(f"/candidate/{top_race.leader_candidate_id}?cycle=")
-               for link in links_in(results))
+    assert any(link.startswith(f"/candidate/{top_race.leader_candidate_id}?cycle=") for link in links_in(results))
 
 
 def component_id(type_: str, name: str) -> str:
@@ -187,8 +212,13 @@ def test_csv_download_callback_sends_the_stored_csv(client):
         "output": '{"name":["MATCH"],"type":"csv-download"}.data',
         "outputs": {"id": {"name": "top-races", "type": "csv-download"}, "property": "data"},
         "inputs": [{"id": {"name": "top-races", "type": "csv-button"}, "property": "n_clicks", "value": 1}],
-        "state": [{"id": {"name": "top-races", "type": "csv-data"}, "property": "data",
-                   "value": {"filename": "x.csv", "content": "a,b\n1,2\n"}}],
+        "state": [
+            {
+                "id": {"name": "top-races", "type": "csv-data"},
+                "property": "data",
+                "value": {"filename": "x.csv", "content": "a,b\n1,2\n"},
+            }
+        ],
         "changedPropIds": [f"{component_id('csv-button', 'top-races')}.n_clicks"],
     }
     response = client.post("/_dash-update-component", json=body)
@@ -215,7 +245,10 @@ def find_store(node, wanted_id):
                 return found
     elif isinstance(node, dict):
         props = node.get("props", {})
-        if isinstance(props.get("id"), dict) and json.dumps(props["id"], sort_keys=True, separators=(",", ":")) == wanted_id:
+        if (
+            isinstance(props.get("id"), dict)
+            and json.dumps(props["id"], sort_keys=True, separators=(",", ":")) == wanted_id
+        ):
             return props.get("data")
         return find_store(props.get("children"), wanted_id)
     return None
@@ -232,6 +265,7 @@ def test_without_a_snapshot_pages_say_how_to_build_one(client, tmp_path, monkeyp
 def test_a_failing_page_apologises_and_logs(client, monkeypatch, caplog, top_race):
     def broken(*_args, **_kwargs):
         raise RuntimeError("disk on fire")
+
     monkeypatch.setattr(races, "race_candidates", broken)
     text = page_text(client, top_race.race_path)
     assert "Something went wrong" in text and "disk on fire" not in text
@@ -241,5 +275,6 @@ def test_a_failing_page_apologises_and_logs(client, monkeypatch, caplog, top_rac
 def test_a_slow_page_says_so(client, monkeypatch, top_race):
     def slow(*_args, **_kwargs):
         raise db.QueryTimeoutError("query cancelled after 5000 ms")
+
     monkeypatch.setattr(races, "race_candidates", slow)
     assert "This page took too long" in page_text(client, top_race.race_path)

@@ -1,6 +1,7 @@
 """Exports of the receipts explorer's view: the file holds exactly the rows of the view in its
 order, in CSV and Parquet, named by its filters and coverage date, refused above the row cap,
 and the FEC's restriction on contributor data travels with it."""
+
 from __future__ import annotations
 
 import csv
@@ -18,12 +19,15 @@ from tests.integration.test_app_routes import page_text
 @pytest.fixture(scope="module")
 def client(small_snapshot):
     import app
+
     return app.server.test_client()
 
 
 @pytest.fixture(scope="module")
 def view(small_snapshot) -> dict:
-    busy = receipts.db.query("SELECT candidate_id FROM receipts WHERE cycle = 2024 GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+    busy = receipts.db.query(
+        "SELECT candidate_id FROM receipts WHERE cycle = 2024 GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
+    )
     return {"cycle": "2024", "candidate_id": busy.candidate_id.iloc[0], "min": "25"}
 
 
@@ -31,7 +35,10 @@ def test_csv_holds_exactly_the_view_in_its_order(client, view):
     response = client.get("/api/v1/receipts/export", query_string={**view, "sort": "-amount", "format": "csv"})
     assert response.status_code == 200 and response.mimetype == "text/csv"
     disposition = response.headers["Content-Disposition"]
-    assert f"receipts-2024-candidate_id-{view['candidate_id']}-min-25-sort-desc-amount-through-2024-12-31.csv" in disposition
+    assert (
+        f"receipts-2024-candidate_id-{view['candidate_id']}-min-25-sort-desc-amount-through-2024-12-31.csv"
+        in disposition
+    )
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     expected = receipts.receipts_page(ReceiptFilters.from_query(view), "-amount", limit=1000)
     assert int(response.headers["X-Row-Count"]) == len(rows) == len(expected)
@@ -77,6 +84,7 @@ def test_the_page_offers_the_view_with_the_fec_notice(client, view):
 def test_a_search_too_broad_to_answer_in_time_is_refused(client, monkeypatch):
     def slow(*_args, **_kwargs):
         raise receipts.db.QueryTimeoutError("query cancelled after 5000 ms")
+
     monkeypatch.setattr(receipts, "receipts_summary", slow)
     text = page_text(client, "/receipts", "?cycle=2024&state=CA")
     assert "covers too much" in text and "date range of a month or less" in text

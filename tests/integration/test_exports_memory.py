@@ -4,6 +4,7 @@ is read, and must stay far below what holding the rows would take.
 Run against any snapshot to report the numbers:
     python -m tests.integration.test_exports_memory /tmp/big "cycle=2024&state=CA" [csv|parquet] [row cap]
 """
+
 from __future__ import annotations
 
 import json
@@ -46,10 +47,14 @@ print(json.dumps({"status": response.status_code, "rows": int(response.headers.g
 
 
 def measure(data_dir: Path, query: str, fmt: str = "csv", cap: int = ROWS) -> dict:
-    env = {**os.environ, "DATA_CACHE_DIR": str(data_dir), "EXPORT_ROW_CAP": str(cap), "QUERY_TIMEOUT_MS": "60000",
-           "LOG_LEVEL": "WARNING"}
-    out = subprocess.run([sys.executable, "-c", MEASURE, query, fmt], cwd=ROOT, env=env, capture_output=True,
-                         text=True)
+    env = {
+        **os.environ,
+        "DATA_CACHE_DIR": str(data_dir),
+        "EXPORT_ROW_CAP": str(cap),
+        "QUERY_TIMEOUT_MS": "60000",
+        "LOG_LEVEL": "WARNING",
+    }
+    out = subprocess.run([sys.executable, "-c", MEASURE, query, fmt], cwd=ROOT, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -76,9 +81,17 @@ def million_row_snapshot(tmp_path_factory) -> Path:
                      CAST(100 AS DECIMAL(14,2)) AS aggregate_ytd, 2024 AS cycle
               FROM range({ROWS}) t(i) ORDER BY candidate_id, date)
         TO '{folder}' (FORMAT parquet, PARTITION_BY (cycle))""")
-    (snapshot / "manifest.json").write_text(json.dumps({
-        "snapshot_id": "million", "source": "demo", "cycles": [2024], "coverage_end": {"2024": "2024-12-31"},
-        "row_counts": {"receipts": ROWS}}))
+    (snapshot / "manifest.json").write_text(
+        json.dumps(
+            {
+                "snapshot_id": "million",
+                "source": "demo",
+                "cycles": [2024],
+                "coverage_end": {"2024": "2024-12-31"},
+                "row_counts": {"receipts": ROWS},
+            }
+        )
+    )
     os.symlink(snapshot, root / "current")
     return root
 
@@ -104,5 +117,14 @@ def test_over_the_cap_nothing_is_sent_but_a_message(million_row_snapshot):
 
 
 if __name__ == "__main__":
-    print(json.dumps(measure(Path(sys.argv[1]), sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else "csv",
-                             int(sys.argv[4]) if len(sys.argv) > 4 else ROWS), indent=2))
+    print(
+        json.dumps(
+            measure(
+                Path(sys.argv[1]),
+                sys.argv[2],
+                sys.argv[3] if len(sys.argv) > 3 else "csv",
+                int(sys.argv[4]) if len(sys.argv) > 4 else ROWS,
+            ),
+            indent=2,
+        )
+    )

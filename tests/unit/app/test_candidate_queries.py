@@ -1,5 +1,6 @@
 """Candidate-page queries reconcile with the generator's truth (money in cents) and with the
 receipts extract, and the normalized donor views follow dashboard.core.normalize."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,17 +9,19 @@ import duckdb
 import pandas as pd
 import pytest
 
+from dashboard.app.queries import candidates
 from dashboard.core import contract
 from dashboard.core.normalize import normalize_value
-from dashboard.app.queries import candidates
 
 
 @pytest.fixture(scope="module")
 def con(small_snapshot: Path):
     con = duckdb.connect()
     con.execute(f"CREATE VIEW truth AS SELECT * FROM read_parquet('{small_snapshot}/demo_truth/candidates.parquet')")
-    con.execute(f"CREATE VIEW receipts AS SELECT * FROM read_parquet("
-                f"'{small_snapshot}/current/receipts/**/*.parquet', hive_partitioning = true)")
+    con.execute(
+        f"CREATE VIEW receipts AS SELECT * FROM read_parquet("
+        f"'{small_snapshot}/current/receipts/**/*.parquet', hive_partitioning = true)"
+    )
     con.execute(f"CREATE VIEW candidates AS SELECT * FROM read_parquet('{small_snapshot}/current/candidates.parquet')")
     return con
 
@@ -37,8 +40,12 @@ def sample(con) -> list[tuple[str, int]]:
 
 
 def truth_of(con, candidate_id, cycle) -> dict:
-    return con.execute("SELECT * FROM truth WHERE candidate_id = ? AND cycle = ?",
-                       [candidate_id, cycle]).df().iloc[0].to_dict()
+    return (
+        con.execute("SELECT * FROM truth WHERE candidate_id = ? AND cycle = ?", [candidate_id, cycle])
+        .df()
+        .iloc[0]
+        .to_dict()
+    )
 
 
 def cents(value) -> int:
@@ -78,8 +85,9 @@ def test_states_add_up_to_itemized_and_flag_the_home_state(con, sample):
         assert cents(states.amount.sum()) == true["itemized_net"]
         assert int(states.n.sum()) == true["n_itemized"]
         assert states.amount.is_monotonic_decreasing
-        home = con.execute("SELECT state, office FROM candidates WHERE candidate_id = ? AND cycle = ?",
-                           [cid, cycle]).fetchall()[0]
+        home = con.execute(
+            "SELECT state, office FROM candidates WHERE candidate_id = ? AND cycle = ?", [cid, cycle]
+        ).fetchall()[0]
         assert set(states[states.in_state].state) <= {home[0]}
         if home[1] == "P":
             assert not states.in_state.any()
@@ -88,10 +96,12 @@ def test_states_add_up_to_itemized_and_flag_the_home_state(con, sample):
 def test_top_donors_are_the_biggest_donor_keys(con, sample):
     for cid, cycle in sample:
         donors = candidates.candidate_donors(cid, cycle)
-        expected = con.execute("""
+        expected = con.execute(
+            """
             SELECT donor_key, sum(amount) AS amount, count(*) AS n FROM receipts
             WHERE candidate_id = ? AND cycle = ? GROUP BY donor_key ORDER BY amount DESC, donor_key LIMIT 100""",
-                               [cid, cycle]).df()
+            [cid, cycle],
+        ).df()
         assert list(donors.donor_key) == list(expected.donor_key)
         assert list(donors.amount) == pytest.approx(list(expected.amount.astype(float)))
         assert list(donors.n) == list(expected.n)
@@ -112,8 +122,11 @@ def test_top_employers_merge_spellings_and_drop_not_reported(con, sample):
         self_employed = employers[employers.employer == "SELF-EMPLOYED"]
         for row in employers.dropna(subset=["employer"]).head(5).itertuples():  # the raw spellings shown
             assert {normalize_value("norm_job", v) for v in row.variants} == {row.employer}
-        raw_self = con.execute("""SELECT sum(amount) FROM receipts WHERE candidate_id = ? AND cycle = ?
-                                  AND regexp_matches(upper(employer), '^SELF')""", [cid, cycle]).fetchall()[0][0]
+        raw_self = con.execute(
+            """SELECT sum(amount) FROM receipts WHERE candidate_id = ? AND cycle = ?
+                                  AND regexp_matches(upper(employer), '^SELF')""",
+            [cid, cycle],
+        ).fetchall()[0][0]
         if raw_self:
             assert self_employed.amount.iloc[0] == pytest.approx(float(raw_self))
 
@@ -127,15 +140,23 @@ def test_similar_candidates_start_with_the_same_office_and_state(con):
 
 
 def test_an_unknown_candidate_has_no_rows():
-    for query in (candidates.candidate_periods, candidates.candidate_sizes, candidates.candidate_states,
-                  candidates.candidate_donors, candidates.candidate_employers, candidates.candidate_occupations):
+    for query in (
+        candidates.candidate_periods,
+        candidates.candidate_sizes,
+        candidates.candidate_states,
+        candidates.candidate_donors,
+        candidates.candidate_employers,
+        candidates.candidate_occupations,
+    ):
         assert query("H9ZZ99999", 2024).empty
 
 
 def test_links_into_the_receipts_explorer_carry_the_filters():
     from dashboard.app import links
 
-    assert links.receipts_path(candidate_id="H4CA12345", cycle=2024, employer="SELF-EMPLOYED", min=None) == \
-        "/receipts?candidate_id=H4CA12345&cycle=2024&employer=SELF-EMPLOYED"
+    assert (
+        links.receipts_path(candidate_id="H4CA12345", cycle=2024, employer="SELF-EMPLOYED", min=None)
+        == "/receipts?candidate_id=H4CA12345&cycle=2024&employer=SELF-EMPLOYED"
+    )
     assert links.receipts_path(q="SMITH, JOHN", zip="12345") == "/receipts?q=SMITH%2C+JOHN&zip=12345"
     assert links.receipts_path() == "/receipts"

@@ -1,4 +1,5 @@
 """The per-process DuckDB over `current`: views, manifest, swaps, threads, timeouts, forks."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,8 @@ import threading
 
 import pytest
 
-from dashboard.core import contract
 from dashboard.app import db
+from dashboard.core import contract
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """Figures show exactly the numbers of the frame they are given, in the shared palette."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -7,10 +8,15 @@ from dashboard.app.figures import races, theme
 
 
 def race_frame():
-    return pd.DataFrame({
-        "race_label": ["House CA-12", "Senate Texas"], "receipts": [3_000_000.0, 2_000_000.5],
-        "n_candidates": [3, 4], "leader_name": ["A, B", "C, D"], "leader_party": ["DEM", "XYZ"],
-    })
+    return pd.DataFrame(
+        {
+            "race_label": ["House CA-12", "Senate Texas"],
+            "receipts": [3_000_000.0, 2_000_000.5],
+            "n_candidates": [3, 4],
+            "leader_name": ["A, B", "C, D"],
+            "leader_party": ["DEM", "XYZ"],
+        }
+    )
 
 
 def test_top_races_bar_has_one_bar_per_race_with_its_money():

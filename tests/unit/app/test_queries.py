@@ -3,6 +3,7 @@
 Expected values are computed by reading the Parquet files directly (not through dashboard.app.db),
 so a wrong view, join or filter in a query shows up as a difference.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard.core import contract
 from dashboard.app.queries import candidates, committees, home, races, search, snapshot
+from dashboard.core import contract
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +41,7 @@ def cycle(files):
 
 # --- home ---------------------------------------------------------------------------------
 
+
 def test_headline_totals_equal_sums_of_the_extracts(files, cycle):
     cands = files("candidates")
     totals = files("candidate_totals")
@@ -63,6 +65,7 @@ def test_a_cycle_without_data_has_no_headline_rows():
 
 # --- races --------------------------------------------------------------------------------
 
+
 def test_top_races_are_the_biggest_rows_of_agg_district(files, cycle):
     top = races.top_races(cycle, limit=10)
     district = files("agg_district")
@@ -84,8 +87,9 @@ def test_race_candidates_are_every_candidate_of_the_race_with_their_totals(files
     top = races.top_races(cycle, office="H", limit=1).iloc[0]
     found = races.race_candidates(cycle, "H", top.state, top.district)
     cands = files("candidates")
-    expected = cands[(cands.cycle == cycle) & (cands.office == "H") & (cands.state == top.state)
-                     & (cands.district == top.district)]
+    expected = cands[
+        (cands.cycle == cycle) & (cands.office == "H") & (cands.state == top.state) & (cands.district == top.district)
+    ]
     assert set(found.candidate_id) == set(expected.candidate_id)
     assert found.receipts.sum() == pytest.approx(top.receipts, abs=0.01)
     assert found.receipts.is_monotonic_decreasing
@@ -102,7 +106,8 @@ def test_senate_and_presidential_races(files):
     if not president.empty:
         cycle = int(president.cycle.iloc[0])
         assert set(races.race_candidates(cycle, "P").candidate_id) == set(
-            president[president.cycle == cycle].candidate_id)
+            president[president.cycle == cycle].candidate_id
+        )
 
 
 def test_race_summary_and_cycles(files, cycle):
@@ -114,6 +119,7 @@ def test_race_summary_and_cycles(files, cycle):
 
 
 # --- search -------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def person(files):
@@ -172,6 +178,7 @@ def test_search_text_is_data_not_sql():
 
 # --- candidates and committees ------------------------------------------------------------
 
+
 def test_candidate_summary_matches_candidate_totals(files, cycle):
     totals = files("candidate_totals")
     row = totals[totals.cycle == cycle].nlargest(1, "receipts").iloc[0]
@@ -204,6 +211,7 @@ def test_committee_cycles(files):
 
 
 # --- snapshot facts -----------------------------------------------------------------------
+
 
 def test_row_counts_are_the_manifests_and_the_files(files):
     manifest = json.loads((files.folder / "manifest.json").read_text())

@@ -1,4 +1,5 @@
 """Race queries reconcile with what the demo generator really generated (its truth, in cents)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,8 +8,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard.core import contract
 from dashboard.app.queries import races
+from dashboard.core import contract
 
 
 @pytest.fixture(scope="module")
@@ -78,11 +79,15 @@ def test_race_sizes_add_itemized_and_unitemized_money(candidates_file, truth):
 
 
 def test_race_home_state_splits_itemized_money(candidates_file, truth, small_snapshot):
-    receipts = duckdb.sql(f"""
+    receipts = (
+        duckdb.sql(f"""
         SELECT candidate_id, cycle, sum(amount) FILTER (WHERE r.state = c.state) AS home, sum(amount) AS total
         FROM read_parquet('{small_snapshot}/current/receipts/**/*.parquet', hive_partitioning = true) r
         JOIN read_parquet('{small_snapshot}/current/candidates.parquet') c USING (candidate_id, cycle)
-        GROUP BY ALL""").df().set_index(["candidate_id", "cycle"])
+        GROUP BY ALL""")
+        .df()
+        .set_index(["candidate_id", "cycle"])
+    )
     for race in sample_races(candidates_file):
         split = races.race_home_state(*race)
         assert split.itemized.is_monotonic_decreasing

@@ -1,4 +1,5 @@
 """Search ranking on a hand-made snapshot where the right order is known exactly."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard.core import contract
 from dashboard.app.queries import search
+from dashboard.core import contract
 
 PEOPLE = [  # candidate_id, name, receipts
     ("H4WA01001", "SMITH, JOHN", 10.0),
@@ -19,8 +20,7 @@ PEOPLE = [  # candidate_id, name, receipts
     ("H4WA05001", "SMITH, JOHN Q", 20.0),
     ("S4WA00001", "O'BRIEN, MARY-KATE", 1.0),
 ]
-COMMITTEES = [("C00000001", "SMITH FOR CONGRESS", "H4WA01001"),
-              ("C00000002", "SMITHVILLE VOTERS PAC", None)]
+COMMITTEES = [("C00000001", "SMITH FOR CONGRESS", "H4WA01001"), ("C00000002", "SMITHVILLE VOTERS PAC", None)]
 
 
 @pytest.fixture
@@ -33,12 +33,18 @@ def tiny_snapshot(tmp_path, monkeypatch):
         frame = pd.DataFrame(rows, columns=list(contract.EXTRACTS[name]))
         duckdb.from_df(frame).write_parquet(str(folder / f"{name}.parquet"))
 
-    write("candidates", [(cid, 2024, name, "DEM", cid[0], "WA", cid[4:6] if cid[0] == "H" else "00",
-                          "C", "C", None, 2024) for cid, name, _ in PEOPLE])
-    write("committees", [(cmid, 2024, name, "H", "P" if cand else "U", "DEM", cand, "WA", False)
-                         for cmid, name, cand in COMMITTEES])
-    write("candidate_totals", [(cid, 2024, receipts) + (0.0,) * 11 + (None, None, [])
-                               for cid, _, receipts in PEOPLE])
+    write(
+        "candidates",
+        [
+            (cid, 2024, name, "DEM", cid[0], "WA", cid[4:6] if cid[0] == "H" else "00", "C", "C", None, 2024)
+            for cid, name, _ in PEOPLE
+        ],
+    )
+    write(
+        "committees",
+        [(cmid, 2024, name, "H", "P" if cand else "U", "DEM", cand, "WA", False) for cmid, name, cand in COMMITTEES],
+    )
+    write("candidate_totals", [(cid, 2024, receipts) + (0.0,) * 11 + (None, None, []) for cid, _, receipts in PEOPLE])
     (folder / "manifest.json").write_text(json.dumps({"snapshot_id": "tiny", "source": "demo"}))
     os.symlink("snapshots/tiny", tmp_path / "current")
     monkeypatch.setenv("DATA_CACHE_DIR", str(tmp_path))
@@ -65,8 +71,8 @@ def test_partial_words_in_any_order(tiny_snapshot):
 def test_substring_comes_last(tiny_snapshot):
     found = search.search("smith")
     tiers = found.set_index("id").tier
-    assert tiers["H4WA01001"] == 1        # prefix
-    assert tiers["H4WA04001"] == 3        # GOLDSMITH: substring only
+    assert tiers["H4WA01001"] == 1  # prefix
+    assert tiers["H4WA04001"] == 3  # GOLDSMITH: substring only
     assert found.tier.is_monotonic_increasing
     assert found.iloc[-1].id == "H4WA04001"
 

@@ -1,5 +1,6 @@
 """Trends queries against small generated snapshots, checked against the extract files read directly,
 and the filters the page takes from its URL."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -10,11 +11,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard.core import params
 from dashboard.app.figures import trends as charts
 from dashboard.app.queries import trends
 from dashboard.app.queries.trends import TrendFilters
-from tests.unit.pipeline.test_changes import changed  # noqa: F401  (two snapshots with known differences)
+from dashboard.core import params
 
 CYCLE = 2024
 
@@ -25,8 +25,10 @@ def sql(small_snapshot):
     con = duckdb.connect()
     for name in ("agg_daily", "large_receipts", "candidates", "candidate_periods", "agg_district"):
         con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{folder / name}.parquet')")
-    con.execute(f"CREATE VIEW receipts AS SELECT * FROM read_parquet('{folder}/receipts/**/*.parquet', "
-                "hive_partitioning = true)")
+    con.execute(
+        f"CREATE VIEW receipts AS SELECT * FROM read_parquet('{folder}/receipts/**/*.parquet', "
+        "hive_partitioning = true)"
+    )
     return lambda query, params=None: con.execute(query, params or []).fetchall()
 
 
@@ -41,22 +43,43 @@ def money(value) -> Decimal:
 
 # --- filters from the URL -----------------------------------------------------------------
 
+
 def test_filters_default_and_round_trip_through_the_url():
     filters = TrendFilters.from_query(cycle="2024")
-    assert (filters.state, filters.office, filters.party, filters.window, filters.by, filters.minimum,
-            filters.movers) == (None, None, None, "30", "day", 2000, "dollars")
+    assert (
+        filters.state,
+        filters.office,
+        filters.party,
+        filters.window,
+        filters.by,
+        filters.minimum,
+        filters.movers,
+    ) == (None, None, None, "30", "day", 2000, "dollars")
     assert filters.path() == "/trends?cycle=2024"
-    chosen = TrendFilters.from_query(cycle="2026", state="tx", office="house", party="dem", window="cycle",
-                                     by="week", min="$5,000", movers="percent")
+    chosen = TrendFilters.from_query(
+        cycle="2026", state="tx", office="house", party="dem", window="cycle", by="week", min="$5,000", movers="percent"
+    )
     assert (chosen.state, chosen.office, chosen.party, chosen.minimum) == ("TX", "H", "DEM", 5000)
     query = dict(parse_qsl(urlsplit(chosen.path()).query))
     assert TrendFilters.from_query(**query) == chosen
     assert TrendFilters.from_query(cycle="2026", state="all", party="", office="all").state is None
 
 
-@pytest.mark.parametrize("bad", [{"party": "D3M"}, {"window": "5"}, {"by": "month"}, {"min": "500"},
-                                 {"min": "lots"}, {"movers": "votes"}, {"state": "ZZ"}, {"cycle": "2025"},
-                                 {"office": "mayor"}, {"min": "99999999999"}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"party": "D3M"},
+        {"window": "5"},
+        {"by": "month"},
+        {"min": "500"},
+        {"min": "lots"},
+        {"movers": "votes"},
+        {"state": "ZZ"},
+        {"cycle": "2025"},
+        {"office": "mayor"},
+        {"min": "99999999999"},
+    ],
+)
 def test_bad_filters_are_rejected_with_the_parameter_named(bad):
     with pytest.raises(params.InvalidParameter) as problem:
         TrendFilters.from_query(**({"cycle": "2024"} | bad))
@@ -79,6 +102,7 @@ def test_the_same_point_of_the_previous_cycle_is_the_same_day_number():
 
 # --- itemized money over time -------------------------------------------------------------
 
+
 def test_data_end_is_the_last_day_with_receipts(sql, end):
     assert end == sql("SELECT max(date) FROM agg_daily WHERE cycle = ?", [CYCLE])[0][0]
     assert trends.data_end(2030) is None
@@ -92,8 +116,12 @@ def test_money_over_time_adds_up_to_agg_daily_in_both_cycles(sql, end, where):
     condition = " AND ".join(f"{k} = ?" for k in where) or "true"
 
     def expected(cycle, first, last):
-        return money(sql(f"SELECT sum(amount) FROM agg_daily WHERE cycle = ? AND date BETWEEN ? AND ? AND {condition}",
-                         [cycle, first, last, *where.values()])[0][0])
+        return money(
+            sql(
+                f"SELECT sum(amount) FROM agg_daily WHERE cycle = ? AND date BETWEEN ? AND ? AND {condition}",
+                [cycle, first, last, *where.values()],
+            )[0][0]
+        )
 
     this, before = frame[~frame.previous_cycle], frame[frame.previous_cycle]
     assert money(this.amount.sum()) == expected(CYCLE, start, end) > 0
@@ -111,8 +139,9 @@ def test_the_chart_series_are_the_parties_and_the_previous_cycle(end):
     frame = trends.receipts_over_time(CYCLE, end - timedelta(days=29), end, "day")
     wide = charts.series_by_party(frame, CYCLE)
     this = frame[~frame.previous_cycle]
-    assert wide.drop(columns=["period_end", charts.previous_cycle_column(CYCLE)]).to_numpy().sum() == \
-        pytest.approx(float(this.amount.sum()), abs=0.01)
+    assert wide.drop(columns=["period_end", charts.previous_cycle_column(CYCLE)]).to_numpy().sum() == pytest.approx(
+        float(this.amount.sum()), abs=0.01
+    )
     assert list(wide.columns[1:3]) == list(this.groupby("party").amount.sum().sort_values(ascending=False).index[:2])
     figure = charts.receipts_over_time(wide, "day", CYCLE)
     assert len(figure.data) == len(wide.columns) - 1
@@ -124,13 +153,19 @@ def test_comparison_matches_agg_daily_for_each_window(sql, end):
     total = frame.drop(columns=["party", "office"]).sum()
 
     def expected(first, last, cycle):
-        return money(sql("SELECT sum(amount) FROM agg_daily WHERE cycle = ? AND date BETWEEN ? AND ? AND state = 'CA'",
-                         [cycle, first, last])[0][0])
+        return money(
+            sql(
+                "SELECT sum(amount) FROM agg_daily WHERE cycle = ? AND date BETWEEN ? AND ? AND state = 'CA'",
+                [cycle, first, last],
+            )[0][0]
+        )
 
     previous_day = trends.same_day_previous_cycle
     assert money(total.in_window) == expected(start, end, CYCLE)
     assert money(total.previous_window) == expected(start - timedelta(days=7), start - timedelta(days=1), CYCLE)
-    assert money(total.previous_cycle_window) == expected(previous_day(start, CYCLE), previous_day(end, CYCLE), CYCLE - 2)
+    assert money(total.previous_cycle_window) == expected(
+        previous_day(start, CYCLE), previous_day(end, CYCLE), CYCLE - 2
+    )
     assert money(total.cycle_to_date) == expected(date(CYCLE - 1, 1, 1), end, CYCLE)
     assert money(total.previous_cycle_to_date) == expected(date(CYCLE - 3, 1, 1), previous_day(end, CYCLE), CYCLE - 2)
     for row in frame.itertuples():
@@ -142,12 +177,15 @@ def test_comparison_matches_agg_daily_for_each_window(sql, end):
 
 # --- large contributions, movers by report, top races ---------------------------------------
 
+
 def test_large_contributions_are_every_gift_over_the_threshold_in_the_window(sql, end):
     start = end - timedelta(days=89)
     frame = trends.large_contributions(CYCLE, start, end, 2000, office="H", limit=100_000)
-    expected = sql("""SELECT count(*), sum(r.amount) FROM receipts r JOIN candidates c USING (candidate_id, cycle)
+    expected = sql(
+        """SELECT count(*), sum(r.amount) FROM receipts r JOIN candidates c USING (candidate_id, cycle)
                       WHERE r.cycle = ? AND r.date BETWEEN ? AND ? AND r.amount >= 2000 AND c.office = 'H'""",
-                   [CYCLE, start, end])[0]
+        [CYCLE, start, end],
+    )[0]
     assert (len(frame), money(frame.amount.sum())) == (expected[0], money(expected[1]))
     assert expected[0] > 0
     assert list(frame.amount) == sorted(frame.amount, reverse=True)
@@ -161,8 +199,11 @@ def test_movers_since_the_previous_report_compare_each_candidates_last_two_repor
     assert not frame.empty and (frame.receipts_change > 0).all()
     assert list(frame.receipts_change) == sorted(frame.receipts_change, reverse=True)
     top = frame.iloc[0]
-    reports = sql("""SELECT receipts, coverage_end FROM candidate_periods WHERE candidate_id = ? AND cycle = ?
-                     ORDER BY coverage_end DESC LIMIT 2""", [top.candidate_id, CYCLE])
+    reports = sql(
+        """SELECT receipts, coverage_end FROM candidate_periods WHERE candidate_id = ? AND cycle = ?
+                     ORDER BY coverage_end DESC LIMIT 2""",
+        [top.candidate_id, CYCLE],
+    )
     assert (money(top.receipts), money(top.previous_receipts)) == (money(reports[0][0]), money(reports[1][0]))
     assert reports[0][1] >= since
     by_percent = trends.movers_since_period(CYCLE, since, order="percent")
@@ -172,8 +213,11 @@ def test_movers_since_the_previous_report_compare_each_candidates_last_two_repor
 
 def test_top_races_end_at_each_races_total(sql):
     frame = trends.top_races_cumulative(CYCLE, races=5)
-    expected = sql("""SELECT office, state, district, receipts FROM agg_district WHERE cycle = ?
-                      ORDER BY receipts DESC, office, state, district LIMIT 5""", [CYCLE])
+    expected = sql(
+        """SELECT office, state, district, receipts FROM agg_district WHERE cycle = ?
+                      ORDER BY receipts DESC, office, state, district LIMIT 5""",
+        [CYCLE],
+    )
     last = frame.groupby("race_path", sort=False).tail(1)
     assert [(r.office, r.state, r.district) for r in last.itertuples()] == [e[:3] for e in expected]
     assert [money(c) for c in last.cumulative] == [money(e[3]) for e in expected]
@@ -182,19 +226,24 @@ def test_top_races_end_at_each_races_total(sql):
 
 
 def test_party_options_are_the_cycles_parties_commonest_first(sql):
-    expected = [r[0] for r in sql("SELECT party FROM candidates WHERE cycle = ? GROUP BY party "
-                                  "ORDER BY count(*) DESC, party", [CYCLE])]
+    expected = [
+        r[0]
+        for r in sql(
+            "SELECT party FROM candidates WHERE cycle = ? GROUP BY party ORDER BY count(*) DESC, party", [CYCLE]
+        )
+    ]
     assert trends.party_options(CYCLE) == expected
 
 
 # --- what changed since the previous snapshot ---------------------------------------------
+
 
 def test_a_first_snapshot_has_no_changes_to_show(small_snapshot):
     assert trends.changes_summary() == {"previous_snapshot_id": None, "reason": "no earlier snapshot"}
     assert trends.movers_since_snapshot(CYCLE).empty and trends.new_reports(CYCLE).empty
 
 
-def test_movers_and_arrivals_show_exactly_the_known_differences(changed, monkeypatch):  # noqa: F811
+def test_movers_and_arrivals_show_exactly_the_known_differences(changed, monkeypatch):
     data_dir, known = changed
     monkeypatch.setenv("DATA_CACHE_DIR", str(data_dir))
     assert trends.changes_summary()["previous_snapshot_id"] == known.first_snapshot
@@ -205,11 +254,13 @@ def test_movers_and_arrivals_show_exactly_the_known_differences(changed, monkeyp
         assert money(row.receipts_change) == expected[row.candidate_id]["receipts_change"]
         assert money(row.arrived_amount) == expected[row.candidate_id]["arrived_amount"]
     arrivals = trends.arrivals_since_snapshot(known.cycle)
-    assert {r.candidate_id: (r.arrived_n, r.dropped_n) for r in arrivals.itertuples()} == \
-        {c: (v["arrived_n"], v["dropped_n"]) for c, v in expected.items()}
+    assert {r.candidate_id: (r.arrived_n, r.dropped_n) for r in arrivals.itertuples()} == {
+        c: (v["arrived_n"], v["dropped_n"]) for c, v in expected.items()
+    }
     reports = trends.new_reports(known.cycle)
-    assert {(r.candidate_id, r.report_year, r.report_type): r.change for r in reports.itertuples()} == \
-        {key: value["change"] for key, value in known.expected_reports().items()}
+    assert {(r.candidate_id, r.report_year, r.report_type): r.change for r in reports.itertuples()} == {
+        key: value["change"] for key, value in known.expected_reports().items()
+    }
     # Filters apply: the two candidates are in different states.
     state = movers.iloc[0].state
     assert set(trends.movers_since_snapshot(known.cycle, state=state).candidate_id) == {movers.iloc[0].candidate_id}

@@ -1,30 +1,46 @@
 """Normalization rules, one value at a time (the builder runs the same SQL on every row)."""
+
 import pytest
 
 from dashboard.core.normalize import normalize_value
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("Smith, John Jr.", "SMITH, JOHN"),
-    ("DR. JANE  DOE", "JANE DOE"),
-    ("o'brien, pat", "OBRIEN, PAT"),
-    ("MR SMITH,  JOHN", "SMITH, JOHN"),
-    ("SMITH , JOHN MR", "SMITH, JOHN"),
-    ("", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Smith, John Jr.", "SMITH, JOHN"),
+        ("DR. JANE  DOE", "JANE DOE"),
+        ("o'brien, pat", "OBRIEN, PAT"),
+        ("MR SMITH,  JOHN", "SMITH, JOHN"),
+        ("SMITH , JOHN MR", "SMITH, JOHN"),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_names(raw, expected):
     assert normalize_value("norm_name_key", raw) == expected
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("self employed", "SELF-EMPLOYED"), ("Self-Employed", "SELF-EMPLOYED"), ("SELF", "SELF-EMPLOYED"),
-    ("self-employed/owner", "SELF-EMPLOYED"),
-    ("n/a", None), ("None", None), ("INFORMATION REQUESTED", None),
-    ("INFORMATION REQUESTED PER BEST EFFORTS", None), ("  ", None), (None, None),
-    ("unemployed", "NOT EMPLOYED"), ("Not Employed", "NOT EMPLOYED"),
-    ("Acme, Inc.", "ACME, INC"), ("retired", "RETIRED"), ("AT&T", "AT&T"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("self employed", "SELF-EMPLOYED"),
+        ("Self-Employed", "SELF-EMPLOYED"),
+        ("SELF", "SELF-EMPLOYED"),
+        ("self-employed/owner", "SELF-EMPLOYED"),
+        ("n/a", None),
+        ("None", None),
+        ("INFORMATION REQUESTED", None),
+        ("INFORMATION REQUESTED PER BEST EFFORTS", None),
+        ("  ", None),
+        (None, None),
+        ("unemployed", "NOT EMPLOYED"),
+        ("Not Employed", "NOT EMPLOYED"),
+        ("Acme, Inc.", "ACME, INC"),
+        ("retired", "RETIRED"),
+        ("AT&T", "AT&T"),
+    ],
+)
 def test_employers_and_occupations(raw, expected):
     assert normalize_value("norm_job", raw) == expected
 
@@ -53,13 +69,15 @@ def test_the_rules_shown_on_pages_match_what_the_macros_do():
     assert "ZIP" in DONOR_KEY_RULE and all(noise in DONOR_KEY_RULE for noise in NAME_NOISE)
 
 
-@pytest.mark.parametrize("raw", ["Self Employed", "self-employed ", "SELF EMPLOYED.", "Self-Employment",
-                                 "SELF EMPLOYED CONSULTANT"])
+@pytest.mark.parametrize(
+    "raw", ["Self Employed", "self-employed ", "SELF EMPLOYED.", "Self-Employment", "SELF EMPLOYED CONSULTANT"]
+)
 def test_more_self_employed_spellings(raw):
     assert normalize_value("norm_job", raw) == "SELF-EMPLOYED"
 
 
-@pytest.mark.parametrize("raw", ["n/a", "N.A.", "none", "Information Requested Per Best Efforts", "requested",
-                                 "Info Requested"])
+@pytest.mark.parametrize(
+    "raw", ["n/a", "N.A.", "none", "Information Requested Per Best Efforts", "requested", "Info Requested"]
+)
 def test_more_not_reported_spellings(raw):
     assert normalize_value("norm_job", raw) is None

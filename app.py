@@ -1,86 +1,12 @@
 """The Dash app. Serve it with `gunicorn app:server` (see `make serve`).
 
-Nothing here touches the database: each worker opens DuckDB on its first query, after
-gunicorn has forked it (dashboard/db.py).
+The app is made by dashboard/app/factory.py; this module only names it for gunicorn, beside
+the `pages/` and `assets/` folders Dash reads.
 """
+
 from __future__ import annotations
 
-import logging
+from dashboard.app.factory import create_app
 
-import dash
-from dash import dcc, html
-from flask_compress import Compress
-
-from dashboard.core import config
-from dashboard.app.api import api
-from dashboard.app.components.district_map import geo_files
-from dashboard.app.components.header import header
-
-logging.basicConfig(level=config.get("LOG_LEVEL").upper(),
-                    format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-log = logging.getLogger("dashboard.app")
-
-# Dash's default page, but in English and without a second <footer> around the scripts (each
-# page has its own data footer, and two footers confuse screen readers' landmarks).
-INDEX = """<!DOCTYPE html>
-<html lang="en">
-    <head>
-        {%metas%}
-        <title>{%title%}</title>
-        {%favicon%}
-        {%css%}
-    </head>
-    <body>
-        {%app_entry%}
-        {%config%}
-        {%scripts%}
-        {%renderer%}
-    </body>
-</html>"""
-
-
-def log_callback_error(error: Exception) -> None:
-    """Callbacks that fail leave the page as it was; the traceback goes to the log only."""
-    log.error("callback failed", exc_info=error)
-
-
-app = dash.Dash(
-    __name__,
-    use_pages=True,
-    pages_folder="pages",
-    title="Campaign finance dashboard",
-    index_string=INDEX,
-    serve_locally=True,               # every script from this server: no CDN
-    suppress_callback_exceptions=True,  # pages add components after the first layout
-    update_title=None,                # no flashing "Updating..." tab title
-    on_error=log_callback_error,
-)
+app = create_app(__name__)
 server = app.server
-server.register_blueprint(geo_files)  # base map and cached boundaries for the maps
-Compress(server)
-server.register_blueprint(api)  # /api/v1/: JSON and CSV twins, exports, openapi.json
-
-app.layout = html.Div([
-    dcc.Location(id="url"),
-    header(),
-    dash.page_container,  # each page brings its own banner, <main> and data footer
-])
-
-
-@server.errorhandler(500)
-def internal_error(_error):
-    # Flask has already logged the traceback; the visitor gets a plain apology, no details.
-    return ("<!DOCTYPE html><html lang='en'><title>Something went wrong</title>"
-            "<h1>Something went wrong</h1><p>The problem has been logged. "
-            "<a href='/'>Go to the home page</a>.</p></html>"), 500
-
-
-def _warm_up() -> None:
-    """Serve one page inside the process before real traffic (Dash issue 3971: a threaded
-    worker could otherwise answer 500 for its JavaScript bundles on the first load)."""
-    response = server.test_client().get("/")
-    if response.status_code != 200:
-        log.warning("warm-up request answered %s", response.status_code)
-
-
-_warm_up()

@@ -1,10 +1,11 @@
-"""What `make bench` times: every public function in dashboard/queries/, with representative
+"""What `make bench` times: every public function in dashboard/app/queries/, with representative
 parameters, and the same question answered from the raw tables as the baseline.
 
 A function without a case here makes the benchmark fail, so new queries get timed. Baselines are
 DuckDB SQL over views `raw_<table>` of the raw store (the money rules applied in the query, as a
 page would have to without extracts); None where the question has no raw-data form.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,14 +13,13 @@ from datetime import date, timedelta
 from typing import Any, Callable
 
 from dashboard.app import db
-from dashboard.app.queries import candidates, committees, home, races, search, snapshot
-from dashboard.app.queries import maps
-from dashboard.app.queries import trends
+from dashboard.app.queries import candidates, committees, home, maps, races, search, snapshot, trends
 
 
 @dataclass(frozen=True)
 class Samples:
     """Representative parameters, picked from the benchmark snapshot."""
+
     cycle: int
     candidate_id: str
     house_state: str
@@ -36,8 +36,14 @@ def pick_samples() -> Samples:
         ORDER BY abs(t.receipts - (SELECT median(receipts) FROM candidate_totals WHERE cycle = 2024))
         LIMIT 1""").iloc[0]
     last, first = row["name"].split(", ", 1)
-    return Samples(2024, row["candidate_id"], row["state"], row["district"], row["principal_committee_id"],
-                   f"{first[:3]} {last[:4]}".lower())
+    return Samples(
+        2024,
+        row["candidate_id"],
+        row["state"],
+        row["district"],
+        row["principal_committee_id"],
+        f"{first[:3]} {last[:4]}".lower(),
+    )
 
 
 # Raw-data building blocks for baselines: current reports of a candidate's own committees.
@@ -124,158 +130,221 @@ class Case:
 CASES: dict[str, Case] = {
     "home.headline_by_office": Case(
         lambda s: home.headline_by_office(s.cycle),
-        RAW_TOTALS + """SELECT c.office, count(*), sum(t.receipts), sum(t.cash_on_hand)
+        RAW_TOTALS
+        + """SELECT c.office, count(*), sum(t.receipts), sum(t.cash_on_hand)
             FROM (SELECT DISTINCT candidate_id, cycle, office FROM raw_candidates) c
             LEFT JOIN raw_totals t USING (candidate_id, cycle) WHERE c.cycle = ? GROUP BY c.office""",
-        lambda s: [s.cycle]),
-    "home.cycles_available": Case(lambda s: home.cycles_available(),
-                                  "SELECT DISTINCT cycle FROM raw_candidates ORDER BY 1 DESC"),
+        lambda s: [s.cycle],
+    ),
+    "home.cycles_available": Case(
+        lambda s: home.cycles_available(), "SELECT DISTINCT cycle FROM raw_candidates ORDER BY 1 DESC"
+    ),
     "races.top_races": Case(
         lambda s: races.top_races(s.cycle),
-        RAW_TOTALS + """SELECT c.office, c.state, c.district, sum(t.receipts) AS receipts, count(*)
+        RAW_TOTALS
+        + """SELECT c.office, c.state, c.district, sum(t.receipts) AS receipts, count(*)
             FROM (SELECT DISTINCT candidate_id, cycle, office, state, district FROM raw_candidates) c
             LEFT JOIN raw_totals t USING (candidate_id, cycle) WHERE c.cycle = ?
             GROUP BY ALL ORDER BY receipts DESC NULLS LAST LIMIT 10""",
-        lambda s: [s.cycle]),
+        lambda s: [s.cycle],
+    ),
     "races.race_summary": Case(
         lambda s: races.race_summary(s.cycle, "H", s.house_state, s.house_district),
-        RAW_TOTALS + """SELECT sum(t.receipts), sum(t.cash_on_hand), count(*)
+        RAW_TOTALS
+        + """SELECT sum(t.receipts), sum(t.cash_on_hand), count(*)
             FROM raw_candidates c LEFT JOIN raw_totals t USING (candidate_id, cycle)
             WHERE c.cycle = ? AND c.office = 'H' AND c.state = ? AND c.district = ?""",
-        lambda s: [s.cycle, s.house_state, s.house_district]),
+        lambda s: [s.cycle, s.house_state, s.house_district],
+    ),
     "races.race_candidates": Case(
         lambda s: races.race_candidates(s.cycle, "H", s.house_state, s.house_district),
-        RAW_TOTALS + """SELECT c.candidate_id, c.name, t.receipts, t.disbursements, t.cash_on_hand
+        RAW_TOTALS
+        + """SELECT c.candidate_id, c.name, t.receipts, t.disbursements, t.cash_on_hand
             FROM raw_candidates c LEFT JOIN raw_totals t USING (candidate_id, cycle)
             WHERE c.cycle = ? AND c.office = 'H' AND c.state = ? AND c.district = ? ORDER BY t.receipts DESC""",
-        lambda s: [s.cycle, s.house_state, s.house_district]),
+        lambda s: [s.cycle, s.house_state, s.house_district],
+    ),
     "races.race_cycles": Case(
         lambda s: races.race_cycles("H", s.house_state, s.house_district),
         "SELECT DISTINCT cycle FROM raw_candidates WHERE office = 'H' AND state = ? AND district = ?",
-        lambda s: [s.house_state, s.house_district]),
+        lambda s: [s.house_state, s.house_district],
+    ),
     "candidates.candidate_summary": Case(
         lambda s: candidates.candidate_summary(s.candidate_id, s.cycle),
         RAW_TOTALS + "SELECT * FROM raw_totals WHERE candidate_id = ? AND cycle = ?",
-        lambda s: [s.candidate_id, s.cycle]),
+        lambda s: [s.candidate_id, s.cycle],
+    ),
     "candidates.candidate_cycles": Case(
         lambda s: candidates.candidate_cycles(s.candidate_id),
         RAW_TOTALS + "SELECT cycle, receipts FROM raw_totals WHERE candidate_id = ? ORDER BY cycle",
-        lambda s: [s.candidate_id]),
+        lambda s: [s.candidate_id],
+    ),
     "candidates.candidate_committees": Case(
         lambda s: candidates.candidate_committees(s.candidate_id, s.cycle),
         "SELECT committee_id, designation FROM raw_linkages WHERE candidate_id = ? AND cycle = ?",
-        lambda s: [s.candidate_id, s.cycle]),
+        lambda s: [s.candidate_id, s.cycle],
+    ),
     "candidates.candidate_periods": Case(
         lambda s: candidates.candidate_periods(s.candidate_id, s.cycle),
-        RAW_TOTALS + """SELECT r.report_year, r.report_type, max(r.coverage_end) AS coverage_end,
+        RAW_TOTALS
+        + """SELECT r.report_year, r.report_type, max(r.coverage_end) AS coverage_end,
                    sum(r.receipts) - sum(r.transfers_from_authorized) AS receipts,
                    sum(sum(r.receipts) - sum(r.transfers_from_authorized)) OVER (ORDER BY max(r.coverage_end))
             FROM current_reports r JOIN own o USING (committee_id, cycle)
             WHERE o.candidate_id = ? AND r.cycle = ? GROUP BY ALL ORDER BY 3""",
-        lambda s: [s.candidate_id, s.cycle]),
+        lambda s: [s.candidate_id, s.cycle],
+    ),
     "candidates.candidate_sizes": Case(
         lambda s: candidates.candidate_sizes(s.candidate_id, s.cycle),
-        RAW_ITEMIZED + f"""SELECT {RAW_BUCKET} AS bucket, sum(amount), count(*) FROM raw_itemized
+        RAW_ITEMIZED
+        + f"""SELECT {RAW_BUCKET} AS bucket, sum(amount), count(*) FROM raw_itemized
             WHERE candidate_id = ? AND cycle = ? GROUP BY bucket
             UNION ALL SELECT -1, sum(individual_unitemized), NULL FROM raw_reports r JOIN own o USING (committee_id, cycle)
             WHERE o.candidate_id = ? AND r.cycle = ? AND r.file_number NOT IN (SELECT f FROM superseded)""",
-        lambda s: _race(s) + [s.candidate_id, s.cycle, s.candidate_id, s.cycle]),
+        lambda s: _race(s) + [s.candidate_id, s.cycle, s.candidate_id, s.cycle],
+    ),
     "candidates.candidate_states": Case(
         lambda s: candidates.candidate_states(s.candidate_id, s.cycle),
-        RAW_ITEMIZED + """SELECT state, sum(amount) AS amount, count(*) FROM raw_itemized
+        RAW_ITEMIZED
+        + """SELECT state, sum(amount) AS amount, count(*) FROM raw_itemized
             WHERE candidate_id = ? AND cycle = ? GROUP BY state ORDER BY amount DESC""",
-        lambda s: _race(s) + [s.candidate_id, s.cycle]),
+        lambda s: _race(s) + [s.candidate_id, s.cycle],
+    ),
     "candidates.candidate_donors": Case(
         lambda s: candidates.candidate_donors(s.candidate_id, s.cycle),
-        RAW_ITEMIZED + """SELECT upper(contributor_name) || '|' || left(zip, 5) AS donor, sum(amount) AS amount,
+        RAW_ITEMIZED
+        + """SELECT upper(contributor_name) || '|' || left(zip, 5) AS donor, sum(amount) AS amount,
                    count(*) FROM raw_itemized WHERE candidate_id = ? AND cycle = ?
             GROUP BY donor ORDER BY amount DESC LIMIT 100""",
-        lambda s: _race(s) + [s.candidate_id, s.cycle]),
+        lambda s: _race(s) + [s.candidate_id, s.cycle],
+    ),
     "candidates.candidate_employers": Case(
         lambda s: candidates.candidate_employers(s.candidate_id, s.cycle),
-        RAW_ITEMIZED + """SELECT upper(trim(employer)) AS employer, sum(amount) AS amount, count(*),
+        RAW_ITEMIZED
+        + """SELECT upper(trim(employer)) AS employer, sum(amount) AS amount, count(*),
                    list(DISTINCT employer) FROM raw_itemized WHERE candidate_id = ? AND cycle = ?
             GROUP BY 1 ORDER BY amount DESC LIMIT 100""",
-        lambda s: _race(s) + [s.candidate_id, s.cycle]),
+        lambda s: _race(s) + [s.candidate_id, s.cycle],
+    ),
     "candidates.candidate_occupations": Case(
         lambda s: candidates.candidate_occupations(s.candidate_id, s.cycle),
-        RAW_ITEMIZED + """SELECT upper(trim(occupation)) AS occupation, sum(amount) AS amount, count(*),
+        RAW_ITEMIZED
+        + """SELECT upper(trim(occupation)) AS occupation, sum(amount) AS amount, count(*),
                    list(DISTINCT occupation) FROM raw_itemized WHERE candidate_id = ? AND cycle = ?
             GROUP BY 1 ORDER BY amount DESC LIMIT 100""",
-        lambda s: _race(s) + [s.candidate_id, s.cycle]),
+        lambda s: _race(s) + [s.candidate_id, s.cycle],
+    ),
     "candidates.similar_candidates": Case(
         lambda s: candidates.similar_candidates(s.candidate_id[:5] + "9999"),
         """SELECT DISTINCT candidate_id, jaro_winkler_similarity(candidate_id, ?) AS similarity FROM raw_candidates
            ORDER BY similarity DESC LIMIT 5""",
-        lambda s: [s.candidate_id[:5] + "9999"]),
+        lambda s: [s.candidate_id[:5] + "9999"],
+    ),
     "races.race_periods": Case(
         lambda s: races.race_periods(s.cycle, "H", s.house_state, s.house_district),
-        RAW_TOTALS + """SELECT o.candidate_id, r.report_year, r.report_type, max(r.coverage_end) AS coverage_end,
+        RAW_TOTALS
+        + """SELECT o.candidate_id, r.report_year, r.report_type, max(r.coverage_end) AS coverage_end,
                    sum(r.receipts) - sum(r.transfers_from_authorized) AS receipts
             FROM current_reports r JOIN own o USING (committee_id, cycle)
             JOIN raw_candidates c ON c.candidate_id = o.candidate_id AND c.cycle = r.cycle
             WHERE r.cycle = ? AND c.office = 'H' AND c.state = ? AND c.district = ? GROUP BY ALL ORDER BY 1, 4""",
-        _race),
+        _race,
+    ),
     "races.race_weekly": Case(
         lambda s: races.race_weekly(s.cycle, "H", s.house_state, s.house_district),
-        RAW_ITEMIZED + """SELECT candidate_id, date_trunc('week', date) AS week, sum(amount), count(*)
+        RAW_ITEMIZED
+        + """SELECT candidate_id, date_trunc('week', date) AS week, sum(amount), count(*)
             FROM raw_itemized WHERE cycle = ? AND candidate_id IN (SELECT candidate_id FROM race)
             GROUP BY ALL ORDER BY 1, 2""",
-        lambda s: _race(s) + [s.cycle]),
+        lambda s: _race(s) + [s.cycle],
+    ),
     "races.race_sizes": Case(
         lambda s: races.race_sizes(s.cycle, "H", s.house_state, s.house_district),
-        RAW_ITEMIZED + f"""SELECT candidate_id, {RAW_BUCKET} AS bucket, sum(amount), count(*)
+        RAW_ITEMIZED
+        + f"""SELECT candidate_id, {RAW_BUCKET} AS bucket, sum(amount), count(*)
             FROM raw_itemized WHERE cycle = ? AND candidate_id IN (SELECT candidate_id FROM race) GROUP BY ALL""",
-        lambda s: _race(s) + [s.cycle]),
+        lambda s: _race(s) + [s.cycle],
+    ),
     "races.race_home_state": Case(
         lambda s: races.race_home_state(s.cycle, "H", s.house_state, s.house_district),
-        RAW_ITEMIZED + """SELECT i.candidate_id, sum(amount) FILTER (WHERE i.state = race.home),
+        RAW_ITEMIZED
+        + """SELECT i.candidate_id, sum(amount) FILTER (WHERE i.state = race.home),
                    sum(amount) FILTER (WHERE i.state IS DISTINCT FROM race.home), sum(amount)
             FROM raw_itemized i JOIN race USING (candidate_id) WHERE i.cycle = ? GROUP BY ALL""",
-        lambda s: _race(s) + [s.cycle]),
+        lambda s: _race(s) + [s.cycle],
+    ),
     "races.nearby_races": Case(
         lambda s: races.nearby_races(s.cycle, "H", s.house_state, "53"),
         """SELECT DISTINCT cycle, office, state, district FROM raw_candidates
            WHERE state = ? AND (office = 'H' OR cycle = ?) ORDER BY cycle = ? DESC, district DESC LIMIT 6""",
-        lambda s: [s.house_state, s.cycle, s.cycle]),
+        lambda s: [s.house_state, s.cycle, s.cycle],
+    ),
     "committees.committee_cycles": Case(
         lambda s: committees.committee_cycles(s.committee_id),
         "SELECT * FROM raw_committees WHERE committee_id = ? ORDER BY cycle DESC",
-        lambda s: [s.committee_id]),
+        lambda s: [s.committee_id],
+    ),
     "search.search": Case(
         lambda s: search.search(s.search_text),
         """SELECT name FROM raw_candidates WHERE contains(upper(name), upper(split_part(?, ' ', 2)))
            UNION ALL SELECT name FROM raw_committees WHERE contains(upper(name), upper(split_part(?, ' ', 2)))""",
-        lambda s: [s.search_text, s.search_text]),
+        lambda s: [s.search_text, s.search_text],
+    ),
     "snapshot.coverage_by_cycle": Case(
         lambda s: snapshot.coverage_by_cycle(),
-        RAW_TOTALS + "SELECT cycle, max(coverage_end), count(*), sum(receipts) FROM raw_totals GROUP BY cycle"),
+        RAW_TOTALS + "SELECT cycle, max(coverage_end), count(*), sum(receipts) FROM raw_totals GROUP BY cycle",
+    ),
     "snapshot.row_counts": Case(lambda s: snapshot.row_counts()),
     "snapshot.latest_coverage_end": Case(
-        lambda s: snapshot.latest_coverage_end(),
-        "SELECT max(coverage_end) FROM raw_reports"),
-    "trends.data_end": Case(lambda s: trends.data_end(s.cycle),
-                            "SELECT max(date) FROM raw_schedule_a WHERE cycle = ?", lambda s: [s.cycle]),
+        lambda s: snapshot.latest_coverage_end(), "SELECT max(coverage_end) FROM raw_reports"
+    ),
+    "trends.data_end": Case(
+        lambda s: trends.data_end(s.cycle), "SELECT max(date) FROM raw_schedule_a WHERE cycle = ?", lambda s: [s.cycle]
+    ),
     "trends.party_options": Case(
         lambda s: trends.party_options(s.cycle),
         "SELECT party, count(DISTINCT candidate_id) AS n FROM raw_candidates WHERE cycle = ? GROUP BY party ORDER BY n DESC",
-        lambda s: [s.cycle]),
+        lambda s: [s.cycle],
+    ),
     "trends.receipts_over_time": Case(
         lambda s: trends.receipts_over_time(s.cycle, TREND_START, TREND_END, "day"),
-        RAW_COUNTED + """SELECT date, party, office, sum(amount), count(*) FROM raw_counted
+        RAW_COUNTED
+        + """SELECT date, party, office, sum(amount), count(*) FROM raw_counted
             WHERE (cycle = ? AND date BETWEEN ? AND ?) OR (cycle = ? AND date BETWEEN ? AND ?) GROUP BY ALL""",
-        lambda s: [s.cycle, TREND_START, TREND_END, s.cycle - 2, TREND_START - timedelta(days=TREND_SHIFT),
-                   TREND_END - timedelta(days=TREND_SHIFT)]),
+        lambda s: [
+            s.cycle,
+            TREND_START,
+            TREND_END,
+            s.cycle - 2,
+            TREND_START - timedelta(days=TREND_SHIFT),
+            TREND_END - timedelta(days=TREND_SHIFT),
+        ],
+    ),
     "trends.comparison": Case(
         lambda s: trends.comparison(s.cycle, TREND_START, TREND_END),
-        RAW_COUNTED + """SELECT party, office, sum(amount) FILTER (WHERE cycle = ? AND date BETWEEN ? AND ?),
+        RAW_COUNTED
+        + """SELECT party, office, sum(amount) FILTER (WHERE cycle = ? AND date BETWEEN ? AND ?),
                    sum(amount) FILTER (WHERE date BETWEEN ? AND ?),
                    sum(amount) FILTER (WHERE cycle = ? AND date BETWEEN ? AND ?),
                    sum(amount) FILTER (WHERE cycle = ? AND date <= ?), sum(amount) FILTER (WHERE cycle = ? AND date <= ?)
             FROM raw_counted WHERE cycle IN (?, ?) GROUP BY ALL""",
-        lambda s: [s.cycle, TREND_START, TREND_END, TREND_START - timedelta(days=30), TREND_START - timedelta(days=1),
-                   s.cycle - 2, TREND_START - timedelta(days=TREND_SHIFT), TREND_END - timedelta(days=TREND_SHIFT),
-                   s.cycle, TREND_END, s.cycle - 2, TREND_END - timedelta(days=TREND_SHIFT), s.cycle, s.cycle - 2]),
+        lambda s: [
+            s.cycle,
+            TREND_START,
+            TREND_END,
+            TREND_START - timedelta(days=30),
+            TREND_START - timedelta(days=1),
+            s.cycle - 2,
+            TREND_START - timedelta(days=TREND_SHIFT),
+            TREND_END - timedelta(days=TREND_SHIFT),
+            s.cycle,
+            TREND_END,
+            s.cycle - 2,
+            TREND_END - timedelta(days=TREND_SHIFT),
+            s.cycle,
+            s.cycle - 2,
+        ],
+    ),
     "trends.changes_summary": Case(lambda s: trends.changes_summary()),
     "trends.cycle_start": Case(lambda s: trends.cycle_start(s.cycle)),  # date arithmetic, no data
     "trends.same_day_previous_cycle": Case(lambda s: trends.same_day_previous_cycle(TREND_END, s.cycle)),
@@ -284,45 +353,57 @@ CASES: dict[str, Case] = {
     "trends.movers_since_snapshot": Case(
         lambda s: trends.movers_since_snapshot(s.cycle),
         RAW_TOTALS + "SELECT candidate_id, receipts FROM raw_totals WHERE cycle = ? ORDER BY receipts DESC",
-        lambda s: [s.cycle]),
+        lambda s: [s.cycle],
+    ),
     "trends.arrivals_since_snapshot": Case(
         lambda s: trends.arrivals_since_snapshot(s.cycle),
-        RAW_COUNTED + """SELECT candidate_id, count(*), sum(amount) FROM raw_counted
+        RAW_COUNTED
+        + """SELECT candidate_id, count(*), sum(amount) FROM raw_counted
             WHERE cycle = ? AND candidate_id IS NOT NULL GROUP BY ALL""",
-        lambda s: [s.cycle]),
+        lambda s: [s.cycle],
+    ),
     "trends.new_reports": Case(
         lambda s: trends.new_reports(s.cycle),
         RAW_PERIODS + "SELECT * FROM raw_periods WHERE cycle = ? ORDER BY coverage_end DESC LIMIT 200",
-        lambda s: [s.cycle]),
+        lambda s: [s.cycle],
+    ),
     "trends.movers_since_period": Case(
         lambda s: trends.movers_since_period(s.cycle, TREND_START),
-        RAW_PERIODS + """, ranked AS (SELECT *, row_number() OVER (PARTITION BY candidate_id ORDER BY coverage_end DESC) AS k
+        RAW_PERIODS
+        + """, ranked AS (SELECT *, row_number() OVER (PARTITION BY candidate_id ORDER BY coverage_end DESC) AS k
                                     FROM raw_periods WHERE cycle = ?)
             SELECT l.candidate_id, l.receipts - p.receipts AS change FROM ranked l JOIN ranked p
             ON p.candidate_id = l.candidate_id AND p.k = 2 WHERE l.k = 1 AND l.coverage_end >= ?
             ORDER BY change DESC LIMIT 25""",
-        lambda s: [s.cycle, TREND_START]),
+        lambda s: [s.cycle, TREND_START],
+    ),
     "trends.large_contributions": Case(
         lambda s: trends.large_contributions(s.cycle, TREND_START, TREND_END, 2000),
-        RAW_COUNTED + """SELECT * FROM raw_counted WHERE cycle = ? AND candidate_id IS NOT NULL
+        RAW_COUNTED
+        + """SELECT * FROM raw_counted WHERE cycle = ? AND candidate_id IS NOT NULL
             AND date BETWEEN ? AND ? AND amount >= 2000 ORDER BY amount DESC, date DESC LIMIT 500""",
-        lambda s: [s.cycle, TREND_START, TREND_END]),
+        lambda s: [s.cycle, TREND_START, TREND_END],
+    ),
     "trends.top_races_cumulative": Case(
         lambda s: trends.top_races_cumulative(s.cycle),
-        RAW_PERIODS + """, races AS (SELECT DISTINCT candidate_id, office, state, district FROM raw_candidates WHERE cycle = ?),
+        RAW_PERIODS
+        + """, races AS (SELECT DISTINCT candidate_id, office, state, district FROM raw_candidates WHERE cycle = ?),
             top AS (SELECT office, state, district, sum(receipts) AS total FROM raw_periods JOIN races USING (candidate_id)
                     WHERE cycle = ? GROUP BY ALL ORDER BY total DESC LIMIT 8)
             SELECT *, sum(receipts) OVER (PARTITION BY office, state, district ORDER BY coverage_end) FROM (
                 SELECT office, state, district, coverage_end, sum(receipts) AS receipts
                 FROM raw_periods JOIN races USING (candidate_id) JOIN top USING (office, state, district)
                 WHERE cycle = ? GROUP BY ALL)""",
-        lambda s: [s.cycle, s.cycle, s.cycle]),
+        lambda s: [s.cycle, s.cycle, s.cycle],
+    ),
 }
 
 
 # The district map from the raw tables: totals by hand (RAW_TOTALS) plus the itemized shares from
 # every raw receipt of the cycle, memo rows, conduit copies and superseded filings left out.
-RAW_DISTRICT_MAP = RAW_TOTALS + """,
+RAW_DISTRICT_MAP = (
+    RAW_TOTALS
+    + """,
     itemized AS (
         SELECT o.candidate_id, a.cycle, sum(a.amount) AS itemized,
                sum(a.amount) FILTER (WHERE a.state IS DISTINCT FROM c.state) AS out_of_state,
@@ -343,6 +424,7 @@ RAW_DISTRICT_MAP = RAW_TOTALS + """,
     LEFT JOIN itemized i USING (candidate_id, cycle)
     WHERE c.cycle = ?
     GROUP BY ALL"""
+)
 
 
 def map_callback(s: Samples, view: str) -> int:
@@ -352,39 +434,47 @@ def map_callback(s: Samples, view: str) -> int:
 
     import plotly
 
+    from dashboard.app.figures import map_classes
     from dashboard.app.figures import maps as map_figures
 
     rows = maps.map_rows(s.cycle, "H")
-    classes = map_figures.classify(rows.loc[rows["has_race"], "receipts"])
+    classes = map_classes.classify(rows.loc[rows["has_race"], "receipts"])
     if view == "geo":
-        figure = map_figures.choropleth(rows, "receipts", classes, s.cycle, "/geo-files/cd119/d.geojson",
-                                        "/geo-files/cd119/s.geojson")
+        figure = map_figures.choropleth(
+            rows, "receipts", classes, s.cycle, "/geo-files/cd119/d.geojson", "/geo-files/cd119/s.geojson"
+        )
     else:
         figure = map_figures.tile_grid(rows, "receipts", classes, s.cycle)
     return len(json.dumps(figure, cls=plotly.utils.PlotlyJSONEncoder))
 
 
-CASES.update({
-    "maps.map_races": Case(lambda s: maps.map_races(s.cycle, "H"), RAW_DISTRICT_MAP, lambda s: [s.cycle, s.cycle]),
-    "maps.map_candidates": Case(
-        lambda s: maps.map_candidates(s.cycle, "H"),
-        RAW_TOTALS + """SELECT c.state, c.district, c.name, t.receipts FROM raw_candidates c
+CASES.update(
+    {
+        "maps.map_races": Case(lambda s: maps.map_races(s.cycle, "H"), RAW_DISTRICT_MAP, lambda s: [s.cycle, s.cycle]),
+        "maps.map_candidates": Case(
+            lambda s: maps.map_candidates(s.cycle, "H"),
+            RAW_TOTALS
+            + """SELECT c.state, c.district, c.name, t.receipts FROM raw_candidates c
             LEFT JOIN raw_totals t USING (candidate_id, cycle) WHERE c.cycle = ? AND c.office = 'H'
             QUALIFY row_number() OVER (PARTITION BY c.state, c.district ORDER BY t.receipts DESC NULLS LAST) <= 3""",
-        lambda s: [s.cycle]),
-    "maps.map_rows": Case(lambda s: maps.map_rows(s.cycle, "H"), RAW_DISTRICT_MAP, lambda s: [s.cycle, s.cycle]),
-    "map_callback.national_map": Case(lambda s: map_callback(s, "geo"), RAW_DISTRICT_MAP,
-                                      lambda s: [s.cycle, s.cycle]),
-    "map_callback.tile_grid": Case(lambda s: map_callback(s, "hex"), RAW_DISTRICT_MAP,
-                                   lambda s: [s.cycle, s.cycle]),
-})
+            lambda s: [s.cycle],
+        ),
+        "maps.map_rows": Case(lambda s: maps.map_rows(s.cycle, "H"), RAW_DISTRICT_MAP, lambda s: [s.cycle, s.cycle]),
+        "map_callback.national_map": Case(
+            lambda s: map_callback(s, "geo"), RAW_DISTRICT_MAP, lambda s: [s.cycle, s.cycle]
+        ),
+        "map_callback.tile_grid": Case(
+            lambda s: map_callback(s, "hex"), RAW_DISTRICT_MAP, lambda s: [s.cycle, s.cycle]
+        ),
+    }
+)
 
 
 # The receipts explorer (issue 5): one case per function, plus the explorer's typical searches
 # (by name prefix, by ZIP, by a month of dates) as extra cases. Baselines apply the money rules to
 # raw_schedule_a by hand (RAW_ITEMIZED).
-from dashboard.app.queries import receipts as receipts_queries# noqa: E402
-from dashboard.app.queries.receipts import ReceiptFilters# noqa: E402
+from dashboard.app.queries import receipts as receipts_queries  # noqa: E402
+from dashboard.app.queries.receipts import ReceiptFilters  # noqa: E402
 
 _receipt_sample_cache: dict = {}
 
@@ -392,8 +482,11 @@ _receipt_sample_cache: dict = {}
 def _receipt_samples(s: Samples) -> dict:
     """A donor name prefix and ZIP code of the sample candidate (picked once per process)."""
     if not _receipt_sample_cache:
-        row = db.query("SELECT contributor_name, zip5 FROM receipts WHERE cycle = ? AND candidate_id = ? "
-                       "AND zip5 IS NOT NULL LIMIT 1", [s.cycle, s.candidate_id]).iloc[0]
+        row = db.query(
+            "SELECT contributor_name, zip5 FROM receipts WHERE cycle = ? AND candidate_id = ? "
+            "AND zip5 IS NOT NULL LIMIT 1",
+            [s.cycle, s.candidate_id],
+        ).iloc[0]
         _receipt_sample_cache.update(name=row["contributor_name"].split(",")[0][:5], zip=row["zip5"])
     return _receipt_sample_cache
 
@@ -403,49 +496,74 @@ def _rx(s: Samples, **query) -> ReceiptFilters:
 
 
 RAW_RECEIPTS = RAW_ITEMIZED + "SELECT count(*), sum(amount) FROM raw_itemized WHERE cycle = ? AND "
-RAW_RECEIPTS_PAGE = RAW_ITEMIZED + "SELECT * FROM raw_itemized WHERE cycle = ? AND {} ORDER BY amount DESC, sub_id LIMIT 100"
+RAW_RECEIPTS_PAGE = (
+    RAW_ITEMIZED + "SELECT * FROM raw_itemized WHERE cycle = ? AND {} ORDER BY amount DESC, sub_id LIMIT 100"
+)
 _MONTH = ("2024-03-01", "2024-03-31")
 
-CASES.update({
-    "receipts.receipts_summary": Case(
-        lambda s: receipts_queries.receipts_summary(_rx(s, candidate_id=s.candidate_id)),
-        RAW_RECEIPTS + "candidate_id = ?", lambda s: _race(s) + [s.cycle, s.candidate_id]),
-    "receipts.receipts_page": Case(
-        lambda s: receipts_queries.receipts_page(_rx(s, candidate_id=s.candidate_id), "-amount", 100, 0),
-        RAW_RECEIPTS_PAGE.format("candidate_id = ?"), lambda s: _race(s) + [s.cycle, s.candidate_id]),
-    "receipts.receipts_after": Case(
-        lambda s: receipts_queries.receipts_after(_rx(s, candidate_id=s.candidate_id), "-amount", None, 100)[0],
-        RAW_RECEIPTS_PAGE.format("candidate_id = ?"), lambda s: _race(s) + [s.cycle, s.candidate_id]),
-    "receipts.receipts_batches": Case(
-        lambda s: sum(b.num_rows for b in receipts_queries.receipts_batches(_rx(s, candidate_id=s.candidate_id))),
-        RAW_ITEMIZED + "SELECT * FROM raw_itemized WHERE cycle = ? AND candidate_id = ? ORDER BY date DESC, sub_id DESC",
-        lambda s: _race(s) + [s.cycle, s.candidate_id]),
-    "receipts.conduits": Case(
-        lambda s: receipts_queries.conduits(s.cycle),
-        "SELECT DISTINCT committee_id FROM raw_schedule_a WHERE cycle = ? AND receipt_type IN ('24T', '24I', '15I', '15T')",
-        lambda s: [s.cycle]),
-    "receipts.filter_names": Case(
-        lambda s: receipts_queries.filter_names(_rx(s, candidate_id=s.candidate_id, committee_id=s.committee_id)),
-        "SELECT name FROM raw_candidates WHERE candidate_id = ? AND cycle = ? "
-        "UNION ALL SELECT name FROM raw_committees WHERE committee_id = ? AND cycle = ?",
-        lambda s: [s.candidate_id, s.cycle, s.committee_id, s.cycle]),
-    "receipts.summary_by_name_prefix": Case(
-        lambda s: receipts_queries.receipts_summary(_rx(s, q=_receipt_samples(s)["name"])),
-        RAW_RECEIPTS + "contributor_name ILIKE ?", lambda s: _race(s) + [s.cycle, _receipt_samples(s)["name"] + "%"]),
-    "receipts.page_by_name_prefix": Case(
-        lambda s: receipts_queries.receipts_page(_rx(s, q=_receipt_samples(s)["name"]), "-amount"),
-        RAW_RECEIPTS_PAGE.format("contributor_name ILIKE ?"),
-        lambda s: _race(s) + [s.cycle, _receipt_samples(s)["name"] + "%"]),
-    "receipts.summary_by_zip": Case(
-        lambda s: receipts_queries.receipts_summary(_rx(s, zip=_receipt_samples(s)["zip"])),
-        RAW_RECEIPTS + "left(zip, 5) = ?", lambda s: _race(s) + [s.cycle, _receipt_samples(s)["zip"]]),
-    "receipts.page_by_zip": Case(
-        lambda s: receipts_queries.receipts_page(_rx(s, zip=_receipt_samples(s)["zip"]), "-amount"),
-        RAW_RECEIPTS_PAGE.format("left(zip, 5) = ?"), lambda s: _race(s) + [s.cycle, _receipt_samples(s)["zip"]]),
-    "receipts.summary_by_date_range": Case(
-        lambda s: receipts_queries.receipts_summary(_rx(s, **{"from": _MONTH[0], "to": _MONTH[1]})),
-        RAW_RECEIPTS + "date BETWEEN ? AND ?", lambda s: _race(s) + [s.cycle, *_MONTH]),
-    "receipts.page_by_date_range": Case(
-        lambda s: receipts_queries.receipts_page(_rx(s, **{"from": _MONTH[0], "to": _MONTH[1]}), "-amount"),
-        RAW_RECEIPTS_PAGE.format("date BETWEEN ? AND ?"), lambda s: _race(s) + [s.cycle, *_MONTH]),
-})
+CASES.update(
+    {
+        "receipts.receipts_summary": Case(
+            lambda s: receipts_queries.receipts_summary(_rx(s, candidate_id=s.candidate_id)),
+            RAW_RECEIPTS + "candidate_id = ?",
+            lambda s: _race(s) + [s.cycle, s.candidate_id],
+        ),
+        "receipts.receipts_page": Case(
+            lambda s: receipts_queries.receipts_page(_rx(s, candidate_id=s.candidate_id), "-amount", 100, 0),
+            RAW_RECEIPTS_PAGE.format("candidate_id = ?"),
+            lambda s: _race(s) + [s.cycle, s.candidate_id],
+        ),
+        "receipts.receipts_after": Case(
+            lambda s: receipts_queries.receipts_after(_rx(s, candidate_id=s.candidate_id), "-amount", None, 100)[0],
+            RAW_RECEIPTS_PAGE.format("candidate_id = ?"),
+            lambda s: _race(s) + [s.cycle, s.candidate_id],
+        ),
+        "receipts.receipts_batches": Case(
+            lambda s: sum(b.num_rows for b in receipts_queries.receipts_batches(_rx(s, candidate_id=s.candidate_id))),
+            RAW_ITEMIZED
+            + "SELECT * FROM raw_itemized WHERE cycle = ? AND candidate_id = ? ORDER BY date DESC, sub_id DESC",
+            lambda s: _race(s) + [s.cycle, s.candidate_id],
+        ),
+        "receipts.conduits": Case(
+            lambda s: receipts_queries.conduits(s.cycle),
+            "SELECT DISTINCT committee_id FROM raw_schedule_a WHERE cycle = ? AND receipt_type IN ('24T', '24I', '15I', '15T')",
+            lambda s: [s.cycle],
+        ),
+        "receipts.filter_names": Case(
+            lambda s: receipts_queries.filter_names(_rx(s, candidate_id=s.candidate_id, committee_id=s.committee_id)),
+            "SELECT name FROM raw_candidates WHERE candidate_id = ? AND cycle = ? "
+            "UNION ALL SELECT name FROM raw_committees WHERE committee_id = ? AND cycle = ?",
+            lambda s: [s.candidate_id, s.cycle, s.committee_id, s.cycle],
+        ),
+        "receipts.summary_by_name_prefix": Case(
+            lambda s: receipts_queries.receipts_summary(_rx(s, q=_receipt_samples(s)["name"])),
+            RAW_RECEIPTS + "contributor_name ILIKE ?",
+            lambda s: _race(s) + [s.cycle, _receipt_samples(s)["name"] + "%"],
+        ),
+        "receipts.page_by_name_prefix": Case(
+            lambda s: receipts_queries.receipts_page(_rx(s, q=_receipt_samples(s)["name"]), "-amount"),
+            RAW_RECEIPTS_PAGE.format("contributor_name ILIKE ?"),
+            lambda s: _race(s) + [s.cycle, _receipt_samples(s)["name"] + "%"],
+        ),
+        "receipts.summary_by_zip": Case(
+            lambda s: receipts_queries.receipts_summary(_rx(s, zip=_receipt_samples(s)["zip"])),
+            RAW_RECEIPTS + "left(zip, 5) = ?",
+            lambda s: _race(s) + [s.cycle, _receipt_samples(s)["zip"]],
+        ),
+        "receipts.page_by_zip": Case(
+            lambda s: receipts_queries.receipts_page(_rx(s, zip=_receipt_samples(s)["zip"]), "-amount"),
+            RAW_RECEIPTS_PAGE.format("left(zip, 5) = ?"),
+            lambda s: _race(s) + [s.cycle, _receipt_samples(s)["zip"]],
+        ),
+        "receipts.summary_by_date_range": Case(
+            lambda s: receipts_queries.receipts_summary(_rx(s, **{"from": _MONTH[0], "to": _MONTH[1]})),
+            RAW_RECEIPTS + "date BETWEEN ? AND ?",
+            lambda s: _race(s) + [s.cycle, *_MONTH],
+        ),
+        "receipts.page_by_date_range": Case(
+            lambda s: receipts_queries.receipts_page(_rx(s, **{"from": _MONTH[0], "to": _MONTH[1]}), "-amount"),
+            RAW_RECEIPTS_PAGE.format("date BETWEEN ? AND ?"),
+            lambda s: _race(s) + [s.cycle, *_MONTH],
+        ),
+    }
+)

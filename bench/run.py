@@ -7,6 +7,7 @@ process so that its cold first call, warm median and p95, and peak memory are it
 to bench/results.json and bench/results.txt. Ratios compare numbers measured in the same run:
 these machines are shared, so absolute times vary from run to run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,7 +47,7 @@ def ensure_dataset(rows: int) -> None:
 
 
 def query_functions() -> list[str]:
-    """module.function for every public function defined in dashboard/queries/."""
+    """module.function for every public function defined in dashboard/app/queries/."""
     import dashboard.app.queries as package
 
     names = []
@@ -86,14 +87,20 @@ def run_case(name: str, warm: int) -> dict:
         raw_views(con, bench_dir() / "raw")
         params = case.baseline_params(samples)
         con.execute(case.baseline_sql, params).fetchall()  # first run reads the files into cache
-        baseline_ms = statistics.median(_timed(lambda: con.execute(case.baseline_sql, params).fetchall())[0]
-                                        for _ in range(3))
+        baseline_ms = statistics.median(
+            _timed(lambda: con.execute(case.baseline_sql, params).fetchall())[0] for _ in range(3)
+        )
     median = statistics.median(times)
-    return {"query": name, "median_ms": round(median, 2),
-            "p95_ms": round(sorted(times)[max(0, int(len(times) * 0.95) - 1)], 2),
-            "cold_ms": round(cold_ms, 2), "baseline_ms": round(baseline_ms, 2) if baseline_ms else None,
-            "ratio": round(baseline_ms / median, 1) if baseline_ms and median else None,
-            "rows": rows, "peak_memory_mb": round(peak_mb, 1)}
+    return {
+        "query": name,
+        "median_ms": round(median, 2),
+        "p95_ms": round(sorted(times)[max(0, int(len(times) * 0.95) - 1)], 2),
+        "cold_ms": round(cold_ms, 2),
+        "baseline_ms": round(baseline_ms, 2) if baseline_ms else None,
+        "ratio": round(baseline_ms / median, 1) if baseline_ms and median else None,
+        "rows": rows,
+        "peak_memory_mb": round(peak_mb, 1),
+    }
 
 
 def format_table(results: list[dict]) -> str:
@@ -101,8 +108,10 @@ def format_table(results: list[dict]) -> str:
     lines = [header, "-" * len(header)]
     for r in results:
         raw = f"{r['baseline_ms']:>10.1f}{r['ratio']:>9.1f}" if r["baseline_ms"] else f"{'-':>10}{'-':>9}"
-        lines.append(f"{r['query']:<36}{r['median_ms']:>10.1f}{r['p95_ms']:>9.1f}{r['cold_ms']:>9.1f}"
-                     f"{raw}{r['rows']:>7}{r['peak_memory_mb']:>9.0f}")
+        lines.append(
+            f"{r['query']:<36}{r['median_ms']:>10.1f}{r['p95_ms']:>9.1f}{r['cold_ms']:>9.1f}"
+            f"{raw}{r['rows']:>7}{r['peak_memory_mb']:>9.0f}"
+        )
     return "\n".join(lines)
 
 
@@ -128,16 +137,27 @@ def main(argv=None) -> int:
     names = args.only or sorted(CASES)
     for i, name in enumerate(names, 1):
         print(f"[{i}/{len(names)}] {name}", flush=True)
-        out = subprocess.run([sys.executable, "-m", "bench.run", "--case", name, "--warm", str(args.warm)],
-                             cwd=ROOT, capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.run", "--case", name, "--warm", str(args.warm)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         if out.returncode != 0:
             print(out.stderr, file=sys.stderr)
             return 1
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
     manifest = snapshots.read_manifest(snapshots.current_snapshot(bench_dir()))
-    report = {"dataset": {"rows": args.rows, "raw_row_counts": manifest["raw_row_counts"],
-                          "row_counts": manifest["row_counts"], "build_seconds": manifest["build_seconds"]},
-              "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "results": results}
+    report = {
+        "dataset": {
+            "rows": args.rows,
+            "raw_row_counts": manifest["raw_row_counts"],
+            "row_counts": manifest["row_counts"],
+            "build_seconds": manifest["build_seconds"],
+        },
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "results": results,
+    }
     (ROOT / "bench" / "results.json").write_text(json.dumps(report, indent=2) + "\n")
     table = format_table(results)
     (ROOT / "bench" / "results.txt").write_text(table + "\n")

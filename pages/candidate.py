@@ -1,11 +1,11 @@
 """A candidate in one cycle: money raised, spent and kept, report by report; contributions by
 size; where donors live; the top donors, employers and occupations; the committees counted."""
+
 from __future__ import annotations
 
 import dash
 from dash import dcc, html
 
-from dashboard.core import geography, normalize, params
 from dashboard.app import labels, links
 from dashboard.app.components.cards import Stat, stat_cards
 from dashboard.app.components.cycle_picker import cycle_picker
@@ -19,6 +19,7 @@ from dashboard.app.figures.money_over_time import candidate_periods_chart, perio
 from dashboard.app.figures.sizes import bucket_name, candidate_sizes_bar
 from dashboard.app.figures.states import state_tile_map
 from dashboard.app.queries import candidates, search
+from dashboard.core import geography, normalize, params
 
 
 def _title(candidate_id: str = "", **_query) -> str:
@@ -26,13 +27,17 @@ def _title(candidate_id: str = "", **_query) -> str:
     return f"Candidate {clean}" if clean else "Candidate"
 
 
-dash.register_page(__name__, path_template="/candidate/<candidate_id>", name="Candidate",
-                   title=_title)
+dash.register_page(__name__, path_template="/candidate/<candidate_id>", name="Candidate", title=_title)
 
 NOT_REPORTED = "Not reported"
 # Money limits of each size bucket for the receipts explorer's min/max filters.
-BUCKET_LIMITS = {0: (None, "200"), 1: ("200.01", "499.99"), 2: ("500", "999.99"), 3: ("1000", "1999.99"),
-                 4: ("2000", None)}
+BUCKET_LIMITS = {
+    0: (None, "200"),
+    1: ("200.01", "499.99"),
+    2: ("500", "999.99"),
+    3: ("1000", "1999.99"),
+    4: ("2000", None),
+}
 
 COMMITTEE_COLUMNS = [
     Column("name", "Committee", link="committee_path"),
@@ -40,11 +45,29 @@ COMMITTEE_COLUMNS = [
     Column("designation", "Role", labels.designation),
     Column("in_totals", "Counted in totals", lambda counted: "Yes" if counted is True else "No"),
 ]
-SUMMARY_CSV = ["candidate_id", "cycle", "name", "party", "office", "state", "district",
-               "incumbent_challenge", "receipts", "disbursements", "cash_on_hand", "debts",
-               "individual_itemized", "individual_unitemized", "individual_refunds",
-               "other_committee_contributions", "party_contributions", "candidate_self",
-               "transfers_from_authorized", "coverage_start", "coverage_end"]
+SUMMARY_CSV = [
+    "candidate_id",
+    "cycle",
+    "name",
+    "party",
+    "office",
+    "state",
+    "district",
+    "incumbent_challenge",
+    "receipts",
+    "disbursements",
+    "cash_on_hand",
+    "debts",
+    "individual_itemized",
+    "individual_unitemized",
+    "individual_refunds",
+    "other_committee_contributions",
+    "party_contributions",
+    "candidate_self",
+    "transfers_from_authorized",
+    "coverage_start",
+    "coverage_end",
+]
 PERIOD_COLUMNS = [
     Column("period", "Report"),
     Column("coverage_start", "From", labels.date),
@@ -54,9 +77,19 @@ PERIOD_COLUMNS = [
     Column("cash_on_hand_end", "Cash on hand at the end", labels.money, numeric=True),
     Column("receipts_to_date", "Raised to date", labels.money, numeric=True),
 ]
-PERIOD_CSV = ["report_year", "report_type", "coverage_start", "coverage_end", "receipts", "disbursements",
-              "cash_on_hand_end", "receipts_to_date", "disbursements_to_date", "individual_itemized",
-              "individual_unitemized"]
+PERIOD_CSV = [
+    "report_year",
+    "report_type",
+    "coverage_start",
+    "coverage_end",
+    "receipts",
+    "disbursements",
+    "cash_on_hand_end",
+    "receipts_to_date",
+    "disbursements_to_date",
+    "individual_itemized",
+    "individual_unitemized",
+]
 SIZE_COLUMNS = [
     Column("bucket", "Contribution size", link="receipts_path"),
     Column("amount", "Amount", labels.money, numeric=True),
@@ -81,8 +114,7 @@ DONOR_COLUMNS = [
     Column("amount", "Itemized total", labels.money, numeric=True),
     Column("n", "Contributions", labels.count, numeric=True),
 ]
-DONOR_CSV = ["rank", "donor_key", "contributor_name", "city", "state", "zip5", "employer", "occupation",
-             "amount", "n"]
+DONOR_CSV = ["rank", "donor_key", "contributor_name", "city", "state", "zip5", "employer", "occupation", "amount", "n"]
 
 
 def _text_columns(key: str, header: str, linked: bool) -> list[Column]:
@@ -104,10 +136,16 @@ def money_stats(summary, committees) -> list[Stat]:
         Stat("Spent", labels.money(summary["disbursements"]), "All disbursements"),
         Stat("Cash on hand", labels.money(summary["cash_on_hand"]), "At the end of the latest report"),
         Stat("Debts", labels.money(summary["debts"]), "Owed by the campaign"),
-        Stat("Data through", labels.date(summary["coverage_end"]),
-             f"Reports from {labels.date(summary['coverage_start'])}" if reported else "No reports yet"),
-        Stat("Committees included", labels.count(len(counted)),
-             "; ".join(f"{n} ({c})" for n, c in zip(counted["name"], counted["committee_id"])) or "None"),
+        Stat(
+            "Data through",
+            labels.date(summary["coverage_end"]),
+            f"Reports from {labels.date(summary['coverage_start'])}" if reported else "No reports yet",
+        ),
+        Stat(
+            "Committees included",
+            labels.count(len(counted)),
+            "; ".join(f"{n} ({c})" for n, c in zip(counted["name"], counted["committee_id"])) or "None",
+        ),
     ]
 
 
@@ -123,13 +161,13 @@ def choose_cycle(candidate_id: str, cycle_param, cycles: list[int]) -> int:
     if cycle_param not in (None, ""):
         return params.cycle(cycle_param)
     if not cycles:
-        raise PageNotFound(f"There is no candidate {candidate_id} in this data.",
-                           closest_candidates(candidate_id))
+        raise PageNotFound(f"There is no candidate {candidate_id} in this data.", closest_candidates(candidate_id))
     return cycles[-1]
 
 
 def closest_candidates(text: str) -> list[tuple[str, str]]:
     """Candidates named like `text`, else with an FEC id like it: the 404's 'closest matches'."""
+
     def describe(row) -> str:
         return f"{row.name} ({links.race_label(row.office, row.state, row.district)}, {row.cycle})"
 
@@ -147,74 +185,136 @@ def caption(what: str, basis: str, start, end) -> str:
 
 
 def periods_section(periods, name, cycle, candidate_id, start, end):
-    periods = periods.assign(period=[period_label(y, t) for y, t in zip(periods["report_year"], periods["report_type"])])
+    periods = periods.assign(
+        period=[period_label(y, t) for y, t in zip(periods["report_year"], periods["report_type"])]
+    )
     return chart_with_table(
-        "candidate-periods", candidate_periods_chart(periods), periods, PERIOD_COLUMNS, PERIOD_CSV,
+        "candidate-periods",
+        candidate_periods_chart(periods),
+        periods,
+        PERIOD_COLUMNS,
+        PERIOD_CSV,
         f"candidate-{candidate_id}-{cycle}-by-report.csv",
-        caption(f"Raised, spent and cash on hand of {name} by report, {cycle}", "all receipts", start, end))
+        caption(f"Raised, spent and cash on hand of {name} by report, {cycle}", "all receipts", start, end),
+    )
 
 
 def sizes_section(sizes, name, cycle, candidate_id, start, end):
     sizes = sizes.assign(
         bucket=[bucket_name(b, t) for b, t in zip(sizes["size_bucket"], sizes["size_label"])],
-        receipts_path=[links.receipts_path(candidate_id=candidate_id, cycle=cycle, min=BUCKET_LIMITS[int(b)][0],
-                                           max=BUCKET_LIMITS[int(b)][1]) for b in sizes["size_bucket"]])
+        receipts_path=[
+            links.receipts_path(
+                candidate_id=candidate_id, cycle=cycle, min=BUCKET_LIMITS[int(b)][0], max=BUCKET_LIMITS[int(b)][1]
+            )
+            for b in sizes["size_bucket"]
+        ],
+    )
     return chart_with_table(
-        "candidate-sizes", candidate_sizes_bar(sizes), sizes, SIZE_COLUMNS, SIZE_CSV,
+        "candidate-sizes",
+        candidate_sizes_bar(sizes),
+        sizes,
+        SIZE_COLUMNS,
+        SIZE_CSV,
         f"candidate-{candidate_id}-{cycle}-sizes.csv",
-        caption(f"Money from individuals to {name} by contribution size, {cycle}",
-                "all individual money: the $200-and-under bucket includes unitemized gifts", start, end))
+        caption(
+            f"Money from individuals to {name} by contribution size, {cycle}",
+            "all individual money: the $200-and-under bucket includes unitemized gifts",
+            start,
+            end,
+        ),
+    )
 
 
 def states_section(states, summary, cycle, candidate_id, start, end):
     states = states.assign(
-        state_name=[geography.STATES.get(s, (None, s or "Unknown"))[1] if isinstance(s, str) else "Unknown"
-                    for s in states["state"]],
-        receipts_path=[links.receipts_path(candidate_id=candidate_id, cycle=cycle, state=s) if isinstance(s, str)
-                       else None for s in states["state"]])
+        state_name=[
+            geography.STATES.get(s, (None, s or "Unknown"))[1] if isinstance(s, str) else "Unknown"
+            for s in states["state"]
+        ],
+        receipts_path=[
+            links.receipts_path(candidate_id=candidate_id, cycle=cycle, state=s) if isinstance(s, str) else None
+            for s in states["state"]
+        ],
+    )
     home = summary["state"] if summary["office"] != "P" else None
     in_state = states.loc[states["in_state"], "amount"].sum()
     total = states["amount"].sum()
-    share_note = (html.P([html.Strong("In-state share: "),
-                          f"{labels.share(in_state / total if total else None)} of itemized money "
-                          f"({labels.money(in_state)} of {labels.money(total)}) came from donors in "
-                          f"{geography.STATES[home][1]} (the outlined tile)."])
-                  if home else html.P("A presidential race is national: there is no in-state share."))
-    return html.Div([
-        share_note,
-        chart_with_table(
-            "candidate-states", state_tile_map(states, home), states, STATE_COLUMNS, STATE_CSV,
-            f"candidate-{candidate_id}-{cycle}-states.csv",
-            caption(f"Itemized money to {summary['name']} by donor state, {cycle}", "itemized only", start, end)),
-    ])
+    share_note = (
+        html.P(
+            [
+                html.Strong("In-state share: "),
+                f"{labels.share(in_state / total if total else None)} of itemized money "
+                f"({labels.money(in_state)} of {labels.money(total)}) came from donors in "
+                f"{geography.STATES[home][1]} (the outlined tile).",
+            ]
+        )
+        if home
+        else html.P("A presidential race is national: there is no in-state share.")
+    )
+    return html.Div(
+        [
+            share_note,
+            chart_with_table(
+                "candidate-states",
+                state_tile_map(states, home),
+                states,
+                STATE_COLUMNS,
+                STATE_CSV,
+                f"candidate-{candidate_id}-{cycle}-states.csv",
+                caption(f"Itemized money to {summary['name']} by donor state, {cycle}", "itemized only", start, end),
+            ),
+        ]
+    )
 
 
 def donors_section(donors, name, cycle, candidate_id, start, end):
     donors = donors.assign(
-        place=[", ".join(p for p in (c, s, z) if isinstance(p, str)) for c, s, z in
-               zip(donors["city"], donors["state"], donors["zip5"])],
-        receipts_path=[links.receipts_path(candidate_id=candidate_id, cycle=cycle, q=n, zip=z)
-                       for n, z in zip(donors["contributor_name"], donors["zip5"])])
-    return html.Div([
-        html.P([html.Strong("How donors are grouped: "), normalize.DONOR_KEY_RULE], className="muted"),
-        chart_with_table(
-            "candidate-donors", top_bar(donors, "contributor_name", "contributions"), donors, DONOR_COLUMNS,
-            DONOR_CSV, f"candidate-{candidate_id}-{cycle}-donors.csv",
-            caption(f"Top individual contributors to {name}, {cycle}", "itemized only, net of refunds", start, end)),
-    ])
+        place=[
+            ", ".join(p for p in (c, s, z) if isinstance(p, str))
+            for c, s, z in zip(donors["city"], donors["state"], donors["zip5"])
+        ],
+        receipts_path=[
+            links.receipts_path(candidate_id=candidate_id, cycle=cycle, q=n, zip=z)
+            for n, z in zip(donors["contributor_name"], donors["zip5"])
+        ],
+    )
+    return html.Div(
+        [
+            html.P([html.Strong("How donors are grouped: "), normalize.DONOR_KEY_RULE], className="muted"),
+            chart_with_table(
+                "candidate-donors",
+                top_bar(donors, "contributor_name", "contributions"),
+                donors,
+                DONOR_COLUMNS,
+                DONOR_CSV,
+                f"candidate-{candidate_id}-{cycle}-donors.csv",
+                caption(f"Top individual contributors to {name}, {cycle}", "itemized only, net of refunds", start, end),
+            ),
+        ]
+    )
 
 
 def texts_section(frame, key, header, name, cycle, candidate_id, start, end):
     linked = key == "employer"  # the receipts explorer filters by employer, not by occupation
     frame = frame.assign(
         spellings=["; ".join(v) if v is not None and len(v) else "" for v in frame["variants"]],
-        receipts_path=[links.receipts_path(candidate_id=candidate_id, cycle=cycle, employer=e)
-                       if linked and isinstance(e, str) else None for e in frame[key]])
+        receipts_path=[
+            links.receipts_path(candidate_id=candidate_id, cycle=cycle, employer=e)
+            if linked and isinstance(e, str)
+            else None
+            for e in frame[key]
+        ],
+    )
     frame[key] = frame[key].fillna(NOT_REPORTED)
     return chart_with_table(
-        f"candidate-{key}s", top_bar(frame, key, f"{key}s"), frame, _text_columns(key, header, linked),
-        ["rank", key, "amount", "n", "share", "spellings"], f"candidate-{candidate_id}-{cycle}-{key}s.csv",
-        caption(f"Top {key}s of donors to {name}, {cycle} (normalized)", "itemized only", start, end))
+        f"candidate-{key}s",
+        top_bar(frame, key, f"{key}s"),
+        frame,
+        _text_columns(key, header, linked),
+        ["rank", key, "amount", "n", "share", "spellings"],
+        f"candidate-{candidate_id}-{cycle}-{key}s.csv",
+        caption(f"Top {key}s of donors to {name}, {cycle} (normalized)", "itemized only", start, end),
+    )
 
 
 @friendly_layout
@@ -231,7 +331,8 @@ def layout(candidate_id=None, cycle=None, **_other_query):
             f"There is no candidate {candidate_id} in the {cycle} cycle"
             + (f"; they ran in {', '.join(map(str, cycles))}." if cycles else "."),
             [(f"{candidate_id} in {c}", links.candidate_path(candidate_id, c)) for c in cycles]
-            or closest_candidates(candidate_id))
+            or closest_candidates(candidate_id),
+        )
     summary = found.iloc[0]
     name = summary["name"]
     committees = candidates.candidate_committees(candidate_id, cycle)
@@ -240,45 +341,86 @@ def layout(candidate_id=None, cycle=None, **_other_query):
     start, end = summary["coverage_start"], summary["coverage_end"]
     return page(
         html.H1(name),
-        html.P([who(summary), " · ", dcc.Link(f"See the whole race ({cycle})", href=race_path)],
-               className="lede"),
+        html.P([who(summary), " · ", dcc.Link(f"See the whole race ({cycle})", href=race_path)], className="lede"),
         cycle_picker(cycle, cycles, lambda c: links.candidate_path(candidate_id, c)),
-        html.Section([
-            html.H2(f"Money in the {cycle} cycle"),
-            stat_cards(money_stats(summary, committees), label=f"Money of {name} in {cycle}"),
-            download_button("candidate-summary", found, SUMMARY_CSV, f"candidate-{candidate_id}-{cycle}.csv"),
-        ]),
-        html.Section([
-            html.H2("Raised, spent and cash on hand by report"),
-            periods_section(candidates.candidate_periods(candidate_id, cycle), name, cycle, candidate_id, start, end),
-        ]),
-        html.Section([
-            html.H2("Contributions by size"),
-            sizes_section(candidates.candidate_sizes(candidate_id, cycle), name, cycle, candidate_id, start, end),
-        ]),
-        html.Section([
-            html.H2("Where donors live"),
-            states_section(candidates.candidate_states(candidate_id, cycle), summary, cycle, candidate_id, start, end),
-        ]),
-        html.Section([
-            html.H2("Top contributors"),
-            donors_section(candidates.candidate_donors(candidate_id, cycle), name, cycle, candidate_id, start, end),
-        ]),
-        html.Section([
-            html.H2("Top employers and occupations"),
-            html.P([html.Strong("How they are normalized: "), normalize.JOB_RULE], className="muted"),
-            texts_section(candidates.candidate_employers(candidate_id, cycle), "employer", "Employer", name, cycle,
-                          candidate_id, start, end),
-            texts_section(candidates.candidate_occupations(candidate_id, cycle), "occupation", "Occupation", name,
-                          cycle, candidate_id, start, end),
-        ]),
-        html.P(dcc.Link("Every itemized contribution to this candidate in the receipts explorer",
-                        href=links.receipts_path(candidate_id=candidate_id, cycle=cycle))),
-        html.Section([
-            html.H2("Committees"),
-            table(committees, COMMITTEE_COLUMNS, f"Committees of {name} in {cycle}",
-                  empty="No committees are linked to this candidate for this cycle."),
-        ]),
+        html.Section(
+            [
+                html.H2(f"Money in the {cycle} cycle"),
+                stat_cards(money_stats(summary, committees), label=f"Money of {name} in {cycle}"),
+                download_button("candidate-summary", found, SUMMARY_CSV, f"candidate-{candidate_id}-{cycle}.csv"),
+            ]
+        ),
+        html.Section(
+            [
+                html.H2("Raised, spent and cash on hand by report"),
+                periods_section(
+                    candidates.candidate_periods(candidate_id, cycle), name, cycle, candidate_id, start, end
+                ),
+            ]
+        ),
+        html.Section(
+            [
+                html.H2("Contributions by size"),
+                sizes_section(candidates.candidate_sizes(candidate_id, cycle), name, cycle, candidate_id, start, end),
+            ]
+        ),
+        html.Section(
+            [
+                html.H2("Where donors live"),
+                states_section(
+                    candidates.candidate_states(candidate_id, cycle), summary, cycle, candidate_id, start, end
+                ),
+            ]
+        ),
+        html.Section(
+            [
+                html.H2("Top contributors"),
+                donors_section(candidates.candidate_donors(candidate_id, cycle), name, cycle, candidate_id, start, end),
+            ]
+        ),
+        html.Section(
+            [
+                html.H2("Top employers and occupations"),
+                html.P([html.Strong("How they are normalized: "), normalize.JOB_RULE], className="muted"),
+                texts_section(
+                    candidates.candidate_employers(candidate_id, cycle),
+                    "employer",
+                    "Employer",
+                    name,
+                    cycle,
+                    candidate_id,
+                    start,
+                    end,
+                ),
+                texts_section(
+                    candidates.candidate_occupations(candidate_id, cycle),
+                    "occupation",
+                    "Occupation",
+                    name,
+                    cycle,
+                    candidate_id,
+                    start,
+                    end,
+                ),
+            ]
+        ),
+        html.P(
+            dcc.Link(
+                "Every itemized contribution to this candidate in the receipts explorer",
+                href=links.receipts_path(candidate_id=candidate_id, cycle=cycle),
+            )
+        ),
+        html.Section(
+            [
+                html.H2("Committees"),
+                table(
+                    committees,
+                    COMMITTEE_COLUMNS,
+                    f"Committees of {name} in {cycle}",
+                    empty="No committees are linked to this candidate for this cycle.",
+                ),
+            ]
+        ),
         methodology_note("totals", labels.date(end)),
         methodology_note("itemized", labels.date(end)),
     )

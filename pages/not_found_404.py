@@ -1,4 +1,5 @@
 """Any address the app does not know."""
+
 from __future__ import annotations
 
 import dash

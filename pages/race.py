@@ -4,13 +4,13 @@ contribution size and by where it comes from.
 Three addresses share this page: /race/house/<ST>/<DD>/<cycle>, /race/senate/<ST>/<cycle> and
 /race/president/<cycle>; `?money=weekly` switches the over-time chart to weekly itemized money.
 """
+
 from __future__ import annotations
 
 import dash
 import pandas as pd
 from dash import html
 
-from dashboard.core import contract, geography, params
 from dashboard.app import labels, links
 from dashboard.app.components.cards import Stat, stat_cards
 from dashboard.app.components.cycle_picker import cycle_picker
@@ -25,9 +25,12 @@ from dashboard.app.figures.races import race_candidates_bar
 from dashboard.app.figures.sizes import bucket_name, race_sizes_bar
 from dashboard.app.figures.states import race_home_state_bar
 from dashboard.app.queries import races
+from dashboard.core import contract, geography, params
 
-MONEY_VIEWS = {"reports": "Raised to date, by report (all receipts)",
-               "weekly": "Per week (itemized individual contributions)"}
+MONEY_VIEWS = {
+    "reports": "Raised to date, by report (all receipts)",
+    "weekly": "Per week (itemized individual contributions)",
+}
 
 CANDIDATE_COLUMNS = [
     Column("name", "Candidate", link="candidate_path"),
@@ -39,11 +42,33 @@ CANDIDATE_COLUMNS = [
     Column("debts", "Debts", labels.money, numeric=True),
     Column("coverage_end", "Data through", labels.date),
 ]
-CANDIDATE_CSV = ["cycle", "office", "state", "district", "candidate_id", "name", "party",
-                 "incumbent_challenge", "receipts", "disbursements", "cash_on_hand", "debts",
-                 "coverage_start", "coverage_end"]
-PERIODS_CSV = ["candidate_id", "name", "party", "report_year", "report_type", "coverage_start",
-               "coverage_end", "receipts", "receipts_to_date"]
+CANDIDATE_CSV = [
+    "cycle",
+    "office",
+    "state",
+    "district",
+    "candidate_id",
+    "name",
+    "party",
+    "incumbent_challenge",
+    "receipts",
+    "disbursements",
+    "cash_on_hand",
+    "debts",
+    "coverage_start",
+    "coverage_end",
+]
+PERIODS_CSV = [
+    "candidate_id",
+    "name",
+    "party",
+    "report_year",
+    "report_type",
+    "coverage_start",
+    "coverage_end",
+    "receipts",
+    "receipts_to_date",
+]
 WEEKLY_CSV = ["candidate_id", "name", "party", "week", "amount", "n", "amount_to_date"]
 SIZES_CSV = ["candidate_id", "name", "party", "size_bucket", "size_label", "amount", "n", "share"]
 HOME_STATE_COLUMNS = [
@@ -57,8 +82,11 @@ HOME_STATE_CSV = ["candidate_id", "name", "party", "in_state", "out_of_state", "
 
 def race_stats(summary, candidates) -> list[Stat]:
     """Race totals from agg_district, or added up from the candidates if it has no row."""
-    source = summary.iloc[0] if not summary.empty else candidates[
-        ["receipts", "disbursements", "cash_on_hand"]].sum(min_count=1)
+    source = (
+        summary.iloc[0]
+        if not summary.empty
+        else candidates[["receipts", "disbursements", "cash_on_hand"]].sum(min_count=1)
+    )
     reporting = candidates["receipts"].notna().sum()
     return [
         Stat("Candidates", labels.count(len(candidates)), f"{reporting} reporting money"),
@@ -66,8 +94,11 @@ def race_stats(summary, candidates) -> list[Stat]:
         Stat("Spent", labels.money(source["disbursements"])),
         Stat("Cash on hand", labels.money(source["cash_on_hand"]), "At the end of each latest report"),
         Stat("Debts", labels.money(candidates["debts"].sum(min_count=1))),
-        Stat("Data through", labels.date(candidates["coverage_end"].max()),
-             f"Reports from {labels.date(candidates['coverage_start'].min())}"),
+        Stat(
+            "Data through",
+            labels.date(candidates["coverage_end"].max()),
+            f"Reports from {labels.date(candidates['coverage_start'].min())}",
+        ),
     ]
 
 
@@ -93,53 +124,80 @@ def money_over_time(view, periods, weekly, candidates, order, cycle, slug, label
     election_day = geography.ELECTION_DAY.get(cycle)
     if view == "weekly":
         table = by_candidate(weekly, ["week"], "amount", order)
-        columns = [Column("week", "Week of", labels.date)] + candidate_columns(
-            candidates, order, set(table.columns))
+        columns = [Column("week", "Week of", labels.date)] + candidate_columns(candidates, order, set(table.columns))
         return chart_with_table(
-            "race-weekly", race_weekly_receipts(weekly, order, periods, election_day), table, columns,
-            WEEKLY_CSV, f"race-{slug}-weekly.csv",
+            "race-weekly",
+            race_weekly_receipts(weekly, order, periods, election_day),
+            table,
+            columns,
+            WEEKLY_CSV,
+            f"race-{slug}-weekly.csv",
             f"Itemized contributions from individuals per week, {label}, {cycle} "
             f"({coverage_caption('Itemized only', weekly['week'].min(), weekly['week'].max())})",
-            csv_frame=weekly)
+            csv_frame=weekly,
+        )
     table = by_candidate(periods, ["coverage_end", "report_year", "report_type"], "receipts_to_date", order)
-    columns = ([Column("coverage_end", "Report ends", labels.date), Column("report_type", "Report")]
-               + candidate_columns(candidates, order, set(table.columns)))
+    columns = [Column("coverage_end", "Report ends", labels.date), Column("report_type", "Report")] + candidate_columns(
+        candidates, order, set(table.columns)
+    )
     return chart_with_table(
-        "race-periods", race_cumulative_receipts(periods, order, election_day), table, columns,
-        PERIODS_CSV, f"race-{slug}-by-report.csv",
+        "race-periods",
+        race_cumulative_receipts(periods, order, election_day),
+        table,
+        columns,
+        PERIODS_CSV,
+        f"race-{slug}-by-report.csv",
         f"Raised to date by each candidate at the end of each report, {label}, {cycle} "
         f"({coverage_caption('All receipts', periods['coverage_start'].min(), periods['coverage_end'].max())}); "
         "dotted lines are report period ends, the solid line election day",
-        csv_frame=periods)
+        csv_frame=periods,
+    )
 
 
 def sizes_section(sizes, candidates, order, cycle, slug, label, coverage):
     sizes = sizes.assign(bucket=[f"b{b}" for b in sizes["size_bucket"]])
     table = pd.DataFrame(columns=["candidate_id"])
     if not sizes.empty:
-        table = (sizes.pivot_table(index="candidate_id", columns="bucket", values="amount", aggfunc="sum")
-                 .reindex([c for c in order if c in set(sizes["candidate_id"])]).reset_index())
+        table = (
+            sizes.pivot_table(index="candidate_id", columns="bucket", values="amount", aggfunc="sum")
+            .reindex([c for c in order if c in set(sizes["candidate_id"])])
+            .reset_index()
+        )
     names = {row.candidate_id: candidate_label(row.name, row.party) for row in candidates.itertuples()}
     table["label"] = table["candidate_id"].map(names)
     columns = [Column("label", "Candidate")] + [
-        Column(f"b{b}", bucket_name(b, text), labels.money, numeric=True) for b, text in contract.SIZE_BUCKETS]
+        Column(f"b{b}", bucket_name(b, text), labels.money, numeric=True) for b, text in contract.SIZE_BUCKETS
+    ]
     return chart_with_table(
-        "race-sizes", race_sizes_bar(sizes, order), table, columns, SIZES_CSV, f"race-{slug}-sizes.csv",
+        "race-sizes",
+        race_sizes_bar(sizes, order),
+        table,
+        columns,
+        SIZES_CSV,
+        f"race-{slug}-sizes.csv",
         f"Money from individuals by contribution size, {label}, {cycle} (all individual money: the "
         f"$200-and-under bucket includes unitemized gifts; reports through {coverage})",
-        csv_frame=sizes)
+        csv_frame=sizes,
+    )
 
 
 def home_state_section(office, split, order, cycle, slug, label, coverage):
     if office == "P":
-        return html.P("In-state and out-of-state money is not shown for the presidential race: "
-                      "every state is part of it. Each candidate's page maps their donors by state.")
+        return html.P(
+            "In-state and out-of-state money is not shown for the presidential race: "
+            "every state is part of it. Each candidate's page maps their donors by state."
+        )
     split = split.assign(label=[candidate_label(n, p) for n, p in zip(split["name"], split["party"])])
     return chart_with_table(
-        "race-home-state", race_home_state_bar(split, order), split, HOME_STATE_COLUMNS, HOME_STATE_CSV,
+        "race-home-state",
+        race_home_state_bar(split, order),
+        split,
+        HOME_STATE_COLUMNS,
+        HOME_STATE_CSV,
         f"race-{slug}-in-state.csv",
         f"Itemized money from individuals in and outside the candidate's state, {label}, {cycle} "
-        f"(itemized only; contributions through {coverage})")
+        f"(itemized only; contributions through {coverage})",
+    )
 
 
 def race_page(office: str, state: str | None, district: str | None, cycle: int, money=None):
@@ -147,8 +205,9 @@ def race_page(office: str, state: str | None, district: str | None, cycle: int, 
     candidates = races.race_candidates(cycle, office, state, district)
     label = links.race_label(office, state, district)
     if candidates.empty:
-        raise PageNotFound(f"No candidates filed for {label} in the {cycle} cycle.",
-                           closest_races(cycle, office, state, district))
+        raise PageNotFound(
+            f"No candidates filed for {label} in the {cycle} cycle.", closest_races(cycle, office, state, district)
+        )
     order = list(candidates["candidate_id"])
     summary = races.race_summary(cycle, office, state, district)
     periods = races.race_periods(cycle, office, state, district)
@@ -162,31 +221,58 @@ def race_page(office: str, state: str | None, district: str | None, cycle: int, 
 
     return page(
         html.H1(f"{label}, {cycle}"),
-        cycle_picker(cycle, races.race_cycles(office, state, district),
-                     lambda c: with_view(links.race_path(office, state, district, c), view)),
+        cycle_picker(
+            cycle,
+            races.race_cycles(office, state, district),
+            lambda c: with_view(links.race_path(office, state, district, c), view),
+        ),
         stat_cards(race_stats(summary, candidates), label=f"Totals for {label}, {cycle}"),
-        html.Section([
-            html.H2("Candidates"),
-            chart_with_table(
-                "race-candidates", race_candidates_bar(candidates),
-                candidates, CANDIDATE_COLUMNS, CANDIDATE_CSV, f"race-{slug}.csv",
-                f"Money raised and spent by each candidate for {label}, {cycle} "
-                f"(all receipts; reports through {coverage_end})",
-                table_open=True,
-            ),
-        ]),
-        html.Section([
-            html.H2("Money over time"),
-            view_links("Show", view, MONEY_VIEWS, lambda v: with_view(path, v)),
-            money_over_time(view, periods, weekly, candidates, order, cycle, slug, label),
-        ]),
-        html.Section([
-            html.H2("Where the money comes from"),
-            sizes_section(races.race_sizes(cycle, office, state, district), candidates, order, cycle, slug,
-                          label, coverage_end),
-            home_state_section(office, races.race_home_state(cycle, office, state, district), order, cycle,
-                               slug, label, coverage_end),
-        ]),
+        html.Section(
+            [
+                html.H2("Candidates"),
+                chart_with_table(
+                    "race-candidates",
+                    race_candidates_bar(candidates),
+                    candidates,
+                    CANDIDATE_COLUMNS,
+                    CANDIDATE_CSV,
+                    f"race-{slug}.csv",
+                    f"Money raised and spent by each candidate for {label}, {cycle} "
+                    f"(all receipts; reports through {coverage_end})",
+                    table_open=True,
+                ),
+            ]
+        ),
+        html.Section(
+            [
+                html.H2("Money over time"),
+                view_links("Show", view, MONEY_VIEWS, lambda v: with_view(path, v)),
+                money_over_time(view, periods, weekly, candidates, order, cycle, slug, label),
+            ]
+        ),
+        html.Section(
+            [
+                html.H2("Where the money comes from"),
+                sizes_section(
+                    races.race_sizes(cycle, office, state, district),
+                    candidates,
+                    order,
+                    cycle,
+                    slug,
+                    label,
+                    coverage_end,
+                ),
+                home_state_section(
+                    office,
+                    races.race_home_state(cycle, office, state, district),
+                    order,
+                    cycle,
+                    slug,
+                    label,
+                    coverage_end,
+                ),
+            ]
+        ),
         methodology_note("totals", coverage_end),
         methodology_note("itemized", coverage_end),
     )
@@ -224,14 +310,23 @@ def president(cycle=None, money=None, **_other_query):
 
 
 dash.register_page(
-    f"{__name__}_house", path_template="/race/house/<state>/<district>/<cycle>", layout=house,
-    name="House race", title=lambda state="", district="", cycle="", **_q: _title(f"House {state}-{district}", cycle),
+    f"{__name__}_house",
+    path_template="/race/house/<state>/<district>/<cycle>",
+    layout=house,
+    name="House race",
+    title=lambda state="", district="", cycle="", **_q: _title(f"House {state}-{district}", cycle),
 )
 dash.register_page(
-    f"{__name__}_senate", path_template="/race/senate/<state>/<cycle>", layout=senate,
-    name="Senate race", title=lambda state="", cycle="", **_q: _title(f"Senate {state}", cycle),
+    f"{__name__}_senate",
+    path_template="/race/senate/<state>/<cycle>",
+    layout=senate,
+    name="Senate race",
+    title=lambda state="", cycle="", **_q: _title(f"Senate {state}", cycle),
 )
 dash.register_page(
-    f"{__name__}_president", path_template="/race/president/<cycle>", layout=president,
-    name="Presidential race", title=lambda cycle="", **_q: _title("President", cycle),
+    f"{__name__}_president",
+    path_template="/race/president/<cycle>",
+    layout=president,
+    name="Presidential race",
+    title=lambda cycle="", **_q: _title("President", cycle),
 )

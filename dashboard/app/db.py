@@ -13,6 +13,7 @@ published the views are re-created (under a lock) and the next query reads the n
 refresh needs no restart. Old snapshot files stay on disk for a while after a swap, so a query
 that started just before it still finishes.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -85,8 +86,7 @@ def _resolve_snapshot_dir() -> str:
     real = os.path.realpath(link)
     if not os.path.isdir(real):
         raise NoSnapshotError(
-            f"No published snapshot at {link}. Build one with `make serve` "
-            "or `python -m dashboard demo`."
+            f"No published snapshot at {link}. Build one with `make serve` or `python -m dashboard demo`."
         )
     return real
 
@@ -181,8 +181,7 @@ def query(sql: str, params=None) -> pd.DataFrame:
             result = cursor.execute(sql, params or []).fetchdf()
         except duckdb.InterruptException as exc:
             if deadline.fired:
-                raise QueryTimeoutError(
-                    f"query cancelled after {timeout_ms} ms (QUERY_TIMEOUT_MS)") from exc
+                raise QueryTimeoutError(f"query cancelled after {timeout_ms} ms (QUERY_TIMEOUT_MS)") from exc
             raise
     elapsed_ms = (time.perf_counter() - started) * 1000
     if elapsed_ms > timeout_ms / 2:
@@ -208,8 +207,7 @@ def stream(sql: str, params=None, batch_rows: int = 50_000) -> Iterator[pa.Recor
                 first = next(iter(reader), None)
             except Exception as exc:
                 if getattr(deadline, "fired", False):
-                    raise QueryTimeoutError(
-                        f"query cancelled after {timeout_ms} ms (QUERY_TIMEOUT_MS)") from exc
+                    raise QueryTimeoutError(f"query cancelled after {timeout_ms} ms (QUERY_TIMEOUT_MS)") from exc
                 raise
     except BaseException:
         cursor.close()

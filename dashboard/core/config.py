@@ -4,6 +4,7 @@
 value with `get("NAME")`; `python -m dashboard config` prints them all, secrets masked, and
 the README's settings table is checked against this list by a test.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,26 +22,47 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("DATA_CACHE_DIR", "./data_cache",
-            "Folder holding raw/, snapshots/, current and geo/ (created when missing)."),
-    Setting("DEFAULT_CYCLE", "2026",
-            "Two-year cycle (its even year) that pages open on when the URL names none.", int),
-    Setting("DEMO_ROWS", "1000000",
-            "Itemized receipts the demo generator writes over all cycles (40000000 for benchmarks).", int),
+    Setting(
+        "DATA_CACHE_DIR", "./data_cache", "Folder holding raw/, snapshots/, current and geo/ (created when missing)."
+    ),
+    Setting("DEFAULT_CYCLE", "2026", "Two-year cycle (its even year) that pages open on when the URL names none.", int),
+    Setting(
+        "DEMO_ROWS",
+        "1000000",
+        "Itemized receipts the demo generator writes over all cycles (40000000 for benchmarks).",
+        int,
+    ),
     Setting("DEMO_SEED", "2026", "Random seed of the demo generator; the same seed gives the same data.", int),
-    Setting("FEC_API_KEY", "",
-            "api.data.gov key for the OpenFEC API; empty falls back to the rate-limited DEMO_KEY.",
-            secret=True),
+    Setting(
+        "FEC_API_KEY",
+        "",
+        "api.data.gov key for the OpenFEC API; empty falls back to the rate-limited DEMO_KEY.",
+        secret=True,
+    ),
     Setting("FEC_API_URL", "https://api.open.fec.gov/v1/", "Base URL of the OpenFEC API."),
-    Setting("FEC_BULK_URL", "https://www.fec.gov/files/bulk-downloads/",
-            "Where `load-bulk --download` fetches the FEC's bulk zips (<url><cycle>/cn24.zip ...)."),
-    Setting("BULK_CHUNK_MB", "256", "Text a bulk load parses at a time (MB); the unit a killed load resumes from.", int),
+    Setting(
+        "FEC_BULK_URL",
+        "https://www.fec.gov/files/bulk-downloads/",
+        "Where `load-bulk --download` fetches the FEC's bulk zips (<url><cycle>/cn24.zip ...).",
+    ),
+    Setting(
+        "BULK_CHUNK_MB", "256", "Text a bulk load parses at a time (MB); the unit a killed load resumes from.", int
+    ),
     Setting("REFRESH_INTERVAL", "6h", "How often `python -m dashboard refresh --every` runs (e.g. 30m, 6h, 1d)."),
-    Setting("FEC_HOURLY_BUDGET", "900",
-            "Most OpenFEC requests the refresh sends in any hour (a personal key allows 1,000).", int),
-    Setting("FEC_MAX_RETRIES", "6", "Retries of one OpenFEC request after a 429, a 5xx, a timeout or a bad answer.", int),
-    Setting("FEC_BACKOFF_SECONDS", "60",
-            "First wait after a 429 (a tenth of it after a 5xx), doubled each retry with jitter, at most 15 minutes."),
+    Setting(
+        "FEC_HOURLY_BUDGET",
+        "900",
+        "Most OpenFEC requests the refresh sends in any hour (a personal key allows 1,000).",
+        int,
+    ),
+    Setting(
+        "FEC_MAX_RETRIES", "6", "Retries of one OpenFEC request after a 429, a 5xx, a timeout or a bad answer.", int
+    ),
+    Setting(
+        "FEC_BACKOFF_SECONDS",
+        "60",
+        "First wait after a 429 (a tenth of it after a 5xx), doubled each retry with jitter, at most 15 minutes.",
+    ),
     Setting("FEC_TIMEOUT_SECONDS", "60", "Read timeout of one OpenFEC request, in seconds (connecting: at most 10 s)."),
     Setting("EXPORT_ROW_CAP", "1000000", "Most rows one CSV or Parquet export may hold.", int),
     Setting("QUERY_TIMEOUT_MS", "5000", "Longest a page's query may run before it is cancelled.", int),

@@ -13,6 +13,7 @@ Rules (also shown to users on the data page):
   EFFORTS' tail), 'REQUESTED', blank and similar mean *not reported* (NULL); every spelling of
   self-employment becomes 'SELF-EMPLOYED'; 'UNEMPLOYED' and 'NOT EMPLOYED' become 'NOT EMPLOYED'.
 """
+
 from __future__ import annotations
 
 import functools
@@ -23,11 +24,33 @@ import duckdb
 
 from dashboard.core.sql import literal_list
 
-NOT_REPORTED = ("", "N/A", "NA", "N A", "NONE", "NULL", "INFORMATION REQUESTED",
-                "INFORMATION REQUESTED PER BEST EFFORTS", "REQUESTED", "REQUESTED INFORMATION",
-                "INFO REQUESTED", "NOT PROVIDED", "UNKNOWN", "-")
-SELF_EMPLOYED = ("SELF", "SELF EMPLOYED", "SELF-EMPLOYED", "SELFEMPLOYED", "SELF EMPLOYED ",
-                 "SELF - EMPLOYED", "SELF-EMPLOYED/OWNER", "SELF EMP", "SELF-EMP")
+NOT_REPORTED = (
+    "",
+    "N/A",
+    "NA",
+    "N A",
+    "NONE",
+    "NULL",
+    "INFORMATION REQUESTED",
+    "INFORMATION REQUESTED PER BEST EFFORTS",
+    "REQUESTED",
+    "REQUESTED INFORMATION",
+    "INFO REQUESTED",
+    "NOT PROVIDED",
+    "UNKNOWN",
+    "-",
+)
+SELF_EMPLOYED = (
+    "SELF",
+    "SELF EMPLOYED",
+    "SELF-EMPLOYED",
+    "SELFEMPLOYED",
+    "SELF EMPLOYED ",
+    "SELF - EMPLOYED",
+    "SELF-EMPLOYED/OWNER",
+    "SELF EMP",
+    "SELF-EMP",
+)
 NOT_EMPLOYED = ("NOT EMPLOYED", "UNEMPLOYED", "NOT CURRENTLY EMPLOYED", "NONE EMPLOYED")
 NAME_NOISE = ("MR", "MRS", "MS", "DR", "JR", "SR", "II", "III", "IV", "ESQ", "MD", "PHD")
 
@@ -55,7 +78,7 @@ CREATE OR REPLACE MACRO norm_text(s) AS
     nullif(trim(regexp_replace(regexp_replace(replace(upper(coalesce(s, '')), '''', ''),
                                               '[^A-Z0-9&,\\- ]', ' ', 'g'), '\\s+', ' ', 'g')), '');
 CREATE OR REPLACE MACRO _drop_name_noise(s) AS
-    regexp_replace(s, ' ({'|'.join(NAME_NOISE)}) ', ' ', 'g');
+    regexp_replace(s, ' ({"|".join(NAME_NOISE)}) ', ' ', 'g');
 CREATE OR REPLACE MACRO norm_name_key(s) AS
     nullif(trim(replace(regexp_replace(
         _drop_name_noise(_drop_name_noise(' ' || replace(coalesce(norm_text(s), ''), ',', ' , ') || ' ')),

@@ -1,4 +1,5 @@
 """SQL text the code writes itself (never from input: values from users are always bound)."""
+
 from __future__ import annotations
 
 

@@ -1,5 +1,6 @@
 """The DuckDB connection a pipeline process builds or parses with: bounded memory, spilling to
 the data directory's tmp/ beyond it."""
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@
 On a terminal a bar is redrawn in place; anywhere else (logs, cron) a timestamped line is printed
 for every tenth of the way, at least every `every_seconds`, and at the end, so logs stay readable.
 """
+
 from __future__ import annotations
 
 import sys

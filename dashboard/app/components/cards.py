@@ -1,4 +1,5 @@
 """Headline numbers: a label, a big value and a line of detail, as a description list."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,9 +16,17 @@ class Stat:
 
 def stat_cards(stats: list[Stat], label: str):
     return html.Dl(
-        [html.Div([html.Dt(s.label), html.Dd(s.value, className="stat-value"),
-                   html.Dd(s.detail, className="stat-detail") if s.detail else None],
-                  className="stat")
-         for s in stats],
-        className="stats", **{"aria-label": label},
+        [
+            html.Div(
+                [
+                    html.Dt(s.label),
+                    html.Dd(s.value, className="stat-value"),
+                    html.Dd(s.detail, className="stat-detail") if s.detail else None,
+                ],
+                className="stat",
+            )
+            for s in stats
+        ],
+        className="stats",
+        **{"aria-label": label},
     )

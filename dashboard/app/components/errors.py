@@ -4,6 +4,7 @@
 parameter or an unknown id gives the not-found content, a missing snapshot says how to build
 one, and anything else is logged and answered with a short apology.
 """
+
 from __future__ import annotations
 
 import functools
@@ -12,8 +13,8 @@ import logging
 from dash import dcc, html
 
 from dashboard.app import db
-from dashboard.core import params
 from dashboard.app.components.shell import page
+from dashboard.core import params
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +31,14 @@ class PageNotFound(LookupError):
 def not_found(reason: str | None = None, suggestions: list[tuple[str, str]] | None = None):
     closest = None
     if suggestions:
-        closest = html.Section([
-            html.H2("Closest matches"),
-            html.Ul([html.Li(dcc.Link(label, href=href)) for label, href in suggestions],
-                    className="closest-matches"),
-        ])
+        closest = html.Section(
+            [
+                html.H2("Closest matches"),
+                html.Ul(
+                    [html.Li(dcc.Link(label, href=href)) for label, href in suggestions], className="closest-matches"
+                ),
+            ]
+        )
     return page(
         html.H1("Page not found"),
         html.P(reason or "There is no page at this address."),
@@ -47,8 +51,15 @@ def no_snapshot(reason: str | None = None):
     return page(
         html.H1("No data yet"),
         html.P("No data snapshot has been published on this server yet."),
-        html.P(["Build the demo data with ", html.Code("make serve"), " (it builds it before "
-                "starting) or ", html.Code("python -m dashboard demo"), ", then reload this page."]),
+        html.P(
+            [
+                "Build the demo data with ",
+                html.Code("make serve"),
+                " (it builds it before starting) or ",
+                html.Code("python -m dashboard demo"),
+                ", then reload this page.",
+            ]
+        ),
         html.P(reason, className="muted") if reason else None,
         manifest={},
     )
@@ -57,8 +68,7 @@ def no_snapshot(reason: str | None = None):
 def failure():
     return page(
         html.H1("Something went wrong"),
-        html.P("This page could not be built. The problem has been logged; please try again "
-               "in a moment."),
+        html.P("This page could not be built. The problem has been logged; please try again in a moment."),
         html.P(dcc.Link("Go to the home page", href="/")),
     )
 
@@ -66,8 +76,7 @@ def failure():
 def too_slow():
     return page(
         html.H1("This page took too long"),
-        html.P("The data behind this page took too long to read, so we stopped. Please try "
-               "again in a moment."),
+        html.P("The data behind this page took too long to read, so we stopped. Please try again in a moment."),
         html.P(dcc.Link("Go to the home page", href="/")),
     )
 
@@ -89,4 +98,5 @@ def friendly_layout(layout_function):
         except Exception:  # the visitor gets an apology; the log gets the traceback
             log.exception("page %s failed with %r", layout_function.__module__, parameters)
             return failure()
+
     return layout

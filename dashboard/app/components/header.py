@@ -1,4 +1,5 @@
 """The site header: skip link, site name, navigation and the search box."""
+
 from __future__ import annotations
 
 from dash import dcc, html
@@ -14,13 +15,15 @@ def header():
                 [
                     dcc.Link("Campaign finance", href="/", className="site-name"),
                     html.Nav(
-                        html.Ul([
-                            html.Li(dcc.Link("Home", href="/")),
-                            html.Li(dcc.Link("District map", href="/map")),
-                            html.Li(dcc.Link("Trends", href="/trends")),
-                            html.Li(dcc.Link("Receipts", href="/receipts")),
-                            html.Li(dcc.Link("About the data", href="/data")),
-                        ]),
+                        html.Ul(
+                            [
+                                html.Li(dcc.Link("Home", href="/")),
+                                html.Li(dcc.Link("District map", href="/map")),
+                                html.Li(dcc.Link("Trends", href="/trends")),
+                                html.Li(dcc.Link("Receipts", href="/receipts")),
+                                html.Li(dcc.Link("About the data", href="/data")),
+                            ]
+                        ),
                         **{"aria-label": "Main"},
                     ),
                 ],

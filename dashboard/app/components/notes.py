@@ -1,22 +1,36 @@
 """The short 'what these numbers are' note next to every figure (the full rules are on /data)."""
+
 from __future__ import annotations
 
 from dash import dcc, html
 
-TOTALS = ("Totals come from the summary pages of the reports filed by each candidate's principal "
-          "and authorized committees for the two-year cycle, newest amendment only, with money "
-          "moved between a candidate's own committees counted once.")
-ITEMIZED = ("Itemized contributions from individuals to the candidate's own committees: memo "
-            "entries are left out and an earmarked gift (through ActBlue, WinRed...) counts "
-            "once, under the candidate. Gifts of $200 or less in a cycle are mostly unitemized "
-            "and appear only in the totals.")
+TOTALS = (
+    "Totals come from the summary pages of the reports filed by each candidate's principal "
+    "and authorized committees for the two-year cycle, newest amendment only, with money "
+    "moved between a candidate's own committees counted once."
+)
+ITEMIZED = (
+    "Itemized contributions from individuals to the candidate's own committees: memo "
+    "entries are left out and an earmarked gift (through ActBlue, WinRed...) counts "
+    "once, under the candidate. Gifts of $200 or less in a cycle are mostly unitemized "
+    "and appear only in the totals."
+)
 
 
 def methodology_note(kind: str = "totals", coverage_end: str | None = None):
     text = TOTALS if kind == "totals" else ITEMIZED
     through = f" Reports through {coverage_end}." if coverage_end else ""
     return html.Aside(
-        [html.P([html.Strong("What this shows: "), text, through, " ",
-                 dcc.Link("How we count", href="/data#methodology")])],
+        [
+            html.P(
+                [
+                    html.Strong("What this shows: "),
+                    text,
+                    through,
+                    " ",
+                    dcc.Link("How we count", href="/data#methodology"),
+                ]
+            )
+        ],
         className="method-note",
     )

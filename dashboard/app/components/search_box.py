@@ -2,6 +2,7 @@
 
 Typing lists up to ten matches as links (Tab reaches them); Enter opens the best match.
 """
+
 from __future__ import annotations
 
 import logging
@@ -9,8 +10,8 @@ import logging
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard.app import db, links
-from dashboard.core import params
 from dashboard.app.queries import search
+from dashboard.core import params
 
 log = logging.getLogger(__name__)
 
@@ -23,16 +24,25 @@ ROUTE_ID = "url"  # the app's dcc.Location; a route change clears the box
 def search_box():
     return html.Div(
         [
-            html.Label("Search candidates and committees (Enter opens the best match)",
-                       htmlFor=INPUT_ID, className="visually-hidden"),
+            html.Label(
+                "Search candidates and committees (Enter opens the best match)",
+                htmlFor=INPUT_ID,
+                className="visually-hidden",
+            ),
             dcc.Input(
-                id=INPUT_ID, type="search", placeholder="Search candidates or committees",
-                debounce=0.25, autoComplete="off", n_submit=0, className="search-input",
+                id=INPUT_ID,
+                type="search",
+                placeholder="Search candidates or committees",
+                debounce=0.25,
+                autoComplete="off",
+                n_submit=0,
+                className="search-input",
             ),
             html.Div(id=RESULTS_ID, className="search-results", **{"aria-live": "polite"}),
             dcc.Location(id=NAVIGATE_ID, refresh="callback-nav"),
         ],
-        className="search", role="search",
+        className="search",
+        role="search",
     )
 
 
@@ -53,11 +63,17 @@ def results_list(frame):
     if frame.empty:
         return html.P("No candidate or committee matches.", className="search-empty")
     return html.Ul(
-        [html.Li(dcc.Link([html.Span(row.name, className="result-name"),
-                           html.Span(_describe(row), className="result-meta")],
-                          href=row.path))
-         for row in frame.itertuples()],
-        className="search-list", **{"aria-label": "Search results"},
+        [
+            html.Li(
+                dcc.Link(
+                    [html.Span(row.name, className="result-name"), html.Span(_describe(row), className="result-meta")],
+                    href=row.path,
+                )
+            )
+            for row in frame.itertuples()
+        ],
+        className="search-list",
+        **{"aria-label": "Search results"},
     )
 
 

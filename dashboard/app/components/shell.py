@@ -3,6 +3,7 @@
 Pages return `page(...)`, so every page says which snapshot it was built from and as of when,
 and demo data is always labelled as synthetic.
 """
+
 from __future__ import annotations
 
 import logging
@@ -34,9 +35,9 @@ def demo_banner(manifest: dict | None):
     if not manifest or manifest.get("source") != "demo":
         return None
     return html.Aside(
-        [html.Strong(DEMO_NOTICE), " Names, amounts and dates are invented to show how the "
-         "dashboard works."],
-        className="demo-banner", **{"aria-label": "Demo data notice"},
+        [html.Strong(DEMO_NOTICE), " Names, amounts and dates are invented to show how the dashboard works."],
+        className="demo-banner",
+        **{"aria-label": "Demo data notice"},
     )
 
 
@@ -55,9 +56,11 @@ def data_footer(manifest: dict | None):
         facts = "No data has been published yet."
     else:
         source = SOURCE_NAMES.get(manifest.get("source"), manifest.get("source", "unknown source"))
-        facts = (f"Data through {snapshot.latest_coverage_end(manifest) or 'unknown'}, refreshed "
-                 f"{_when(manifest.get('built_at'))}, from {source} "
-                 f"(snapshot {manifest.get('snapshot_id', '?')}).")
+        facts = (
+            f"Data through {snapshot.latest_coverage_end(manifest) or 'unknown'}, refreshed "
+            f"{_when(manifest.get('built_at'))}, from {source} "
+            f"(snapshot {manifest.get('snapshot_id', '?')})."
+        )
     return html.Footer(
         [html.P(facts), html.P(dcc.Link("Where the data comes from and how it is counted", href="/data"))],
         className="data-footer",
@@ -68,8 +71,10 @@ def page(*children, manifest: dict | None = None):
     """A page's content between the demo banner and the data footer."""
     manifest = manifest if manifest is not None else current_manifest()
     return html.Div(
-        [demo_banner(manifest),
-         html.Main(list(children), id="main", tabIndex="-1", className="page-body"),
-         data_footer(manifest)],
+        [
+            demo_banner(manifest),
+            html.Main(list(children), id="main", tabIndex="-1", className="page-body"),
+            data_footer(manifest),
+        ],
         className="page",
     )

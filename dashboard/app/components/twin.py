@@ -3,6 +3,7 @@
 Charts are not readable by screen readers and cannot be copied from; the table and the CSV
 make every number in a chart available both ways.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -17,38 +18,52 @@ def csv_text(frame: pd.DataFrame, columns: list[str]) -> str:
     return frame[columns].to_csv(index=False, date_format="%Y-%m-%d")
 
 
-def download_button(name: str, frame: pd.DataFrame, csv_columns: list[str], filename: str,
-                    label: str = "Download CSV"):
+def download_button(name: str, frame: pd.DataFrame, csv_columns: list[str], filename: str, label: str = "Download CSV"):
     return html.Div(
         [
-            html.Button(label, id={"type": "csv-button", "name": name}, className="button",
-                        n_clicks=0, **{"aria-label": f"{label}: {filename}"}),
-            dcc.Store(id={"type": "csv-data", "name": name},
-                      data={"filename": filename, "content": csv_text(frame, csv_columns)}),
+            html.Button(
+                label,
+                id={"type": "csv-button", "name": name},
+                className="button",
+                n_clicks=0,
+                **{"aria-label": f"{label}: {filename}"},
+            ),
+            dcc.Store(
+                id={"type": "csv-data", "name": name},
+                data={"filename": filename, "content": csv_text(frame, csv_columns)},
+            ),
             dcc.Download(id={"type": "csv-download", "name": name}),
         ],
         className="download",
     )
 
 
-def chart_with_table(name: str, figure, frame: pd.DataFrame, columns: list[tables.Column],
-                     csv_columns: list[str], filename: str, caption: str,
-                     table_open: bool = False, csv_frame: pd.DataFrame | None = None):
+def chart_with_table(
+    name: str,
+    figure,
+    frame: pd.DataFrame,
+    columns: list[tables.Column],
+    csv_columns: list[str],
+    filename: str,
+    caption: str,
+    table_open: bool = False,
+    csv_frame: pd.DataFrame | None = None,
+):
     """`name` must be unique on the page; `caption` titles both the chart and the table.
     `csv_frame` (default: `frame`) lets the CSV keep one row per observation while the table
     shows the same numbers pivoted for reading."""
     return html.Section(
         [
             html.P(caption, className="chart-caption"),
-            dcc.Graph(figure=figure, config=GRAPH_CONFIG, className="chart",
-                      id={"type": "chart", "name": name}),
+            dcc.Graph(figure=figure, config=GRAPH_CONFIG, className="chart", id={"type": "chart", "name": name}),
             html.Details(
                 [html.Summary("The numbers in this chart"), tables.table(frame, columns, caption)],
                 open=table_open,
             ),
             download_button(name, frame if csv_frame is None else csv_frame, csv_columns, filename),
         ],
-        className="twin", **{"aria-label": f"Chart: {caption}"},
+        className="twin",
+        **{"aria-label": f"Chart: {caption}"},
     )
 
 

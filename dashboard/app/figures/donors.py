@@ -1,4 +1,5 @@
 """Who gives: the top donors, employers and occupations of a candidate, as ranked bars."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -16,11 +17,19 @@ def top_bar(frame: pd.DataFrame, label_column: str, what: str, empty_label: str 
         return theme.empty_figure(f"No itemized {what} for this cycle")
     top = frame.head(SHOWN)
     # Numbered, so two donors with the same name (in different ZIP codes) stay two bars.
-    names = [f"{rank}. {text if isinstance(text, str) and text else empty_label}"
-             for rank, text in zip(top["rank"], top[label_column])]
+    names = [
+        f"{rank}. {text if isinstance(text, str) and text else empty_label}"
+        for rank, text in zip(top["rank"], top[label_column])
+    ]
     figure = go.Figure(
-        go.Bar(x=top["amount"], y=names, orientation="h", marker={"color": theme.OKABE_ITO["blue"]},
-               customdata=top["n"], hovertemplate="%{y}: %{x:$,.0f} in %{customdata:,} contributions<extra></extra>"),
+        go.Bar(
+            x=top["amount"],
+            y=names,
+            orientation="h",
+            marker={"color": theme.OKABE_ITO["blue"]},
+            customdata=top["n"],
+            hovertemplate="%{y}: %{x:$,.0f} in %{customdata:,} contributions<extra></extra>",
+        ),
         layout=theme.base_layout(height=max(220, 60 + 26 * len(top)), margin={"l": 8, "r": 16, "t": 8, "b": 40}),
     )
     figure.update_yaxes(autorange="reversed", type="category")

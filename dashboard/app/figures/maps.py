@@ -1,152 +1,26 @@
 """The district map: a choropleth on Census boundaries, and a tile grid needing no boundaries.
 
-Both colour seats from `queries.maps.map_rows` by one metric in classes of about equal size
-(quantiles rounded to two significant figures), on a colour-blind-safe sequential scale
-(viridis, light = low, dark = high), with grey for seats without data. Every drawn seat carries
-its race page's path in `customdata`, so a click can open it.
+Both colour seats from `queries.maps.map_rows` by one metric in the classes of `map_classes`.
+Every drawn seat carries its race page's path in `customdata`, so a click can open it.
 
 Figures are plain dicts (a go.Figure of this size costs ~0.5 s to build and serialize). The
 choropleth does not embed geometry: its `geojson` is the URL of the cached boundaries, served by
 this app, which the browser fetches once and caches; the figure carries only values and text.
 """
+
 from __future__ import annotations
 
-import bisect
-import math
-from dataclasses import dataclass
-from typing import Callable
-
-import numpy as np
 import pandas as pd
 
-from dashboard.core import geography
 from dashboard.app import labels, links
 from dashboard.app.figures import theme, tilegrid
-
-# Viridis sampled at six points, reversed: light for low values, dark for high ones.
-CLASS_COLOURS = ("#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154")
-NO_DATA_COLOUR = "#c8c8c8"
-OUTLINE_COLOUR = "#1a1a1a"
-
-
-@dataclass(frozen=True)
-class Metric:
-    key: str                          # URL value and the agg_district column
-    label: str                        # what the selector says
-    legend_title: str                 # what the legend says, with units
-    short: Callable[[object], str]    # legend and tile text
-    exact: Callable[[object], str]    # hover and table
-    integer: bool = False
-    note: str = ""
-
-
-METRICS: dict[str, Metric] = {m.key: m for m in (
-    Metric("receipts", "Total raised", "Raised by all candidates (US dollars, summary totals)",
-           labels.money_short, labels.money),
-    Metric("cash_on_hand", "Cash on hand", "Cash on hand of all candidates (US dollars, latest reports)",
-           labels.money_short, labels.money),
-    Metric("n_candidates", "Number of candidates", "Candidates filed (count)", labels.count, labels.count,
-           integer=True),
-    Metric("leader_share", "Competitiveness", "Leader's share of the money raised (percent; lower = closer race)",
-           labels.share, labels.share, note="The share of all money in the race raised by the candidate who raised most."),
-    Metric("out_of_state_share", "Money from out of state",
-           "Itemized individual money from outside the state (percent)", labels.share, labels.share),
-    Metric("small_share", "Small donors", "Individual money in gifts of $200 or less (percent)",
-           labels.share, labels.share, note="Includes unitemized money, which is all in gifts of $200 or less."),
-)}
-DEFAULT_METRIC = "receipts"
-
-
-@dataclass(frozen=True)
-class Classes:
-    """Class i (0-based) holds values v with breaks[i-1] <= v < breaks[i]."""
-    breaks: tuple[float, ...]
-
-    @property
-    def colours(self) -> tuple[str, ...]:
-        return _spread_colours(len(self.breaks) + 1)
-
-    def index(self, value) -> int | None:
-        if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-            return None
-        return bisect.bisect_right(self.breaks, float(value))
-
-    def colour(self, value) -> str:
-        index = self.index(value)
-        return NO_DATA_COLOUR if index is None else self.colours[index]
-
-
-def _spread_colours(n: int) -> tuple[str, ...]:
-    """n colours of the scale, keeping both ends (fewer classes still span light to dark)."""
-    if n >= len(CLASS_COLOURS):
-        return CLASS_COLOURS
-    if n == 1:
-        return (CLASS_COLOURS[2],)
-    picks = [round(i * (len(CLASS_COLOURS) - 1) / (n - 1)) for i in range(n)]
-    return tuple(CLASS_COLOURS[i] for i in picks)
-
-
-def _nice(value: float, integer: bool) -> float:
-    if integer:
-        return float(math.ceil(value))
-    if value == 0:
-        return 0.0
-    digits = 1 - int(math.floor(math.log10(abs(value))))
-    return round(value, digits)
-
-
-def classify(values, integer: bool = False, n_classes: int = len(CLASS_COLOURS)) -> Classes:
-    """Quantile classes of the non-missing values, breaks rounded to two significant figures
-    (whole numbers for counts), duplicates and breaks outside the data dropped."""
-    data = np.asarray([v for v in values if v is not None and not pd.isna(v)], dtype=float)
-    if data.size == 0:
-        return Classes(())
-    low, high = data.min(), data.max()
-    quantiles = np.quantile(data, [i / n_classes for i in range(1, n_classes)])
-    breaks = sorted({_nice(q, integer) for q in quantiles})
-    return Classes(tuple(float(b) for b in breaks if low < b <= high))
-
-
-@dataclass(frozen=True)
-class LegendItem:
-    colour: str
-    label: str
-    low: float | None   # inclusive; None = no lower bound
-    high: float | None  # exclusive; None = no upper bound
-
-
-def legend(classes: Classes, metric: Metric, with_no_data: bool = True) -> list[LegendItem]:
-    bounds = [None, *classes.breaks, None]
-    items = []
-    for i, colour in enumerate(classes.colours):
-        low, high = bounds[i], bounds[i + 1]
-        items.append(LegendItem(colour, _range_label(low, high, metric), low, high))
-    if with_no_data:
-        items.append(LegendItem(NO_DATA_COLOUR, "No data", None, None))
-    return items
-
-
-def _range_label(low, high, metric: Metric) -> str:
-    if metric.integer:
-        if low is None and high is None:
-            return "all"
-        if low is None:
-            return f"{metric.short(high - 1)} or fewer"
-        if high is None:
-            return f"{metric.short(low)} or more"
-        return metric.short(low) if high - low == 1 else f"{metric.short(low)} to {metric.short(high - 1)}"
-    if low is None and high is None:
-        return "all values"
-    if low is None:
-        return f"under {metric.short(high)}"
-    if high is None:
-        return f"{metric.short(low)} and more"
-    return f"{metric.short(low)} to under {metric.short(high)}"
-
+from dashboard.app.figures.map_classes import METRICS, NO_DATA_COLOUR, OUTLINE_COLOUR, Classes, Metric
+from dashboard.core import geography
 
 # --------------------------------------------------------------------------------------------
 # Hover text and shared pieces
 # --------------------------------------------------------------------------------------------
+
 
 def seat_name(office: str, state: str, district: str) -> str:
     return links.race_label(office, state, district).removeprefix("House ").removeprefix("Senate ")
@@ -156,8 +30,11 @@ def hover_text(row: dict, metric: Metric, cycle: int) -> str:
     office = row["office"]
     title = f"<b>{seat_name(office, row['state'], row['district'])}</b>"
     if not row["has_race"]:
-        why = "no Senate seat up" if office == "S" and row["state"] not in geography.SENATE_CLASS_STATES.get(cycle, ()) \
+        why = (
+            "no Senate seat up"
+            if office == "S" and row["state"] not in geography.SENATE_CLASS_STATES.get(cycle, ())
             else "no candidates filed"
+        )
         return f"{title}<br>{why} in {cycle}"
     lines = [title, f"{metric.label}: {metric.exact(row[metric.key])}"]
     for name, party, receipts in row["top_candidates"]:
@@ -184,8 +61,9 @@ def _colourscale(classes: Classes) -> list:
 
 
 def _layout(height: int, **extra) -> dict:
-    layout = theme.base_layout(height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0},
-                               dragmode=False, showlegend=False, hovermode="closest")
+    layout = theme.base_layout(
+        height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0}, dragmode=False, showlegend=False, hovermode="closest"
+    )
     layout.pop("xaxis"), layout.pop("yaxis")
     layout.update(extra)
     return layout
@@ -199,14 +77,29 @@ def _rows(frame: pd.DataFrame) -> list[dict]:
 # Choropleth on boundaries
 # --------------------------------------------------------------------------------------------
 
-_GEO_OFF = {"showland": False, "showlakes": False, "showocean": False, "showcoastlines": False,
-            "showcountries": False, "showsubunits": False, "showrivers": False, "showframe": False,
-            "bgcolor": "rgba(0,0,0,0)"}
+_GEO_OFF = {
+    "showland": False,
+    "showlakes": False,
+    "showocean": False,
+    "showcoastlines": False,
+    "showcountries": False,
+    "showsubunits": False,
+    "showrivers": False,
+    "showframe": False,
+    "bgcolor": "rgba(0,0,0,0)",
+}
 INSET_STATES = ("PR",)  # outside Plotly's Albers USA projection: drawn in their own inset
 
 
-def choropleth(frame: pd.DataFrame, metric_key: str, classes: Classes, cycle: int,
-               shapes_url: str, outlines_url: str | None = None, state: str | None = None) -> dict:
+def choropleth(
+    frame: pd.DataFrame,
+    metric_key: str,
+    classes: Classes,
+    cycle: int,
+    shapes_url: str,
+    outlines_url: str | None = None,
+    state: str | None = None,
+) -> dict:
     """The map as a figure dict. `frame` is `map_rows` (House: one row per district, drawn
     from `shapes_url` with feature ids = geoid; Senate: one row per state, shapes = states).
     `outlines_url` (state outlines) is drawn over a national House map. With `state` the map
@@ -217,12 +110,21 @@ def choropleth(frame: pd.DataFrame, metric_key: str, classes: Classes, cycle: in
 
     def trace(selected: list[int], geo: str) -> dict:
         return {
-            "type": "choropleth", "geo": geo, "geojson": shapes_url, "featureidkey": "id",
-            "locations": [rows[i]["geoid"] for i in selected], "z": [z[i] for i in selected],
-            "zmin": 0, "zmax": len(classes.colours) + 1, "colorscale": _colourscale(classes),
-            "showscale": False, "marker": {"line": {"color": "#ffffff", "width": 0.6 if state else 0.3}},
-            "hovertext": [hover_text(rows[i], metric, cycle) for i in selected], "hoverinfo": "text",
-            "customdata": [rows[i]["race_path"] for i in selected], "name": metric.label,
+            "type": "choropleth",
+            "geo": geo,
+            "geojson": shapes_url,
+            "featureidkey": "id",
+            "locations": [rows[i]["geoid"] for i in selected],
+            "z": [z[i] for i in selected],
+            "zmin": 0,
+            "zmax": len(classes.colours) + 1,
+            "colorscale": _colourscale(classes),
+            "showscale": False,
+            "marker": {"line": {"color": "#ffffff", "width": 0.6 if state else 0.3}},
+            "hovertext": [hover_text(rows[i], metric, cycle) for i in selected],
+            "hoverinfo": "text",
+            "customdata": [rows[i]["race_path"] for i in selected],
+            "name": metric.label,
         }
 
     if state:
@@ -232,18 +134,34 @@ def choropleth(frame: pd.DataFrame, metric_key: str, classes: Classes, cycle: in
     main = [i for i, r in enumerate(rows) if r["state"] not in INSET_STATES]
     inset = [i for i, r in enumerate(rows) if r["state"] in INSET_STATES]
     data = [trace(main, "geo")]
-    layout = _layout(520, geo={**_GEO_OFF, "scope": "usa", "projection": {"type": "albers usa"},
-                               "domain": {"x": [0, 1], "y": [0.04, 1]}})
+    layout = _layout(
+        520,
+        geo={**_GEO_OFF, "scope": "usa", "projection": {"type": "albers usa"}, "domain": {"x": [0, 1], "y": [0.04, 1]}},
+    )
     if outlines_url:
         states = sorted({r["state"] for r in rows if r["state"] not in INSET_STATES})
-        data.append({"type": "choropleth", "geo": "geo", "geojson": outlines_url, "featureidkey": "id",
-                     "locations": [geography.STATES[s][0] for s in states], "z": [0] * len(states),
-                     "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], "showscale": False,
-                     "marker": {"line": {"color": OUTLINE_COLOUR, "width": 0.9}}, "hoverinfo": "skip"})
+        data.append(
+            {
+                "type": "choropleth",
+                "geo": "geo",
+                "geojson": outlines_url,
+                "featureidkey": "id",
+                "locations": [geography.STATES[s][0] for s in states],
+                "z": [0] * len(states),
+                "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+                "showscale": False,
+                "marker": {"line": {"color": OUTLINE_COLOUR, "width": 0.9}},
+                "hoverinfo": "skip",
+            }
+        )
     if inset:
         data.append(trace(inset, "geo2"))
-        layout["geo2"] = {**_GEO_OFF, "projection": {"type": "mercator"},
-                          "fitbounds": "locations", "domain": {"x": [0.80, 0.92], "y": [0.0, 0.12]}}
+        layout["geo2"] = {
+            **_GEO_OFF,
+            "projection": {"type": "mercator"},
+            "fitbounds": "locations",
+            "domain": {"x": [0.80, 0.92], "y": [0.0, 0.12]},
+        }
     return {"data": data, "layout": layout}
 
 
@@ -251,8 +169,10 @@ def choropleth(frame: pd.DataFrame, metric_key: str, classes: Classes, cycle: in
 # Tile grid
 # --------------------------------------------------------------------------------------------
 
-def tile_grid(frame: pd.DataFrame, metric_key: str, classes: Classes, cycle: int,
-              centroids: dict | None = None, geoid_of=None) -> dict:
+
+def tile_grid(
+    frame: pd.DataFrame, metric_key: str, classes: Classes, cycle: int, centroids: dict | None = None, geoid_of=None
+) -> dict:
     """Every seat of `frame` one equal square (House: districts in state blocks; Senate: one
     square per state), as a heatmap; states outlined and labelled."""
     metric = METRICS[metric_key]
@@ -282,33 +202,69 @@ def tile_grid(frame: pd.DataFrame, metric_key: str, classes: Classes, cycle: int
         custom[yi][xi] = rows[i]["race_path"]
     single_state = len({r["state"] for r in rows}) == 1
     gap = 3 if single_state else 1
-    data = [{
-        "type": "heatmap", "x": list(x_index), "y": list(y_index), "z": z, "text": text, "customdata": custom,
-        "hoverinfo": "text", "hoverongaps": False, "zmin": 0, "zmax": len(classes.colours) + 1,
-        "colorscale": _colourscale(classes), "showscale": False, "xgap": gap, "ygap": gap,
-        "name": metric.label,
-    }]
+    data = [
+        {
+            "type": "heatmap",
+            "x": list(x_index),
+            "y": list(y_index),
+            "z": z,
+            "text": text,
+            "customdata": custom,
+            "hoverinfo": "text",
+            "hoverongaps": False,
+            "zmin": 0,
+            "zmax": len(classes.colours) + 1,
+            "colorscale": _colourscale(classes),
+            "showscale": False,
+            "xgap": gap,
+            "ygap": gap,
+            "name": metric.label,
+        }
+    ]
     outline_x, outline_y = tilegrid.block_outlines(outline_tiles)
-    data.append({"type": "scatter", "mode": "lines", "x": outline_x, "y": outline_y, "hoverinfo": "skip",
-                 "line": {"color": OUTLINE_COLOUR, "width": 1.5 if not single_state else 2}})
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": outline_x,
+            "y": outline_y,
+            "hoverinfo": "skip",
+            "line": {"color": OUTLINE_COLOUR, "width": 1.5 if not single_state else 2},
+        }
+    )
     labels_at = _tile_labels(rows, cell_of, single_state)
-    data.append({"type": "scatter", "mode": "text", "x": [p[0] for p in labels_at],
-                 "y": [p[1] for p in labels_at], "text": [p[2] for p in labels_at], "hoverinfo": "skip",
-                 "textfont": {"size": 16 if single_state else 10, "color": "#000000",
-                              "shadow": "0 0 3px #ffffff, 0 0 3px #ffffff"}})
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "text",
+            "x": [p[0] for p in labels_at],
+            "y": [p[1] for p in labels_at],
+            "text": [p[2] for p in labels_at],
+            "hoverinfo": "skip",
+            "textfont": {
+                "size": 16 if single_state else 10,
+                "color": "#000000",
+                "shadow": "0 0 3px #ffffff, 0 0 3px #ffffff",
+            },
+        }
+    )
     axis = {"visible": False, "fixedrange": True}
-    layout = _layout(min(640, max(320, 34 * height)) if not single_state else 120 + 60 * height,
-                     xaxis={**axis, "range": [xs[0] - 0.6, xs[-1] + 0.6]},
-                     yaxis={**axis, "scaleanchor": "x", "range": [ys[0] - 0.6, ys[-1] + 0.6]},
-                     plot_bgcolor="#ffffff")
+    layout = _layout(
+        min(640, max(320, 34 * height)) if not single_state else 120 + 60 * height,
+        xaxis={**axis, "range": [xs[0] - 0.6, xs[-1] + 0.6]},
+        yaxis={**axis, "scaleanchor": "x", "range": [ys[0] - 0.6, ys[-1] + 0.6]},
+        plot_bgcolor="#ffffff",
+    )
     return {"data": data, "layout": layout}
 
 
 def _tile_labels(rows, cell_of, single_state: bool) -> list[tuple[float, float, str]]:
     """State codes at the middle of each block; on a one-state grid, district numbers."""
     if single_state:
-        return [(cell_of[i][0], cell_of[i][1], r["district"] if r["office"] == "H" else r["state"])
-                for i, r in enumerate(rows)]
+        return [
+            (cell_of[i][0], cell_of[i][1], r["district"] if r["office"] == "H" else r["state"])
+            for i, r in enumerate(rows)
+        ]
     cells: dict[str, list] = {}
     for i, r in enumerate(rows):
         cells.setdefault(r["state"], []).append(cell_of[i])

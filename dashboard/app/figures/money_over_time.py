@@ -3,6 +3,7 @@
 Report-period ends (when each report's books close) and election day are marked on the race
 charts, so a jump can be read against the calendar.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -23,29 +24,47 @@ def candidate_label(name, party) -> str:
 def candidate_styles(candidate_ids: list[str]) -> dict[str, dict]:
     """One colour (and, past eight candidates, a dash style too) per candidate, in the order
     given, so the same candidate looks the same in every chart of a page."""
-    return {cid: {"color": theme.SEQUENCE[i % len(theme.SEQUENCE)],
-                  "dash": DASHES[(i // len(theme.SEQUENCE)) % len(DASHES)]}
-            for i, cid in enumerate(candidate_ids)}
+    return {
+        cid: {
+            "color": theme.SEQUENCE[i % len(theme.SEQUENCE)],
+            "dash": DASHES[(i // len(theme.SEQUENCE)) % len(DASHES)],
+        }
+        for i, cid in enumerate(candidate_ids)
+    }
 
 
 def report_markers(periods: pd.DataFrame) -> list[tuple[date, str]]:
     """(coverage end, report type) of every report period in the frame, earliest first."""
     if periods.empty:
         return []
-    ends = (periods[["coverage_end", "report_type"]].dropna().drop_duplicates("coverage_end")
-            .sort_values("coverage_end"))
+    ends = periods[["coverage_end", "report_type"]].dropna().drop_duplicates("coverage_end").sort_values("coverage_end")
     return [(pd.Timestamp(end).date(), str(kind)) for end, kind in ends.itertuples(index=False)]
 
 
 def _mark_calendar(figure: go.Figure, markers: list[tuple[date, str]], election_day: str | None) -> None:
     for end, kind in markers:
         figure.add_vline(x=end.isoformat(), line={"color": theme.GREY, "width": 1, "dash": "dot"})
-        figure.add_annotation(x=end.isoformat(), y=1, yref="paper", text=kind, showarrow=False,
-                              yanchor="bottom", font={"size": 11, "color": theme.GREY})
+        figure.add_annotation(
+            x=end.isoformat(),
+            y=1,
+            yref="paper",
+            text=kind,
+            showarrow=False,
+            yanchor="bottom",
+            font={"size": 11, "color": theme.GREY},
+        )
     if election_day:
         figure.add_vline(x=election_day, line={"color": theme.OKABE_ITO["black"], "width": 2})
-        figure.add_annotation(x=election_day, y=0.5, yref="paper", text="Election day", showarrow=False,
-                              textangle=-90, xanchor="right", font={"size": 12})
+        figure.add_annotation(
+            x=election_day,
+            y=0.5,
+            yref="paper",
+            text="Election day",
+            showarrow=False,
+            textangle=-90,
+            xanchor="right",
+            font={"size": 12},
+        )
 
 
 def _lines(frame: pd.DataFrame, y: str, order: list[str], hover_what: str) -> list[go.Scatter]:
@@ -56,17 +75,23 @@ def _lines(frame: pd.DataFrame, y: str, order: list[str], hover_what: str) -> li
         if rows.empty:
             continue
         label = candidate_label(rows["name"].iloc[0], rows["party"].iloc[0])
-        traces.append(go.Scatter(
-            x=rows["x"], y=rows[y], mode="lines+markers" if len(rows) < 30 else "lines", name=label,
-            line={"color": styles[cid]["color"], "dash": styles[cid]["dash"], "width": 2.5},
-            hovertemplate=f"{label}<br>%{{x|%Y-%m-%d}}: %{{y:$,.0f}} {hover_what}<extra></extra>",
-        ))
+        traces.append(
+            go.Scatter(
+                x=rows["x"],
+                y=rows[y],
+                mode="lines+markers" if len(rows) < 30 else "lines",
+                name=label,
+                line={"color": styles[cid]["color"], "dash": styles[cid]["dash"], "width": 2.5},
+                hovertemplate=f"{label}<br>%{{x|%Y-%m-%d}}: %{{y:$,.0f}} {hover_what}<extra></extra>",
+            )
+        )
     return traces
 
 
 def _layout(height: int = 420) -> dict:
     return theme.base_layout(
-        height=height, margin={"l": 8, "r": 16, "t": 28, "b": 40},
+        height=height,
+        margin={"l": 8, "r": 16, "t": 28, "b": 40},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         hovermode="closest",
     )
@@ -79,21 +104,22 @@ def race_cumulative_receipts(periods: pd.DataFrame, order: list[str], election_d
         return theme.empty_figure("No candidate in this race has filed a report for this cycle")
     frame = periods.assign(x=pd.to_datetime(periods["coverage_end"]))
     figure = go.Figure(_lines(frame, "receipts_to_date", order, "raised to date"), layout=_layout())
-    figure.update_yaxes(title_text="Raised to date (all receipts)", tickprefix="$", tickformat="~s",
-                        rangemode="tozero")
+    figure.update_yaxes(title_text="Raised to date (all receipts)", tickprefix="$", tickformat="~s", rangemode="tozero")
     _mark_calendar(figure, report_markers(periods), election_day)
     return figure
 
 
-def race_weekly_receipts(weekly: pd.DataFrame, order: list[str], periods: pd.DataFrame,
-                         election_day: str | None) -> go.Figure:
+def race_weekly_receipts(
+    weekly: pd.DataFrame, order: list[str], periods: pd.DataFrame, election_day: str | None
+) -> go.Figure:
     """Itemized individual money per week of every candidate (`queries.races.race_weekly`)."""
     if weekly.empty:
         return theme.empty_figure("No itemized contributions from individuals in this race for this cycle")
     frame = weekly.assign(x=pd.to_datetime(weekly["week"]))
     figure = go.Figure(_lines(frame, "amount", order, "itemized that week"), layout=_layout())
-    figure.update_yaxes(title_text="Itemized individual money per week", tickprefix="$", tickformat="~s",
-                        rangemode="tozero")
+    figure.update_yaxes(
+        title_text="Itemized individual money per week", tickprefix="$", tickformat="~s", rangemode="tozero"
+    )
     _mark_calendar(figure, report_markers(periods), election_day)
     return figure
 
@@ -110,18 +136,30 @@ def candidate_periods_chart(periods: pd.DataFrame) -> go.Figure:
         return theme.empty_figure("No reports filed for this cycle yet")
     x = [period_label(y, t) for y, t in zip(periods["report_year"], periods["report_type"])]
     figure = go.Figure(layout=_layout(height=380))
-    figure.add_bar(x=x, y=periods["receipts"], name="Raised in the period",
-                   marker={"color": theme.OKABE_ITO["blue"]},
-                   hovertemplate="%{x}: %{y:$,.0f} raised<extra></extra>")
-    figure.add_bar(x=x, y=periods["disbursements"], name="Spent in the period",
-                   marker={"color": theme.OKABE_ITO["orange"]},
-                   hovertemplate="%{x}: %{y:$,.0f} spent<extra></extra>")
-    figure.add_scatter(x=x, y=periods["cash_on_hand_end"], name="Cash on hand at the period's end",
-                       mode="lines+markers", line={"color": theme.OKABE_ITO["black"], "width": 2.5},
-                       marker={"symbol": "diamond", "size": 8},
-                       hovertemplate="%{x}: %{y:$,.0f} cash on hand<extra></extra>")
+    figure.add_bar(
+        x=x,
+        y=periods["receipts"],
+        name="Raised in the period",
+        marker={"color": theme.OKABE_ITO["blue"]},
+        hovertemplate="%{x}: %{y:$,.0f} raised<extra></extra>",
+    )
+    figure.add_bar(
+        x=x,
+        y=periods["disbursements"],
+        name="Spent in the period",
+        marker={"color": theme.OKABE_ITO["orange"]},
+        hovertemplate="%{x}: %{y:$,.0f} spent<extra></extra>",
+    )
+    figure.add_scatter(
+        x=x,
+        y=periods["cash_on_hand_end"],
+        name="Cash on hand at the period's end",
+        mode="lines+markers",
+        line={"color": theme.OKABE_ITO["black"], "width": 2.5},
+        marker={"symbol": "diamond", "size": 8},
+        hovertemplate="%{x}: %{y:$,.0f} cash on hand<extra></extra>",
+    )
     figure.update_layout(barmode="group", hovermode="x unified")
     figure.update_yaxes(tickprefix="$", tickformat="~s", rangemode="tozero")
     figure.update_xaxes(type="category")
     return figure
-

@@ -1,16 +1,16 @@
 """Contributions by size: how much of a campaign's individual money came in small gifts."""
+
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.core import contract
 from dashboard.app.figures import theme
 from dashboard.app.figures.money_over_time import candidate_label
+from dashboard.core import contract
 
 # Ordered buckets in colour-blind-safe colours, small gifts in blue, the largest in vermillion.
-BUCKET_COLOURS = [theme.OKABE_ITO[name] for name in
-                  ("blue", "sky_blue", "bluish_green", "orange", "vermillion")]
+BUCKET_COLOURS = [theme.OKABE_ITO[name] for name in ("blue", "sky_blue", "bluish_green", "orange", "vermillion")]
 
 
 def bucket_name(size_bucket: int, size_label: str) -> str:
@@ -22,18 +22,29 @@ def race_sizes_bar(sizes: pd.DataFrame, order: list[str]) -> go.Figure:
     """One stacked bar per candidate of the race (`queries.races.race_sizes`), in `order`."""
     if sizes.empty or not sizes["amount"].fillna(0).any():
         return theme.empty_figure("No money from individuals reported in this race yet")
-    names = {cid: candidate_label(n, p) for cid, n, p in
-             sizes[["candidate_id", "name", "party"]].drop_duplicates("candidate_id").itertuples(index=False)}
+    names = {
+        cid: candidate_label(n, p)
+        for cid, n, p in sizes[["candidate_id", "name", "party"]]
+        .drop_duplicates("candidate_id")
+        .itertuples(index=False)
+    }
     ordered = [cid for cid in order if cid in names]
-    figure = go.Figure(layout=theme.base_layout(
-        height=max(240, 140 + 40 * len(ordered)), barmode="stack",
-        margin={"l": 8, "r": 16, "t": 64, "b": 40},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "traceorder": "normal"}))
+    figure = go.Figure(
+        layout=theme.base_layout(
+            height=max(240, 140 + 40 * len(ordered)),
+            barmode="stack",
+            margin={"l": 8, "r": 16, "t": 64, "b": 40},
+            legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "traceorder": "normal"},
+        )
+    )
     for bucket, label in contract.SIZE_BUCKETS:
         rows = sizes[sizes["size_bucket"] == bucket].set_index("candidate_id").reindex(ordered)
         name = bucket_name(bucket, label)
         figure.add_bar(
-            y=[names[c] for c in ordered], x=rows["amount"].fillna(0), orientation="h", name=name,
+            y=[names[c] for c in ordered],
+            x=rows["amount"].fillna(0),
+            orientation="h",
+            name=name,
             marker={"color": BUCKET_COLOURS[bucket]},
             customdata=rows["share"].fillna(0),
             hovertemplate=f"%{{y}}<br>{name}: %{{x:$,.0f}} (%{{customdata:.0%}})<extra></extra>",
@@ -47,12 +58,17 @@ def candidate_sizes_bar(sizes: pd.DataFrame) -> go.Figure:
     """One bar per size bucket (`queries.candidates.candidate_sizes`)."""
     if sizes.empty or not sizes["amount"].fillna(0).any():
         return theme.empty_figure("No money from individuals reported for this cycle yet")
-    names = [bucket_name(b, l) for b, l in zip(sizes["size_bucket"], sizes["size_label"])]
+    names = [bucket_name(bucket, label) for bucket, label in zip(sizes["size_bucket"], sizes["size_label"])]
     figure = go.Figure(
-        go.Bar(x=names, y=sizes["amount"], marker={"color": [BUCKET_COLOURS[int(b)] for b in sizes["size_bucket"]]},
-               customdata=sizes["share"].fillna(0),
-               text=[f"{s:.0%}" for s in sizes["share"].fillna(0)], textposition="auto",
-               hovertemplate="%{x}: %{y:$,.0f} (%{customdata:.0%})<extra></extra>"),
+        go.Bar(
+            x=names,
+            y=sizes["amount"],
+            marker={"color": [BUCKET_COLOURS[int(b)] for b in sizes["size_bucket"]]},
+            customdata=sizes["share"].fillna(0),
+            text=[f"{s:.0%}" for s in sizes["share"].fillna(0)],
+            textposition="auto",
+            hovertemplate="%{x}: %{y:$,.0f} (%{customdata:.0%})<extra></extra>",
+        ),
         layout=theme.base_layout(height=340, margin={"l": 8, "r": 16, "t": 8, "b": 40}),
     )
     figure.update_yaxes(title_text="Money from individuals", tickprefix="$", tickformat="~s")

@@ -4,27 +4,37 @@ The palette is Okabe-Ito, readable with every common form of colour blindness. P
 follow US convention where they can (Democrats blue, Republicans vermillion) but every chart
 also names the party in text, so colour never carries meaning alone.
 """
+
 from __future__ import annotations
 
 import plotly.graph_objects as go
 
 OKABE_ITO = {
-    "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "yellow": "#F0E442",
-    "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7", "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "black": "#000000",
 }
 GREY = "#767676"  # 4.5:1 on white: also usable for text
 
-SEQUENCE = [OKABE_ITO[name] for name in
-            ("blue", "vermillion", "bluish_green", "orange", "reddish_purple", "sky_blue",
-             "yellow", "black")]
+SEQUENCE = [
+    OKABE_ITO[name]
+    for name in ("blue", "vermillion", "bluish_green", "orange", "reddish_purple", "sky_blue", "yellow", "black")
+]
 
 PARTY_COLOURS = {
-    "DEM": OKABE_ITO["blue"], "REP": OKABE_ITO["vermillion"], "LIB": OKABE_ITO["orange"],
-    "GRE": OKABE_ITO["bluish_green"], "IND": OKABE_ITO["reddish_purple"],
+    "DEM": OKABE_ITO["blue"],
+    "REP": OKABE_ITO["vermillion"],
+    "LIB": OKABE_ITO["orange"],
+    "GRE": OKABE_ITO["bluish_green"],
+    "IND": OKABE_ITO["reddish_purple"],
 }
 
-FONT_FAMILY = ("system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, "
-               "sans-serif")
+FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 
 def party_colour(code) -> str:
@@ -49,8 +59,7 @@ def base_layout(**overrides) -> dict:
 
 
 # Passed to dcc.Graph(config=...): no link to plotly's cloud, a PNG export for reporters.
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
-                "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
 def empty_figure(message: str) -> go.Figure:

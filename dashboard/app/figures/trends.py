@@ -1,4 +1,5 @@
 """Charts of the trends monitor: money over time by party, and the top races' cumulative money."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -12,8 +13,12 @@ DASHES = ("solid", "dot", "dash", "longdash", "dashdot", "longdashdot")
 
 
 def _layout(height: int = 360) -> dict:
-    return theme.base_layout(height=height, margin={"l": 8, "r": 16, "t": 8, "b": 40},
-                             legend={"orientation": "h", "y": -0.2}, hovermode="x unified")
+    return theme.base_layout(
+        height=height,
+        margin={"l": 8, "r": 16, "t": 8, "b": 40},
+        legend={"orientation": "h", "y": -0.2},
+        hovermode="x unified",
+    )
 
 
 def series_by_party(frame: pd.DataFrame, cycle: int) -> pd.DataFrame:
@@ -44,7 +49,9 @@ def receipts_over_time(wide: pd.DataFrame, by: str, cycle: int) -> go.Figure:
     parties = [c for c in wide.columns if c not in ("period_end", previous_cycle_column(cycle))]
     for i, party in enumerate(parties):
         figure.add_scatter(
-            x=wide["period_end"], y=wide[party], mode="lines+markers" if len(wide) <= 60 else "lines",
+            x=wide["period_end"],
+            y=wide[party],
+            mode="lines+markers" if len(wide) <= 60 else "lines",
             name=f"{labels.party(party)} ({cycle})",
             line={"color": theme.party_colour(party), "dash": DASHES[i % len(DASHES)], "width": 2},
             hovertemplate=f"{labels.party(party)}: %{{y:$,.0f}} (%{{x|%Y-%m-%d}}, {unit})<extra></extra>",
@@ -52,12 +59,19 @@ def receipts_over_time(wide: pd.DataFrame, by: str, cycle: int) -> go.Figure:
     before = wide[previous_cycle_column(cycle)]
     if before.notna().any():
         figure.add_scatter(
-            x=wide["period_end"], y=before, mode="lines", name=previous_cycle_column(cycle).capitalize(),
+            x=wide["period_end"],
+            y=before,
+            mode="lines",
+            name=previous_cycle_column(cycle).capitalize(),
             line={"color": theme.GREY, "dash": "dash", "width": 2},
             hovertemplate=f"{cycle - 2}, same day of the cycle: %{{y:$,.0f}}<extra></extra>",
         )
-    figure.update_yaxes(title_text=f"Itemized receipts per {'week' if by == 'week' else 'day'}",
-                        tickprefix="$", tickformat="~s", rangemode="tozero")
+    figure.update_yaxes(
+        title_text=f"Itemized receipts per {'week' if by == 'week' else 'day'}",
+        tickprefix="$",
+        tickformat="~s",
+        rangemode="tozero",
+    )
     return figure
 
 
@@ -72,11 +86,15 @@ def cumulative_races(frame: pd.DataFrame) -> go.Figure:
     for i, race in enumerate(races.itertuples()):
         rows = frame[frame["race_path"] == race.race_path]
         figure.add_scatter(
-            x=rows["date"], y=rows["cumulative"].astype(float), mode="lines", line_shape="hv",
+            x=rows["date"],
+            y=rows["cumulative"].astype(float),
+            mode="lines",
+            line_shape="hv",
             name=f"{race.race_label}: {labels.money_short(race.total)}",
             line={"color": theme.SEQUENCE[i % len(theme.SEQUENCE)], "dash": DASHES[i % len(DASHES)], "width": 2},
             hovertemplate=f"{race.race_label}: %{{y:$,.0f}} by %{{x|%Y-%m-%d}}<extra></extra>",
         )
-    figure.update_yaxes(title_text="Raised to date (summary totals)", tickprefix="$", tickformat="~s",
-                        rangemode="tozero")
+    figure.update_yaxes(
+        title_text="Raised to date (summary totals)", tickprefix="$", tickformat="~s", rangemode="tozero"
+    )
     return figure

@@ -1,4 +1,5 @@
 """Columns that queries add in Python: labels and links built by dashboard.app.links."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -1,4 +1,5 @@
 """One candidate: who they are, their money in a cycle, the cycles they ran, their committees."""
+
 from __future__ import annotations
 
 import pandas as pd

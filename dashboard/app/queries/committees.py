@@ -1,4 +1,5 @@
 """One committee: its facts per cycle and the candidate it belongs to."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -1,4 +1,5 @@
 """Races (one office in one place in one cycle): the biggest ones, and one race's candidates."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -27,8 +28,9 @@ def top_races(cycle: int, office: str | None = None, limit: int = 10) -> pd.Data
     return add_race_links(frame)
 
 
-def _race_condition(cycle: int | None, office: str, state: str | None, district: str | None,
-                    table: str = "") -> tuple[str, list]:
+def _race_condition(
+    cycle: int | None, office: str, state: str | None, district: str | None, table: str = ""
+) -> tuple[str, list]:
     """SQL condition (only `?` placeholders) and its parameters selecting one race. A Senate
     race is a whole state and the presidential race the whole country, so neither filters on
     district, nor the presidency on state; cycle None means every cycle. Column names come
@@ -44,16 +46,14 @@ def _race_condition(cycle: int | None, office: str, state: str | None, district:
     return condition, list(keys.values())
 
 
-def race_summary(cycle: int, office: str, state: str | None = None,
-                 district: str | None = None) -> pd.DataFrame:
+def race_summary(cycle: int, office: str, state: str | None = None, district: str | None = None) -> pd.DataFrame:
     """The race's row of agg_district (empty when the snapshot has no such race)."""
     condition, params = _race_condition(cycle, office, state, district)
     frame = db.query(f"SELECT {RACE_COLUMNS} FROM agg_district WHERE {condition}", params)
     return add_race_links(frame)
 
 
-def race_candidates(cycle: int, office: str, state: str | None = None,
-                    district: str | None = None) -> pd.DataFrame:
+def race_candidates(cycle: int, office: str, state: str | None = None, district: str | None = None) -> pd.DataFrame:
     """Every candidate filed for the race, biggest fundraiser first, with summary totals
     (receipts, disbursements, cash_on_hand, debts; empty when a candidate has not reported),
     incumbent_challenge and a candidate_path."""
@@ -88,8 +88,7 @@ def _race_members(cycle: int, office: str, state: str | None, district: str | No
     return f"members AS (SELECT candidate_id, name, party FROM candidates WHERE {condition})", params
 
 
-def race_periods(cycle: int, office: str, state: str | None = None,
-                 district: str | None = None) -> pd.DataFrame:
+def race_periods(cycle: int, office: str, state: str | None = None, district: str | None = None) -> pd.DataFrame:
     """Every report of every candidate of the race, oldest first per candidate: receipts of the
     period and receipts_to_date (cumulative), from the summary pages (all receipts, net of
     transfers between a candidate's own committees), with the report's coverage_end."""
@@ -110,8 +109,7 @@ def race_periods(cycle: int, office: str, state: str | None = None,
     )
 
 
-def race_weekly(cycle: int, office: str, state: str | None = None,
-                district: str | None = None) -> pd.DataFrame:
+def race_weekly(cycle: int, office: str, state: str | None = None, district: str | None = None) -> pd.DataFrame:
     """Itemized contributions from individuals per candidate and week (weeks start on
     Monday; `week` is that Monday), net of refunds, with the running total amount_to_date.
     Weeks without contributions are present with 0 (from the race's first week with money to
@@ -148,8 +146,7 @@ def race_weekly(cycle: int, office: str, state: str | None = None,
     )
 
 
-def race_sizes(cycle: int, office: str, state: str | None = None,
-               district: str | None = None) -> pd.DataFrame:
+def race_sizes(cycle: int, office: str, state: str | None = None, district: str | None = None) -> pd.DataFrame:
     """Money from individuals by contribution size for every candidate of the race (one row
     per candidate and bucket). Bucket 0 ($200 and under) includes unitemized money (its `n`
     is empty); the others are itemized contributions."""
@@ -167,8 +164,7 @@ def race_sizes(cycle: int, office: str, state: str | None = None,
     )
 
 
-def race_home_state(cycle: int, office: str, state: str | None = None,
-                    district: str | None = None) -> pd.DataFrame:
+def race_home_state(cycle: int, office: str, state: str | None = None, district: str | None = None) -> pd.DataFrame:
     """Itemized money from individuals per candidate, split into in_state (donors in the
     candidate's state) and out_of_state (everywhere else, unknown addresses included), with
     in_state_share. For the presidential race every donor is 'out of state' (the race is the
@@ -192,8 +188,9 @@ def race_home_state(cycle: int, office: str, state: str | None = None,
     )
 
 
-def nearby_races(cycle: int, office: str, state: str | None = None, district: str | None = None,
-                 limit: int = 6) -> pd.DataFrame:
+def nearby_races(
+    cycle: int, office: str, state: str | None = None, district: str | None = None, limit: int = 6
+) -> pd.DataFrame:
     """Races that exist in the snapshot and are closest to one that does not (for a friendly
     'not found'): the same seat in other cycles, other seats of the same office and state in
     the cycle, then the state's other races; nearest cycle and district number first."""
@@ -211,7 +208,6 @@ def nearby_races(cycle: int, office: str, state: str | None = None, district: st
                  office, district
         LIMIT $limit
         """,
-        {"cycle": cycle, "office": office, "state": state or "US", "district": district or "00",
-         "limit": limit},
+        {"cycle": cycle, "office": office, "state": state or "US", "district": district or "00", "limit": limit},
     )
     return add_race_links(frame)

@@ -8,6 +8,7 @@ Ranking, best first, case-insensitive, punctuation ignored ("SMITH, JOHN" reads 
 Within a tier the bigger fundraiser comes first, and a candidate before its own committee. A
 candidate or committee appears once, as of its latest cycle.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,20 @@ from dashboard.app import db, links
 MIN_LENGTH = 2
 MAX_WORDS = 6
 
-COLUMNS = ["kind", "id", "name", "party", "office", "state", "district", "cycle",
-           "candidate_id", "receipts", "tier", "path"]
+COLUMNS = [
+    "kind",
+    "id",
+    "name",
+    "party",
+    "office",
+    "state",
+    "district",
+    "cycle",
+    "candidate_id",
+    "receipts",
+    "tier",
+    "path",
+]
 
 _SQL = """
 WITH entities AS (
@@ -76,8 +89,10 @@ def search(text: str, limit: int = 10) -> pd.DataFrame:
     # Named parameters because the text and words are used more than once; still bound, never
     # pasted into the SQL.
     frame = db.query(_SQL, {"text": norm, "words": words, "limit": limit})
-    frame["path"] = [_result_path(kind, id_, cand, cycle) for kind, id_, cand, cycle
-                     in zip(frame["kind"], frame["id"], frame["candidate_id"], frame["cycle"])]
+    frame["path"] = [
+        _result_path(kind, id_, cand, cycle)
+        for kind, id_, cand, cycle in zip(frame["kind"], frame["id"], frame["candidate_id"], frame["cycle"])
+    ]
     return frame[COLUMNS]
 
 

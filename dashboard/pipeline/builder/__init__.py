@@ -1,0 +1,1 @@
+"""Turning raw tables into a validated snapshot of extracts, and publishing it."""

@@ -16,6 +16,7 @@ The first snapshot, and one whose predecessor came from another source (demo dat
 data would be nonsense) or cannot be read, gets the same extracts with no rows; the manifest's
 `changes` section says why.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,8 +25,8 @@ import duckdb
 
 from dashboard.core import contract
 from dashboard.core.sql import quote_literal
-from dashboard.store import layout, snapshots
 from dashboard.pipeline.builder.validation import extract_row_counts
+from dashboard.store import layout, snapshots
 
 # candidate_totals and candidate_periods are small; receipts is read for sub_id, candidate_id,
 # cycle and amount only (an anti-join both ways finds what arrived and what dropped out).
@@ -102,13 +103,16 @@ def comparable_previous(previous: Path | None, source: str) -> tuple[dict | None
     except (OSError, ValueError) as exc:
         return None, f"the earlier snapshot {previous.name} has no readable manifest ({exc})"
     if manifest.get("source") != source:
-        return None, (f"the earlier snapshot {manifest.get('snapshot_id', previous.name)} came from "
-                      f"{manifest.get('source', 'an unknown source')}, this one from {source}")
+        return None, (
+            f"the earlier snapshot {manifest.get('snapshot_id', previous.name)} came from "
+            f"{manifest.get('source', 'an unknown source')}, this one from {source}"
+        )
     return manifest, None
 
 
-def record_changes(con: duckdb.DuckDBPyConnection, previous: Path | None, new: Path, source: str,
-                   progress=None) -> tuple[dict, dict[str, int]]:
+def record_changes(
+    con: duckdb.DuckDBPyConnection, previous: Path | None, new: Path, source: str, progress=None
+) -> tuple[dict, dict[str, int]]:
     """Write the change extracts into `new`; returns (the manifest's `changes` section, their
     row counts). `previous` is the snapshot being replaced (None for the first one)."""
     progress = progress or (lambda msg: None)
@@ -127,19 +131,24 @@ def record_changes(con: duckdb.DuckDBPyConnection, previous: Path | None, new: P
     filled = {f"new_{k}": v for k, v in new_sources.items()} | {f"old_{k}": v for k, v in old_sources.items()}
     for name, sql in (("changes_candidates", _CANDIDATES_SQL), ("changes_reports", _REPORTS_SQL)):
         columns = ", ".join(contract.EXTRACTS[name])
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {columns} FROM ({sql.format(**filled)}){limit}",
-                    {"previous_id": previous_id})
-        con.execute(f"COPY {name} TO {quote_literal(layout.extract_path(new, name))} (FORMAT parquet, COMPRESSION zstd)")
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {columns} FROM ({sql.format(**filled)}){limit}",
+            {"previous_id": previous_id},
+        )
+        con.execute(
+            f"COPY {name} TO {quote_literal(layout.extract_path(new, name))} (FORMAT parquet, COMPRESSION zstd)"
+        )
         progress(f"built {name}")
     row_counts = extract_row_counts(con, new, contract.CHANGE_EXTRACTS)
     if not manifest:
         return {"previous_snapshot_id": None, "reason": reason}, row_counts
-    (changed, arrived_n, arrived_amount, dropped_n, dropped_amount), = con.execute(
+    ((changed, arrived_n, arrived_amount, dropped_n, dropped_amount),) = con.execute(
         "SELECT count(*), coalesce(sum(arrived_n), 0), coalesce(sum(arrived_amount), 0), "
-        "coalesce(sum(dropped_n), 0), coalesce(sum(dropped_amount), 0) FROM changes_candidates").fetchall()
+        "coalesce(sum(dropped_n), 0), coalesce(sum(dropped_amount), 0) FROM changes_candidates"
+    ).fetchall()
     new_reports, revised_reports = con.execute(
-        "SELECT count(*) FILTER (WHERE change = 'new'), count(*) FILTER (WHERE change = 'revised') "
-        "FROM changes_reports").fetchall()[0]
+        "SELECT count(*) FILTER (WHERE change = 'new'), count(*) FILTER (WHERE change = 'revised') FROM changes_reports"
+    ).fetchall()[0]
     return {
         "previous_snapshot_id": previous_id,
         "previous_built_at": manifest.get("built_at"),

@@ -8,6 +8,7 @@ Whatever source wrote the raw store (demo, API refresh, bulk load), the same sta
   superseded filings and rows pulled twice (one row per sub_id);
 - candidate receipts and disbursements are net of transfers between the candidate's own committees.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -31,8 +32,10 @@ def raw_views(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> dict[str, int]:
         if files:
             # View bodies take no parameters, so the file list (our own paths) is quoted inline.
             paths = [str(f) for f in files]
-            con.execute(f"CREATE OR REPLACE VIEW raw_{table} AS SELECT {select} FROM read_parquet("
-                        f"[{', '.join(quote_literal(p) for p in paths)}], hive_partitioning = true, union_by_name = true)")
+            con.execute(
+                f"CREATE OR REPLACE VIEW raw_{table} AS SELECT {select} FROM read_parquet("
+                f"[{', '.join(quote_literal(p) for p in paths)}], hive_partitioning = true, union_by_name = true)"
+            )
         else:
             empty = ", ".join(f"CAST(NULL AS {t}) AS {c}" for c, t in columns.items())
             con.execute(f"CREATE OR REPLACE VIEW raw_{table} AS SELECT {empty} WHERE false")
@@ -290,10 +293,22 @@ CREATE OR REPLACE MACRO size_bucket(amount) AS CASE
 """
 
 # Built in this order: later extracts read earlier ones (as tables of the same name).
-BUILD_ORDER = ("candidates", "committees", "receipts", "candidate_totals", "candidate_periods",
-               "agg_candidate_daily", "agg_candidate_size", "agg_candidate_state", "agg_candidate_donor",
-               "agg_candidate_employer", "agg_candidate_occupation", "agg_district", "agg_daily",
-               "large_receipts")
+BUILD_ORDER = (
+    "candidates",
+    "committees",
+    "receipts",
+    "candidate_totals",
+    "candidate_periods",
+    "agg_candidate_daily",
+    "agg_candidate_size",
+    "agg_candidate_state",
+    "agg_candidate_donor",
+    "agg_candidate_employer",
+    "agg_candidate_occupation",
+    "agg_district",
+    "agg_daily",
+    "large_receipts",
+)
 
 
 def build_extracts(con: duckdb.DuckDBPyConnection, raw_dir: Path, out_dir: Path, progress=None) -> dict:
@@ -309,20 +324,26 @@ def build_extracts(con: duckdb.DuckDBPyConnection, raw_dir: Path, out_dir: Path,
             con.execute(f"CREATE OR REPLACE TEMP TABLE receipts AS {RECEIPTS_SQL}")
             folder = out_dir / "receipts"
             cols = ", ".join(contract.EXTRACTS["receipts/"])
-            con.execute(f"COPY (SELECT {cols} FROM receipts) TO {quote_literal(folder)} "
-                        "(FORMAT parquet, PARTITION_BY (cycle), COMPRESSION zstd, ROW_GROUP_SIZE 122880)")
+            con.execute(
+                f"COPY (SELECT {cols} FROM receipts) TO {quote_literal(folder)} "
+                "(FORMAT parquet, PARTITION_BY (cycle), COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+            )
             if not any(folder.glob("**/*.parquet")):  # no itemized data (e.g. a bulk load without itcont)
                 no_cycle = ", ".join(c for c in contract.EXTRACTS["receipts/"] if c != "cycle")
                 for (cycle,) in con.execute("SELECT DISTINCT cycle FROM candidates").fetchall():
                     (folder / f"cycle={int(cycle)}").mkdir(parents=True, exist_ok=True)
-                    con.execute(f"COPY (SELECT {no_cycle} FROM receipts) TO "
-                                f"{quote_literal(folder / f'cycle={int(cycle)}' / 'empty.parquet')} (FORMAT parquet)")
+                    con.execute(
+                        f"COPY (SELECT {no_cycle} FROM receipts) TO "
+                        f"{quote_literal(folder / f'cycle={int(cycle)}' / 'empty.parquet')} (FORMAT parquet)"
+                    )
         else:
             cols = ", ".join(contract.EXTRACTS[name])
             sql = EXTRACT_SQL[name].replace("{cols}", cols)
             con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_out AS SELECT {cols} FROM ({sql})")
-            con.execute(f"COPY {name}_out TO {quote_literal(layout.extract_path(out_dir, name))} "
-                        "(FORMAT parquet, COMPRESSION zstd)")
+            con.execute(
+                f"COPY {name}_out TO {quote_literal(layout.extract_path(out_dir, name))} "
+                "(FORMAT parquet, COMPRESSION zstd)"
+            )
             if name in ("candidate_totals",):
                 con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_out")
         progress(f"built {name}")

@@ -4,6 +4,7 @@ The layout of the data directory and the swap of `current` belong to dashboard.s
 the build around them. A build that fails or is killed at any point leaves `current` pointing
 at the last good snapshot.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -26,8 +27,10 @@ class BuildError(RuntimeError):
 
 def build_lock(data_dir: Path):
     """Only one build or refresh writes snapshots at a time."""
-    return locks.exclusive(layout.build_lock_path(data_dir), BuildError(
-        "another build or refresh is running on this data directory; wait for it to finish"))
+    return locks.exclusive(
+        layout.build_lock_path(data_dir),
+        BuildError("another build or refresh is running on this data directory; wait for it to finish"),
+    )
 
 
 def build_and_publish(data_dir: Path, source: str, progress=None, extra_manifest: dict | None = None) -> dict:
@@ -74,4 +77,3 @@ def build_and_publish(data_dir: Path, source: str, progress=None, extra_manifest
         snapshots.publish(data_dir, partial, manifest, keep=config.get("SNAPSHOTS_KEPT"))
         progress(f"published snapshot {snapshot_id}")
         return manifest
-

@@ -25,6 +25,7 @@ import duckdb
 
 from dashboard.pipeline.bulk.formats import KINDS, member_name, zip_name
 from dashboard.pipeline.duck import connect
+from dashboard.store import layout
 
 # Quirks are chosen by SUB_ID so that a seed gives the same files.
 ACCENT_EVERY = 53  # 'A' -> 'Á' in the contributor's name
@@ -220,7 +221,7 @@ def write_cycle(
     progress = progress or (lambda msg: None)
     out.mkdir(parents=True, exist_ok=True)
     con = connect(out)  # DUCKDB_MEMORY_LIMIT, spilling under out/tmp
-    _views(con, Path(data_dir) / "raw")
+    _views(con, layout.raw_dir(data_dir))
     wanted = set(kinds or KINDS)
 
     def params(sql: str) -> str:

@@ -8,8 +8,12 @@ import json
 import logging
 import sys
 import time
+from pathlib import Path
 
-from dashboard.core import config, contract, fec, params
+from dashboard.core import config, contract, fec, geography, params
+from dashboard.store import layout
+from dashboard.store.refresh_status import read_status
+from dashboard.store.snapshots import current_snapshot, read_manifest
 
 
 def _progress(message: str) -> None:
@@ -26,7 +30,6 @@ def cmd_config(_args) -> int:
 def cmd_demo(args) -> int:
     from dashboard.pipeline import demo
     from dashboard.pipeline.builder.publish import build_and_publish
-    from dashboard.store.snapshots import current_snapshot, read_manifest
 
     data_dir = config.data_dir()
     current = current_snapshot(data_dir)
@@ -38,7 +41,7 @@ def cmd_demo(args) -> int:
                 "(use `python -m dashboard demo` to regenerate)"
             )
             return 0
-        if (data_dir / "raw").is_dir():
+        if layout.raw_dir(data_dir).is_dir():
             _progress(
                 f"the published snapshot was built by an older version (schema "
                 f"{manifest.get('schema_version')}, now {contract.SCHEMA_VERSION}); rebuilding it from raw data"
@@ -60,8 +63,6 @@ def cmd_demo(args) -> int:
 
 
 def cmd_build(_args) -> int:
-    from dashboard.store.snapshots import current_snapshot, read_manifest
-
     data_dir = config.data_dir()
     previous = current_snapshot(data_dir)
     return _rebuild(data_dir, read_manifest(previous) if previous else {})
@@ -102,11 +103,8 @@ def cmd_refresh(args) -> int:
 
 
 def cmd_load_bulk(args) -> int:
-    from pathlib import Path
-
     from dashboard.pipeline.bulk.download import download
     from dashboard.pipeline.bulk.load import LoadProgress, load
-    from dashboard.store.layout import bulk_dir
 
     try:
         params.cycles([args.cycle], "--cycle", first=1980)  # the first cycle with bulk files
@@ -115,7 +113,7 @@ def cmd_load_bulk(args) -> int:
     data_dir = config.data_dir()
     progress = LoadProgress()
     if args.download:
-        folder = bulk_dir(data_dir, args.cycle) / "downloads"
+        folder = layout.bulk_dir(data_dir, args.cycle) / "downloads"
         outcomes = download(args.cycle, folder, progress)
         progress.line("downloads: " + ", ".join(f"{name} {what}" for name, what in outcomes.items()))
     else:
@@ -139,7 +137,6 @@ def cmd_load_bulk(args) -> int:
 
 
 def _print_refresh_status(data_dir) -> None:
-    from dashboard.store.refresh_status import read_status
 
     status = read_status(data_dir)
     if not status:
@@ -171,12 +168,7 @@ def _print_refresh_status(data_dir) -> None:
 
 
 def cmd_geo(args) -> int:
-    from pathlib import Path
-
-    from dashboard.core import geography
-    from dashboard.pipeline import census as geo
-    from dashboard.store import layout
-    from dashboard.store.snapshots import current_snapshot, read_manifest
+    from dashboard.pipeline import census
 
     cycles = args.cycle
     if not cycles:
@@ -184,7 +176,7 @@ def cmd_geo(args) -> int:
         cycles = read_manifest(snapshot).get("cycles", []) if snapshot else []
         cycles = [int(c) for c in cycles] or [config.get("DEFAULT_CYCLE")]
     congresses = sorted({geography.congress_for_cycle(int(c)) for c in cycles})
-    outcome = geo.obtain(
+    outcome = census.obtain(
         congresses,
         Path(args.from_file) if args.from_file else None,
         args.resolution,
@@ -201,8 +193,6 @@ def cmd_geo(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from dashboard.store.snapshots import current_snapshot, read_manifest
-
     data_dir = config.data_dir()
     snapshot = current_snapshot(data_dir)
     if snapshot is None:
@@ -212,8 +202,6 @@ def cmd_status(args) -> int:
         return 1
     manifest = read_manifest(snapshot)
     if args.json:
-        from dashboard.store.refresh_status import read_status
-
         print(json.dumps({**manifest, "refresh_status": read_status(data_dir)}, indent=2, default=str))
         return 0
     print(

@@ -10,6 +10,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 
+from dashboard.store import layout
+
 # A filing's load date: the day the FEC processed it, some time after its coverage ended.
 FILED_AFTER_DAYS = 15
 AMENDED_AFTER_DAYS = 75
@@ -19,7 +21,7 @@ class FakeData:
     """The demo generator's raw tables, indexed for the endpoints."""
 
     def __init__(self, data_dir: Path):
-        raw = Path(data_dir) / "raw"
+        raw = layout.raw_dir(data_dir)
         self.candidates = _read(raw / "candidates")
         self.committees = _read(raw / "committees")
         self.linkages = _read(raw / "linkages")

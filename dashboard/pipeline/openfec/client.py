@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import random
 import time
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from typing import Callable, Iterator
 import httpx
 
 from dashboard.core import config
+from dashboard.store import files
 
 log = logging.getLogger(__name__)
 # httpx logs every request at INFO: thousands of lines per refresh drown the progress bars.
@@ -105,11 +105,8 @@ class RequestLog:
         if not self.path:
             return
         self._trim()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
         try:
-            tmp.write_text(json.dumps(self.times))
-            os.replace(tmp, self.path)
+            files.write_json(self.path, self.times, compact=True)
         except OSError as exc:  # a full disk must not turn into a second, confusing error
             log.warning("could not save the request log %s: %s", self.path, exc)
 

@@ -3,12 +3,13 @@ load benchmark; see the shared reference `fec-bulk-formats.md`).
 
 From a data directory holding demo raw tables (`python -m dashboard demo` or `demo.generate`) it writes,
 per cycle, `cn.txt`, `cm.txt`, `ccl.txt`, `weball<yy>.txt`, `webl<yy>.txt`, `webk<yy>.txt`,
-`itcont.txt` and `itpas2.txt`: pipe-delimited, no header, Latin-1, `MMDDYYYY` transaction dates and
+`itcont.txt` and `itpas2.txt`: pipe-delimited, no header, UTF-8, `MMDDYYYY` transaction dates and
 `MM/DD/YYYY` coverage dates, amounts as the FEC writes them (`250`, `25.5`, `-100`). Optionally the
 FEC's zips instead (`cn24.zip`, ..., `indiv24.zip` with its `by_date/` copy of every row).
 
-The real files' quirks are put in (`quirks=True`): blank fields, accented names in Latin-1, names
-with literal double quotes, missing and impossible transaction dates, negative amounts (refunds),
+The real files' quirks are put in (`quirks=True`): blank fields, accented names as UTF-8 bytes (`É` is
+C3 89, as in the FEC's files), one itcont line in Windows-1252 (older filings' bytes, which are not
+UTF-8: the loader must read it and list it), names with literal double quotes, missing and impossible transaction dates, negative amounts (refunds),
 lines repeated with the same SUB_ID, and amended reports whose superseded filing is still in the file
 with the same transaction IDs. Summaries are made from the newest version of every report, so a
 correct load reproduces the generator's truth (`demo_truth/`) to the cent.
@@ -55,24 +56,29 @@ def _views(con: duckdb.DuckDBPyConnection, raw: Path) -> None:
                    (SELECT previous_file_number FROM reports WHERE previous_file_number IS NOT NULL)""")
 
 
-def _copy(con: duckdb.DuckDBPyConnection, sql: str, path: Path, params=None) -> int:
-    """Pipe-delimited, unquoted, then re-encoded from UTF-8 to Latin-1 as the FEC ships it."""
-    utf8 = path.with_name(path.name + ".utf8")
+def _copy(con: duckdb.DuckDBPyConnection, sql: str, path: Path, params=None, legacy_line: bool = False) -> int:
+    """Pipe-delimited, unquoted, UTF-8 as the FEC ships it; with `legacy_line`, the first line that is
+    not ASCII is re-encoded in Windows-1252, as a few lines of real files are."""
     con.execute(
-        f"COPY ({sql}) TO '{utf8}' (FORMAT csv, DELIMITER '|', HEADER false, QUOTE '', ESCAPE '')", params or []
+        f"COPY ({sql}) TO '{path}' (FORMAT csv, DELIMITER '|', HEADER false, QUOTE '', ESCAPE '')", params or []
     )
-    lines = 0
-    with open(utf8, "rb") as src, open(path, "wb") as dst:
-        carry = b""
-        for block in iter(lambda: src.read(64 << 20), b""):
-            block = carry + block
-            cut = block.rfind(b"\n") + 1
-            carry = block[cut:]
-            dst.write(block[:cut].decode("utf-8").encode("latin-1", errors="replace"))
-            lines += block.count(b"\n", 0, cut)
-        dst.write(carry.decode("utf-8").encode("latin-1", errors="replace"))
-    utf8.unlink()
-    return lines
+    if legacy_line:
+        _one_line_in_windows_1252(path)
+    with open(path, "rb") as handle:
+        return sum(block.count(b"\n") for block in iter(lambda: handle.read(64 << 20), b""))
+
+
+def _one_line_in_windows_1252(path: Path) -> None:
+    """Rewrite the file with its first non-ASCII line in Windows-1252 (streamed: one line changes)."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(path, "rb") as src, open(tmp, "wb") as dst:
+        for line in iter(src.readline, b""):
+            if not line.isascii():
+                dst.write(line.decode("utf-8").encode("cp1252", errors="replace"))
+                break
+            dst.write(line)
+        shutil.copyfileobj(src, dst, 16 << 20)
+    os.replace(tmp, path)
 
 
 CN_SQL = """
@@ -253,7 +259,7 @@ def write_cycle(
             continue
         kind = KINDS[name]
         text = out / member_name(kind, cycle)
-        written[text.name] = _copy(con, params(sql), text)
+        written[text.name] = _copy(con, params(sql), text, legacy_line=quirks and name == "itcont")
         progress(f"wrote {text.name}: {written[text.name]:,} lines")
         if zips:
             _zip(text, out / zip_name(kind, cycle), by_date=(name == "itcont"))

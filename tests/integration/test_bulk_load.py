@@ -115,12 +115,19 @@ def test_malformed_lines_are_counted_and_listed_with_line_numbers(loaded):
     itcont = summary["files"]["itcont"]
     assert itcont["malformed"] == 2 and itcont["lines"] == itcont["rows"] + 2
     listed = (bulk_dir(data_dir, CYCLE) / "malformed.txt").read_text().splitlines()
-    assert [line.split("\t")[1] for line in listed] == ["line 100", "line 200"]
-    assert "too few fields" in listed[0] and "TRANSACTION_AMT is not a number" in listed[1]
+    not_loaded = [line for line in listed if "(loaded)" not in line]
+    assert [line.split("\t")[1] for line in not_loaded] == ["line 100", "line 200"]
+    assert "too few fields" in not_loaded[0] and "TRANSACTION_AMT is not a number" in not_loaded[1]
+    # The writer's one Windows-1252 line is loaded, and listed with its number and encoding.
+    recoded = [line for line in listed if "(loaded)" in line]
+    assert itcont["recoded"] == len(recoded) == 1 and "not UTF-8: read as Windows-1252" in recoded[0]
     assert itcont["rows_without_date"] > 0  # blank and impossible dates are kept, as NULL
 
 
-def test_accented_and_quoted_names_arrive_intact(loaded):
+def test_accented_and_quoted_names_arrive_intact(files, loaded):
+    # Written as the FEC's files are: UTF-8 (Á is C3 81), one line in Windows-1252 (Á is C1).
+    text = (files / "itcont.txt").read_bytes()
+    assert b"\xc3\x81" in text and text.count(b"\xc1") == 1
     data_dir, _summary = loaded
     raw = f"read_parquet('{data_dir}/raw/schedule_a/**/*.parquet', hive_partitioning = true)"
     accented, quoted = one(
@@ -360,7 +367,7 @@ def test_transfers_count_as_internal_only_when_both_columns_hold_values(files, s
     for name in ("cn.txt", "cm.txt", "ccl.txt"):
         shutil.copy(files / name, subset / name)
     weball = f"weball{CYCLE % 100}.txt"
-    lines = (files / weball).read_text(encoding="latin-1").splitlines()
+    lines = (files / weball).read_text(encoding="utf-8").splitlines()
     changed = None
     for i, line in enumerate(lines):
         fields = line.split("|")
@@ -370,7 +377,7 @@ def test_transfers_count_as_internal_only_when_both_columns_hold_values(files, s
             lines[i], changed = "|".join(fields), fields[0]
             break
     assert changed
-    (subset / weball).write_text("\n".join(lines) + "\n", encoding="latin-1")
+    (subset / weball).write_text("\n".join(lines) + "\n", encoding="utf-8")
     data_dir = tmp_path / "data"
     load(data_dir, CYCLE, subset, Quiet())
     got = one(f"SELECT receipts FROM {extract(data_dir, 'candidate_totals')} WHERE candidate_id = '{changed}'")[0]

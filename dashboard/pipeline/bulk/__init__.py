@@ -5,13 +5,16 @@
 
 What it reads: for a cycle, any subset of the FEC's zips (`cn24.zip`, `cm24.zip`, `ccl24.zip`,
 `weball24.zip`, `webl24.zip`, `webk24.zip`, `indiv24.zip`, `pas224.zip`) or of the files inside them
-(`cn.txt`, ..., `itcont.txt`, `itpas2.txt`). Zips are streamed, never unpacked, and only their
-top-level text file is read (the `indiv` zip also holds a `by_date/` copy of every row).
+(`cn.txt`, ..., `itcont.txt`, `itpas2.txt`), also under cycle-suffixed names (`cn24.txt`, `weball.txt`,
+`indiv24.txt`, ...: `sources.looked_for` lists them; a missing kind is reported with them). Zips are
+streamed, never unpacked, and only their top-level text file is read (the `indiv` zip also holds a
+`by_date/` copy of every row).
 
 How:
 - A file is cut into chunks at line ends (`BULK_CHUNK_MB`). Each chunk goes through DuckDB's CSV
-  reader (pipe-delimited, no header, no quoting, Latin-1) into a Parquet part in the raw
-  contract's shape. Values that must be numbers (SUB_ID, amounts, file numbers) are typed by the
+  reader (pipe-delimited, no header, no quoting, UTF-8) into a Parquet part in the raw
+  contract's shape. A line that is not UTF-8 is read as Windows-1252 (else Latin-1), loaded and
+  listed; a transaction line with a blank SUB_ID gets a made-up negative id (parse.made_up_sub_id). Values that must be numbers (SUB_ID, amounts, file numbers) are typed by the
   reader itself, so a line with a wrong field count or a non-number there is a reject with its
   line number. Blank lines and lines missing a required value are found too: every line of a file
   is either loaded or reported (`bulk/<cycle>/malformed.txt`), never silently dropped, never fatal.

@@ -15,11 +15,11 @@ from pathlib import Path
 from dashboard.pipeline import duck
 from dashboard.pipeline.builder import publish as builder  # `publish` is a parameter of load()
 from dashboard.pipeline.bulk.amendments import drop_superseded
-from dashboard.pipeline.bulk.formats import KINDS, BulkLoadError, raw_folder, zip_name
+from dashboard.pipeline.bulk.formats import KINDS, BulkLoadError, raw_folder
 from dashboard.pipeline.bulk.parse import parse_source
 from dashboard.pipeline.bulk.progress import LoadProgress
 from dashboard.pipeline.bulk.reports import write_bulk_reports
-from dashboard.pipeline.bulk.sources import find_sources
+from dashboard.pipeline.bulk.sources import find_sources, looked_for
 from dashboard.store import layout
 from dashboard.store.files import read_json, write_json
 
@@ -53,8 +53,8 @@ def load(
     sources, missing = find_sources(folder, cycle)
     if not sources:
         raise BulkLoadError(
-            f"no bulk files for {cycle} in {folder} (looked for e.g. {zip_name(KINDS['cn'], cycle)}, "
-            f"cn.txt, {zip_name(KINDS['itcont'], cycle)}, itcont.txt)"
+            f"no bulk files for {cycle} in {folder}; looked for (any case): "
+            + "; ".join(", ".join(looked_for(kind, cycle)) for kind in KINDS.values())
         )
     here = layout.bulk_dir(data_dir, cycle)
     work, staging = here / "work", here / "staging"
@@ -80,7 +80,10 @@ def load(
     write_json(here / "state.json", state)
     progress.line(f"cycle {cycle}: found {', '.join(s.label for s in sources.values())}")
     if missing:
-        progress.line(f"not present (the pages show what the rest supports): {', '.join(missing)}")
+        progress.line(
+            "not present (the pages show what the rest supports): "
+            + "; ".join(f"{name} (looked for {', '.join(looked_for(KINDS[name], cycle))})" for name in missing)
+        )
 
     started = time.monotonic()
     con = duck.connect(data_dir)
@@ -140,7 +143,7 @@ def load(
         publish = False
     if publish and run.get("published_at") is None:
         manifest = builder.build_and_publish(
-            data_dir, source="bulk", progress=progress.line, extra_manifest={"bulk": {"cycle": cycle, **summary}}
+            data_dir, progress=progress.line, extra_manifest={"bulk": {"cycle": cycle, **summary}}
         )
         run["published_at"] = _now()
         run["snapshot_id"] = manifest["snapshot_id"]
@@ -198,6 +201,8 @@ def summarize(run: dict, missing: list[str]) -> dict:
                 "rows",
                 "malformed",
                 "rows_without_date",
+                "recoded",
+                "rows_with_made_up_id",
                 "superseded_filings",
                 "superseded_rows",
                 "seconds",

@@ -1,15 +1,28 @@
 """Parsing a bulk file into Parquet parts in the raw contract's shape, a chunk at a time, with every
 line either loaded or reported as malformed (with its line number, in `bulk/<cycle>/malformed.txt`).
 
-A chunk goes through DuckDB's CSV reader (pipe-delimited, no header, no quoting, Latin-1). Values that
+A chunk goes through DuckDB's CSV reader (pipe-delimited, no header, no quoting, UTF-8). Values that
 must be numbers are typed by the reader itself, so a line with a wrong field count or a non-number
 there is a reject with its line number; blank lines and lines missing a required value are found by
 a plain scan, only when the counts say some exist.
+
+Before the reader sees a chunk, two quirks of real files are repaired line by line (only in chunks
+that have them, so a clean chunk costs one check):
+- Encoding: real files are UTF-8, but a line may not be (older filings in Windows-1252 or Latin-1).
+  Such a line is decoded as Windows-1252, else Latin-1 (which never fails), re-encoded as UTF-8,
+  loaded, and listed in malformed.txt with its line number and the encoding used. One odd line
+  never fails the file (DuckDB's own reader aborts the whole file, naming no line).
+- A transaction line with a blank SUB_ID gets a made-up id, `made_up_sub_id`: negative, so it is
+  flagged by its sign (real SUB_IDs are positive) and never collides with one; deterministic (a
+  hash of the file's kind and cycle, the line number and the line), so loading the same file again
+  gives the same ids, and identical lines at different positions get different ones.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import time
 from pathlib import Path
 
@@ -65,7 +78,9 @@ def parse_source(
             result = parse_chunk(
                 con, kind, cycle, data, facts["next_line"], work, out_dir / part_name(kind, cycle, index)
             )
+            # Re-encoded lines are loaded and listed beside the malformed ones (their reason says so).
             _report_malformed(report, source.label, result["malformed"], facts)
+            _report_malformed(report, source.label, result["recoded"], facts, sample=False)
             facts.update(
                 chunks=index + 1,
                 next_offset=offset + len(data),
@@ -73,6 +88,8 @@ def parse_source(
                 lines=facts["lines"] + result["lines"],
                 rows=facts["rows"] + result["rows"],
                 malformed=facts["malformed"] + len(result["malformed"]),
+                recoded=facts.get("recoded", 0) + len(result["recoded"]),
+                rows_with_made_up_id=facts.get("rows_with_made_up_id", 0) + result["rows_with_made_up_id"],
                 rows_without_date=facts["rows_without_date"] + result.get("rows_without_date", 0),
             )
             save()
@@ -83,6 +100,16 @@ def parse_source(
     save()
     rate = (facts["rows"] - rows_at_start) / max(time.monotonic() - started, 1e-6)
     progress.file(source.label, total, total, facts["rows"], rate, final=True)
+    if facts.get("recoded"):
+        progress.line(
+            f"{source.label}: {facts['recoded']:,} lines were not UTF-8; read as Windows-1252 or Latin-1, "
+            f"loaded and listed in {report}"
+        )
+    if facts.get("rows_with_made_up_id"):
+        progress.line(
+            f"{source.label}: {facts['rows_with_made_up_id']:,} rows had no SUB_ID; each got a made-up "
+            "negative id (from the line and its number)"
+        )
     if facts["malformed"]:
         progress.line(
             f"{source.label}: {facts['malformed']:,} malformed lines not loaded, e.g. "
@@ -91,10 +118,10 @@ def parse_source(
         )
 
 
-def _report_malformed(report: Path, label: str, malformed: list, facts: dict) -> None:
+def _report_malformed(report: Path, label: str, malformed: list, facts: dict, sample: bool = True) -> None:
     if not malformed:
         return
-    room = MALFORMED_SAMPLES - len(facts["malformed_samples"])
+    room = MALFORMED_SAMPLES - len(facts["malformed_samples"]) if sample else 0
     facts["malformed_samples"] += [[n, why, text[:200]] for n, why, text in malformed[: max(room, 0)]]
     listed = facts.get("malformed_listed", 0)
     keep = malformed[: max(MALFORMED_REPORT_CAP - listed, 0)]
@@ -107,7 +134,7 @@ def _report_malformed(report: Path, label: str, malformed: list, facts: dict) ->
 def _reader_sql(kind: Kind, path: str) -> str:
     columns = ", ".join(f"'{c}': '{READ_TYPES.get(c, 'VARCHAR')}'" for c in kind.columns)
     return (
-        f"read_csv({quote_literal(path)}, delim = '|', header = false, quote = '', escape = '', encoding = 'latin-1', "
+        f"read_csv({quote_literal(path)}, delim = '|', header = false, quote = '', escape = '', encoding = 'utf-8', "
         f"auto_detect = false, strict_mode = true, ignore_errors = true, store_rejects = true, "
         f"columns = {{{columns}}})"
     )
@@ -116,7 +143,9 @@ def _reader_sql(kind: Kind, path: str) -> str:
 def parse_chunk(
     con: duckdb.DuckDBPyConnection, kind: Kind, cycle: int, data: bytes, first_line: int, work: Path, out: Path
 ) -> dict:
-    """One chunk -> one Parquet part at `out`; returns its counts and its malformed lines."""
+    """One chunk -> one Parquet part at `out`; returns its counts, its malformed lines and the lines
+    read in another encoding than UTF-8 (`recoded`)."""
+    data, recoded, made_up = repair_lines(kind, cycle, data, first_line)
     text_path = work / f"chunk-{kind.name}.txt"
     text_path.write_bytes(data)
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
@@ -154,7 +183,90 @@ def parse_chunk(
     os.replace(tmp, out)
     text_path.unlink(missing_ok=True)
     malformed.sort()
-    return {"lines": lines, "rows": rows, "malformed": malformed, **extra}
+    return {
+        "lines": lines,
+        "rows": rows,
+        "malformed": malformed,
+        "recoded": recoded,
+        "rows_with_made_up_id": made_up,
+        **extra,
+    }
+
+
+FALLBACK_ENCODINGS = (("cp1252", "Windows-1252"), ("latin-1", "Latin-1"))  # Latin-1 decodes any byte
+NON_ASCII = re.compile(rb"[\x80-\xff]")
+ENDS_BLANK = re.compile(rb"\|\r?(?:\n|\Z)")  # a line whose last field is empty
+
+
+def repair_lines(kind: Kind, cycle: int, data: bytes, first_line: int) -> tuple[bytes, list, int]:
+    """The chunk as UTF-8 with every transaction line holding a SUB_ID: (data, lines re-encoded as
+    (line number, reason, text), count of made-up ids). Only the lines concerned are looked at (found
+    by regular expressions, in C), so a clean chunk is not copied and memory stays near the chunk's size."""
+    recoded, edits = [], []
+    for number, start, end in () if data.isascii() else _line_spans(data, NON_ASCII, first_line):
+        raw = data[start:end]
+        if _is_utf8(raw):
+            continue
+        for codec, label in FALLBACK_ENCODINGS:
+            try:
+                text = raw.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            edits.append((start, end, text.encode("utf-8")))
+            recoded.append((number, f"not UTF-8: read as {label} (loaded)", text))
+            break
+    data = _splice(data, edits)
+    edits = []
+    blank_last = b"|\n" in data or b"|\r\n" in data or data.endswith(b"|")
+    if kind.columns[-1] == "SUB_ID" and blank_last:  # transaction files: SUB_ID is the last field
+        for number, start, end in _line_spans(data, ENDS_BLANK, first_line):
+            raw = data[start:end]
+            body = raw.rstrip(b"\r")
+            if body.count(b"|") == len(kind.columns) - 1:  # a wrong field count stays a reject
+                made_up = str(made_up_sub_id(kind, cycle, number, body)).encode()
+                edits.append((start, end, body + made_up + raw[len(body) :]))
+    return _splice(data, edits), recoded, len(edits)
+
+
+def _line_spans(data: bytes, pattern: re.Pattern, first_line: int):
+    """(line number, start, end) of each line (line end excluded) in which pattern matches, once per
+    line; line ends are counted from the previous match on, never from the start again."""
+    pos, number = 0, first_line
+    while (match := pattern.search(data, pos)) is not None:
+        start = data.rfind(b"\n", pos, match.start()) + 1 or pos
+        number += data.count(b"\n", pos, start)
+        end = data.find(b"\n", match.start())
+        end = len(data) if end < 0 else end
+        yield number, start, end
+        pos, number = end + 1, number + 1
+        if pos > len(data):
+            return
+
+
+def _splice(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
+    if not edits:
+        return data
+    pieces, pos = [], 0
+    for start, end, new in edits:
+        pieces += [data[pos:start], new]
+        pos = end
+    pieces.append(data[pos:])
+    return b"".join(pieces)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def made_up_sub_id(kind: Kind, cycle: int, line_number: int, line: bytes) -> int:
+    """A deterministic id for a transaction line without a SUB_ID: negative (flagged by its sign;
+    real SUB_IDs are positive) and from the file's kind and cycle, the line number and the line."""
+    digest = hashlib.blake2b(f"{kind.name}{cycle}:{line_number}:".encode() + line, digest_size=8).digest()
+    return -(int.from_bytes(digest, "big") % (2**63 - 1)) - 1
 
 
 def _reject_reason(kind: Kind, error: str, column: str | None) -> str:
@@ -183,5 +295,5 @@ def _find_incomplete_and_blank(kind: Kind, data: bytes, first_line: int, known: 
         fields = raw.split(b"|")
         if len(fields) == len(kind.columns) and any(not fields[p].strip() for p in positions):
             names = [kind.columns[p] for p in positions if not fields[p].strip()]
-            found.append((number, f"missing {', '.join(names)}", raw.decode("latin-1")))
+            found.append((number, f"missing {', '.join(names)}", raw.decode("utf-8", errors="replace")))
     return found

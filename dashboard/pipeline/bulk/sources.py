@@ -38,14 +38,33 @@ class Source:
         return open(self.path, "rb")
 
 
+def text_names(kind: Kind, cycle: int) -> tuple[str, ...]:
+    """The names a kind's text file goes by: the zip member's (`cn.txt`, `itcont.txt`,
+    `weball24.txt`), the kind with the cycle's two or four digits (`cn24.txt`, `weball2024.txt`), the
+    bare kind (`weball.txt`) and the zip's stem (`indiv24.txt`, `pas224.txt`)."""
+    yy = f"{cycle % 100:02d}"
+    names = (
+        member_name(kind, cycle),
+        f"{kind.name}{yy}.txt",
+        f"{kind.name}{cycle}.txt",
+        f"{kind.name}.txt",
+        f"{kind.zip_prefix}{yy}.txt",
+    )
+    return tuple(dict.fromkeys(names))
+
+
+def looked_for(kind: Kind, cycle: int) -> tuple[str, ...]:
+    """Every name a kind is looked for by (case does not matter), the zip last."""
+    return (*text_names(kind, cycle), zip_name(kind, cycle))
+
+
 def find_sources(folder: Path, cycle: int) -> tuple[dict[str, Source], list[str]]:
-    """The files present for each kind (a text file wins over its zip) and the kinds missing."""
+    """The files present for each kind (a text file wins over its zip) and the kinds missing
+    (`looked_for` gives the names each was looked for by)."""
     by_lower = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
     found, missing = {}, []
     for kind in KINDS.values():
-        text = by_lower.get(member_name(kind, cycle).lower())
-        if kind.name in ("weball", "webl", "webk") and text is None:
-            text = by_lower.get(f"{kind.name}.txt")
+        text = next((by_lower[n.lower()] for n in text_names(kind, cycle) if n.lower() in by_lower), None)
         if text is not None:
             found[kind.name] = Source(kind, text)
             continue
@@ -68,14 +87,15 @@ def _zip_member(archive: Path, kind: Kind, cycle: int) -> str:
             ]
     except zipfile.BadZipFile:
         raise BulkLoadError(f"{archive} is not a readable zip (a broken download?); delete it and fetch it again")
-    wanted = member_name(kind, cycle).lower()
-    exact = [n for n in top if n.lower() == wanted]
+    wanted = [n.lower() for n in text_names(kind, cycle)]
+    exact = sorted((n for n in top if n.lower() in wanted), key=lambda n: wanted.index(n.lower()))
     if exact:
         return exact[0]
     if len(top) == 1:
         return top[0]
     raise BulkLoadError(
-        f"{archive.name} should hold one top-level text file ({member_name(kind, cycle)}); it holds {top or 'none'}"
+        f"{archive.name} should hold one top-level text file (one of {', '.join(text_names(kind, cycle))}); "
+        f"it holds {top or 'none'}"
     )
 
 

@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 from dashboard.pipeline.bulk.amendments import drop_superseded
-from dashboard.pipeline.bulk.formats import KINDS
-from dashboard.pipeline.bulk.parse import parse_chunk
+from dashboard.pipeline.bulk.formats import KINDS, BulkLoadError
+from dashboard.pipeline.bulk.load import load
+from dashboard.pipeline.bulk.parse import made_up_sub_id, parse_chunk
 from dashboard.pipeline.bulk.sources import find_sources, iter_chunks
 from dashboard.pipeline.duck import connect
 
@@ -115,7 +116,7 @@ def test_malformed_lines_are_reported_with_their_line_numbers_never_dropped_sile
         good.replace("|4000000000000000001", "|4000000000000000002") + "|EXTRA",  # 103 too many
         itcont_line(sub_id="4000000000000000004", amount="12,50"),  # 104 amount not a number
         "",  # 105 blank
-        itcont_line(sub_id=""),  # 106 no SUB_ID
+        itcont_line(sub_id="4000000000000000006", cmte="", amount=""),  # 106 no committee, no amount
         itcont_line(sub_id="4000000000000000007", cmte=""),  # 107 no committee
         itcont_line(sub_id="4000000000000000008"),  # 108
     ]
@@ -126,7 +127,7 @@ def test_malformed_lines_are_reported_with_their_line_numbers_never_dropped_sile
     assert sorted(by_line) == [102, 103, 104, 105, 106, 107]
     assert "too few fields" in by_line[102] and "too many fields" in by_line[103]
     assert "number" in by_line[104] and by_line[105] == "blank line"
-    assert "SUB_ID" in by_line[106] and "CMTE_ID" in by_line[107]
+    assert "CMTE_ID, TRANSACTION_AMT" in by_line[106] and "CMTE_ID" in by_line[107]
     assert result["lines"] == result["rows"] + len(result["malformed"])  # every line accounted for
 
 
@@ -217,3 +218,84 @@ def test_a_filing_replaced_by_an_amendment_is_dropped_but_independent_filings_st
     assert (filings, dropped) == (2, 3)
     kept = sorted(duckdb.sql(f"SELECT sub_id FROM read_parquet('{out}')").fetchall())
     assert [k[0] for k in kept] == [3, 4, 5, 6, 7, 8, 9, 10, 12]
+
+
+# --- Real files as they are (issue 12): one test per failure class. ---
+
+
+def test_utf8_files_load_and_a_line_in_another_encoding_is_read_and_listed(con, tmp_path):
+    # Real files are UTF-8; É is C3 89, and 0x89 is a byte DuckDB's Latin-1 reader refuses.
+    # One line in Windows-1252 (0x93/0x94 quotes, 0xC9 É) and one in Latin-1 (0x81 has no
+    # Windows-1252 meaning) must not fail the chunk: they are read and listed.
+    utf8 = itcont_line(sub_id="1", name="SOLAGES, CARRIÉ").encode("utf-8")
+    cp1252 = itcont_line(sub_id="2", name="JOS\xc9 \u201cPEPE\u201d").encode("cp1252")
+    latin1 = itcont_line(sub_id="3", name="X").encode("latin-1").replace(b"|X|", b"|X\x81|")
+    text = b"\n".join([utf8, cp1252, latin1]) + b"\n"
+    result, rows = parse(con, tmp_path, "itcont", text, first_line=7)
+    assert result["rows"] == 3 and result["malformed"] == []
+    names = dict(zip(rows["sub_id"], rows["contributor_name"]))
+    assert names == {1: "SOLAGES, CARRIÉ", 2: "JOSÉ \u201cPEPE\u201d", 3: "X\x81"}
+    recoded = {n: why for n, why, _t in result["recoded"]}
+    assert sorted(recoded) == [8, 9]
+    assert "Windows-1252" in recoded[8] and "Latin-1" in recoded[9]
+
+
+def test_cycle_suffixed_names_are_found_and_a_missing_file_names_what_was_looked_for(tmp_path):
+    from dashboard.pipeline.bulk.sources import looked_for
+
+    for name in ("cn24.txt", "CM24.TXT", "ccl24.txt", "weball.txt", "webl24.txt", "itcont.txt", "pas224.txt"):
+        (tmp_path / name).write_text("x\n")
+    found, missing = find_sources(tmp_path, 2024)
+    assert {k: s.path.name for k, s in found.items()} == {
+        "cn": "cn24.txt",
+        "cm": "CM24.TXT",
+        "ccl": "ccl24.txt",
+        "weball": "weball.txt",
+        "webl": "webl24.txt",
+        "itcont": "itcont.txt",
+        "itpas2": "pas224.txt",
+    }
+    assert missing == ["webk"]
+    names = looked_for(KINDS["webk"], 2024)
+    assert {"webk24.zip", "webk24.txt", "webk.txt"} <= set(names)
+    assert {"indiv24.zip", "itcont.txt", "itcont24.txt", "indiv24.txt"} <= set(looked_for(KINDS["itcont"], 2024))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(BulkLoadError) as refused:
+        load(tmp_path / "data", 2024, empty)
+    for name in ("cn24.txt", "weball24.txt", "weball.txt", "itcont.txt", "indiv24.zip", "pas224.txt"):
+        assert name in str(refused.value)
+
+
+def test_rows_without_a_sub_id_get_a_deterministic_negative_id(con, tmp_path):
+    same = itcont_line(sub_id="")
+    lines = [same, same, itcont_line(sub_id="", name="ROE, MAX"), itcont_line(sub_id="4000000000000000009")]
+    text = ("\n".join(lines) + "\n").encode()
+    result, rows = parse(con, tmp_path, "itcont", text, first_line=1)
+    assert result["rows"] == 4 and result["malformed"] == [] and result["rows_with_made_up_id"] == 3
+    made_up = [s for s in rows["sub_id"] if s < 0]  # the sign flags an id the file did not carry
+    assert len(set(made_up)) == 3  # identical lines differ by position
+    roe = rows[rows.contributor_name == "ROE, MAX"].iloc[0]
+    assert roe["sub_id"] == made_up_sub_id(KINDS["itcont"], 2024, 3, lines[2].encode())
+    again = tmp_path / "again"
+    again.mkdir()
+    _again, rows_again = parse(con, again, "itcont", text, first_line=1)
+    assert sorted(rows_again["sub_id"]) == sorted(rows["sub_id"])  # the same file gives the same ids
+    _moved, rows_moved = parse(con, again, "itcont", text, first_line=101)
+    assert set(rows_moved["sub_id"]) & set(made_up) == set()  # the position is part of the id
+
+
+@pytest.mark.parametrize("sign", [1, -1], ids=["positive as the FEC files", "negative as the demo"])
+def test_refunds_subtract_whatever_sign_the_file_uses(con, tmp_path, sign):
+    from dashboard.pipeline.builder.extracts import STAGING, raw_views
+
+    lines = [
+        itcont_line(sub_id="1", amount="1000"),
+        itcont_line(sub_id="2", amount=str(250 * sign), tp="22Y"),
+    ]
+    out = tmp_path / "raw" / "schedule_a" / "cycle=2024" / "part.parquet"
+    out.parent.mkdir(parents=True)
+    parse_chunk(con, KINDS["itcont"], 2024, ("\n".join(lines) + "\n").encode(), 1, tmp_path, out)
+    raw_views(con, tmp_path / "raw")
+    con.execute(STAGING)
+    assert con.execute("SELECT sum(amount) FROM counted_receipts").fetchall()[0][0] == Decimal("750.00")

@@ -113,9 +113,10 @@ RAW: dict[str, dict[str, str]] = {
 # Receipt types that are the conduit's side of an earmarked gift (the recipient reports the
 # same dollars as 15E): never counted as money received.
 CONDUIT_SIDE_RECEIPT_TYPES = ("24T", "24I", "15I", "15T")
-# Receipt types of contributions from individuals (refunds 22Y carry negative amounts).
+# Receipt types of contributions from individuals (refunds 22Y included: see REFUND_RECEIPT_TYPES).
 INDIVIDUAL_RECEIPT_TYPES = ("10", "11", "15", "15E", "22Y", "30", "31", "32")
-# Receipt types that are money paid back (negative amounts), among the individual ones.
+# Receipt types that are money paid back, among the individual ones. Sources differ in their sign
+# (the FEC's files and filings: positive; the demo: negative); the builder subtracts them either way.
 REFUND_RECEIPT_TYPES = ("22Y",)
 # report_type of a `reports` row made from a bulk summary (weball/webl: a candidate's two-year totals,
 # all its authorized committees combined, on its principal committee). It has no individual_itemized:

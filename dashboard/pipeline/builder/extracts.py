@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.core import contract, normalize
+from dashboard.core import contract, geography, normalize
 from dashboard.core.sql import literal_list, quote_literal
 from dashboard.store import layout
 
@@ -93,9 +93,12 @@ DELETE FROM current_reports WHERE report_type = '{contract.BULK_SUMMARY_REPORT_T
       AND own.report_type <> '{contract.BULK_SUMMARY_REPORT_TYPE}');
 
 -- Itemized money from individuals as counted: one row per sub_id, no memos, no conduit copies,
--- nothing from a superseded filing.
+-- nothing from a superseded filing. Refunds subtract whatever sign the source wrote them with (the
+-- FEC's files and filings carry them positive, the demo negative).
 CREATE OR REPLACE TEMP TABLE counted_receipts AS
-SELECT DISTINCT ON (sub_id) *
+SELECT DISTINCT ON (sub_id) * REPLACE (
+    CASE WHEN receipt_type IN ({literal_list(contract.REFUND_RECEIPT_TYPES)}) THEN -abs(amount) ELSE amount END
+        AS amount)
 FROM raw_schedule_a
 WHERE memo_code IS DISTINCT FROM 'X'
   AND coalesce(receipt_type, '15') IN ({literal_list(contract.INDIVIDUAL_RECEIPT_TYPES)})
@@ -277,10 +280,16 @@ def _text_top(column: str) -> str:
 EXTRACT_SQL["agg_candidate_employer"] = _text_top("employer")
 EXTRACT_SQL["agg_candidate_occupation"] = _text_top("occupation")
 
-RECEIPTS_SQL = """
+# The ZIP code of an American address only (a state, territory or military post office) written
+# as 5 or 9 digits: a foreign postal code ('ZZ' BONN 53177, a blank state with PARIS 75004) is no
+# US ZIP, so it gets no zip5 and its donor key says '?' for the ZIP, like a missing one.
+US_ZIP = f"""CASE WHEN upper(trim(r.state)) IN ({literal_list(geography.US_POSTAL_STATES)})
+                   AND regexp_full_match(trim(r.zip), '[0-9]{{5}}(-?[0-9]{{4}})?') THEN trim(r.zip) END"""
+
+RECEIPTS_SQL = f"""
     SELECT r.sub_id, r.committee_id, cc.candidate_id, r.date, CAST(r.amount AS DECIMAL(14,2)) AS amount,
-           donor_key(r.contributor_name, r.zip) AS donor_key, r.contributor_name, r.city, r.state,
-           zip5(r.zip) AS zip5, r.employer, r.occupation,
+           donor_key(r.contributor_name, {US_ZIP}) AS donor_key, r.contributor_name, r.city, r.state,
+           zip5({US_ZIP}) AS zip5, r.employer, r.occupation,
            (r.receipt_type = '15E' OR r.conduit_committee_id IS NOT NULL) AS is_earmarked,
            r.conduit_committee_id, r.receipt_type, CAST(r.aggregate_ytd AS DECIMAL(14,2)) AS aggregate_ytd, r.cycle
     FROM counted_receipts r JOIN candidate_committees cc USING (committee_id, cycle)

@@ -97,3 +97,41 @@ def extract_reader(snapshot: Path, name: str) -> str:
 def extract_exists(snapshot: Path, name: str) -> bool:
     path = extract_path(snapshot, name)
     return path.is_dir() if is_partitioned(name) else path.is_file()
+
+
+# Who wrote a raw file is in its name: the demo generator `demo*`, the bulk loader `bulk-*`, the
+# OpenFEC refresh `api-*`. A snapshot's `source` is read from these names, never taken on trust
+# from the command that happened to build it (a build once labelled demo rows as FEC bulk data).
+ORIGINS = ("bulk", "api", "demo")  # the order of the parts of a mixed source, e.g. "bulk+api"
+DEMO = "demo"
+
+
+def origin_of(path: Path) -> str:
+    """'demo', 'bulk' or 'api' from a raw file's name; 'other' for a file none of them wrote."""
+    prefix = Path(path).name.split(".")[0].split("-")[0]
+    return prefix if prefix in ORIGINS else "other"
+
+
+def raw_origins(data_dir: Path) -> set[str]:
+    """The origins of the raw files on disk, as their names say."""
+    return {origin_of(p) for p in raw_dir(data_dir).glob("**/*.parquet")}
+
+
+def synthetic_api_marker(data_dir: Path) -> Path:
+    """Present once a refresh stored rows from a server that said they are synthetic (the local
+    fake of the API serves the demo generator's data): from then on `api-*` files count as demo."""
+    return raw_dir(data_dir) / ".synthetic-api"
+
+
+def raw_source(data_dir: Path) -> str:
+    """The `source` of a snapshot built from the raw files now on disk: 'demo', 'bulk', 'api',
+    or a mix such as 'bulk+api' ('none' when there are none)."""
+    found = raw_origins(data_dir)
+    if "api" in found and synthetic_api_marker(data_dir).exists():
+        found = (found - {"api"}) | {DEMO}
+    return "+".join(sorted(found, key=lambda o: ORIGINS.index(o) if o in ORIGINS else len(ORIGINS))) or "none"
+
+
+def source_parts(source: str | None) -> list[str]:
+    """'bulk+api' -> ['bulk', 'api']; a snapshot of demo data has 'demo' among its parts."""
+    return [part for part in str(source or "").split("+") if part]

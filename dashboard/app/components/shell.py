@@ -13,11 +13,23 @@ from dash import dcc, html
 
 from dashboard.app import db
 from dashboard.app.queries import snapshot
+from dashboard.store import layout
 
 log = logging.getLogger(__name__)
 
 DEMO_NOTICE = "Demo data: synthetic, not real FEC records"
 SOURCE_NAMES = {"demo": "synthetic demo data", "api": "the OpenFEC API", "bulk": "FEC bulk data files"}
+
+
+def source_name(source: str | None) -> str:
+    """'bulk+api' -> 'FEC bulk data files and the OpenFEC API': each part of a mixed source named."""
+    parts = [SOURCE_NAMES.get(part, part) for part in layout.source_parts(source)]
+    return " and ".join(parts) or "an unknown source"
+
+
+def is_demo(manifest: dict | None) -> bool:
+    """Any demo rows in the snapshot, alone or mixed with real ones, and the banner shows."""
+    return bool(manifest) and layout.DEMO in layout.source_parts(manifest.get("source"))
 
 
 def current_manifest() -> dict | None:
@@ -32,7 +44,7 @@ def current_manifest() -> dict | None:
 
 
 def demo_banner(manifest: dict | None):
-    if not manifest or manifest.get("source") != "demo":
+    if not is_demo(manifest):
         return None
     return html.Aside(
         [html.Strong(DEMO_NOTICE), " Names, amounts and dates are invented to show how the dashboard works."],
@@ -55,7 +67,7 @@ def data_footer(manifest: dict | None):
     if not manifest:
         facts = "No data has been published yet."
     else:
-        source = SOURCE_NAMES.get(manifest.get("source"), manifest.get("source", "unknown source"))
+        source = source_name(manifest.get("source"))
         facts = (
             f"Data through {snapshot.latest_coverage_end(manifest) or 'unknown'}, refreshed "
             f"{_when(manifest.get('built_at'))}, from {source} "

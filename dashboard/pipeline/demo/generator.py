@@ -51,11 +51,15 @@ class _Run:
 
 
 def generate(out_dir: Path, rows: int, seed: int, progress=None) -> dict:
-    """Write the demo's raw tables and truth under out_dir, replacing earlier raw data."""
+    """Write the demo's raw tables and truth under out_dir, replacing an earlier demo's. Only the
+    demo's own files are removed: raw files any other source wrote are never touched (the CLI
+    refuses to generate the demo where they are, so the two never mix)."""
     progress = progress or (lambda msg: None)
     started = time.monotonic()
     out_dir = Path(out_dir)
-    shutil.rmtree(layout.raw_dir(out_dir), ignore_errors=True)
+    for path in layout.raw_dir(out_dir).glob("**/*.parquet"):
+        if layout.origin_of(path) == layout.DEMO:
+            path.unlink()
     shutil.rmtree(out_dir / TRUTH_DIR, ignore_errors=True)
     (out_dir / TRUTH_DIR).mkdir(parents=True)
     run = _Run.start(rows, seed)

@@ -42,7 +42,8 @@ def write_schedule_a(
     folder.mkdir(parents=True, exist_ok=True)
     schema = contract.raw_arrow_schema("schedule_a", drop=("cycle",))
     cmte_ids = pa.array([c.committee_id for c in world.committees])
-    # Streamed batch by batch; `generate` has removed raw/ first, so nobody reads a half-written file.
+    # Streamed batch by batch; `generate` has removed the demo's raw files first, so nobody reads
+    # an earlier demo's rows beside this one's.
     writer = pq.ParquetWriter(folder / "demo.parquet", schema, compression="zstd")
     written = 0
     try:

@@ -30,6 +30,9 @@ def commit(job: Refresh) -> None:
         removed = remove_demo_raw(raw)
         if removed:
             job.progress.line(f"removed {removed} demo raw files: demo and API data must not mix")
+        if job.client.synthetic:  # the local fake's rows are the demo generator's: label them demo
+            raw.mkdir(parents=True, exist_ok=True)
+            layout.synthetic_api_marker(job.data_dir).touch()
         for cycle in job.scope.cycles:
             for table in SMALL_TABLES:
                 new = job.pending_table(table, cycle)

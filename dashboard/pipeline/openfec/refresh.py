@@ -110,11 +110,9 @@ def run_refresh(
                 "pull_seconds": round(time.monotonic() - started, 1),
                 "finished_at": None,
             }
-            # The local fake serves the demo generator's synthetic data: label it so on every page.
-            source = "demo" if client.synthetic else "api"
-            manifest = build_and_publish(
-                data_dir, source=source, progress=progress.line, extra_manifest={"refresh": summary}
-            )
+            # The source comes from raw/: "api", a mix with bulk files, or "demo" when the server was
+            # the local fake (commit marks its synthetic rows), so every page keeps the demo banner.
+            manifest = build_and_publish(data_dir, progress=progress.line, extra_manifest={"refresh": summary})
         except BaseException as exc:
             reason = _one_line(exc)
             if own_client:

@@ -295,6 +295,7 @@ CASES: dict[str, Case] = {
         RAW_TOTALS + "SELECT cycle, max(coverage_end), count(*), sum(receipts) FROM raw_totals GROUP BY cycle",
     ),
     "snapshot.row_counts": Case(lambda s: snapshot.row_counts()),
+    "snapshot.data_quality": Case(lambda s: snapshot.data_quality()),
     "snapshot.latest_coverage_end": Case(
         lambda s: snapshot.latest_coverage_end(), "SELECT max(coverage_end) FROM raw_reports"
     ),

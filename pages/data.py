@@ -8,7 +8,7 @@ from dash import dcc, html
 from dashboard.app import labels
 from dashboard.app.components.cards import Stat, stat_cards
 from dashboard.app.components.errors import friendly_layout
-from dashboard.app.components.shell import SOURCE_NAMES, current_manifest, page
+from dashboard.app.components.shell import current_manifest, page, source_name
 from dashboard.app.components.tables import Column, table
 from dashboard.app.components.twin import download_button
 from dashboard.app.queries import snapshot
@@ -100,6 +100,31 @@ ROW_COUNT_COLUMNS = [
     Column("description", "What one row is"),
     Column("rows", "Rows", labels.count, numeric=True),
 ]
+DATA_QUALITY_COLUMNS = [
+    Column("code", "Code"),
+    Column("reason", "What was found"),
+    Column("count", "How many", labels.count, numeric=True),
+    Column("amount", "Money involved", labels.money, numeric=True),
+    Column("examples", "Examples (ids)"),
+]
+
+
+def data_quality_section():
+    """What the checks found odd but real in this snapshot: published as filed, listed here."""
+    found = snapshot.data_quality()
+    return html.Section(
+        [
+            html.H2("Data quality", id="data-quality"),
+            html.P(
+                "A snapshot is refused only when it cannot be right: a table that cannot be read or has "
+                "the wrong columns, or data that shrank to less than half of what the previous snapshot "
+                "of the same source held. What is odd but real, as the filings say it, is published and "
+                "listed here."
+            ),
+            table(found, DATA_QUALITY_COLUMNS, "What the checks found in this snapshot", empty="Nothing to report."),
+            download_button("data-quality", found, list(found.columns), "data-quality.csv"),
+        ]
+    )
 
 
 REFRESH_COVERAGE_COLUMNS = [
@@ -159,7 +184,7 @@ def refresh_section():
 def snapshot_stats(manifest: dict) -> list[Stat]:
     return [
         Stat("Snapshot", str(manifest.get("snapshot_id", "?"))),
-        Stat("Source", SOURCE_NAMES.get(manifest.get("source"), str(manifest.get("source")))),
+        Stat("Source", source_name(manifest.get("source"))),
         Stat("Built", str(manifest.get("built_at", "?"))),
         Stat("Schema version", str(manifest.get("schema_version", "?"))),
     ]
@@ -195,6 +220,7 @@ def layout(**_query):
                 download_button("row-counts", counts, ["extract", "rows"], "row-counts.csv"),
             ]
         ),
+        data_quality_section(),
         refresh_section(),
         html.P(dcc.Link("Back to the home page", href="/")),
         manifest=manifest,

@@ -90,3 +90,40 @@ def changed(demo_builds, tmp_path_factory):
 
     data_dir = demo_builds.copy(tmp_path_factory.mktemp("two-snapshots"), rows=CHANGE_ROWS)
     return data_dir, append_known_differences(data_dir)
+
+
+def make_odd(data_dir: Path) -> dict:
+    """Alter a demo data folder's 2024 raw data the way real files are odd, and publish it: one
+    candidate's principal committee reports negative receipts and disbursements (refunds larger than
+    the period's money), and another candidate's master row is missing while its committee, money and
+    receipts remain. Returns the ids: {"negative": candidate_id, "orphan": candidate_id}."""
+    raw = data_dir / "raw"
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE links AS SELECT * FROM read_parquet('{raw}/linkages/demo-2024.parquet')")
+    committee, negative = con.execute(
+        "SELECT committee_id, candidate_id FROM links WHERE designation = 'P' ORDER BY 1 LIMIT 1"
+    ).fetchall()[0]
+    orphan = con.execute(
+        "SELECT candidate_id FROM links WHERE designation = 'P' AND candidate_id <> ? ORDER BY 1 LIMIT 1", [negative]
+    ).fetchall()[0][0]
+    for path, change in (
+        (
+            raw / "reports" / "demo-2024.parquet",
+            "UPDATE t SET receipts = -1234.56, disbursements = -10 WHERE committee_id = ?",
+        ),
+        (raw / "candidates" / "demo-2024.parquet", "DELETE FROM t WHERE candidate_id = ?"),
+    ):
+        con.execute(f"CREATE OR REPLACE TABLE t AS SELECT * FROM read_parquet('{path}')")
+        con.execute(change, [committee if "reports" in path.parts else orphan])
+        con.execute(f"COPY t TO '{path}' (FORMAT parquet)")
+    con.close()
+    build_and_publish(data_dir, source="demo")
+    return {"negative": negative, "orphan": orphan}
+
+
+@pytest.fixture(scope="session")
+def odd_snapshot(demo_builds, tmp_path_factory) -> tuple[Path, dict]:
+    """(data_dir, ids) of a published demo snapshot with negative totals and an orphan (make_odd).
+    Read-only for tests."""
+    data_dir = demo_builds.copy(tmp_path_factory.mktemp("odd-demo"))
+    return data_dir, make_odd(data_dir)

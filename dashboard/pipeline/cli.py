@@ -33,6 +33,16 @@ def cmd_demo(args) -> int:
 
     data_dir = config.data_dir()
     current = current_snapshot(data_dir)
+    held = _real_data(data_dir, read_manifest(current) if current is not None else {})
+    if held and not args.if_missing:
+        print(
+            f"error: {data_dir} holds {held}, which the demo would mix with or replace; generate the demo "
+            "in another data directory, e.g. DATA_CACHE_DIR=data_cache_demo python -m dashboard demo",
+            file=sys.stderr,
+        )
+        return 1
+    if held:
+        return _serve_real_data(data_dir, current, held)
     if args.if_missing and current is not None:
         manifest = read_manifest(current)
         if manifest.get("schema_version") == contract.SCHEMA_VERSION:
@@ -55,26 +65,65 @@ def cmd_demo(args) -> int:
         f"generated {summary['rows']:,} itemized rows for {summary['candidates']:,} candidate-cycles "
         f"in {summary['seconds']} s; building extracts"
     )
-    manifest = build_and_publish(
-        data_dir, source="demo", progress=_progress, extra_manifest={"demo": {"rows": rows, "seed": seed}}
-    )
+    manifest = build_and_publish(data_dir, progress=_progress, extra_manifest={"demo": {"rows": rows, "seed": seed}})
     _progress(f"done: snapshot {manifest['snapshot_id']} built in {manifest['build_seconds']} s")
     return 0
 
 
-def cmd_build(_args) -> int:
+def _real_data(data_dir, manifest: dict) -> str:
+    """What non-demo data the directory holds ('' when none): raw files another source wrote, or
+    a published snapshot whose rows did not come from the demo alone."""
+    origins = sorted(layout.raw_origins(data_dir) - {layout.DEMO})
+    if origins:
+        return f"raw data from {' and '.join(origins)} files"
+    source = manifest.get("source")
+    if manifest and layout.source_parts(source) != [layout.DEMO]:
+        return f"a published snapshot from {source or 'an unknown source'}"
+    return ""
+
+
+def _serve_real_data(data_dir, current, held: str) -> int:
+    """`demo --if-missing` (make serve) where real data is: serve it, rebuilt if its schema is old."""
+    manifest = read_manifest(current) if current is not None else {}
+    if manifest.get("schema_version") == contract.SCHEMA_VERSION:
+        _progress(
+            f"{data_dir} holds {held}: serving snapshot {manifest.get('snapshot_id')} "
+            f"({manifest.get('source')}), no demo generated"
+        )
+        return 0
+    if current is None:  # the load that wrote it decides when it can be published, not the demo
+        raise RuntimeError(
+            f"{data_dir} holds {held} but no snapshot of it is published yet (nothing to serve); finish "
+            "its load or refresh, or use another DATA_CACHE_DIR for the demo: the data is kept, no demo generated"
+        )
+    if not layout.raw_origins(data_dir) - {layout.DEMO}:
+        raise RuntimeError(
+            f"{data_dir} holds {held} of an older schema and no raw data to rebuild it from; load it "
+            "again, or use another DATA_CACHE_DIR for the demo: the data is kept, no demo generated"
+        )
+    _progress(f"{data_dir} holds {held} of an older schema: rebuilding it from raw/ (no demo generated)")
+    from dashboard.pipeline.builder.publish import BuildError
+
+    try:
+        return _rebuild(data_dir, manifest)
+    except BuildError as exc:
+        reason = " ".join(str(exc).split())  # one line, as every command's error is
+        raise RuntimeError(f"{reason} (the data in {data_dir} is kept: no demo generated)") from exc
+
+
+def cmd_build(args) -> int:
     data_dir = config.data_dir()
     previous = current_snapshot(data_dir)
-    return _rebuild(data_dir, read_manifest(previous) if previous else {})
+    return _rebuild(data_dir, read_manifest(previous) if previous else {}, allow_shrink=args.allow_shrink)
 
 
-def _rebuild(data_dir, previous_manifest: dict) -> int:
-    """Build and publish from the raw data on disk, keeping where that data came from."""
+def _rebuild(data_dir, previous_manifest: dict, allow_shrink: bool = False) -> int:
+    """Build and publish from the raw data on disk (its file names say where it came from),
+    keeping the demo's parameters."""
     from dashboard.pipeline.builder.publish import build_and_publish
 
-    source = previous_manifest.get("source", "unknown")
     kept = {key: previous_manifest[key] for key in ("demo",) if key in previous_manifest}
-    manifest = build_and_publish(data_dir, source=source, progress=_progress, extra_manifest=kept)
+    manifest = build_and_publish(data_dir, progress=_progress, extra_manifest=kept, allow_shrink=allow_shrink)
     _progress(f"published {manifest['snapshot_id']} ({manifest['build_seconds']} s)")
     return 0
 
@@ -212,19 +261,47 @@ def cmd_status(args) -> int:
         print(f"cycle {cycle}: data through {end}")
     for name, count in manifest["row_counts"].items():
         print(f"  {name:<26}{count:>12,}")
+    _print_data_quality(manifest)
     _print_refresh_status(data_dir)
     return 0
+
+
+def _print_data_quality(manifest: dict) -> None:
+    """The snapshot's data-quality report: what was published although odd, one line per reason."""
+    quality = manifest.get("data_quality")
+    if quality is None:
+        print("data quality: not recorded (snapshot built before the report existed; `python -m dashboard build`)")
+        return
+    findings = quality.get("findings") or []
+    print(f"data quality: {len(findings)} reason{'s' if len(findings) != 1 else ''} to note")
+    for finding in findings:
+        examples = ", ".join(finding.get("examples") or [])
+        print(f"  {finding['code']:<26}{finding['count']:>12,}  {finding['reason']} (e.g. {examples})")
+    for shrink in quality.get("shrinks_allowed") or []:
+        print(f"  shrink allowed: {shrink}")
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="Campaign-finance dashboard tools.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("config", help="print every setting with its current value (secrets masked)")
-    demo = sub.add_parser("demo", help="generate the synthetic demo data and publish a snapshot of it")
+    demo = sub.add_parser(
+        "demo",
+        help="generate the synthetic demo data and publish a snapshot of it (refused where real data is)",
+    )
     demo.add_argument("--rows", type=int, help="itemized receipts to generate (default: DEMO_ROWS)")
     demo.add_argument("--seed", type=int, help="random seed (default: DEMO_SEED)")
-    demo.add_argument("--if-missing", action="store_true", help="do nothing when a snapshot is already published")
-    sub.add_parser("build", help="rebuild and publish the extracts from the raw data already on disk")
+    demo.add_argument(
+        "--if-missing",
+        action="store_true",
+        help="serve what is there when a snapshot or real data is (rebuilt if its schema is old)",
+    )
+    build = sub.add_parser("build", help="rebuild and publish the extracts from the raw data already on disk")
+    build.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="publish even if a cycle lost more than half its rows since the previous snapshot",
+    )
     refresh = sub.add_parser("refresh", help="pull from the OpenFEC API (incrementally) and publish a snapshot")
     refresh.add_argument(
         "--cycle", type=int, action="append", help="two-year cycle to pull, repeatable (default: DEFAULT_CYCLE)"

@@ -222,3 +222,16 @@ def test_no_request_built_from_the_openapi_document_gets_a_500(client, request):
     assert response.status_code in (200, 304, 400, 404, 503), (path, query, response.data[:300])
     if response.status_code == 400:
         assert response.get_json()["parameter"]
+
+
+def test_data_quality_lists_what_was_published_although_odd(client, odd_snapshot, monkeypatch):
+    data_dir, ids = odd_snapshot
+    monkeypatch.setenv("DATA_CACHE_DIR", str(data_dir))
+    body = client.get("/api/v1/data-quality").get_json()
+    by_code = {row["code"]: row for row in body["data"]}
+    assert list(body["data"][0]) == ["code", "reason", "count", "amount", "examples"]
+    assert by_code["orphan_totals"]["count"] == 1 and by_code["orphan_totals"]["examples"] == ids["orphan"]
+    assert by_code["orphan_totals"]["amount"] > 0
+    assert ids["negative"] in by_code["negative_totals"]["examples"]
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/v1/data-quality.csv").get_data(as_text=True))))
+    assert {row["code"]: row["count"] for row in rows}["orphan_receipts"] == "1"

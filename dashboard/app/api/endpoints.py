@@ -102,6 +102,12 @@ SITE = (
         tag="site",
     ),
     Endpoint("/row-counts", "Rows per extract of the snapshot", snapshot.row_counts, tag="site"),
+    Endpoint(
+        "/data-quality",
+        "What the snapshot holds that is odd but real (negative totals, orphan ids, ...): reason, count, examples",
+        snapshot.data_quality,
+        tag="site",
+    ),
 )
 
 RACES = (

@@ -39,6 +39,22 @@ def row_counts() -> pd.DataFrame:
     return pd.DataFrame({"extract": names, "rows": [int(counts[name]) for name in names]})
 
 
+DATA_QUALITY_COLUMNS = ["code", "reason", "count", "amount", "examples"]
+
+
+def data_quality() -> pd.DataFrame:
+    """The snapshot's data-quality report (what the builder found odd but published, manifest
+    `data_quality`): one row per reason with its code, plain-language reason, how many cases, the
+    money involved where there is some, and example ids joined by ", ". No rows for a snapshot
+    with nothing to report, or built before the report existed."""
+    findings = (db.manifest().get("data_quality") or {}).get("findings") or []
+    frame = pd.DataFrame(findings, columns=DATA_QUALITY_COLUMNS)
+    frame["count"] = frame["count"].astype("int64")
+    frame["amount"] = pd.to_numeric(frame["amount"]).astype("float64")
+    frame["examples"] = frame["examples"].map(lambda ids: ", ".join(ids or [])).astype(object)
+    return frame
+
+
 def latest_coverage_end(manifest: dict | None = None) -> str | None:
     """The latest 'data through' date over all cycles (ISO), for the footer; of the given
     manifest, or of the current snapshot's."""

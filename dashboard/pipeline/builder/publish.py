@@ -14,7 +14,7 @@ from pathlib import Path
 
 from dashboard.core import config, contract
 from dashboard.pipeline import duck
-from dashboard.pipeline.builder.changes import record_changes
+from dashboard.pipeline.builder.changes import comparable_previous, record_changes
 from dashboard.pipeline.builder.extracts import build_extracts
 from dashboard.pipeline.builder.validation import validate_snapshot
 from dashboard.store import layout, locks, snapshots
@@ -33,21 +33,36 @@ def build_lock(data_dir: Path):
     )
 
 
-def build_and_publish(data_dir: Path, source: str, progress=None, extra_manifest: dict | None = None) -> dict:
-    """Build every extract from data_dir/raw, validate, publish; returns the new manifest."""
+def build_and_publish(
+    data_dir: Path,
+    source: str | None = None,
+    progress=None,
+    extra_manifest: dict | None = None,
+    allow_shrink: bool = False,
+) -> dict:
+    """Build every extract from data_dir/raw, validate, publish; returns the new manifest. The
+    manifest's `source` is what the raw files' names say (layout.raw_source); `source` overrides
+    it only for tests that stage a source change."""
     progress = progress or (lambda msg: None)
     data_dir = Path(data_dir).resolve()
     raw_dir = layout.raw_dir(data_dir)
     if not raw_dir.is_dir():
         raise BuildError(f"no raw data in {raw_dir}; run `python -m dashboard demo` (or a refresh) first")
     with build_lock(data_dir):
+        source = source or layout.raw_source(data_dir)  # read under the lock: no loader is moving files
         snapshot_id = snapshots.new_snapshot_id()
         partial = snapshots.start_partial(data_dir, snapshot_id)
         started = time.monotonic()
         try:
             con = duck.connect(data_dir, progress_bar=True)
             raw_counts = build_extracts(con, raw_dir, partial, progress)
-            facts = validate_snapshot(con, partial, skip=contract.CHANGE_EXTRACTS)
+            facts = validate_snapshot(
+                con,
+                partial,
+                skip=contract.CHANGE_EXTRACTS,
+                previous=_shrink_reference(current_snapshot(data_dir), source),
+                allow_shrink=allow_shrink,
+            )
             # `current` still points at the snapshot this one replaces.
             changes, change_counts = record_changes(con, current_snapshot(data_dir), partial, source, progress)
             facts["row_counts"].update(change_counts)
@@ -72,8 +87,18 @@ def build_and_publish(data_dir: Path, source: str, progress=None, extra_manifest
             "row_counts": facts["row_counts"],
             "raw_row_counts": raw_counts,
             "changes": changes,
+            "data_quality": facts["data_quality"],
             **(extra_manifest or {}),
         }
         snapshots.publish(data_dir, partial, manifest, keep=config.get("SNAPSHOTS_KEPT"))
         progress(f"published snapshot {snapshot_id}")
         return manifest
+
+
+def _shrink_reference(previous: Path | None, source: str) -> Path | None:
+    """The snapshot a collapse is judged against: the one being replaced, if it came from the same
+    source and is not demo data (the demo generator rewrites its raw data whole, any size asked for)."""
+    manifest, _why_not = comparable_previous(previous, source)
+    if manifest is None or layout.DEMO in layout.source_parts(source):
+        return None
+    return previous

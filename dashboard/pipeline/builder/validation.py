@@ -1,4 +1,21 @@
-"""Checks a freshly built snapshot must pass before it may be published."""
+"""Checks a freshly built snapshot must pass before it may be published, and the data-quality
+report published with it.
+
+Refused (the previous snapshot keeps serving) is only what cannot be right:
+- an extract that cannot be read, or whose columns differ from the contract;
+- no candidates at all: nothing to show;
+- a collapse against the previous snapshot: a cycle that had rows in `candidates`,
+  `candidate_totals` or `receipts` now has fewer than half as many (none included). Compared only
+  with a previous snapshot of the same source, and never for demo data: the demo generator
+  rewrites its raw data whole, so a smaller demo is what was asked for. A refresh only adds or
+  replaces rows by key, and a bulk load replaces a cycle's files kind by kind, so neither shrinks
+  a cycle by half unless a file was truncated or an extract is broken. When the shrink is
+  intended (a rule of the builder changed), `python -m dashboard build --allow-shrink` publishes.
+
+Odd but real (real FEC files have all of these) is published and listed in the manifest's
+`data_quality`: one finding per reason with a code, a plain-language reason, a count, the money
+involved where there is some, and a few example ids.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +29,12 @@ from dashboard.store import layout
 
 class ValidationError(RuntimeError):
     pass
+
+
+# A cycle of one of these extracts shrinking below COLLAPSE_RATIO of its previous row count is a collapse.
+COLLAPSE_EXTRACTS = ("candidates", "candidate_totals", "receipts")
+COLLAPSE_RATIO = 0.5
+EXAMPLES = 5  # example ids kept per finding
 
 
 def extract_row_counts(con: duckdb.DuckDBPyConnection, snapshot: Path, names) -> dict[str, int]:
@@ -37,47 +60,23 @@ def extract_row_counts(con: duckdb.DuckDBPyConnection, snapshot: Path, names) ->
     return row_counts
 
 
-def validate_snapshot(con: duckdb.DuckDBPyConnection, snapshot: Path, skip=()) -> dict:
-    """Schema, row counts and money sanity of every extract but those in `skip` (the change
-    extracts, written after this check); returns facts for the manifest."""
+def validate_snapshot(
+    con: duckdb.DuckDBPyConnection, snapshot: Path, skip=(), previous: Path | None = None, allow_shrink: bool = False
+) -> dict:
+    """Refuse what cannot be right in every extract but those in `skip` (the change extracts, written
+    after this check); `previous` is the snapshot to compare row counts with (None: no comparable
+    one). Returns facts for the manifest, the data-quality report among them."""
     row_counts = extract_row_counts(con, snapshot, [n for n in contract.extract_names() if n not in skip])
-    problems = []
-    for required in ("candidates", "candidate_totals", "agg_district"):
-        if row_counts[required] == 0:
-            problems.append(f"{required} is empty")
-
-    def one(sql: str):
-        return con.execute(sql).fetchall()[0]
-
+    if row_counts["candidates"] == 0:
+        raise ValidationError("candidates is empty: there is nothing to publish")
+    shrunk = collapses(con, snapshot, previous) if previous is not None else []
+    if shrunk and not allow_shrink:
+        raise ValidationError(
+            f"the data collapsed against the previous snapshot {previous.name}: {'; '.join(shrunk)}. "
+            "A source file may be truncated; if the smaller data is intended, publish it with "
+            "`python -m dashboard build --allow-shrink`"
+        )
     totals = layout.extract_reader(snapshot, "candidate_totals")
-    receipts = layout.extract_reader(snapshot, "receipts")
-    daily = layout.extract_reader(snapshot, "agg_candidate_daily")
-    size = layout.extract_reader(snapshot, "agg_candidate_size")
-    bad_totals = one(
-        f"SELECT count(*) FROM {totals} WHERE receipts IS NULL OR receipts < 0 "
-        "OR disbursements < 0 OR individual_itemized < 0 OR individual_unitemized < 0"
-    )[0]
-    if bad_totals:
-        problems.append(f"{bad_totals} candidate totals have missing or negative money")
-    itemized, daily_sum = one(
-        f"SELECT (SELECT coalesce(sum(amount), 0) FROM {receipts}), (SELECT coalesce(sum(amount), 0) FROM {daily})"
-    )
-    if itemized != daily_sum:
-        problems.append(f"daily aggregate ({daily_sum}) does not add up to the receipts ({itemized})")
-    size_sum, unitemized = one(
-        f"SELECT (SELECT coalesce(sum(amount), 0) FROM {size}), "
-        f"(SELECT coalesce(sum(individual_unitemized), 0) FROM {totals})"
-    )
-    if size_sum != itemized + unitemized:
-        problems.append(f"size buckets ({size_sum}) differ from itemized + unitemized ({itemized + unitemized})")
-    orphans = one(
-        f"SELECT count(*) FROM {receipts} r ANTI JOIN {layout.extract_reader(snapshot, 'candidates')} c "
-        "USING (candidate_id, cycle)"
-    )[0]
-    if orphans:
-        problems.append(f"{orphans} receipts belong to no known candidate")
-    if problems:
-        raise ValidationError("; ".join(problems))
     cycles = [r[0] for r in con.execute(f"SELECT DISTINCT cycle FROM {totals} ORDER BY 1").fetchall()]
     coverage = {
         str(c): str(d)
@@ -85,4 +84,142 @@ def validate_snapshot(con: duckdb.DuckDBPyConnection, snapshot: Path, skip=()) -
             f"SELECT cycle, max(coverage_end) FROM {totals} GROUP BY cycle ORDER BY cycle"
         ).fetchall()
     }
-    return {"row_counts": row_counts, "cycles": cycles, "coverage_end": coverage}
+    quality = {
+        "findings": data_quality(con, snapshot),
+        "compared_with": previous.name if previous is not None else None,
+        "shrinks_allowed": shrunk,  # published anyway (--allow-shrink)
+    }
+    return {"row_counts": row_counts, "cycles": cycles, "coverage_end": coverage, "data_quality": quality}
+
+
+def _counts_by_cycle(con, snapshot: Path, name: str) -> dict[int, int]:
+    sql = f"SELECT cycle, count(*) FROM {layout.extract_reader(snapshot, name)} GROUP BY cycle"
+    return {int(cycle): n for cycle, n in con.execute(sql).fetchall() if cycle is not None}
+
+
+def collapses(con: duckdb.DuckDBPyConnection, snapshot: Path, previous: Path) -> list[str]:
+    """Per cycle and extract of COLLAPSE_EXTRACTS, where the new snapshot holds fewer than
+    COLLAPSE_RATIO of the rows the previous one held (a previous snapshot that cannot be read
+    is no evidence of anything: nothing is reported)."""
+    found = []
+    for name in COLLAPSE_EXTRACTS:
+        if not layout.extract_exists(previous, name):
+            continue
+        try:
+            before = _counts_by_cycle(con, previous, name)
+        except duckdb.Error:
+            continue
+        now = _counts_by_cycle(con, snapshot, name)
+        for cycle, old in sorted(before.items()):
+            new = now.get(cycle, 0)
+            if new < old * COLLAPSE_RATIO:
+                found.append(f"{name} of {cycle}: {new:,} rows, {old:,} before")
+    return found
+
+
+# Each check: (code, reason, SQL giving one row per case: an example id and the money involved).
+# {name} stands for the table function reading that extract of the snapshot being validated, and
+# {receipts_by_candidate} for the receipts extract summed per candidate and cycle.
+_CHECKS = (
+    (
+        "negative_totals",
+        "Candidates whose money raised, spent or from individuals is negative (refunds or corrections "
+        "larger than the period's money); published as filed",
+        """SELECT candidate_id AS id, NULL AS amount FROM {candidate_totals}
+           WHERE receipts < 0 OR disbursements < 0 OR individual_itemized < 0 OR individual_unitemized < 0""",
+    ),
+    (
+        "negative_cash_on_hand",
+        "Candidates whose committees reported negative cash on hand at the end of their latest report (overdrawn, "
+        "as filed)",
+        "SELECT candidate_id AS id, cash_on_hand AS amount FROM {candidate_totals} WHERE cash_on_hand < 0",
+    ),
+    (
+        "missing_receipts",
+        "Candidates with totals but no figure for money raised",
+        "SELECT candidate_id AS id, NULL AS amount FROM {candidate_totals} WHERE receipts IS NULL",
+    ),
+    (
+        "orphan_totals",
+        "Totals of candidate IDs with no candidate record that cycle (not shown on candidate or race pages)",
+        """SELECT candidate_id AS id, receipts AS amount
+           FROM {candidate_totals} t ANTI JOIN {candidates} c USING (candidate_id, cycle)""",
+    ),
+    (
+        "orphan_receipts",
+        "Candidate IDs with itemized receipts but no candidate record that cycle",
+        """SELECT candidate_id AS id, amount
+           FROM {receipts_by_candidate} r
+           ANTI JOIN {candidates} c USING (candidate_id, cycle)""",
+    ),
+    (
+        "shared_committees",
+        "Committees linked as principal or authorized to several candidate IDs in one cycle "
+        "(often one person's House and Senate IDs, or a re-registration)",
+        """SELECT committee_id AS id, NULL AS amount FROM (
+               SELECT committee_id, cycle, candidate_id FROM raw_linkages WHERE designation IN ('P', 'A')
+               UNION SELECT principal_committee_id, cycle, candidate_id FROM {candidates}
+               WHERE principal_committee_id IS NOT NULL)
+           GROUP BY committee_id, cycle HAVING count(DISTINCT candidate_id) > 1""",
+    ),
+    (
+        "candidates_without_money",
+        "Candidates registered for the cycle with no financial totals (no report, or no committee linked)",
+        """SELECT candidate_id AS id, NULL AS amount
+           FROM {candidates} c ANTI JOIN {candidate_totals} t USING (candidate_id, cycle)""",
+    ),
+    (
+        "daily_differs_from_receipts",
+        "Candidates whose day-by-day itemized sums differ from their itemized receipts",
+        """SELECT candidate_id AS id, coalesce(r.amount, 0) - coalesce(d.amount, 0) AS amount
+           FROM {receipts_by_candidate} r
+           FULL JOIN (SELECT candidate_id, cycle, sum(amount) AS amount FROM {agg_candidate_daily} GROUP BY ALL) d
+           USING (candidate_id, cycle)
+           WHERE r.amount IS DISTINCT FROM d.amount""",
+    ),
+    (
+        "sizes_differ_from_totals",
+        "Candidates whose contribution-size buckets do not add up to itemized plus unitemized money "
+        "(e.g. itemized receipts larger than the summary's individual total)",
+        """SELECT candidate_id AS id, coalesce(r.amount, 0) + coalesce(t.unitemized, 0) - coalesce(s.amount, 0) AS amount
+           FROM (SELECT candidate_id, cycle, sum(amount) AS amount FROM {agg_candidate_size} GROUP BY ALL) s
+           FULL JOIN {receipts_by_candidate} r
+           USING (candidate_id, cycle)
+           FULL JOIN (SELECT candidate_id, cycle, individual_unitemized AS unitemized FROM {candidate_totals}) t
+           USING (candidate_id, cycle)
+           WHERE coalesce(s.amount, 0) <> coalesce(r.amount, 0) + coalesce(t.unitemized, 0)""",
+    ),
+)
+
+
+def data_quality(con: duckdb.DuckDBPyConnection, snapshot: Path) -> list[dict]:
+    """The findings of the data-quality report: one per reason that has cases, with its count,
+    the money involved (a sum, as a string of cents; None where money is not the point) and up
+    to EXAMPLES example ids."""
+    readers = {name: layout.extract_reader(snapshot, name) for name in contract.extract_names()}
+    # The receipts extract is the only large one: it is read once, into sums per candidate.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE dq_receipts_by_candidate AS "
+        f"SELECT candidate_id, cycle, sum(amount) AS amount FROM {readers['receipts']} GROUP BY ALL"
+    )
+    readers["receipts_by_candidate"] = "dq_receipts_by_candidate"
+    findings = []
+    for code, reason, sql in _CHECKS:
+        try:
+            count, amount, examples = con.execute(
+                f"SELECT count(*), sum(amount), list(DISTINCT id ORDER BY id)[1:{EXAMPLES}] "
+                f"FROM ({sql.format(**readers)})"
+            ).fetchall()[0]
+        except duckdb.CatalogException:  # raw_linkages exists only on the builder's connection
+            continue
+        if count:
+            findings.append(
+                {
+                    "code": code,
+                    "reason": reason,
+                    "count": int(count),
+                    "amount": None if amount is None else str(amount),
+                    "examples": [str(e) for e in examples or []],
+                }
+            )
+    return findings

@@ -30,22 +30,32 @@ def layout(committee_id=None, cycle=None, **_other_query):
     else:
         row = rows.iloc[0]  # newest cycle
     cycle = int(row["cycle"])
-    candidate = None
-    if isinstance(row["candidate_id"], str) and row["candidate_id"]:
-        name = row["candidate_name"] if isinstance(row["candidate_name"], str) else row["candidate_id"]
-        candidate = html.P(
-            ["Campaign committee of ", dcc.Link(name, href=links.candidate_path(row["candidate_id"], cycle)), "."]
-        )
+    kind = labels.committee_kind(row["committee_type"], row["designation"])
     return page(
         html.H1(row["name"]),
-        candidate,
+        _whose(row, kind, cycle),
         stat_cards(
             [
                 Stat("FEC id", committee_id),
-                Stat("Role", labels.designation(row["designation"])),
+                Stat("Kind", kind),
+                Stat("Designation", labels.designation(row["designation"])),
                 Stat("Party", labels.party(row["party"])),
                 Stat("Cycle", str(cycle)),
             ],
             label="Committee facts",
         ),
     )
+
+
+def _whose(row, kind: str, cycle: int):
+    """The committee's tie to its candidate, in words that say what it is ('Principal campaign
+    committee of ...', 'Leadership PAC linked to ...', never 'Campaign committee of ...' for
+    every kind), and whether its money is in the candidate's totals (only the candidate's own
+    campaign committees' is)."""
+    if not (isinstance(row["candidate_id"], str) and row["candidate_id"]):
+        return None
+    name = row["candidate_name"] if isinstance(row["candidate_name"], str) else row["candidate_id"]
+    link = dcc.Link(name, href=links.candidate_path(row["candidate_id"], cycle))
+    if row["in_totals"]:
+        return html.P([f"{kind} of ", link, "; its money is in the candidate's totals."])
+    return html.P([f"{kind} linked to ", link, "; its money is not in the candidate's totals."])

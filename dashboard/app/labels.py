@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import pandas as pd
 
 from dashboard.core import fec
@@ -32,27 +34,48 @@ def designation(code) -> str:
     return _name(fec.COMMITTEE_DESIGNATIONS, code)
 
 
+def committee_kind(committee_type, designation) -> str:
+    """'Leadership PAC', 'Joint fundraising committee', 'Super PAC', 'Carey committee (hybrid
+    PAC)', 'Party committee', 'Principal campaign committee', ... (core.fec decides)."""
+    return fec.committee_kind(committee_type, designation)
+
+
 def office(code) -> str:
     """'House', 'Senate', 'President'."""
     return _name(fec.OFFICE_NAMES, code)
 
 
+def _exact(value) -> Decimal:
+    """A number as a Decimal; floats through their shortest repr, so 1234.5 is exactly a half."""
+    return value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+
+
+def _round_half_away(value: Decimal, places: int = 0) -> Decimal:
+    """Rounded half away from zero, as people and fec.gov round ($2.50 -> $3, -$2.50 -> -$3).
+    Python's round() and format() round half to even, which shows some figures a dollar low."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)  # HALF_UP: away from 0
+
+
 def money(value) -> str:
-    """$1,234,567 (whole dollars: pages show totals, the CSV keeps the cents)."""
+    """$1,234,567 (whole dollars, half away from zero: cards show totals; tables, the CSV and the
+    API keep the cents)."""
     if _missing(value):
         return "-"
-    sign = "-" if value < 0 else ""
-    return f"{sign}${abs(value):,.0f}"
+    rounded = _round_half_away(_exact(value))
+    sign = "-" if rounded < 0 else ""
+    return f"{sign}${abs(rounded):,.0f}"
 
 
 def money_short(value) -> str:
     """$1.2M / $850K, for headline cards and chart axes."""
     if _missing(value):
         return "-"
-    size = abs(value)
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if size >= limit:
-            return f"{'-' if value < 0 else ''}${size / limit:.1f}{suffix}"
+    size = abs(_exact(value))
+    for limit, suffix in ((10**9, "B"), (10**6, "M"), (10**3, "K")):
+        # By the figure the smaller unit would show: $999,950 is $1.0M, not $1000.0K.
+        below = _round_half_away(size / (limit // 1000), 1 if limit > 1000 else 0)
+        if size >= limit or below >= 1000:
+            return f"{'-' if value < 0 else ''}${_round_half_away(size / limit, 1)}{suffix}"
     return money(value)
 
 
@@ -65,7 +88,7 @@ def count(value) -> str:
 def share(value) -> str:
     if _missing(value):
         return "-"
-    return f"{value:.0%}"
+    return f"{_round_half_away(_exact(value) * 100):.0f}%"
 
 
 def date(value) -> str:

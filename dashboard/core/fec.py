@@ -171,6 +171,35 @@ COMMITTEE_DESIGNATIONS = {
     "D": "Leadership PAC",
 }
 
+# What a committee is, in the words fec.gov uses, from its designation and type together: the
+# designation says what it is to a candidate (a leadership PAC is a PAC by type, D by designation),
+# the type what it is otherwise (a Carey committee is a hybrid PAC, type V or W). Rules in order,
+# the first that matches wins: (designations or None, types or None, kind).
+COMMITTEE_KIND_RULES = (
+    (("P",), None, "Principal campaign committee"),
+    (("A",), None, "Authorized campaign committee"),
+    (("D",), None, "Leadership PAC"),
+    (("J",), None, "Joint fundraising committee"),
+    (None, ("O",), "Super PAC"),
+    (None, ("V", "W"), "Carey committee (hybrid PAC)"),
+    (None, ("X", "Y"), "Party committee"),
+    (None, ("Z",), "National party nonfederal account"),
+    (("B",), None, "Lobbyist/registrant PAC"),
+    (None, ("N", "Q"), "PAC"),
+    (None, CANDIDATE_COMMITTEE_TYPES, "Campaign committee"),
+    (None, ("U",), "Single-candidate independent expenditure committee"),
+)
+
+
+def committee_kind(committee_type, designation) -> str:
+    """'Leadership PAC', 'Joint fundraising committee', 'Super PAC', 'Carey committee (hybrid
+    PAC)', 'Party committee', 'PAC', ... (the type's own name when no rule fits, else 'Committee')."""
+    for designations, types, kind in COMMITTEE_KIND_RULES:
+        if (designations is None or designation in designations) and (types is None or committee_type in types):
+            return kind
+    return COMMITTEE_TYPES.get(committee_type, "Committee")
+
+
 # Entity type of a contributor (ENTITY_TP / entity_type); electronic filings after April 2002 only.
 ENTITY_TYPES = {
     "CAN": "Candidate",

@@ -66,6 +66,11 @@ STATES: dict[str, tuple[str, str, int, float]] = {
 DELEGATE_STATES = ("DC", "PR")
 DELEGATE_DISTRICT = "98"  # the Census code of a delegate's "district"
 
+# Two-letter codes of US mail: the states, DC and PR above, the other territories, the freely
+# associated states that use US ZIP codes, and military post offices (APO/FPO/DPO). An address
+# under any other code ('ZZ' is the FEC's "foreign country") has no US ZIP code.
+US_POSTAL_STATES = (*STATES, "AS", "GU", "MP", "VI", "FM", "MH", "PW", "AA", "AE", "AP")
+
 # THE state tile layout: (row, column) of each state's square, row 0 at the top. The grid is the
 # one news maps use (Alaska top left, Hawaii bottom left, New England stacked in the top right),
 # so readers recognize it; every tile map places states from it (the House grid grows each

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import threading
+import unicodedata
 
 import duckdb
 
-from dashboard.core.sql import literal_list
+from dashboard.core.sql import literal_list, quote_literal
 
 NOT_REPORTED = (
     "",
@@ -61,7 +63,7 @@ DONOR_KEY_RULE = (
     "digits of the ZIP code match, after upper-casing, dropping punctuation other than '&', '-' "
     "and ',', and dropping titles and suffixes (" + ", ".join(NAME_NOISE) + "). The same name "
     "in another ZIP code is another donor; a donor who moved, or who spells their name two ways, "
-    "appears twice."
+    "appears twice. An address abroad has no US ZIP code, so donors abroad of the same name are one."
 )
 JOB_RULE = (
     "Employers and occupations are upper-cased and stripped of punctuation; "
@@ -71,6 +73,23 @@ JOB_RULE = (
     + ") becomes 'SELF-EMPLOYED', and 'UNEMPLOYED' becomes 'NOT EMPLOYED'. "
     "The spellings merged into each row are listed next to it."
 )
+
+# How a typed name and a filed name are compared by the search box and the receipts explorer's name
+# filter (fold_name, the macro and the function): accents dropped ('JULIÁN' reads 'JULIAN'),
+# apostrophes dropped ("O'ROURKE" reads 'OROURKE', typed with or without), other punctuation read
+# as a space, upper case, spaces collapsed. Upper-casing comes last, on ASCII only, so 'ß' cannot
+# become 'SS' on one side and not the other. Apostrophes are the straight and the curly one (what
+# filers type); rarer marks count as punctuation.
+APOSTROPHES = ("'", "\u2019")
+APOSTROPHE_CLASS = "[" + "".join(APOSTROPHES) + "]"
+
+
+def fold_name(text: str | None) -> str:
+    """fold_name in Python: what a typed name is compared as (DuckDB's strip_accents is NFD with the
+    combining marks taken out, as here)."""
+    decomposed = unicodedata.normalize("NFD", text or "")
+    plain = re.sub(APOSTROPHE_CLASS, "", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    return " ".join(re.sub(r"[^A-Za-z0-9]+", " ", plain).upper().split())
 
 
 MACROS = f"""
@@ -87,6 +106,9 @@ CREATE OR REPLACE MACRO zip5(z) AS
     CASE WHEN regexp_matches(coalesce(z, ''), '^[0-9]{{5}}') THEN left(z, 5) END;
 CREATE OR REPLACE MACRO donor_key(name, zip) AS
     coalesce(norm_name_key(name), '?') || '|' || coalesce(zip5(zip), '?');
+CREATE OR REPLACE MACRO fold_name(s) AS
+    trim(upper(regexp_replace(regexp_replace(strip_accents(coalesce(s, '')), {quote_literal(APOSTROPHE_CLASS)}, '', 'g'),
+                              '[^A-Za-z0-9]+', ' ', 'g')));
 CREATE OR REPLACE MACRO norm_job(s) AS
     CASE
         WHEN norm_text(s) IS NULL THEN NULL
@@ -116,7 +138,7 @@ def normalize_value(macro: str, *args):
     the macros live on one connection per process (opened after a fork, used under a lock) and
     answers are cached, instead of a new database per call (15 ms each)."""
     global _connection
-    if macro not in ("norm_text", "norm_name_key", "zip5", "donor_key", "norm_job"):
+    if macro not in ("norm_text", "norm_name_key", "zip5", "donor_key", "norm_job", "fold_name"):
         raise ValueError(f"unknown normalization {macro!r}")
     placeholders = ", ".join("?" for _ in args)
     with _ONE_VALUE:

@@ -278,3 +278,67 @@ def test_a_slow_page_says_so(client, monkeypatch, top_race):
 
     monkeypatch.setattr(races, "race_candidates", slow)
     assert "This page took too long" in page_text(client, top_race.race_path)
+
+
+@pytest.mark.parametrize(
+    "source, banner, named",
+    [
+        ("demo", True, "synthetic demo data"),
+        ("bulk", False, "FEC bulk data files"),
+        ("api", False, "the OpenFEC API"),
+        ("bulk+api", False, "FEC bulk data files and the OpenFEC API"),
+        ("bulk+demo", True, "FEC bulk data files and synthetic demo data"),
+    ],
+)
+def test_the_demo_banner_shows_on_demo_rows_only_and_the_footer_names_every_source(
+    client, monkeypatch, source, banner, named
+):
+    manifest = {**db.manifest(), "source": source}
+    monkeypatch.setattr(db, "manifest", lambda: manifest)
+    for path in ("/", "/data"):
+        text = page_text(client, path)
+        assert ("Demo data: synthetic, not real FEC records" in text) is banner, (path, source)
+        assert f"from {named} (snapshot" in text, (path, text[-300:])
+    assert named in page_text(client, "/data")  # the source line of /data
+
+
+def test_data_page_lists_the_data_quality_report(client, odd_snapshot, monkeypatch):
+    data_dir, ids = odd_snapshot
+    monkeypatch.setenv("DATA_CACHE_DIR", str(data_dir))
+    content = render(client, "/data")["_pages_content"]["children"]
+    text = text_of(content)
+    assert "Data quality" in text
+    assert "negative_totals" in text and "orphan_totals" in text and ids["orphan"] in text
+    csv_text = json.dumps(content)
+    assert "data-quality.csv" in csv_text and "orphan_receipts" in csv_text
+
+
+def test_a_committee_page_says_what_the_committee_is(client, monkeypatch):
+    # Only a candidate's own campaign committees are "... of" the candidate with money in the
+    # totals; a leadership PAC or joint fundraiser filed under a candidate's name says so.
+    principal = db.query("SELECT committee_id FROM committees WHERE designation = 'P' AND cycle = 2024 LIMIT 1")
+    text = page_text(client, f"/committee/{principal.committee_id[0]}")
+    assert "Principal campaign committee of" in text and "its money is in the candidate's totals" in text
+    pac = db.query("SELECT committee_id FROM committees WHERE designation = 'D' LIMIT 1").committee_id[0]
+    text = page_text(client, f"/committee/{pac}")
+    assert "Kind Leadership PAC" in text and "Campaign committee of" not in text
+
+    from dashboard.app.queries import committees
+
+    real = committees.committee_cycles
+
+    def sponsored(committee_id):  # as in real files: a leadership PAC whose cm row names its sponsor
+        rows = real(principal.committee_id[0]).head(1).copy()
+        rows[["committee_id", "name", "committee_type", "designation", "in_totals"]] = [
+            committee_id,
+            "SPONSOR LEADERSHIP FUND",
+            "Q",
+            "D",
+            False,
+        ]
+        return rows
+
+    monkeypatch.setattr(committees, "committee_cycles", sponsored)
+    text = page_text(client, "/committee/C00999999")
+    assert "Leadership PAC linked to" in text and "its money is not in the candidate's totals" in text
+    assert "Campaign committee of" not in text and "Principal campaign committee" not in text

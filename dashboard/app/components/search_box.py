@@ -9,7 +9,7 @@ import logging
 
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard.app import db, links
+from dashboard.app import db, labels, links
 from dashboard.app.queries import search
 from dashboard.core import params
 
@@ -47,14 +47,15 @@ def search_box():
 
 
 def _describe(row) -> str:
-    """'House CA-12 · DEM · 2024' (for a committee: 'committee · ...')."""
+    """'House CA-12 · Democratic · 2024'; a committee says what it is first ('Leadership PAC ·
+    ...'), and its candidate's race only when it is that candidate's campaign."""
     parts = []
     if row.kind == "committee":
-        parts.append("committee")
-    if isinstance(row.office, str):
+        parts.append(labels.committee_kind(row.committee_type, row.designation))
+    if isinstance(row.office, str) and (row.kind == "candidate" or row.designation in search.CAMPAIGN_DESIGNATIONS):
         parts.append(links.race_label(row.office, row.state, row.district))
     if isinstance(row.party, str):
-        parts.append(row.party)
+        parts.append(labels.party(row.party))
     parts.append(str(row.cycle))
     return " · ".join(parts)
 

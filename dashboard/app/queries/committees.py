@@ -8,14 +8,18 @@ from dashboard.app import db
 
 
 def committee_cycles(committee_id: str) -> pd.DataFrame:
-    """The committee's rows, newest cycle first, with its candidate's name and office."""
+    """The committee's rows, newest cycle first, with its candidate's name and office, and
+    `in_totals`: whether its money is in that candidate's totals (a leadership PAC or joint
+    fundraiser filed under a candidate's name is not)."""
     return db.query(
         """
         SELECT m.committee_id, m.cycle, m.name, m.committee_type, m.designation, m.party,
                m.state, m.is_conduit, m.candidate_id,
-               c.name AS candidate_name, c.office, c.state AS candidate_state, c.district
+               c.name AS candidate_name, c.office, c.state AS candidate_state, c.district,
+               coalesce(list_contains(t.committee_ids, m.committee_id), false) AS in_totals
         FROM committees AS m
         LEFT JOIN candidates AS c ON c.candidate_id = m.candidate_id AND c.cycle = m.cycle
+        LEFT JOIN candidate_totals AS t ON t.candidate_id = m.candidate_id AND t.cycle = m.cycle
         WHERE m.committee_id = ?
         ORDER BY m.cycle DESC
         """,

@@ -30,6 +30,7 @@ import pyarrow as pa
 
 from dashboard.app import db
 from dashboard.core import normalize, params
+from dashboard.core.sql import quote_literal
 
 # Columns of a receipt as the explorer, the API and the exports show it, in this order.
 COLUMNS = (
@@ -170,8 +171,9 @@ FILTER_NAMES = (
 
 
 def _name_words(text: str) -> list[str]:
-    """The words of a contributor-name search, upper-cased, punctuation dropped."""
-    return re.sub(r"[^A-Z0-9]+", " ", text.upper()).split()[:NAME_WORDS]
+    """The words of a contributor-name search, folded as names are (core.normalize.fold_name:
+    accents and apostrophes dropped, other punctuation a space, upper case)."""
+    return normalize.fold_name(text).split()[:NAME_WORDS]
 
 
 # Normalized values that norm_job gives to spellings lacking some of their words ('UNEMPLOYED'
@@ -194,6 +196,13 @@ def _job_condition(column: str, value: str) -> tuple[str, list]:
         conditions.append(f"norm_job({column}) = ?")
     bound.append(target)
     return " AND ".join(conditions), bound
+
+
+_HAS_APOSTROPHE = " OR ".join(f"contains(contributor_name, {quote_literal(a)})" for a in normalize.APOSTROPHES)
+_WORD_STARTS = (
+    "(contains(' ' || fold_name(contributor_name), ?) OR contains(' ' || fold_name(regexp_replace("
+    f"contributor_name, {quote_literal(normalize.APOSTROPHE_CLASS)}, ' ', 'g')), ?))"
+)
 
 
 def _where(f: ReceiptFilters) -> tuple[str, list]:
@@ -233,13 +242,21 @@ def _where(f: ReceiptFilters) -> tuple[str, list]:
             add(condition, *values)
     if f.q:
         words = _name_words(f.q)
-        # A cheap ILIKE on every word first (words are letters and digits only, so no wildcard
-        # can come from input); then the exact rule on the few rows left: ' SMITH  JOHN A '
-        # contains ' JO', so a word of the name starts with what was typed.
-        for word in words:
-            add("contributor_name ILIKE ?", f"%{word}%")
-        for word in words:
-            add("contains(' ' || translate(upper(contributor_name), ',.''-', '    '), ?)", " " + word)
+        # A cheap accent-blind ILIKE on every word first (words are letters and digits only, so
+        # no wildcard can come from input; a name with an apostrophe passes it whatever the word,
+        # as 'OROURKE' is not in "O'ROURKE"). Then the exact rule, inside CASE so that DuckDB runs
+        # it only on the few rows left (as a plain AND it may run first, on every row): the folded
+        # name ' SMITH JOHN A' contains ' JO', so a word of the name starts with what was typed
+        # ('ROURKE' starts a word of "O'ROURKE" too, read with the apostrophe as a space).
+        # Measured on the 1M-row demo (count and first page of a name search): 49 ms before
+        # folding, 63 ms with it.
+        cheap = " AND ".join(f"(strip_accents(contributor_name) ILIKE ? OR {_HAS_APOSTROPHE})" for _ in words)
+        exact = " AND ".join(_WORD_STARTS for _ in words)
+        add(
+            f"CASE WHEN {cheap} THEN {exact} ELSE false END",
+            *[f"%{word}%" for word in words],
+            *[" " + word for word in words for _ in range(2)],
+        )
     return " AND ".join(parts), bound
 
 

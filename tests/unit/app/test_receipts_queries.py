@@ -209,3 +209,34 @@ def test_url_round_trip_and_narrowness():
     )
     with pytest.raises(params.InvalidParameter, match="^sort:"):
         receipts.ReceiptFilters.parse_sort("name")
+
+
+def test_name_filter_folds_accents_and_apostrophes(small_snapshot, tmp_path, monkeypatch):
+    # Real files are UTF-8: "julian castro" must find CASTRO, JULIÁN, and O'ROURKE is found typed
+    # with or without its apostrophe (straight or curly), as the header's search does.
+    names = ["CASTRO, JULIÁN", "O'ROURKE, ROBERT BETO", "O’NEIL, KATE", "JULIANNE, MOORE", "ROURKE, ANN"]
+    folder = tmp_path / "snapshots" / "tiny"
+    (folder / "receipts" / "cycle=2024").mkdir(parents=True)
+    con = duckdb.connect()
+    template = con.execute(
+        f"SELECT * EXCLUDE (cycle) FROM read_parquet('{small_snapshot}/current/receipts/cycle=2024/*.parquet') LIMIT 1"
+    ).fetchdf()
+    rows = template.loc[template.index.repeat(len(names))].reset_index(drop=True)
+    rows["contributor_name"], rows["sub_id"] = names, range(1, len(names) + 1)
+    con.register("rows", rows)
+    con.execute(f"COPY rows TO '{folder}/receipts/cycle=2024/data.parquet' (FORMAT parquet)")
+    (folder / "manifest.json").write_text('{"snapshot_id": "tiny", "source": "demo"}')
+    (tmp_path / "current").symlink_to("snapshots/tiny")
+    monkeypatch.setenv("DATA_CACHE_DIR", str(tmp_path))
+
+    def matching(typed):
+        frame = receipts.receipts_page(ReceiptFilters.from_query({"cycle": "2024", "q": typed}))
+        return sorted(frame["contributor_name"])
+
+    assert matching("julian castro") == ["CASTRO, JULIÁN"]
+    assert matching("Julián") == ["CASTRO, JULIÁN", "JULIANNE, MOORE"]  # word starts, accent or not
+    for typed in ("orourke", "o'rourke", "O’Rourke", "beto o'rourke"):
+        assert matching(typed) == ["O'ROURKE, ROBERT BETO"], typed
+    assert matching("oneil") == matching("o'neil") == ["O’NEIL, KATE"]
+    assert matching("rourke") == ["O'ROURKE, ROBERT BETO", "ROURKE, ANN"]  # ROURKE starts a word of both
+    assert matching("ourke") == []  # but not the middle of a word

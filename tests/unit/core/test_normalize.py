@@ -81,3 +81,22 @@ def test_more_self_employed_spellings(raw):
 )
 def test_more_not_reported_spellings(raw):
     assert normalize_value("norm_job", raw) is None
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("CASTRO, JULIÁN", "CASTRO JULIAN"),  # real bulk files are UTF-8: accents fold away
+        ("O'ROURKE, ROBERT (BETO)", "OROURKE ROBERT BETO"),  # an apostrophe joins, typed or not
+        ("O’ROURKE", "OROURKE"),  # the curly one too
+        ("Núñez-Pérez,  María", "NUNEZ PEREZ MARIA"),
+        ("Straße", "STRA E"),  # upper-cased last, on ASCII only: both sides agree, no 'SS'
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_fold_name_in_python_and_sql_agree(raw, expected):
+    from dashboard.core.normalize import fold_name
+
+    assert fold_name(raw) == expected
+    assert normalize_value("fold_name", raw) == expected

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 2  # bump whenever an extract's columns change: older snapshots get rebuilt
+SCHEMA_VERSION = 3  # bump whenever an extract's columns change: older snapshots get rebuilt
 
 MONEY = "DECIMAL(14,2)"
 
@@ -152,6 +152,9 @@ EXTRACTS: dict[str, tuple[str, ...]] = {
         "status",
         "principal_committee_id",
         "election_year",
+        # in a race of the cycle (its own election, a real seat: dashboard/pipeline/builder/candidacies.py);
+        # candidates outside one keep their pages but are in no race list nor on the map
+        "in_race",
     ),
     "committees": (
         "committee_id",

@@ -240,21 +240,108 @@ SENATE_CLASS_STATES: dict[int, tuple[str, ...]] = {
     ),
 }
 
+# Seats a state had before a census's apportionment took effect, where it changed them: {census
+# year: {state: seats before}}. An apportionment first applies to the election two years after its
+# census (2020 -> the 2022 election, the 118th Congress). STATES holds the seats after the 2020
+# census; older Congresses go back through these. Before the 2000 census nothing is recorded here.
+SEATS_BEFORE_APPORTIONMENT: dict[int, dict[str, int]] = {
+    2020: {
+        "CA": 53,
+        "CO": 7,
+        "FL": 27,
+        "IL": 18,
+        "MI": 14,
+        "MT": 1,
+        "NC": 13,
+        "NY": 27,
+        "OH": 16,
+        "OR": 5,
+        "PA": 18,
+        "TX": 36,
+        "WV": 3,
+    },
+    2010: {
+        "AZ": 8,
+        "FL": 25,
+        "GA": 13,
+        "IA": 5,
+        "IL": 19,
+        "LA": 7,
+        "MA": 10,
+        "MI": 15,
+        "MO": 9,
+        "NJ": 13,
+        "NV": 3,
+        "NY": 29,
+        "OH": 18,
+        "PA": 19,
+        "SC": 6,
+        "TX": 32,
+        "UT": 3,
+        "WA": 9,
+    },
+    2000: {
+        "AZ": 6,
+        "CA": 52,
+        "CO": 6,
+        "CT": 6,
+        "FL": 23,
+        "GA": 11,
+        "IL": 20,
+        "IN": 10,
+        "MI": 16,
+        "MS": 5,
+        "NC": 12,
+        "NV": 2,
+        "NY": 31,
+        "OH": 19,
+        "OK": 6,
+        "PA": 21,
+        "TX": 30,
+        "WI": 9,
+    },
+}
+
+# Territories besides PR that send a delegate to the House (FEC district '00'), with the first cycle
+# that elected one. They have no tile on the maps, but their races are real.
+DELEGATE_TERRITORIES: dict[str, int] = {"AS": 1980, "GU": 1972, "VI": 1972, "MP": 2008}
+
 # General election day of each cycle (the Tuesday after the first Monday in November).
 ELECTION_DAY = {2020: "2020-11-03", 2022: "2022-11-08", 2024: "2024-11-05", 2026: "2026-11-03", 2028: "2028-11-07"}
 
 
-def house_districts() -> list[tuple[str, str]]:
-    """(state, district) of every House seat and delegate, FEC style: '00' for at-large."""
+def house_seats(cycle: int | None = None) -> dict[str, int] | None:
+    """House seats of each state in STATES (0: a delegate) in the Congress a cycle elects, or under
+    the current apportionment (cycle None); None for a cycle before the 2000 census's apportionment."""
+    seats = {state: n_seats for state, (_fips, _name, n_seats, _pop) in STATES.items()}
+    if cycle is None:
+        return seats
+    for census in sorted(SEATS_BEFORE_APPORTIONMENT, reverse=True):
+        if cycle >= census + 2:
+            return seats
+        seats.update(SEATS_BEFORE_APPORTIONMENT[census])
+    return None
+
+
+def house_districts(cycle: int | None = None) -> list[tuple[str, str]]:
+    """(state, district) of every House seat and delegate of STATES, FEC style ('00' for at-large),
+    in the Congress a cycle elects or under the current apportionment (cycle None)."""
+    per_state = house_seats(cycle)
+    if per_state is None:
+        raise ValueError(f"the House seats of {cycle} are not recorded (apportionments from the 2000 census on)")
     seats = []
-    for state, (_fips, _name, n_seats, _pop) in STATES.items():
-        if n_seats == 0:
-            seats.append((state, "00"))
-        elif n_seats == 1:
+    for state, n_seats in per_state.items():
+        if n_seats <= 1:
             seats.append((state, "00"))
         else:
             seats.extend((state, f"{d:02d}") for d in range(1, n_seats + 1))
     return seats
+
+
+def senate_states(cycle: int) -> tuple[str, ...]:
+    """States with a regular Senate election in a cycle (specials aside): the classes repeat every
+    six years."""
+    return SENATE_CLASS_STATES[2022 + (cycle - 2022) % 6]
 
 
 def census_district(state: str, fec_district: str) -> str:

@@ -32,7 +32,7 @@ def hover_text(row: dict, metric: Metric, cycle: int) -> str:
     if not row["has_race"]:
         why = (
             "no Senate seat up"
-            if office == "S" and row["state"] not in geography.SENATE_CLASS_STATES.get(cycle, ())
+            if office == "S" and row["state"] not in geography.senate_states(cycle)
             else "no candidates filed"
         )
         return f"{title}<br>{why} in {cycle}"

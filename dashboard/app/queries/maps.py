@@ -46,7 +46,7 @@ def map_candidates(cycle: int, office: str, state: str | None = None, per_race: 
                c.name, c.party, t.receipts
         FROM candidates AS c
         LEFT JOIN candidate_totals AS t ON t.candidate_id = c.candidate_id AND t.cycle = c.cycle
-        WHERE c.cycle = ? AND c.office = ? AND (? IS NULL OR c.state = ?)
+        WHERE c.cycle = ? AND c.office = ? AND (? IS NULL OR c.state = ?) AND c.in_race
         QUALIFY rank <= ?
         ORDER BY c.state, district, rank
         """,

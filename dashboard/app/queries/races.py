@@ -54,9 +54,9 @@ def race_summary(cycle: int, office: str, state: str | None = None, district: st
 
 
 def race_candidates(cycle: int, office: str, state: str | None = None, district: str | None = None) -> pd.DataFrame:
-    """Every candidate filed for the race, biggest fundraiser first, with summary totals
-    (receipts, disbursements, cash_on_hand, debts; empty when a candidate has not reported),
-    incumbent_challenge and a candidate_path."""
+    """Every candidate in the race (`in_race`: a candidacy for that election), biggest fundraiser
+    first, with summary totals (receipts, disbursements, cash_on_hand, debts; empty when a
+    candidate has not reported), incumbent_challenge and a candidate_path."""
     condition, params = _race_condition(cycle, office, state, district, table="c.")
     frame = db.query(
         f"""
@@ -67,7 +67,7 @@ def race_candidates(cycle: int, office: str, state: str | None = None, district:
         FROM candidates AS c
         LEFT JOIN candidate_totals AS t
                ON t.candidate_id = c.candidate_id AND t.cycle = c.cycle
-        WHERE {condition}
+        WHERE {condition} AND c.in_race
         ORDER BY t.receipts DESC NULLS LAST, c.name
         """,
         params,
@@ -78,14 +78,14 @@ def race_candidates(cycle: int, office: str, state: str | None = None, district:
 def race_cycles(office: str, state: str | None = None, district: str | None = None) -> list[int]:
     """Cycles in which the race has candidates, oldest first."""
     condition, params = _race_condition(None, office, state, district)
-    frame = db.query(f"SELECT DISTINCT cycle FROM candidates WHERE {condition} ORDER BY cycle", params)
+    frame = db.query(f"SELECT DISTINCT cycle FROM candidates WHERE {condition} AND in_race ORDER BY cycle", params)
     return [int(c) for c in frame["cycle"]]
 
 
 def _race_members(cycle: int, office: str, state: str | None, district: str | None) -> tuple[str, list]:
     """A CTE `members` (candidate_id, name, party) of the race's candidates, and its parameters."""
     condition, params = _race_condition(cycle, office, state, district)
-    return f"members AS (SELECT candidate_id, name, party FROM candidates WHERE {condition})", params
+    return f"members AS (SELECT candidate_id, name, party FROM candidates WHERE {condition} AND in_race)", params
 
 
 def race_periods(cycle: int, office: str, state: str | None = None, district: str | None = None) -> pd.DataFrame:

@@ -6,7 +6,8 @@ Whatever source wrote the raw store (demo, API refresh, bulk load), the same sta
   fundraiser's (J) or a leadership PAC's (D);
 - itemized donor money drops memo rows, the conduit's copy of an earmarked gift, rows of
   superseded filings and rows pulled twice (one row per sub_id);
-- candidate receipts and disbursements are net of transfers between the candidate's own committees.
+- candidate receipts and disbursements are net of transfers between the candidate's own committees;
+- a race holds only candidacies of that cycle's election for a real seat (builder/candidacies.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import duckdb
 
 from dashboard.core import contract, geography, normalize
 from dashboard.core.sql import literal_list, quote_literal
+from dashboard.pipeline.builder.candidacies import mark_races
 from dashboard.store import layout
 
 # Conduits known by ID (ActBlue, WinRed); others are recognised by filing conduit-side rows.
@@ -208,6 +210,7 @@ EXTRACT_SQL: dict[str, str] = {
                    c.name, c.party, t.receipts, t.disbursements, t.cash_on_hand, t.individual_unitemized,
                    t.coverage_end
             FROM candidates c LEFT JOIN candidate_totals t USING (candidate_id, cycle)
+            WHERE c.in_race  -- candidacies of the cycle's own election only (builder/candidacies.py)
         ), itemized AS (
             SELECT r.candidate_id, r.cycle, sum(r.amount) AS itemized,
                    sum(r.amount) FILTER (WHERE r.state IS DISTINCT FROM c.state) AS out_of_state,
@@ -328,6 +331,7 @@ def build_extracts(con: duckdb.DuckDBPyConnection, raw_dir: Path, out_dir: Path,
     raw_counts = raw_views(con, raw_dir)
     progress(f"raw rows: {raw_counts}")
     con.execute(STAGING)
+    mark_races(con)
     for name in BUILD_ORDER:
         if name == "receipts":
             con.execute(f"CREATE OR REPLACE TEMP TABLE receipts AS {RECEIPTS_SQL}")

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.core import contract
+from dashboard.core import contract, geography
+from dashboard.core.sql import quote_literal
 from dashboard.store import layout
 
 
@@ -35,6 +36,13 @@ class ValidationError(RuntimeError):
 COLLAPSE_EXTRACTS = ("candidates", "candidate_totals", "receipts")
 COLLAPSE_RATIO = 0.5
 EXAMPLES = 5  # example ids kept per finding
+
+# (cycle % 6, state) of every regular Senate election: the classes repeat every six years.
+_SENATE_REGULAR = ", ".join(
+    f"({year % 6}, {quote_literal(state)})"
+    for year, states in geography.SENATE_CLASS_STATES.items()
+    for state in states
+)
 
 
 def extract_row_counts(con: duckdb.DuckDBPyConnection, snapshot: Path, names) -> dict[str, int]:
@@ -161,6 +169,23 @@ _CHECKS = (
                UNION SELECT principal_committee_id, cycle, candidate_id FROM {candidates}
                WHERE principal_committee_id IS NOT NULL)
            GROUP BY committee_id, cycle HAVING count(DISTINCT candidate_id) > 1""",
+    ),
+    (
+        "not_in_a_race",
+        "Candidates listed for the cycle but in none of its races: their candidacy is for another "
+        "election year, or their House district is no seat of that Congress (an old number, a typo, "
+        "'00' in a state with several seats). Their pages and totals stay; race lists and the map leave "
+        "them out",
+        """SELECT c.candidate_id AS id, t.receipts AS amount
+           FROM {candidates} c LEFT JOIN {candidate_totals} t USING (candidate_id, cycle) WHERE NOT c.in_race""",
+    ),
+    (
+        "senate_off_class",
+        "Senate candidates in a race of a state with no regular Senate election that cycle: taken as a "
+        "special election (nothing in the files tells one from a candidacy filed for the wrong year)",
+        f"""SELECT c.candidate_id AS id, t.receipts AS amount
+           FROM {{candidates}} c LEFT JOIN {{candidate_totals}} t USING (candidate_id, cycle)
+           WHERE c.in_race AND c.office = 'S' AND (c.cycle % 6, c.state) NOT IN (VALUES {_SENATE_REGULAR})""",
     ),
     (
         "candidates_without_money",

@@ -42,7 +42,7 @@ def tiny_snapshot(tmp_path, monkeypatch):
     write(
         "candidates",
         [
-            (cid, 2024, name, "DEM", cid[0], "WA", cid[4:6] if cid[0] == "H" else "00", "C", "C", None, 2024)
+            (cid, 2024, name, "DEM", cid[0], "WA", cid[4:6] if cid[0] == "H" else "00", "C", "C", None, 2024, True)
             for cid, name, _ in PEOPLE
         ],
     )

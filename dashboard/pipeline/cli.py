@@ -153,7 +153,9 @@ def cmd_refresh(args) -> int:
 
 def cmd_load_bulk(args) -> int:
     from dashboard.pipeline.bulk.download import download
+    from dashboard.pipeline.bulk.formats import KINDS
     from dashboard.pipeline.bulk.load import LoadProgress, load
+    from dashboard.pipeline.bulk.sources import SUMMARY_KINDS
 
     try:
         params.cycles([args.cycle], "--cycle", first=1980)  # the first cycle with bulk files
@@ -161,13 +163,14 @@ def cmd_load_bulk(args) -> int:
         return _usage_error(exc)
     data_dir = config.data_dir()
     progress = LoadProgress()
+    kinds = SUMMARY_KINDS if args.summaries else None
     if args.download:
         folder = layout.bulk_dir(data_dir, args.cycle) / "downloads"
-        outcomes = download(args.cycle, folder, progress)
+        outcomes = download(args.cycle, folder, progress, kinds=[KINDS[k] for k in kinds or KINDS])
         progress.line("downloads: " + ", ".join(f"{name} {what}" for name, what in outcomes.items()))
     else:
         folder = Path(args.files)
-    summary = load(data_dir, args.cycle, folder, progress, force=args.force)
+    summary = load(data_dir, args.cycle, folder, progress, force=args.force, kinds=kinds)
     for name, facts in summary["files"].items():
         if "skipped" in facts:
             continue
@@ -180,8 +183,10 @@ def cmd_load_bulk(args) -> int:
                 else ""
             )
         )
-    if summary["snapshot_id"]:
-        progress.line(f"done: snapshot {summary['snapshot_id']} published from the bulk files of {args.cycle}")
+    if not summary["snapshot_id"]:  # load() raises first; never exit 0 having published nothing
+        print(f"error: nothing was published from the bulk files of {args.cycle}", file=sys.stderr)
+        return 1
+    progress.line(f"done: snapshot {summary['snapshot_id']} published from the bulk files of {args.cycle}")
     return 0
 
 
@@ -349,6 +354,12 @@ def main(argv=None) -> int:
     where.add_argument("--download", action="store_true", help="download the cycle's zips from FEC_BULK_URL first")
     load_bulk.add_argument(
         "--force", action="store_true", help="parse files again even if unchanged since the last load"
+    )
+    load_bulk.add_argument(
+        "--summaries",
+        action="store_true",
+        help="only the masters and summary files (cn cm ccl weball webl webk, a few MB): candidates, races, "
+        "totals and the district map without the itemized gigabytes",
     )
     status = sub.add_parser("status", help="what snapshot is being served, what it holds, how refreshes went")
     status.add_argument("--json", action="store_true", help="print the manifest as JSON")

@@ -12,6 +12,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from dashboard.core.sql import quote_literal
 from dashboard.pipeline import duck
 from dashboard.pipeline.builder import publish as builder  # `publish` is a parameter of load()
 from dashboard.pipeline.bulk.amendments import drop_superseded
@@ -42,19 +43,21 @@ def load(
     progress: LoadProgress | None = None,
     force: bool = False,
     publish: bool = True,
+    kinds=None,
 ) -> dict:
-    """Parse the bulk files present in folder (resuming a killed load), commit them to raw/ and
-    build and publish a snapshot. Returns the summary (also kept in state.json)."""
+    """Parse the bulk files present in folder (of `kinds`, names; default all) resuming a killed
+    load, commit them to raw/ and build and publish a snapshot. Returns the summary (also kept in
+    state.json). Raises BulkLoadError when asked to publish and there is nothing to publish."""
     progress = progress or LoadProgress()
     data_dir = Path(data_dir).resolve()
     folder = Path(folder)
     if not folder.is_dir():
         raise BulkLoadError(f"{folder} is not a folder; give --files the folder holding the FEC's bulk files")
-    sources, missing = find_sources(folder, cycle)
+    sources, missing = find_sources(folder, cycle, kinds)
     if not sources:
         raise BulkLoadError(
             f"no bulk files for {cycle} in {folder}; looked for (any case): "
-            + "; ".join(", ".join(looked_for(kind, cycle)) for kind in KINDS.values())
+            + "; ".join(", ".join(looked_for(KINDS[name], cycle)) for name in kinds or KINDS)
         )
     here = layout.bulk_dir(data_dir, cycle)
     work, staging = here / "work", here / "staging"
@@ -132,15 +135,20 @@ def load(
             write_json(here / "state.json", state)
             shutil.rmtree(staging, ignore_errors=True)
             shutil.rmtree(work, ignore_errors=True)
+        has_candidates = _store_has_candidates(con, layout.raw_dir(data_dir), cycle)
     finally:
         con.close()
     summary = summarize(run, missing)
-    if publish and run.get("published_at") is None and not _store_has_candidates(layout.raw_dir(data_dir)):
-        progress.line(
-            "loaded into raw/, but nothing can be published yet: no candidates are known; load the "
-            "cycle's cn file (with ccl and weball for totals)"
+    if publish and run.get("published_at") is None and not has_candidates:
+        # weball/webl alone cannot make candidates honestly: they carry no election year (so no
+        # race: a senator elected in 2028 raises money in 2026 too) and no committee to carry the totals.
+        raise BulkLoadError(
+            f"{', '.join(s.label for s in sources.values())} loaded into raw/, but nothing was published: no "
+            f"candidates of {cycle} are known without the candidate master cn (weball/webl carry no election "
+            "year or committee to make them from). Add the "
+            f"cycle's cn and ccl files to {folder}, or run: python -m dashboard load-bulk --cycle {cycle} "
+            "--download --summaries"
         )
-        publish = False
     if publish and run.get("published_at") is None:
         manifest = builder.build_and_publish(
             data_dir, progress=progress.line, extra_manifest={"bulk": {"cycle": cycle, **summary}}
@@ -183,8 +191,14 @@ def _commit(con, raw: Path, cycle: int, run: dict, staging: Path, progress: Load
     return counts
 
 
-def _store_has_candidates(raw: Path) -> bool:
-    return any((raw / "candidates").glob("*.parquet"))
+def _store_has_candidates(con, raw: Path, cycle: int) -> bool:
+    """Whether raw/ holds candidates of the cycle (any source); another cycle's do not count."""
+    files = sorted((raw / "candidates").glob("*.parquet"))
+    if not files:
+        return False
+    paths = ", ".join(quote_literal(f) for f in files)
+    query = f"SELECT count(*) FROM read_parquet([{paths}], union_by_name = true) WHERE cycle = ?"
+    return bool(con.execute(query, [int(cycle)]).fetchone()[0])
 
 
 def summarize(run: dict, missing: list[str]) -> dict:

@@ -9,6 +9,10 @@ from pathlib import Path
 
 from dashboard.pipeline.bulk.formats import KINDS, BulkLoadError, Kind, member_name, zip_name
 
+# `--summaries`: the masters and the summary files, a few MB in all, enough for candidates, races,
+# totals and the district map; the itemized files (indiv, pas2) are gigabytes.
+SUMMARY_KINDS = ("cn", "cm", "ccl", "weball", "webl", "webk")
+
 
 @dataclass
 class Source:
@@ -58,12 +62,12 @@ def looked_for(kind: Kind, cycle: int) -> tuple[str, ...]:
     return (*text_names(kind, cycle), zip_name(kind, cycle))
 
 
-def find_sources(folder: Path, cycle: int) -> tuple[dict[str, Source], list[str]]:
-    """The files present for each kind (a text file wins over its zip) and the kinds missing
-    (`looked_for` gives the names each was looked for by)."""
+def find_sources(folder: Path, cycle: int, kinds=None) -> tuple[dict[str, Source], list[str]]:
+    """The files present for each kind (of `kinds`, names; default all; a text file wins over its
+    zip) and the kinds missing (`looked_for` gives the names each was looked for by)."""
     by_lower = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
     found, missing = {}, []
-    for kind in KINDS.values():
+    for kind in (KINDS[name] for name in kinds or KINDS):
         text = next((by_lower[n.lower()] for n in text_names(kind, cycle) if n.lower() in by_lower), None)
         if text is not None:
             found[kind.name] = Source(kind, text)

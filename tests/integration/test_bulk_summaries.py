@@ -1,0 +1,140 @@
+"""`load-bulk --summaries`: real data in one command from the small files only (cn cm ccl weball webl
+webk), downloaded or from a folder; and a load that publishes nothing never exits 0 (issue 12)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dashboard.pipeline import cli
+from dashboard.pipeline.bulk.formats import KINDS, zip_name
+from dashboard.pipeline.bulk.load import read_state
+from dashboard.pipeline.bulk.sources import SUMMARY_KINDS
+from dashboard.store.snapshots import current_snapshot, read_manifest
+from devtools import bulk_layout
+
+CYCLE = 2024
+
+
+@pytest.fixture(scope="module")
+def zips(small_snapshot, tmp_path_factory) -> Path:
+    """The small demo's 2024 data as all eight of the FEC's zips."""
+    folder = tmp_path_factory.mktemp("bulk-zips")
+    bulk_layout.write_cycle(small_snapshot, CYCLE, folder, zips=True)
+    assert {p.name for p in folder.glob("*.zip")} == {zip_name(k, CYCLE) for k in KINDS.values()}
+    return folder
+
+
+def run(monkeypatch, data_dir: Path, *argv: str) -> int:
+    monkeypatch.setenv("DATA_CACHE_DIR", str(data_dir))
+    return cli.main(list(argv))
+
+
+def count(data_dir: Path, extract: str, where: str = "true") -> int:
+    return duckdb.sql(
+        f"SELECT count(*) FROM read_parquet('{data_dir}/current/{extract}.parquet') WHERE {where}"
+    ).fetchall()[0][0]
+
+
+class Recorder(BaseHTTPRequestHandler):
+    """Serves the zips it is given and records every path asked for."""
+
+    files: dict[str, bytes] = {}
+    asked: list[tuple[str, str]] = []
+
+    def log_message(self, *args):
+        pass
+
+    def _answer(self, method: str, send_body: bool):
+        self.asked.append((method, self.path))
+        body = self.files.get(self.path)
+        if body is None:
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("ETag", '"' + hashlib.md5(body).hexdigest() + '"')
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+    def do_HEAD(self):
+        self._answer("HEAD", False)
+
+    def do_GET(self):
+        self._answer("GET", True)
+
+
+def test_summaries_download_fetches_only_the_six_small_files_and_publishes(zips, tmp_path, monkeypatch):
+    Recorder.files = {f"/files/{CYCLE}/{p.name}": p.read_bytes() for p in zips.glob("*.zip")}
+    Recorder.asked = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("FEC_BULK_URL", f"http://127.0.0.1:{server.server_port}/files/")
+    data_dir = tmp_path / "data"
+    try:
+        code = run(monkeypatch, data_dir, "load-bulk", "--cycle", str(CYCLE), "--download", "--summaries")
+    finally:
+        server.shutdown()
+    assert code == 0
+    small = {f"/files/{CYCLE}/{zip_name(KINDS[k], CYCLE)}" for k in SUMMARY_KINDS}
+    assert {path for method, path in Recorder.asked if method == "GET"} == small
+    assert {path for _, path in Recorder.asked} == small  # indiv24.zip and pas224.zip not even asked about
+    assert read_manifest(current_snapshot(data_dir))["source"] == "bulk"
+    assert count(data_dir, "candidates", f"cycle = {CYCLE}") > 1000
+    assert count(data_dir, "candidate_totals", f"cycle = {CYCLE}") > 1000
+    assert count(data_dir, "agg_district", f"cycle = {CYCLE} AND office = 'H'") >= 435
+
+
+def test_summaries_from_a_folder_read_only_the_small_files(zips, tmp_path, monkeypatch):
+    data_dir = tmp_path / "data"
+    assert run(monkeypatch, data_dir, "load-bulk", "--cycle", str(CYCLE), "--files", str(zips), "--summaries") == 0
+    assert set(read_state(data_dir, CYCLE)["load"]["files"]) == set(SUMMARY_KINDS)
+    assert not list((data_dir / "raw" / "schedule_a").glob("**/*.parquet"))
+
+
+def test_a_summary_file_alone_exits_non_zero_saying_what_to_add(zips, tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "files"
+    folder.mkdir()
+    shutil.copy(zips / zip_name(KINDS["weball"], CYCLE), folder)
+    data_dir = tmp_path / "data"
+    capsys.readouterr()
+    code = run(monkeypatch, data_dir, "load-bulk", "--cycle", str(CYCLE), "--files", str(folder))
+    err = capsys.readouterr().err
+    assert code == 1 and current_snapshot(data_dir) is None
+    assert err.count("\n") == 1 and "nothing was published" in err, err
+    assert "cn and ccl" in err and "--download --summaries" in err, err
+    # Run again unchanged: still refused, not "loaded already".
+    assert run(monkeypatch, data_dir, "load-bulk", "--cycle", str(CYCLE), "--files", str(folder)) == 1
+    # What it said to add makes it publish, the summary loaded before included.
+    for kind in ("cn", "ccl"):
+        shutil.copy(zips / zip_name(KINDS[kind], CYCLE), folder)
+    assert run(monkeypatch, data_dir, "load-bulk", "--cycle", str(CYCLE), "--files", str(folder)) == 0
+    assert count(data_dir, "candidate_totals", f"cycle = {CYCLE}") > 1000
+
+
+@pytest.mark.parametrize("cycle", [2016, 2026])
+def test_real_summaries_publish_candidates_races_and_totals(shared_data, tmp_path, monkeypatch, cycle):
+    folder = shared_data / "fec" / str(cycle)
+    data_dir = tmp_path / "data"
+    assert run(monkeypatch, data_dir, "load-bulk", "--cycle", str(cycle), "--files", str(folder), "--summaries") == 0
+    assert count(data_dir, "candidates", f"cycle = {cycle}") > 5000
+    # Races exist (which seats exactly is test_bulk_real_cycles' business; a 2026 file may lack a seat).
+    assert count(data_dir, "agg_district", f"cycle = {cycle} AND office = 'H'") > 400
+    assert count(data_dir, "agg_district", f"cycle = {cycle} AND office = 'S'") > 0
+    # Cash on hand (no transfer netting touches it) equals the summary file's for nearly every candidate.
+    summary = next(folder.glob(f"weball{cycle % 100}.txt"))
+    published, equal = duckdb.sql(f"""
+        SELECT count(t.candidate_id), count(*) FILTER (WHERE t.cash_on_hand = CAST(s.column10 AS DECIMAL(14,2)))
+        FROM read_csv('{summary}', delim = '|', header = false, quote = '', all_varchar = true) s
+        LEFT JOIN read_parquet('{data_dir}/current/candidate_totals.parquet') t
+               ON t.candidate_id = s.column00 AND t.cycle = {cycle}""").fetchall()[0]
+    rows = sum(1 for _ in open(summary, "rb"))
+    assert published > 0.9 * rows and equal > 0.9 * rows, (rows, published, equal)

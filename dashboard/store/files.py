@@ -12,6 +12,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dashboard.store import layout
+
 log = logging.getLogger(__name__)
 
 
@@ -71,3 +73,13 @@ def write_parquet(table: pa.Table, path: Path) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def remove_demo_raw(data_dir: Path) -> int:
+    """Delete the demo generator's raw files, and only those (layout.origin_of says whose a file
+    is): before real data arrives, since a snapshot mixing invented and real filings would pass
+    for real, and before the demo is generated again. Returns how many were removed."""
+    demo_files = [p for p in layout.raw_dir(data_dir).glob("**/*.parquet") if layout.origin_of(p) == layout.DEMO]
+    for path in demo_files:
+        path.unlink()
+    return len(demo_files)

@@ -21,7 +21,7 @@ from dashboard.pipeline.bulk.parse import parse_source
 from dashboard.pipeline.bulk.progress import LoadProgress
 from dashboard.pipeline.bulk.reports import write_bulk_reports
 from dashboard.pipeline.bulk.sources import find_sources, looked_for
-from dashboard.store import layout
+from dashboard.store import files, layout
 from dashboard.store.files import read_json, write_json
 
 STATE_VERSION = 1
@@ -162,10 +162,7 @@ def load(
 def _commit(con, raw: Path, cycle: int, run: dict, staging: Path, progress: LoadProgress) -> dict:
     """Move the staged parts into raw/ replacing the cycle's earlier bulk files of the same kinds,
     and rewrite the cycle's summary reports. Idempotent, so a crash here is repaired by running again."""
-    removed = 0
-    for path in raw.glob("**/demo*.parquet"):  # demo and real data must not mix
-        path.unlink()
-        removed += 1
+    removed = files.remove_demo_raw(raw.parent)  # demo and real data must not mix
     if removed:
         progress.line(f"removed {removed} demo raw files: demo and FEC data must not mix")
     for name, facts in run["files"].items():

@@ -23,7 +23,7 @@ from dashboard.pipeline.demo.reports import Balances, amend_reports, make_report
 from dashboard.pipeline.demo.serials import Serials
 from dashboard.pipeline.demo.truth import candidate_truth
 from dashboard.pipeline.demo.writer import write_entities, write_schedule_a
-from dashboard.store import layout
+from dashboard.store import files
 
 # Share of the requested itemized rows that each cycle gets.
 CYCLE_ROW_SHARE = {2022: 0.30, 2024: 0.42, 2026: 0.28}
@@ -57,9 +57,7 @@ def generate(out_dir: Path, rows: int, seed: int, progress=None) -> dict:
     progress = progress or (lambda msg: None)
     started = time.monotonic()
     out_dir = Path(out_dir)
-    for path in layout.raw_dir(out_dir).glob("**/*.parquet"):
-        if layout.origin_of(path) == layout.DEMO:
-            path.unlink()
+    files.remove_demo_raw(out_dir)
     shutil.rmtree(out_dir / TRUTH_DIR, ignore_errors=True)
     (out_dir / TRUTH_DIR).mkdir(parents=True)
     run = _Run.start(rows, seed)

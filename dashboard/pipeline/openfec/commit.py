@@ -27,7 +27,7 @@ def commit(job: Refresh) -> None:
     """Move the pulled rows into raw/. Idempotent: after a crash it is simply done again."""
     raw = layout.raw_dir(job.data_dir)
     with build_lock(job.data_dir):
-        removed = remove_demo_raw(raw)
+        removed = files.remove_demo_raw(job.data_dir)
         if removed:
             job.progress.line(f"removed {removed} demo raw files: demo and API data must not mix")
         if job.client.synthetic:  # the local fake's rows are the demo generator's: label them demo
@@ -48,16 +48,6 @@ def commit(job: Refresh) -> None:
         job.state["run"] = None
         job.save_state()
     shutil.rmtree(job.pending, ignore_errors=True)
-
-
-def remove_demo_raw(raw: Path) -> int:
-    """Delete the demo generator's raw files (a snapshot mixing invented and real filings would
-    pass for real); returns how many."""
-    removed = 0
-    for path in raw.glob("**/demo*.parquet"):
-        path.unlink()
-        removed += 1
-    return removed
 
 
 def upsert(path: Path, new: pa.Table, keys: tuple[str, ...]) -> int:

@@ -4,6 +4,7 @@ size; where donors live; the top donors, employers and occupations; the committe
 from __future__ import annotations
 
 import dash
+import pandas as pd
 from dash import dcc, html
 
 from dashboard.app import labels, links
@@ -317,6 +318,17 @@ def texts_section(frame, key, header, name, cycle, candidate_id, start, end):
     )
 
 
+def race_link(summary, cycle: int):
+    """The race this candidacy is in; a candidate filed for another election (or for a seat that
+    does not exist that cycle) is in none, and the page says so rather than link to nothing."""
+    if summary["in_race"]:
+        path = links.race_path(summary["office"], summary["state"], summary["district"], cycle)
+        return dcc.Link(f"See the whole race ({cycle})", href=path)
+    year = summary["election_year"]
+    for_year = f"; the candidacy is for the {int(year)} election" if pd.notna(year) and int(year) != cycle else ""
+    return html.Span(f"Not in a {cycle} race{for_year}")
+
+
 @friendly_layout
 def layout(candidate_id=None, cycle=None, **_other_query):
     try:
@@ -337,11 +349,10 @@ def layout(candidate_id=None, cycle=None, **_other_query):
     name = summary["name"]
     committees = candidates.candidate_committees(candidate_id, cycle)
     committees["committee_path"] = [links.committee_path(c, cycle) for c in committees["committee_id"]]
-    race_path = links.race_path(summary["office"], summary["state"], summary["district"], cycle)
     start, end = summary["coverage_start"], summary["coverage_end"]
     return page(
         html.H1(name),
-        html.P([who(summary), " · ", dcc.Link(f"See the whole race ({cycle})", href=race_path)], className="lede"),
+        html.P([who(summary), " · ", race_link(summary, cycle)], className="lede"),
         cycle_picker(cycle, cycles, lambda c: links.candidate_path(candidate_id, c)),
         html.Section(
             [

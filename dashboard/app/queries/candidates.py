@@ -8,13 +8,13 @@ from dashboard.app import db
 
 
 def candidate_summary(candidate_id: str, cycle: int) -> pd.DataFrame:
-    """One row (empty if the candidate did not run in the cycle): the candidate's facts and
-    summary totals over principal + authorized committees, net of transfers between them.
+    """One row (empty if the candidate did not run in the cycle): the candidate's facts (with
+    `in_race`: whether the candidacy is in one of the cycle's races) and summary totals over principal + authorized committees, net of transfers between them.
     Money columns are empty when the candidate has not reported for the cycle."""
     return db.query(
         """
         SELECT c.candidate_id, c.cycle, c.name, c.party, c.office, c.state, c.district,
-               c.incumbent_challenge, c.status, c.principal_committee_id, c.election_year,
+               c.incumbent_challenge, c.status, c.principal_committee_id, c.election_year, c.in_race,
                t.receipts, t.disbursements, t.cash_on_hand, t.debts,
                t.individual_itemized, t.individual_unitemized, t.individual_refunds,
                t.other_committee_contributions, t.party_contributions, t.candidate_self,

@@ -111,3 +111,15 @@ def test_the_data_quality_report_counts_them(built):
     assert set(findings["not_in_a_race"]["examples"]) <= outside
     # the special is published, and listed: nothing tells it from a candidacy filed for the wrong year
     assert findings["senate_off_class"]["count"] == 1 and findings["senate_off_class"]["examples"] == ["S4GA00902"]
+
+
+def test_a_candidate_in_no_race_says_so_instead_of_linking_to_a_missing_race(built, monkeypatch):
+    monkeypatch.setenv("DATA_CACHE_DIR", str(built))
+    import app  # noqa: F401  (registers the pages; DATA_CACHE_DIR is read on every query)
+    from dashboard.app.queries import candidates
+    from pages.candidate import race_link
+
+    outside = candidates.candidate_summary("H8CA12901", CYCLE).iloc[0]
+    assert str(race_link(outside, CYCLE).children) == f"Not in a {CYCLE} race; the candidacy is for the 2026 election"
+    inside = candidates.candidate_summary("H4WA03901", CYCLE).iloc[0]
+    assert race_link(inside, CYCLE).href == f"/race/house/WA/03/{CYCLE}"

@@ -11,7 +11,7 @@ from dashboard.app.components.cards import Stat, stat_cards
 from dashboard.app.components.errors import PageNotFound, friendly_layout
 from dashboard.app.components.shell import page
 from dashboard.app.queries import committees
-from dashboard.core import params
+from dashboard.core import fec, params
 
 dash.register_page(__name__, path_template="/committee/<committee_id>", name="Committee", title="Committee")
 
@@ -30,7 +30,7 @@ def layout(committee_id=None, cycle=None, **_other_query):
     else:
         row = rows.iloc[0]  # newest cycle
     cycle = int(row["cycle"])
-    kind = labels.committee_kind(row["committee_type"], row["designation"])
+    kind = fec.committee_kind(row["committee_type"], row["designation"])
     return page(
         html.H1(row["name"]),
         _whose(row, kind, cycle),

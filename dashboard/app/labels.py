@@ -34,12 +34,6 @@ def designation(code) -> str:
     return _name(fec.COMMITTEE_DESIGNATIONS, code)
 
 
-def committee_kind(committee_type, designation) -> str:
-    """'Leadership PAC', 'Joint fundraising committee', 'Super PAC', 'Carey committee (hybrid
-    PAC)', 'Party committee', 'Principal campaign committee', ... (core.fec decides)."""
-    return fec.committee_kind(committee_type, designation)
-
-
 def office(code) -> str:
     """'House', 'Senate', 'President'."""
     return _name(fec.OFFICE_NAMES, code)

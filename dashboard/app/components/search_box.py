@@ -11,7 +11,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard.app import db, labels, links
 from dashboard.app.queries import search
-from dashboard.core import params
+from dashboard.core import fec, params
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def _describe(row) -> str:
     ...'), and its candidate's race only when it is that candidate's campaign."""
     parts = []
     if row.kind == "committee":
-        parts.append(labels.committee_kind(row.committee_type, row.designation))
+        parts.append(fec.committee_kind(row.committee_type, row.designation))
     if isinstance(row.office, str) and (row.kind == "candidate" or row.designation in search.CAMPAIGN_DESIGNATIONS):
         parts.append(links.race_label(row.office, row.state, row.district))
     if isinstance(row.party, str):

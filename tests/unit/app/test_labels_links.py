@@ -80,7 +80,7 @@ def test_whole_dollars_round_half_away_from_zero():
 
 
 def test_committee_kinds_say_what_a_committee_is():
-    kind = labels.committee_kind
+    kind = fec.committee_kind
     assert kind("H", "P") == "Principal campaign committee"
     assert kind("S", "A") == "Authorized campaign committee"
     assert kind("Q", "D") == "Leadership PAC"
@@ -106,7 +106,7 @@ def test_real_committees_are_labelled_by_their_kind(shared_data):
     rows = real_rows(shared_data / "fec/2016/cm.txt", (0, 1, 8, 9))
     committees = {cid: (name, role, kind) for cid, name, role, kind in rows}
     assert len(committees) > 15_000
-    kinds = {cid: labels.committee_kind(kind, role) for cid, (_, role, kind) in committees.items()}
+    kinds = {cid: fec.committee_kind(kind, role) for cid, (_, role, kind) in committees.items()}
     # ...every one with a type: two rows have none (one is a blank row of a terminated committee)
     assert [cid for cid, k in kinds.items() if k == "Committee"] == [
         cid for cid, (_, _, kind) in committees.items() if not kind

@@ -29,7 +29,7 @@ def test_real_2016_summaries_with_negative_totals_publish_with_a_report(shared_d
         (folder / name).symlink_to(real / name)  # read in place, never copied
     negative_in_file = {
         fields[0]
-        for fields in (line.split("|") for line in (real / "weball16.txt").read_text("latin-1").splitlines())
+        for fields in (line.split("|") for line in (real / "weball16.txt").read_text("utf-8").splitlines())
         if any(fields[i].strip().startswith("-") for i in (TTL_RECEIPTS, TTL_DISB))
     }
     assert negative_in_file  # the premise: real files have them

@@ -323,6 +323,22 @@ def house_seats(cycle: int | None = None) -> dict[str, int] | None:
     return None
 
 
+def apportionment(cycle: int) -> int | None:
+    """The census whose apportionment sets the House seats a cycle elects (2010 for 2012-2020),
+    or None before the 2000 census's: cycles of one apportionment have the same seats."""
+    return next((census for census in sorted(SEATS_BEFORE_APPORTIONMENT, reverse=True) if cycle >= census + 2), None)
+
+
+def apportionment_cycles(cycle: int) -> tuple[int, int | None]:
+    """First and last cycle of the apportionment a cycle is in ((2012, 2020) for 2016); the last
+    is None for the current one. For a cycle before the 2000 census's, (cycle, cycle)."""
+    census = apportionment(cycle)
+    if census is None:
+        return cycle, cycle
+    later = [c for c in SEATS_BEFORE_APPORTIONMENT if c > census]
+    return census + 2, (min(later) if later else None)
+
+
 def house_districts(cycle: int | None = None) -> list[tuple[str, str]]:
     """(state, district) of every House seat and delegate of STATES, FEC style ('00' for at-large),
     in the Congress a cycle elects or under the current apportionment (cycle None)."""
@@ -357,6 +373,11 @@ def geoid(state: str, fec_district: str) -> str:
 def congress_for_cycle(cycle: int) -> int:
     """The Congress elected in a cycle's general election (2024 elects the 119th)."""
     return (cycle - 1786) // 2
+
+
+def cycle_for_congress(congress: int) -> int:
+    """The cycle whose general election elects a Congress (the 119th: 2024)."""
+    return 1786 + 2 * congress
 
 
 def is_valid_cycle(cycle: int) -> bool:

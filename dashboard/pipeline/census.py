@@ -37,8 +37,12 @@ from dashboard.store.geo_cache import cached, cached_congresses
 CENSUS_URL = "https://www2.census.gov/geo/tiger/GENZ{year}/shp/cb_{year}_us_cd{congress}_{resolution}.zip"
 # Congress -> GENZ vintages publishing its districts, newest first. The vintage cannot be computed
 # from the Congress number (cd118 is in GENZ2022 and 2023, cd119 in 2024 and 2025); the 120th's
-# is expected as cb_2026_us_cd120_* but was not published when this was written.
+# is expected as cb_2026_us_cd120_* but was not published when this was written. The 113th-117th
+# are the cycles 2012-2020 (the 2010 apportionment), whose maps cannot be drawn on later districts.
 VINTAGES: dict[int, tuple[int, ...]] = {
+    113: (2013,),
+    114: (2015, 2014),
+    115: (2017, 2016),
     116: (2019, 2018),
     117: (2021, 2020),
     118: (2023, 2022),
@@ -108,10 +112,13 @@ def read_districts(path: Path):
 
 
 def check_seats(districts) -> list[str]:
-    """Differences between the file's districts per state and the House apportionment."""
+    """Differences between the file's districts per state and the seats of its Congress (the
+    current apportionment when that Congress's is not recorded)."""
     problems = []
     counts = districts.groupby("state").size().to_dict()
-    for state, (_fips, _name, seats, _pop) in geography.STATES.items():
+    congress = int(districts["congress"].iloc[0])
+    seats_of = geography.house_seats(geography.cycle_for_congress(congress)) or geography.house_seats()
+    for state, seats in seats_of.items():
         expected = max(seats, 1)
         if counts.get(state, 0) != expected:
             problems.append(f"{state}: {counts.get(state, 0)} districts, {expected} seats")

@@ -241,7 +241,7 @@ def cmd_geo(args) -> int:
         _progress(f"{congress}th Congress: {what}")
     _progress(
         f"boundaries cached in {layout.geo_dir()}; maps of cycles without their own Congress's "
-        "boundaries are drawn on the nearest one available, and say so"
+        "boundaries are drawn on the nearest one of the same apportionment, and say so (else as a tile grid)"
     )
     return 0
 

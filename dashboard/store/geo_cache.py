@@ -83,12 +83,26 @@ def cached_congresses() -> list[int]:
     return sorted(int(n[2:]) for n in names if re.fullmatch(r"cd\d{2,3}", n))
 
 
-def for_cycle(cycle: int) -> Boundaries | None:
+def for_cycle(cycle: int, states_only: bool = False) -> Boundaries | None:
     """Boundaries to draw a cycle's House map on: its own Congress's, else the nearest cached
-    Congress's (a later one first: maps change less often than they stay), else None. The
-    caller compares `.congress` with `geography.congress_for_cycle(cycle)` to say which it is."""
+    Congress's of the same apportionment (a later one first: maps change less often than they
+    stay), else None. Never another apportionment's: its states have other numbers of seats
+    (2016's OH-16 is on no 2022 map, 2022's MT-02 on no 2016 map), so races would be drawn on
+    districts they were not run in. With `states_only` (a map of state outlines, the Senate's)
+    any Congress's do. The caller compares `.congress` with `geography.congress_for_cycle(cycle)`
+    to say which it is."""
     wanted = geography.congress_for_cycle(cycle)
-    candidates = sorted(cached_congresses(), key=lambda c: (abs(c - wanted), c < wanted))
+    seats = geography.apportionment(cycle)
+    candidates = sorted(
+        (
+            c
+            for c in cached_congresses()
+            if states_only
+            or c == wanted
+            or (seats is not None and geography.apportionment(geography.cycle_for_congress(c)) == seats)
+        ),
+        key=lambda c: (abs(c - wanted), c < wanted),
+    )
     for congress in candidates:
         boundaries = cached(congress)
         if boundaries is not None:

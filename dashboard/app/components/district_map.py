@@ -104,14 +104,30 @@ def open_clicked_race(click):
     return no_update
 
 
-NO_BOUNDARIES = [
-    "District boundaries are not installed on this server, so the map is drawn as a tile grid. "
-    "To draw it on real boundaries run ",
-    html.Code("python -m dashboard geo"),
-    " (downloads the Census Bureau's cartographic boundary file), or ",
-    html.Code("python -m dashboard geo --from cb_2024_us_cd119_5m.zip"),
-    " with a file you have.",
-]
+def no_boundaries_notice(cycle: int, other_seats: bool = False) -> list:
+    """Why the map is a tile grid and the command that fixes it. `other_seats`: boundaries are
+    installed, but none of the cycle's apportionment (theirs have other numbers of seats per state)."""
+    first, last = geography.apportionment_cycles(cycle)
+    years = f"{first}-{last}" if last is not None and last != first else f"{first} on" if last is None else f"{first}"
+    if other_seats:
+        installed = geo_cache.cached_congresses()
+        why = (
+            f"District boundaries of {years} are not downloaded on this server, so the map is drawn as a tile "
+            f"grid: the boundaries installed ({', '.join(_ordinal(c) + ' Congress' for c in installed)}) have "
+            f"other numbers of seats per state than {cycle}. To draw it on real boundaries run "
+        )
+    else:
+        why = (
+            "District boundaries are not installed on this server, so the map is drawn as a tile grid. "
+            "To draw it on real boundaries run "
+        )
+    return [
+        why,
+        html.Code(f"python -m dashboard geo --cycle {cycle}"),
+        " (downloads the Census Bureau's cartographic boundary file), or ",
+        html.Code(f"python -m dashboard geo --from cb_<year>_us_cd{geography.congress_for_cycle(cycle)}_5m.zip"),
+        " with a file you have.",
+    ]
 
 
 def legend_block(items: list[map_classes.LegendItem], metric: map_classes.Metric):
@@ -148,14 +164,16 @@ def map_section(
     values = rows.loc[rows["has_race"], metric_key] if class_values is None else class_values
     classes = map_classes.classify(values, integer=metric.integer)
     notices = []
-    boundaries = geo_cache.for_cycle(cycle)
+    boundaries = geo_cache.for_cycle(cycle, states_only=office == "S")
+    other_seats = boundaries is None and bool(geo_cache.cached_congresses())
     if boundaries is not None and state and not boundaries.has_state(state):
         boundaries = None
     if view == "geo" and boundaries is None:
-        notices.append(html.P(NO_BOUNDARIES, className="notice"))
+        notices.append(html.P(no_boundaries_notice(cycle, other_seats), className="notice"))
         view = "hex"
     wanted = geography.congress_for_cycle(cycle)
-    if boundaries is not None and boundaries.congress != wanted and (view == "geo" or office == "H"):
+    # A Senate map draws state outlines only, which every Congress's boundaries have the same.
+    if boundaries is not None and boundaries.congress != wanted and office == "H":
         notices.append(
             html.P(
                 f"Drawn on the districts of the {_ordinal(boundaries.congress)} Congress: the boundaries of the "

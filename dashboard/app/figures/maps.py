@@ -179,7 +179,14 @@ def tile_grid(
     rows = _rows(frame)
     office = rows[0]["office"] if rows else "H"
     if office == "H":
-        tiles = tilegrid.district_tiles(centroids, geoid_of)
+        # The blocks hold the seats of the cycle's own apportionment (2016: OH-16, no MT-02); before
+        # the 2000 census's, which is not recorded, the seats the rows have.
+        seat_list = (
+            geography.house_districts(cycle)
+            if geography.house_seats(cycle) is not None
+            else [(r["state"], r["district"]) for r in rows]
+        )
+        tiles = tilegrid.district_tiles(centroids, geoid_of, seat_list)
         cell_of = {i: tiles[(r["state"], r["district"])] for i, r in enumerate(rows)}
         outline_tiles = {(r["state"], r["district"]): cell_of[i] for i, r in enumerate(rows)}
     else:

@@ -30,8 +30,9 @@ SQUARES_PER_TILE = 3.2
 ROOM = 1.12  # circle area per seat, in squares: a little slack so blocks rarely collide
 
 
-def seats(state: str) -> int:
-    return max(geography.STATES[state][2], 1)
+def seats(state: str, counts: dict[str, int] | None = None) -> int:
+    """A state's squares: its seats in `counts` (state -> seats), else after the 2020 apportionment."""
+    return max((counts if counts is not None else geography.house_seats()).get(state, 0), 1)
 
 
 def _starts() -> tuple[list[str], np.ndarray]:
@@ -57,16 +58,21 @@ def _spread(centres: np.ndarray, radii: np.ndarray, steps: int = 400) -> np.ndar
     return position
 
 
-@lru_cache(maxsize=1)
-def state_blocks() -> dict[str, tuple[tuple[int, int], ...]]:
-    """State -> its squares (x, y), y growing northwards; as many squares as seats (DC and PR
-    one each)."""
+def state_blocks(counts: dict[str, int] | None = None) -> dict[str, tuple[tuple[int, int], ...]]:
+    """State -> its squares (x, y), y growing northwards; as many squares as seats in `counts`
+    (state -> seats; the 2020 apportionment's without), DC and PR one each."""
+    return _blocks(tuple(sorted((counts if counts is not None else geography.house_seats()).items())))
+
+
+@lru_cache(maxsize=4)  # one layout per apportionment drawn
+def _blocks(counts_items: tuple[tuple[str, int], ...]) -> dict[str, tuple[tuple[int, int], ...]]:
+    counts = dict(counts_items)
     states, centres = _starts()
-    radii = np.array([math.sqrt(seats(s) * ROOM / math.pi) for s in states])
+    radii = np.array([math.sqrt(seats(s, counts) * ROOM / math.pi) for s in states])
     seeds = dict(zip(states, _spread(centres, radii)))
     taken: dict[tuple[int, int], str] = {}
     blocks: dict[str, tuple[tuple[int, int], ...]] = {}
-    for state in sorted(states, key=lambda s: (-seats(s), s)):
+    for state in sorted(states, key=lambda s: (-seats(s, counts), s)):
         sx, sy = seeds[state]
 
         def distance(cell, sx=sx, sy=sy):
@@ -74,7 +80,7 @@ def state_blocks() -> dict[str, tuple[tuple[int, int], ...]]:
 
         block: list[tuple[int, int]] = []
         frontier: list[tuple[float, tuple[int, int]]] = []
-        while len(block) < seats(state):
+        while len(block) < seats(state, counts):
             while frontier and frontier[0][1] in taken:
                 heapq.heappop(frontier)
             cell = heapq.heappop(frontier)[1] if frontier else _nearest_free((sx, sy), taken)
@@ -103,16 +109,19 @@ def _nearest_free(point: tuple[float, float], taken: dict) -> tuple[int, int]:
 
 
 def district_tiles(
-    centroids: dict[str, tuple[float, float]] | None = None, geoid_of=None
+    centroids: dict[str, tuple[float, float]] | None = None,
+    geoid_of=None,
+    seat_list: list[tuple[str, str]] | None = None,
 ) -> dict[tuple[str, str], tuple[int, int]]:
-    """(state, FEC district) -> its square. `centroids` (geoid -> lon, lat) and `geoid_of`
-    ((state, district) -> geoid) arrange districts geographically inside their state's block;
-    without them districts follow their numbers, north-west to south-east."""
+    """(state, FEC district) -> its square, for every seat of `seat_list` (those of the 2020
+    apportionment without). `centroids` (geoid -> lon, lat) and `geoid_of` ((state, district) ->
+    geoid) arrange districts geographically inside their state's block; without them districts
+    follow their numbers, north-west to south-east."""
     tiles = {}
     by_state: dict[str, list[str]] = {}
-    for state, district in geography.house_districts():
+    for state, district in seat_list if seat_list is not None else geography.house_districts():
         by_state.setdefault(state, []).append(district)
-    for state, cells in state_blocks().items():
+    for state, cells in state_blocks({s: len(d) for s, d in by_state.items()}).items():
         districts = sorted(by_state.get(state, []))
         if centroids and geoid_of and all(geoid_of(state, d) in centroids for d in districts):
             districts = _geographic_order(districts, cells, [centroids[geoid_of(state, d)] for d in districts])

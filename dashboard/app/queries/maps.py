@@ -63,8 +63,9 @@ def map_rows(
     descending: bool = True,
 ) -> pd.DataFrame:
     """Everything one map draws, one row per seat whether or not it has candidates: every
-    House seat and delegate (FEC districts) for office 'H', every state for 'S' (`has_race`
-    False where no Senate seat is up or nobody filed), optionally one state's only. Adds
+    House seat and delegate (FEC districts) of the Congress the cycle elects for office 'H',
+    every state for 'S' (`has_race` False where no Senate seat is up or nobody filed),
+    optionally one state's only. Adds
     `geoid` (Census: state FIPS + district, '98' for the DC and PR delegates), race_label,
     race_path, and `top_candidates`: the race's biggest fundraisers as (name, party, receipts).
     Rows are in state and district order, or sorted by `sort_by` (a metric column, or
@@ -72,7 +73,12 @@ def map_rows(
     races = map_races(cycle, office, state)
     leaders = map_candidates(cycle, office, state, per_race)
     if office == "H":
-        seats = [(s, d) for s, d in geography.house_districts() if state in (None, s)]
+        # The seats of the Congress the cycle elects (2016 has OH-16 and no MT-02); before the 2000
+        # census's apportionment, which is not recorded, the districts that have races.
+        if geography.house_seats(cycle) is not None:
+            seats = [(s, d) for s, d in geography.house_districts(cycle) if state in (None, s)]
+        else:
+            seats = [(s, d) for s, d in zip(races["state"], races["district"]) if s in geography.STATES]
     else:
         seats = [(s, "00") for s in geography.STATES if state in (None, s)]
     frame = pd.DataFrame(seats, columns=["state", "district"])

@@ -17,7 +17,6 @@ from dashboard.core import config, fec, geography
 _CANDIDATE_ID = re.compile(r"[HSP][0-9A-Z]{8}")
 _COMMITTEE_ID = re.compile(r"C\d{8}")
 _DISTRICT = re.compile(r"\d{1,2}")
-_PARTY = re.compile(r"[A-Z]{3}")
 MAX_DISTRICT = 53  # California's 52 seats, with room for one more after a reapportionment
 
 
@@ -93,11 +92,15 @@ def office(value) -> str:
 
 
 def party(value) -> str:
-    """A three-letter FEC party code (DEM, REP, LIB...), upper-cased. Any three letters pass: the
-    FEC's list grows, and a code no candidate uses simply selects nothing."""
+    """An FEC party code, upper-cased: one of the FEC's own list (fec.PARTY_DESCRIPTIONS), which
+    has codes of one to three characters (W, UN, D/C, DFL, DEM...). Codes filers made up are
+    refused: the pages offer only the FEC's codes."""
     text = _text(value, "party").upper()
-    if not _PARTY.fullmatch(text):
-        raise InvalidParameter(f"party: {text[:20]!r} is not a three-letter FEC party code such as DEM")
+    if text not in fec.PARTY_DESCRIPTIONS:
+        raise InvalidParameter(
+            f"party: {text[:20]!r} is not an FEC party code (one of the FEC's {len(fec.PARTY_DESCRIPTIONS)} codes "
+            "such as DEM, REP, IND, GRE, LIB, W for write-in or D/C)"
+        )
     return text
 
 

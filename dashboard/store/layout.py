@@ -118,8 +118,10 @@ def raw_origins(data_dir: Path) -> set[str]:
 
 
 def synthetic_api_marker(data_dir: Path) -> Path:
-    """Present once a refresh stored rows from a server that said they are synthetic (the local
-    fake of the API serves the demo generator's data): from then on `api-*` files count as demo."""
+    """Present while the `api-*` raw files hold rows from a server that said they are synthetic
+    (the local fake of the API serves the demo generator's data): they count as demo. Never stale:
+    the fake's rows are never committed onto real ones, and a refresh from a real server removes
+    them and this marker before it pulls (dashboard.pipeline.openfec.commit)."""
     return raw_dir(data_dir) / ".synthetic-api"
 
 

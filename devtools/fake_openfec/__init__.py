@@ -16,7 +16,8 @@ next matching requests (`500`, `502`, `503`, `504`, `quirk404`, `429`, `malforme
 `slow`, `reset`). `GET /_fake/stats` counts requests by path and status.
 
 The data is synthetic: every response carries `X-Synthetic-Data: demo-generator`, which the
-refresh records so pages built from it keep the demo banner.
+refresh records so pages built from it keep the demo banner. Tests that play the real API switch
+the header off (`synthetic: false` in `/_fake/config`).
 
 Modules, in the order a request meets them:
     server.py      FakeOpenFEC: the HTTP server and its request handler

@@ -21,7 +21,9 @@ SIGNUP = "Get one at https://api.data.gov/signup/"
 class FakeSettings:
     """What the fake does besides answering: limits, faults, clock. Changed at run time by tests."""
 
-    def __init__(self, hourly_limit=1000, error_rate=0.0, delay_ms=0, seed=1, as_of=None, inexact_counts=False):
+    def __init__(
+        self, hourly_limit=1000, error_rate=0.0, delay_ms=0, seed=1, as_of=None, inexact_counts=False, synthetic=True
+    ):
         self.lock = threading.Lock()
         self.hourly_limit = hourly_limit
         self.error_rate = error_rate
@@ -29,6 +31,8 @@ class FakeSettings:
         self.rng = random.Random(seed)
         self.as_of = as_of
         self.inexact_counts = inexact_counts
+        # False only in tests that play the real API: it never says its data is synthetic.
+        self.synthetic = synthetic
         self.faults: list[dict] = []
         self.keys = {FAKE_KEY: None, "DEMO_KEY": DEMO_KEY_LIMIT}
         self.calls: dict[str, deque] = {}
@@ -36,7 +40,7 @@ class FakeSettings:
 
     def update(self, changes: dict):
         with self.lock:
-            for key in ("hourly_limit", "error_rate", "delay_ms", "inexact_counts"):
+            for key in ("hourly_limit", "error_rate", "delay_ms", "inexact_counts", "synthetic"):
                 if key in changes:
                     setattr(self, key, changes[key])
             if "as_of" in changes:

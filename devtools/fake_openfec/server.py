@@ -40,7 +40,8 @@ def make_handler(api: FakeApi):
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(payload)))
             # The refresh records this header, so pages built from the fake keep the demo banner.
-            self.send_header(SYNTHETIC_HEADER, "demo-generator")
+            if settings.synthetic:
+                self.send_header(SYNTHETIC_HEADER, "demo-generator")
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
             self.end_headers()

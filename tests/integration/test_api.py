@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 from dashboard.app import db
 from dashboard.app.api import openapi
 from dashboard.app.api.endpoints import BY_PATH, ENDPOINTS, Endpoint
-from dashboard.app.queries import races, receipts
+from dashboard.app.queries import races, receipts, trends
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +127,8 @@ def test_receipts_keyset_paging_walks_the_whole_search(client, samples):
         ("/api/v1/receipts?cycle=2024&limit=5000", "limit"),
         ("/api/v1/receipts?cycle=2024&state=CA&state=WA", "state"),
         ("/api/v1/receipts/export?cycle=2024&format=xlsx", "format"),
+        ("/api/v1/trends/over-time?cycle=2024&start=2024-10-01&end=2024-10-31&party=ZZZ", "party"),
+        ("/api/v1/trends/over-time?cycle=2024&start=2024-10-01&end=2024-10-31&party=D%27%20OR%201%3D1", "party"),
     ],
 )
 def test_bad_parameters_are_400s_naming_the_parameter(client, url, parameter):
@@ -133,6 +136,19 @@ def test_bad_parameters_are_400s_naming_the_parameter(client, url, parameter):
     assert response.status_code == 400
     body = response.get_json()
     assert body["parameter"] == parameter and body["error"].startswith(f"{parameter}:")
+
+
+@pytest.mark.parametrize("party", ["W", "un", "D/C"])
+def test_trends_filter_by_the_fecs_short_party_codes(client, party):
+    # Write-in, Unaffiliated, Democratic/Conservative: real codes of one to three characters; the
+    # page's own link (urlencoded, so D/C is D%2FC) is what the API is asked.
+    link = trends.TrendFilters.from_query(cycle="2024", party=party).path()
+    query = link.split("?", 1)[1] + "&start=2024-10-01&end=2024-10-31"
+    assert "party=" + party.upper().replace("/", "%2F") in query
+    response = client.get(f"/api/v1/trends/over-time?{query}")
+    assert response.status_code == 200, response.get_json()
+    expected = trends.receipts_over_time(2024, date(2024, 10, 1), date(2024, 10, 31), party=party.upper())
+    assert response.get_json()["meta"]["rows"] == len(expected)
 
 
 def test_unknown_endpoints_are_json_404s(client):

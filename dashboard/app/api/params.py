@@ -170,8 +170,8 @@ TREND_FILTERS = (
     Param(
         "party",
         params.optional(params.party),
-        {"type": "string", "pattern": "^[A-Za-z]{3}$"},
-        "FEC party code, e.g. DEM",
+        {"type": "string", "enum": sorted(fec.PARTY_DESCRIPTIONS)},
+        "FEC party code, e.g. DEM, W (write-in) or D/C (upper or lower case)",
     ),
 )
 WINDOW = (

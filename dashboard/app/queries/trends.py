@@ -20,7 +20,7 @@ import pandas as pd
 
 from dashboard.app import db
 from dashboard.app.queries._columns import add_candidate_links, add_race_links
-from dashboard.core import config, contract, params
+from dashboard.core import config, contract, fec, params
 
 PATH = "/trends"
 WINDOWS = {"7": 7, "30": 30, "90": 90, "365": 365, "cycle": None}  # URL value -> days (None: cycle to date)
@@ -117,13 +117,15 @@ def data_end(cycle: int) -> date | None:
 
 
 def party_options(cycle: int) -> list[str]:
-    """Party codes of the cycle's candidates, the most common first."""
+    """The FEC party codes of the cycle's candidates, the most common first. Codes filers made up
+    ('N/A', 'X-X': about 1% of real candidates) are left out: params.party refuses them, so a
+    filter offering one would lead to an error page."""
     frame = db.query(
         "SELECT party, count(*) AS n FROM candidates WHERE cycle = ? AND party IS NOT NULL "
         "GROUP BY party ORDER BY n DESC, party",
         [cycle],
     )
-    return list(frame["party"])
+    return [code for code in frame["party"] if code in fec.PARTY_DESCRIPTIONS]
 
 
 def receipts_over_time(

@@ -6,6 +6,12 @@ reads a half-committed raw store): small tables are upserted by key into
 `raw/schedule_a/cycle=<cycle>/api-<run>.parquet` holding only sub_ids not already there, so a row
 pulled twice is stored once. Committing again after a crash is harmless. Demo raw files are
 removed at the first commit: demo and API data never mix.
+
+The local fake of the API serves the demo generator's data; its rows are API rows by file name,
+so `raw/.synthetic-api` (layout.synthetic_api_marker) says that every `api-*` file is synthetic.
+The marker always describes the rows on disk: a commit from the fake onto real API rows is
+refused, and a refresh from the real API first forgets the fake's rows (forget_synthetic_api_rows),
+as it removes the demo generator's.
 """
 
 from __future__ import annotations
@@ -27,12 +33,21 @@ def commit(job: Refresh) -> None:
     """Move the pulled rows into raw/. Idempotent: after a crash it is simply done again."""
     raw = layout.raw_dir(job.data_dir)
     with build_lock(job.data_dir):
+        if job.client.synthetic:  # the local fake's rows are the demo generator's: label them demo
+            if real_api_rows(job.data_dir):
+                raise SyntheticMixError(
+                    "the server said its data is synthetic (the local fake), and raw/ holds real OpenFEC "
+                    "rows: they must not mix; refresh from the fake into another DATA_CACHE_DIR"
+                )
+            raw.mkdir(parents=True, exist_ok=True)
+            layout.synthetic_api_marker(job.data_dir).touch()
+        elif layout.synthetic_api_marker(job.data_dir).exists():
+            # run_refresh forgets the fake's rows before a pull from a real server; committing real
+            # rows among them would label real data demo (or, without the marker, the fake's real).
+            raise SyntheticMixError("raw/ holds the local fake's synthetic API rows; a refresh removes them first")
         removed = files.remove_demo_raw(job.data_dir)
         if removed:
             job.progress.line(f"removed {removed} demo raw files: demo and API data must not mix")
-        if job.client.synthetic:  # the local fake's rows are the demo generator's: label them demo
-            raw.mkdir(parents=True, exist_ok=True)
-            layout.synthetic_api_marker(job.data_dir).touch()
         for cycle in job.scope.cycles:
             for table in SMALL_TABLES:
                 new = job.pending_table(table, cycle)
@@ -48,6 +63,39 @@ def commit(job: Refresh) -> None:
         job.state["run"] = None
         job.save_state()
     shutil.rmtree(job.pending, ignore_errors=True)
+
+
+class SyntheticMixError(RuntimeError):
+    """Synthetic rows of the local fake and real OpenFEC rows would share the `api-*` raw files."""
+
+
+def api_raw_files(data_dir: Path) -> list[Path]:
+    return [p for p in layout.raw_dir(data_dir).glob("**/*.parquet") if layout.origin_of(p) == "api"]
+
+
+def real_api_rows(data_dir: Path) -> bool:
+    """Whether raw/ holds API rows from a real server (API files without the fake's marker)."""
+    return bool(api_raw_files(data_dir)) and not layout.synthetic_api_marker(data_dir).exists()
+
+
+def forget_synthetic_api_rows(job: Refresh) -> int:
+    """Before a pull from a real server into a data directory the local fake filled: remove the
+    fake's `api-*` raw files (they hold the demo generator's rows, never real ones: see commit),
+    its watermarks (else the real pull would start where the fake's data ended) and its unfinished
+    run, then the marker, last, so a crash part way is finished by the next run. Real raw files
+    (bulk) are not touched. Returns how many files were removed."""
+    marker = layout.synthetic_api_marker(job.data_dir)
+    if not marker.exists():
+        return 0
+    with build_lock(job.data_dir):
+        job.state["watermarks"] = {}
+        job.state["run"] = None
+        job.save_state()
+        synthetic = api_raw_files(job.data_dir)
+        for path in synthetic:
+            path.unlink()
+        marker.unlink()
+    return len(synthetic)
 
 
 def upsert(path: Path, new: pa.Table, keys: tuple[str, ...]) -> int:

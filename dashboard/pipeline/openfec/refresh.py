@@ -24,6 +24,9 @@ No data is ever lost, and nothing half-written is ever served:
   Reports are re-pulled in full every run (a few rows per committee), so amendments always
   arrive; the amended filing's receipts arrive with their new load date.
 - Demo raw files found in `raw/` are removed at the first commit: demo and API data never mix.
+- So are the local fake's synthetic API rows (marked by `raw/.synthetic-api`), before a pull from a
+  server that does not say its data is synthetic, which then pulls in full; the fake's rows are
+  never committed onto real API rows (commit.py).
 
 This module holds the entry points (one run, a schedule, the lock); the work is in rows.py (API
 records -> raw rows), pull.py (paging into `refresh/pending/`, resumable) and commit.py
@@ -41,7 +44,7 @@ from dashboard.core import params
 from dashboard.core.fec import OFFICES
 from dashboard.pipeline.builder.publish import BuildError, build_and_publish
 from dashboard.pipeline.openfec.client import OpenFECClient, OpenFECError
-from dashboard.pipeline.openfec.commit import commit, coverage_of_raw
+from dashboard.pipeline.openfec.commit import commit, coverage_of_raw, forget_synthetic_api_rows
 from dashboard.pipeline.openfec.pull import Refresh, now
 from dashboard.pipeline.progress import Progress
 from dashboard.store import layout, locks
@@ -72,6 +75,13 @@ def refresh_lock(data_dir: Path):
     )
 
 
+def server_is_synthetic(client: OpenFECClient, scope: Scope) -> bool:
+    """Whether the server says its data is synthetic (the local fake sends a header on every
+    answer; the real API never does), at the cost of one small request."""
+    client.get("candidates/", {"cycle": scope.cycles[0], "per_page": 1})
+    return client.synthetic
+
+
 def run_refresh(
     data_dir: Path, scope: Scope, client: OpenFECClient | None = None, progress: Progress | None = None
 ) -> dict:
@@ -95,6 +105,9 @@ def run_refresh(
         job = Refresh(data_dir, scope, client, progress)
         try:
             progress.line(f"refreshing {scope.describe()} from {client.base_url}")
+            if layout.synthetic_api_marker(data_dir).exists() and not server_is_synthetic(client, scope):
+                removed = forget_synthetic_api_rows(job)
+                progress.line(f"removed the local fake's synthetic API rows ({removed} files): pulling in full")
             job.start_or_resume()
             job.pull()
             progress.line(f"pulled everything ({client.requests} requests); storing it in raw/")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.core import params
+from dashboard.core import fec, params
 
 
 @pytest.mark.parametrize(
@@ -123,10 +123,12 @@ def test_intervals_in_seconds():
             params.interval(raw)
 
 
-def test_party_codes_are_three_letters_upper_cased():
-    assert params.party(" dem ") == "DEM"
-    for raw in ("DEMO", "D", "1AB", ""):
-        with pytest.raises(params.InvalidParameter, match="^party: .*three-letter FEC party code"):
+def test_party_codes_are_the_fecs_own_upper_cased():
+    # The FEC's list has one-, two- and three-character codes, one with a slash.
+    assert [params.party(raw) for raw in ("W", " un ", "D/C", "dfl", " dem ")] == ["W", "UN", "D/C", "DFL", "DEM"]
+    assert all(params.party(code.lower()) == code for code in fec.PARTY_DESCRIPTIONS)
+    for raw in ("ZZZ", "D' OR 1=1", "DEMO", "D", "1AB", "N/A", "DC", ""):
+        with pytest.raises(params.InvalidParameter, match=r"^party: .*not an FEC party code .*such as DEM.*D/C"):
             params.party(raw)
     with pytest.raises(params.InvalidParameter, match="^party: missing"):
         params.party(None)

@@ -73,10 +73,10 @@ PERIOD_COLUMNS = [
     Column("period", "Report"),
     Column("coverage_start", "From", labels.date),
     Column("coverage_end", "To", labels.date),
-    Column("receipts", "Raised", labels.money, numeric=True),
-    Column("disbursements", "Spent", labels.money, numeric=True),
-    Column("cash_on_hand_end", "Cash on hand at the end", labels.money, numeric=True),
-    Column("receipts_to_date", "Raised to date", labels.money, numeric=True),
+    Column("receipts", "Raised", labels.money_cents, numeric=True),
+    Column("disbursements", "Spent", labels.money_cents, numeric=True),
+    Column("cash_on_hand_end", "Cash on hand at the end", labels.money_cents, numeric=True),
+    Column("receipts_to_date", "Raised to date", labels.money_cents, numeric=True),
 ]
 PERIOD_CSV = [
     "report_year",
@@ -93,14 +93,14 @@ PERIOD_CSV = [
 ]
 SIZE_COLUMNS = [
     Column("bucket", "Contribution size", link="receipts_path"),
-    Column("amount", "Amount", labels.money, numeric=True),
+    Column("amount", "Amount", labels.money_cents, numeric=True),
     Column("n", "Itemized contributions", labels.count, numeric=True),
     Column("share", "Share", labels.share, numeric=True),
 ]
 SIZE_CSV = ["size_bucket", "size_label", "amount", "n", "share"]
 STATE_COLUMNS = [
     Column("state_name", "Donor state", link="receipts_path"),
-    Column("amount", "Itemized amount", labels.money, numeric=True),
+    Column("amount", "Itemized amount", labels.money_cents, numeric=True),
     Column("n", "Contributions", labels.count, numeric=True),
     Column("share", "Share", labels.share, numeric=True),
     Column("in_state", "Candidate's state", lambda home: "Yes" if home is True else ""),
@@ -112,7 +112,7 @@ DONOR_COLUMNS = [
     Column("place", "Place"),
     Column("employer", "Employer (latest)"),
     Column("occupation", "Occupation (latest)"),
-    Column("amount", "Itemized total", labels.money, numeric=True),
+    Column("amount", "Itemized total", labels.money_cents, numeric=True),
     Column("n", "Contributions", labels.count, numeric=True),
 ]
 DONOR_CSV = ["rank", "donor_key", "contributor_name", "city", "state", "zip5", "employer", "occupation", "amount", "n"]
@@ -122,7 +122,7 @@ def _text_columns(key: str, header: str, linked: bool) -> list[Column]:
     return [
         Column("rank", "Rank", numeric=True),
         Column(key, header, link="receipts_path" if linked else None),
-        Column("amount", "Itemized total", labels.money, numeric=True),
+        Column("amount", "Itemized total", labels.money_cents, numeric=True),
         Column("n", "Contributions", labels.count, numeric=True),
         Column("share", "Share of itemized", labels.share, numeric=True),
         Column("spellings", "Spellings in the filings"),

@@ -93,7 +93,7 @@ COVERAGE_COLUMNS = [
     Column("coverage_end", "Data through", labels.date),
     Column("first_coverage_start", "Reports start", labels.date),
     Column("candidates_reporting", "Candidates reporting", labels.count, numeric=True),
-    Column("receipts", "Raised by all candidates", labels.money, numeric=True),
+    Column("receipts", "Raised by all candidates", labels.money_cents, numeric=True),
 ]
 ROW_COUNT_COLUMNS = [
     Column("extract", "Table"),
@@ -104,7 +104,7 @@ DATA_QUALITY_COLUMNS = [
     Column("code", "Code"),
     Column("reason", "What was found"),
     Column("count", "How many", labels.count, numeric=True),
-    Column("amount", "Money involved", labels.money, numeric=True),
+    Column("amount", "Money involved", labels.money_cents, numeric=True),
     Column("examples", "Examples (ids)"),
 ]
 

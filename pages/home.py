@@ -25,8 +25,8 @@ TOP_RACES = 10
 TOP_RACE_COLUMNS = [
     Column("race_label", "Race", link="race_path"),
     Column("n_candidates", "Candidates", numeric=True),
-    Column("receipts", "Raised", labels.money, numeric=True),
-    Column("cash_on_hand", "Cash on hand", labels.money, numeric=True),
+    Column("receipts", "Raised", labels.money_cents, numeric=True),
+    Column("cash_on_hand", "Cash on hand", labels.money_cents, numeric=True),
     Column("leader_name", "Leader", link="leader_path"),
     Column("leader_party", "Leader's party", labels.party),
     Column("leader_share", "Leader's share", labels.share, numeric=True),

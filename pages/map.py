@@ -74,17 +74,19 @@ def _parse_sort(value) -> tuple[str, bool] | None:
 
 def table_columns(metric_key: str, sort: tuple[str, bool], href_for) -> list[Column]:
     """The table's columns, the coloured metric second; headers are links that sort by them."""
-    columns = [
-        Column("race_label", "Race", link="race_path"),
-        Column(metric_key, map_classes.METRICS[metric_key].label, map_classes.METRICS[metric_key].exact, numeric=True),
+    figures = [
         Column("n_candidates", "Candidates", labels.count, numeric=True),
-        Column("receipts", "Raised", labels.money, numeric=True),
-        Column("cash_on_hand", "Cash on hand", labels.money, numeric=True),
+        Column("receipts", "Raised", labels.money_cents, numeric=True),
+        Column("cash_on_hand", "Cash on hand", labels.money_cents, numeric=True),
         Column("leader_name", "Leader"),
         Column("leader_share", "Leader's share", labels.share, numeric=True),
         Column("out_of_state_share", "From out of state", labels.share, numeric=True),
         Column("small_share", "$200 or less", labels.share, numeric=True),
     ]
+    # The coloured metric formatted as the table's own column of it (money to the cent), not as the hover.
+    same = next(c for c in figures if c.key == metric_key)
+    coloured = Column(metric_key, map_classes.METRICS[metric_key].label, same.format, numeric=True)
+    columns = [Column("race_label", "Race", link="race_path"), coloured, *figures]
     seen, unique = set(), []
     for column in columns:
         if column.key in seen:

@@ -36,10 +36,10 @@ CANDIDATE_COLUMNS = [
     Column("name", "Candidate", link="candidate_path"),
     Column("party", "Party", labels.party),
     Column("incumbent_challenge", "Status", labels.incumbency),
-    Column("receipts", "Raised", labels.money, numeric=True),
-    Column("disbursements", "Spent", labels.money, numeric=True),
-    Column("cash_on_hand", "Cash on hand", labels.money, numeric=True),
-    Column("debts", "Debts", labels.money, numeric=True),
+    Column("receipts", "Raised", labels.money_cents, numeric=True),
+    Column("disbursements", "Spent", labels.money_cents, numeric=True),
+    Column("cash_on_hand", "Cash on hand", labels.money_cents, numeric=True),
+    Column("debts", "Debts", labels.money_cents, numeric=True),
     Column("coverage_end", "Data through", labels.date),
 ]
 CANDIDATE_CSV = [
@@ -73,8 +73,8 @@ WEEKLY_CSV = ["candidate_id", "name", "party", "week", "amount", "n", "amount_to
 SIZES_CSV = ["candidate_id", "name", "party", "size_bucket", "size_label", "amount", "n", "share"]
 HOME_STATE_COLUMNS = [
     Column("label", "Candidate"),
-    Column("in_state", "From the candidate's state", labels.money, numeric=True),
-    Column("out_of_state", "From elsewhere", labels.money, numeric=True),
+    Column("in_state", "From the candidate's state", labels.money_cents, numeric=True),
+    Column("out_of_state", "From elsewhere", labels.money_cents, numeric=True),
     Column("in_state_share", "In-state share", labels.share, numeric=True),
 ]
 HOME_STATE_CSV = ["candidate_id", "name", "party", "in_state", "out_of_state", "itemized", "in_state_share"]
@@ -112,7 +112,7 @@ def by_candidate(frame: pd.DataFrame, index: list[str], value: str, order: list[
 
 def candidate_columns(candidates: pd.DataFrame, order: list[str], shown: set) -> list[Column]:
     names = {row.candidate_id: candidate_label(row.name, row.party) for row in candidates.itertuples()}
-    return [Column(cid, names[cid], labels.money, numeric=True) for cid in order if cid in shown]
+    return [Column(cid, names[cid], labels.money_cents, numeric=True) for cid in order if cid in shown]
 
 
 def coverage_caption(basis: str, start, end) -> str:
@@ -166,7 +166,7 @@ def sizes_section(sizes, candidates, order, cycle, slug, label, coverage):
     names = {row.candidate_id: candidate_label(row.name, row.party) for row in candidates.itertuples()}
     table["label"] = table["candidate_id"].map(names)
     columns = [Column("label", "Candidate")] + [
-        Column(f"b{b}", bucket_name(b, text), labels.money, numeric=True) for b, text in contract.SIZE_BUCKETS
+        Column(f"b{b}", bucket_name(b, text), labels.money_cents, numeric=True) for b, text in contract.SIZE_BUCKETS
     ]
     return chart_with_table(
         "race-sizes",

@@ -44,7 +44,8 @@ def signed_share(value) -> str:
 
 
 def signed_money(value) -> str:
-    text = labels.money(value)
+    """+$1,234.50 / -$12.00: a change, to the cent, as the tables show money."""
+    text = labels.money_cents(value)
     return text if text == "-" or text.startswith("-") else f"+{text}"
 
 
@@ -62,7 +63,7 @@ def over_time_columns(wide, cycle: int) -> list[Column]:
         Column(
             c,
             c.capitalize() if c == charts.previous_cycle_column(cycle) else labels.party(c),
-            labels.money,
+            labels.money_cents,
             numeric=True,
         )
         for c in series
@@ -72,28 +73,28 @@ def over_time_columns(wide, cycle: int) -> list[Column]:
 COMPARISON_COLUMNS = [
     Column("party", "Party", labels.party),
     Column("office", "Office", lambda o: fec.OFFICE_NAMES.get(o, "Other committees")),
-    Column("in_window", "In the window", labels.money, numeric=True),
-    Column("previous_window", "Window before", labels.money, numeric=True),
+    Column("in_window", "In the window", labels.money_cents, numeric=True),
+    Column("previous_window", "Window before", labels.money_cents, numeric=True),
     Column("window_change", "Change", signed_share, numeric=True),
-    Column("previous_cycle_window", "Same days, previous cycle", labels.money, numeric=True),
+    Column("previous_cycle_window", "Same days, previous cycle", labels.money_cents, numeric=True),
     Column("previous_cycle_change", "Change", signed_share, numeric=True),
-    Column("cycle_to_date", "Cycle to date", labels.money, numeric=True),
-    Column("previous_cycle_to_date", "Previous cycle, same point", labels.money, numeric=True),
+    Column("cycle_to_date", "Cycle to date", labels.money_cents, numeric=True),
+    Column("previous_cycle_to_date", "Previous cycle, same point", labels.money_cents, numeric=True),
     Column("cycle_to_date_change", "Change", signed_share, numeric=True),
 ]
 SNAPSHOT_MOVER_COLUMNS = CANDIDATE + [
-    Column("previous_receipts", "Raised before", labels.money, numeric=True),
-    Column("receipts", "Raised now", labels.money, numeric=True),
+    Column("previous_receipts", "Raised before", labels.money_cents, numeric=True),
+    Column("receipts", "Raised now", labels.money_cents, numeric=True),
     Column("receipts_change", "Change", signed_money, numeric=True),
     Column("receipts_change_pct", "Change %", signed_share, numeric=True),
     Column("coverage_end", "Data through", labels.date),
 ]
 PERIOD_MOVER_COLUMNS = CANDIDATE + [
     Column("previous_report_type", "Report before"),
-    Column("previous_receipts", "Raised then", labels.money, numeric=True),
+    Column("previous_receipts", "Raised then", labels.money_cents, numeric=True),
     Column("report_type", "Latest report"),
     Column("coverage_end", "Ending", labels.date),
-    Column("receipts", "Raised in it", labels.money, numeric=True),
+    Column("receipts", "Raised in it", labels.money_cents, numeric=True),
     Column("receipts_change", "Change", signed_money, numeric=True),
     Column("receipts_change_pct", "Change %", signed_share, numeric=True),
 ]
@@ -103,18 +104,18 @@ REPORT_COLUMNS = CANDIDATE + [
     Column("coverage_start", "From", labels.date),
     Column("coverage_end", "To", labels.date),
     Column("change", "What changed", lambda c: "New report" if c == "new" else "Figures revised"),
-    Column("previous_receipts", "Raised (before)", labels.money, numeric=True),
-    Column("receipts", "Raised", labels.money, numeric=True),
+    Column("previous_receipts", "Raised (before)", labels.money_cents, numeric=True),
+    Column("receipts", "Raised", labels.money_cents, numeric=True),
 ]
 ARRIVAL_COLUMNS = CANDIDATE + [
     Column("arrived_n", "Receipts arrived", labels.count, numeric=True),
-    Column("arrived_amount", "Amount arrived", labels.money, numeric=True),
+    Column("arrived_amount", "Amount arrived", labels.money_cents, numeric=True),
     Column("dropped_n", "Replaced or removed", labels.count, numeric=True),
     Column("itemized_change", "Net change", signed_money, numeric=True),
 ]
 LARGE_COLUMNS = [
     Column("date", "Date", labels.date),
-    Column("amount", "Amount", labels.money, numeric=True),
+    Column("amount", "Amount", labels.money_cents, numeric=True),
     Column("contributor_name", "Contributor"),
     Column("city", "City"),
     Column("contributor_state", "State"),
@@ -125,7 +126,7 @@ LARGE_COLUMNS = [
 RACE_COLUMNS = [
     Column("race_label", "Race", link="race_path"),
     Column("date", "Report period ending", labels.date),
-    Column("cumulative", "Raised to date", labels.money, numeric=True),
+    Column("cumulative", "Raised to date", labels.money_cents, numeric=True),
 ]
 CSV = {
     "comparison": [

@@ -50,14 +50,23 @@ def _round_half_away(value: Decimal, places: int = 0) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)  # HALF_UP: away from 0
 
 
-def money(value) -> str:
-    """$1,234,567 (whole dollars, half away from zero: cards show totals; tables, the CSV and the
-    API keep the cents)."""
+def _dollars(value, places: int) -> str:
     if _missing(value):
         return "-"
-    rounded = _round_half_away(_exact(value))
+    rounded = _round_half_away(_exact(value), places)
     sign = "-" if rounded < 0 else ""
-    return f"{sign}${abs(rounded):,.0f}"
+    return f"{sign}${abs(rounded):,.{places}f}"
+
+
+def money(value) -> str:
+    """$1,234,567 (whole dollars, half away from zero), for cards, chart labels and prose."""
+    return _dollars(value, 0)
+
+
+def money_cents(value) -> str:
+    """$1,234,567.89, for tables: the exact figure. Amounts are DECIMAL(14,2), so rounding to the
+    cent only removes float noise from sums done in floats (0.1 + 0.2 is $0.30)."""
+    return _dollars(value, 2)
 
 
 def money_short(value) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -17,8 +18,10 @@ def snapshot_sql(snapshot: Path, sql: str) -> list[tuple]:
     return con.execute(sql).fetchall()
 
 
-def dollars(value) -> str:
-    return f"${round(float(value)):,}"
+def dollars_and_cents(value) -> str:
+    """As the tables show money: to the cent."""
+    amount = Decimal(value)
+    return f"{'-' if amount < 0 else ''}${abs(amount):,.2f}"
 
 
 def test_home_shows_the_races_that_raised_the_most(page, base_url, small_snapshot):
@@ -35,7 +38,7 @@ def test_home_shows_the_races_that_raised_the_most(page, base_url, small_snapsho
     assert rows.count() == 10
     for i, (office, state, district, receipts, n_candidates) in enumerate(expected):
         cells = rows.nth(i).locator("td").all_inner_texts()
-        assert dollars(receipts) in cells, (i, cells)
+        assert dollars_and_cents(receipts) in cells, (i, cells)
         assert str(n_candidates) in cells
         race_link = rows.nth(i).locator("a").first.get_attribute("href")
         want = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -15,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import serve_app
-from tests.known_changes import NEW_DONOR
+from tests.known_changes import AMENDMENT_RAISES_RECEIPTS_BY, NEW_DONOR, NEW_PERIOD_RECEIPTS
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +55,11 @@ def test_every_panel_shows_the_data(page, trends_url, changed):
     movers = section(page, "Biggest movers")
     rows = movers.locator("table").first.locator("tbody tr")
     assert rows.count() == 2
-    assert new_name in rows.nth(0).inner_text() and "+$12,346" in rows.nth(0).inner_text()
-    assert amended_name in rows.nth(1).inner_text() and "+$5,000" in rows.nth(1).inner_text()
+    # Tables show money to the cent ($12,345.67, not the card's $12,346).
+    assert new_name in rows.nth(0).inner_text() and f"+${NEW_PERIOD_RECEIPTS:,}" in rows.nth(0).inner_text()
+    assert (
+        amended_name in rows.nth(1).inner_text() and f"+${AMENDMENT_RAISES_RECEIPTS_BY:,}" in rows.nth(1).inner_text()
+    )
     assert movers.locator("table").count() == 2  # and the since-the-previous-report table
     # New since the last refresh: one new and one revised report, two candidates' receipts.
     arrived = section(page, "New since the last refresh")
@@ -129,6 +133,9 @@ def test_every_table_downloads_as_csv(page, trends_url, changed):
     movers = files[f"trends-movers-since-snapshot-{known.cycle}.csv"]
     assert {row["candidate_id"] for row in movers} == {known.amended, known.new_period}
     assert {row["previous_snapshot_id"] for row in movers} == {known.first_snapshot}
+    # The CSV carries the exact cents: 12345.67, never 12346 or 12345.669999999998.
+    changes = {row["candidate_id"]: Decimal(row["receipts_change"]) for row in movers}
+    assert changes == {known.new_period: NEW_PERIOD_RECEIPTS, known.amended: AMENDMENT_RAISES_RECEIPTS_BY}
     reports = files[f"trends-new-reports-{known.cycle}.csv"]
     assert sorted(row["change"] for row in reports) == ["new", "revised"]
     assert all(len(rows) > 0 for name, rows in files.items()), {n: len(r) for n, r in files.items()}

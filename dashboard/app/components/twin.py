@@ -9,13 +9,15 @@ from __future__ import annotations
 import pandas as pd
 from dash import MATCH, Input, Output, State, callback, dcc, html
 
+from dashboard.app import exports
 from dashboard.app.components import tables
 from dashboard.app.figures.theme import GRAPH_CONFIG
 
 
 def csv_text(frame: pd.DataFrame, columns: list[str]) -> str:
-    """The CSV of the given columns, full precision (the table rounds, the CSV does not)."""
-    return frame[columns].to_csv(index=False, date_format="%Y-%m-%d")
+    """The CSV of the given columns, every figure as exact as its data (the cards round, the table
+    shows cents, the CSV writes amounts to the cent and shares to 15 significant digits)."""
+    return frame[columns].to_csv(index=False, date_format="%Y-%m-%d", float_format=exports.FLOAT_FORMAT)
 
 
 def download_button(name: str, frame: pd.DataFrame, csv_columns: list[str], filename: str, label: str = "Download CSV"):

@@ -79,6 +79,19 @@ def test_whole_dollars_round_half_away_from_zero():
     assert labels.share(0.125) == "13%" and labels.share(0.145) == "15%"
 
 
+def test_tables_show_money_to_the_cent():
+    assert labels.money_cents(1234567.89) == "$1,234,567.89"
+    assert labels.money_cents(1234.5) == "$1,234.50"  # never $1,235 (the card's figure) nor $1,234.49
+    assert labels.money_cents(-12.5) == "-$12.50"
+    assert labels.money_cents(0.1 + 0.2) == "$0.30"  # a float sum (0.30000000000000004) is still 30 cents
+    assert labels.money_cents(1234.4999999999998) == "$1,234.50"
+    assert labels.money_cents(Decimal("999999999999.99")) == "$999,999,999,999.99"  # DECIMAL(14,2)'s largest
+    assert labels.money_cents(np.float64(250)) == "$250.00"
+    assert labels.money_cents(0) == "$0.00" and labels.money_cents(-0.001) == "$0.00"  # no "-$0.00"
+    for missing in (None, math.nan, pd.NA, pd.NaT):
+        assert labels.money_cents(missing) == "-"
+
+
 def test_committee_kinds_say_what_a_committee_is():
     kind = fec.committee_kind
     assert kind("H", "P") == "Principal campaign committee"

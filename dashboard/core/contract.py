@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 3  # bump whenever an extract's columns change: older snapshots get rebuilt
+SCHEMA_VERSION = 4  # bump whenever an extract's columns change: older snapshots get rebuilt
 
 MONEY = "DECIMAL(14,2)"
 
@@ -78,6 +78,40 @@ RAW: dict[str, dict[str, str]] = {
         "transfers_from_authorized": MONEY,
         "transfers_to_authorized": MONEY,
     },
+    # The FEC's own totals of one candidate ID (all its authorized committees combined), as published:
+    # weball/webl rows (bulk) and /candidates/totals/ (API). period 'cycle': the two-year period `cycle`;
+    # period 'election': the whole election period ending in `cycle` (Senate six years, President four),
+    # as the API publishes it. Money is gross, as the FEC publishes it. The candidate's facts ride along
+    # so a summary file loaded alone still names its candidates. `source`: weball, webl or api.
+    "candidate_summaries": {
+        "candidate_id": "VARCHAR",
+        "cycle": "INTEGER",
+        "period": "VARCHAR",
+        "election_year": "INTEGER",
+        "name": "VARCHAR",
+        "party": "VARCHAR",
+        "office": "VARCHAR",
+        "state": "VARCHAR",
+        "district": "VARCHAR",
+        "incumbent_challenge": "VARCHAR",
+        "receipts": MONEY,
+        "disbursements": MONEY,
+        "cash_on_hand_begin": MONEY,
+        "cash_on_hand_end": MONEY,
+        "debts_owed": MONEY,
+        "individual_contributions": MONEY,
+        "individual_itemized": MONEY,
+        "individual_unitemized": MONEY,
+        "individual_refunds": MONEY,
+        "other_committee_contributions": MONEY,
+        "party_contributions": MONEY,
+        "candidate_contributions": MONEY,
+        "transfers_from_authorized": MONEY,
+        "transfers_to_authorized": MONEY,
+        "coverage_start": "DATE",
+        "coverage_end": "DATE",
+        "source": "VARCHAR",
+    },
     # Itemized receipts from individuals as filed (indiv/itcont file, API schedule_a), every
     # committee, memo rows, conduit rows and rows of superseded filings included.
     "schedule_a": {
@@ -118,11 +152,13 @@ INDIVIDUAL_RECEIPT_TYPES = ("10", "11", "15", "15E", "22Y", "30", "31", "32")
 # Receipt types that are money paid back, among the individual ones. Sources differ in their sign
 # (the FEC's files and filings: positive; the demo: negative); the builder subtracts them either way.
 REFUND_RECEIPT_TYPES = ("22Y",)
-# report_type of a `reports` row made from a bulk summary (weball/webl: a candidate's two-year totals,
-# all its authorized committees combined, on its principal committee). It has no individual_itemized:
-# individual_unitemized holds all individual money and the builder splits it against the itemized
-# receipts. It counts only while none of the candidate's committees has reports of its own that cycle.
-BULK_SUMMARY_REPORT_TYPE = "BULK"
+# report_type of the `reports` rows that bulk loads before schema 4 made from weball/webl; the builder
+# ignores them (candidate_summaries holds those figures now: `load-bulk` rewrites them).
+LEGACY_BULK_REPORT_TYPE = "BULK"
+# Where a candidate's totals come from (candidate_totals.totals_source): the FEC's own candidate totals
+# (candidate_summaries), or the sum of the candidate's committees' reports (the demo; an API refresh
+# before FEC's totals arrive).
+TOTALS_SOURCES = ("summary", "reports")
 
 SIZE_BUCKETS = (
     (0, "$200 and under"),
@@ -182,9 +218,35 @@ EXTRACTS: dict[str, tuple[str, ...]] = {
         "candidate_self",
         "transfers_from_authorized",
         "transfers_to_authorized",
+        # receipts and disbursements are gross, as the FEC publishes them; these are net of the money that
+        # can have moved between the candidate's own committees (the smaller of transfers in and out)
+        "net_receipts",
+        "net_disbursements",
+        "totals_source",
         "coverage_start",
         "coverage_end",
         "committee_ids",
+    ),
+    # Senate and presidential candidates' money over their whole election period (Senate six years,
+    # President four), as fec.gov shows beside the two-year figures: the FEC's own election totals where
+    # a source carries them, else the two-year totals of the period's cycles that are loaded
+    # (`cycles_included`; `cycles_missing` lists the others, so a partial sum says so).
+    "candidate_election_totals": (
+        "candidate_id",
+        "election_year",
+        "office",
+        "first_cycle",
+        "cycles_included",
+        "cycles_missing",
+        "receipts",
+        "disbursements",
+        "net_receipts",
+        "net_disbursements",
+        "cash_on_hand",
+        "debts",
+        "coverage_start",
+        "coverage_end",
+        "totals_source",
     ),
     "candidate_periods": (
         "candidate_id",

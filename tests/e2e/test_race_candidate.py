@@ -20,7 +20,13 @@ def sql(snapshot: Path, query: str, params=None) -> list[tuple]:
 
 
 def dollars(cents) -> str:
+    """As the cards show money: whole dollars."""
     return f"${round(cents / 100):,}"
+
+
+def dollars_and_cents(cents) -> str:
+    """As the tables show money: to the cent."""
+    return f"{'-' if cents < 0 else ''}${abs(cents) // 100:,}.{abs(cents) % 100:02d}"
 
 
 def download(page, button_name: str, tmp_path: Path) -> list[dict]:
@@ -51,9 +57,9 @@ def test_house_race_lists_every_candidate_with_true_money_and_switches_views(
     expected = sql(
         small_snapshot,
         """
-        SELECT c.candidate_id, c.name, t.receipts_net, t.cash_on_hand FROM candidates c JOIN truth t
+        SELECT c.candidate_id, c.name, t.receipts, t.cash_on_hand FROM candidates c JOIN truth t
         USING (candidate_id, cycle) WHERE c.cycle = 2024 AND c.office = 'H' AND c.state = ? AND c.district = ?
-        ORDER BY t.receipts_net DESC""",
+        ORDER BY t.receipts DESC""",
         [state, district],
     )
     page.goto(f"{base_url}/race/house/{state}/{district}/2024")
@@ -63,7 +69,9 @@ def test_house_race_lists_every_candidate_with_true_money_and_switches_views(
     assert rows.count() == len(expected)
     for i, (cid, name, receipts, cash) in enumerate(expected):
         cells = rows.nth(i).locator("td").all_inner_texts()
-        assert cells[0] == name and dollars(receipts) == cells[3] and dollars(cash) == cells[5], cells
+        assert cells[0] == name and dollars_and_cents(receipts) == cells[3] and dollars_and_cents(cash) == cells[5], (
+            cells
+        )
     total = sum(r[2] for r in expected)
     assert dollars(total) in page.locator(".stats").inner_text()
     # The over-time chart by report, then weekly itemized money: the view lands in the URL.
@@ -88,10 +96,10 @@ def test_senate_race_leads_to_a_candidate_whose_numbers_are_true(page, base_url,
     state, cid, name, receipts, disbursements, cash, itemized, unitemized = sql(
         small_snapshot,
         """
-        SELECT c.state, c.candidate_id, c.name, t.receipts_net, t.disbursements_net, t.cash_on_hand,
+        SELECT c.state, c.candidate_id, c.name, t.receipts, t.disbursements, t.cash_on_hand,
                t.itemized_net, t.individual_unitemized
         FROM candidates c JOIN truth t USING (candidate_id, cycle)
-        WHERE c.office = 'S' AND c.cycle = 2024 ORDER BY t.receipts_net DESC LIMIT 1""",
+        WHERE c.office = 'S' AND c.cycle = 2024 ORDER BY t.receipts DESC LIMIT 1""",
     )[0]
     page.goto(f"{base_url}/race/senate/{state}/2024")
     page.wait_for_load_state("networkidle")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import threading
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -58,11 +59,24 @@ def loaded(files, tmp_path_factory) -> tuple[Path, dict]:
 
 
 def totals_vs_truth(
-    data_dir: Path, truth_dir: Path, columns=("receipts", "disbursements", "cash", "debts", "itemized", "unitemized")
+    data_dir: Path,
+    truth_dir: Path,
+    columns=(
+        "receipts",
+        "disbursements",
+        "net_receipts",
+        "net_disbursements",
+        "cash",
+        "debts",
+        "itemized",
+        "unitemized",
+    ),
 ) -> dict:
     checks = {
-        "receipts": "t.receipts * 100 <> truth.receipts_net",
-        "disbursements": "t.disbursements * 100 <> truth.disbursements_net",
+        "receipts": "t.receipts * 100 <> truth.receipts",
+        "disbursements": "t.disbursements * 100 <> truth.disbursements",
+        "net_receipts": "t.net_receipts * 100 <> truth.receipts_net",
+        "net_disbursements": "t.net_disbursements * 100 <> truth.disbursements_net",
         "cash": "t.cash_on_hand * 100 <> truth.cash_on_hand",
         "debts": "t.debts * 100 <> truth.debts",
         "itemized": "t.individual_itemized * 100 IS DISTINCT FROM truth.individual_itemized",
@@ -158,7 +172,7 @@ def test_masters_and_summaries_alone_give_totals_races_and_the_district_map(file
     # Every House district has its race, with the receipts of its candidates.
     districts, off = one(f"""
         WITH truth AS (
-            SELECT c.state, c.district, sum(t.receipts_net) / 100 AS receipts
+            SELECT c.state, c.district, sum(t.receipts) / 100 AS receipts
             FROM read_parquet('{small_snapshot}/demo_truth/candidates.parquet') t
             JOIN read_parquet('{small_snapshot}/current/candidates.parquet') c USING (candidate_id, cycle)
             WHERE t.cycle = {CYCLE} AND c.office = 'H' GROUP BY ALL)
@@ -232,7 +246,7 @@ def _raises(*_args, **_kwargs):
     raise RuntimeError("build killed")
 
 
-def test_bulk_then_api_counts_nothing_twice_and_api_reports_replace_the_summary(files, small_snapshot, tmp_path):
+def test_bulk_then_api_counts_nothing_twice_and_the_later_fec_totals_win(files, small_snapshot, tmp_path):
     data_dir = tmp_path / "data"
     shutil.copytree(files, tmp_path / "files")
     load(data_dir, CYCLE, tmp_path / "files", Quiet())
@@ -248,35 +262,28 @@ def test_bulk_then_api_counts_nothing_twice_and_api_reports_replace_the_summary(
         pa.array([9_000_000_000_000_000_000 + i for i in range(5)], pa.int64()),
     )
     pq.write_table(pa.concat_tables([counted, new]), raw / "schedule_a" / f"cycle={CYCLE}" / "api-test.parquet")
-    # ... and regular reports for one candidate's principal committee.
-    reports = pq.read_table(raw / "reports" / f"bulk-{CYCLE}.parquet").to_pylist()
-    carrier = reports[0]
-    regular = {
-        **carrier,
-        "report_type": "Q1",
-        "coverage_start": carrier["coverage_start"],
-        "file_number": 77,
-        "receipts": 1234,
-        "transfers_from_authorized": 0,
-        "individual_itemized": 1000,
-        "individual_unitemized": 234,
-    }
+    # ... and the FEC's candidate totals: newer than the bulk file's for one candidate, older for another.
+    summaries = pq.read_table(raw / "candidate_summaries" / f"bulk-{CYCLE}.parquet").to_pylist()
+    newer, older = summaries[0], summaries[1]
+    api_rows = [
+        {**newer, "receipts": 1234, "coverage_end": date(CYCLE, 12, 31), "source": "api"},
+        {**older, "receipts": 1, "coverage_end": date(CYCLE - 1, 1, 31), "source": "api"},
+    ]
     pq.write_table(
-        pa.Table.from_pylist([regular], schema=pq.read_schema(raw / "reports" / f"bulk-{CYCLE}.parquet")),
-        raw / "reports" / f"api-{CYCLE}.parquet",
+        pa.Table.from_pylist(api_rows, schema=pq.read_schema(raw / "candidate_summaries" / f"bulk-{CYCLE}.parquet")),
+        raw / "candidate_summaries" / f"api-{CYCLE}.parquet",
     )
     publish.build_and_publish(data_dir, source="bulk")
     after_n, after_sum = one(f"SELECT count(*), sum(amount) FROM {extract(data_dir, 'receipts')}")
     assert after_n == before_n + 5 and after_sum == before_sum + sum(new["amount"].to_pylist())
-    candidate = one(
-        f"SELECT candidate_id FROM {extract(data_dir, 'candidates')} "
-        f"WHERE principal_committee_id = '{carrier['committee_id']}'"
-    )[0]
-    receipts, itemized = one(
-        f"SELECT receipts, individual_itemized FROM {extract(data_dir, 'candidate_totals')} "
-        f"WHERE candidate_id = '{candidate}'"
+    totals = dict(
+        duckdb.sql(
+            f"SELECT candidate_id, receipts FROM {extract(data_dir, 'candidate_totals')} "
+            f"WHERE candidate_id IN ('{newer['candidate_id']}', '{older['candidate_id']}')"
+        ).fetchall()
     )
-    assert (receipts, itemized) == (1234, 1000)  # the API's report, not the summary and not both
+    # one set of FEC totals per candidate, never both: the one with the later data
+    assert totals == {newer["candidate_id"]: 1234, older["candidate_id"]: older["receipts"]}
 
 
 class RangeServer(BaseHTTPRequestHandler):
@@ -358,33 +365,38 @@ def test_downloads_resume_after_a_dropped_connection_and_record_checksums(files,
         server.shutdown()
 
 
-def test_transfers_count_as_internal_only_when_both_columns_hold_values(files, small_snapshot, tmp_path):
-    """FEC's advice for weball: TRANS_FROM_AUTH and TRANS_TO_AUTH both set = money moved between the
-    candidate's own committees (netted out); TRANS_FROM_AUTH alone (e.g. joint-fundraising proceeds)
-    is money from outside and stays in the candidate's receipts."""
+def test_totals_are_the_files_gross_figures_and_the_net_takes_out_only_matched_transfers(
+    files, small_snapshot, tmp_path
+):
+    """weball's TTL_RECEIPTS is the headline, as the FEC publishes it. The net figure takes out what can
+    have moved between the candidate's own committees, the smaller of TRANS_FROM_AUTH and TRANS_TO_AUTH:
+    TRANS_FROM_AUTH alone (e.g. joint-fundraising proceeds) is money from outside and stays in."""
     subset = tmp_path / "files"
     subset.mkdir()
     for name in ("cn.txt", "cm.txt", "ccl.txt"):
         shutil.copy(files / name, subset / name)
     weball = f"weball{CYCLE % 100}.txt"
     lines = (files / weball).read_text(encoding="utf-8").splitlines()
-    changed = None
+    changed = {}
     for i, line in enumerate(lines):
         fields = line.split("|")
         if float(fields[6] or 0) == 0 and float(fields[8] or 0) == 0 and float(fields[5] or 0) > 0:
             fields[5] = f"{float(fields[5]) + 5000:.2f}"  # TTL_RECEIPTS includes the transfer...
-            fields[6] = "5000.00"  # ...received from a joint fundraiser
-            lines[i], changed = "|".join(fields), fields[0]
-            break
-    assert changed
+            fields[6] = "5000.00"  # ...received, from a joint fundraiser...
+            if changed:
+                fields[7] = f"{float(fields[7]) + 2000:.2f}"  # ...or partly from a committee of its own
+                fields[8] = "2000.00"
+            lines[i] = "|".join(fields)
+            changed[fields[0]] = 0 if len(changed) == 0 else 2000
+            if len(changed) == 2:
+                break
     (subset / weball).write_text("\n".join(lines) + "\n", encoding="utf-8")
     data_dir = tmp_path / "data"
     load(data_dir, CYCLE, subset, Quiet())
-    got = one(f"SELECT receipts FROM {extract(data_dir, 'candidate_totals')} WHERE candidate_id = '{changed}'")[0]
-    want = one(
-        f"SELECT receipts_net FROM read_parquet('{small_snapshot}/demo_truth/candidates.parquet') "
-        f"WHERE candidate_id = '{changed}' AND cycle = {CYCLE}"
-    )[0]
-    assert got * 100 == want + 500_000
-    row = totals_vs_truth(data_dir, small_snapshot, ("receipts",))
-    assert row["receipts"] == 1  # only the candidate given outside money differs from the truth
+    for candidate_id, moved in changed.items():
+        gross, net = one(
+            f"SELECT receipts, net_receipts FROM {extract(data_dir, 'candidate_totals')} "
+            f"WHERE candidate_id = '{candidate_id}'"
+        )
+        filed = next(float(x.split("|")[5]) for x in lines if x.startswith(candidate_id + "|"))
+        assert float(gross) == filed and float(gross - net) == moved

@@ -73,13 +73,19 @@ def test_the_whole_2020_set_publishes_in_small_chunks_with_refunds_subtracted(sh
     assert summary["snapshot_id"] and snapshots.current_snapshot(tmp_path) is not None
     raw = f"read_parquet('{tmp_path}/raw/schedule_a/**/*.parquet', hive_partitioning = true)"
     assert one(f"SELECT count(*), count(DISTINCT sub_id) FROM {raw}") == (70_671, 70_671)
-    # Refunds (22Y) are positive in the FEC's files; in the candidates' itemized receipts they subtract.
+    # Refunds (22Y) are positive in the FEC's files and subtract in the candidates' itemized receipts; the
+    # few negative ones undo an earlier refund and add back.
     receipts = extract_reader(snapshots.current_snapshot(tmp_path), "receipts")
-    filed_positive = one(f"SELECT count(*) FROM {raw} WHERE receipt_type = '22Y' AND amount > 0")[0]
-    refunds, positive, total = one(
-        f"SELECT count(*), count(*) FILTER (WHERE amount > 0), sum(amount) FROM {receipts} WHERE receipt_type = '22Y'"
+    filed_positive, filed_negative = one(
+        f"SELECT count(*) FILTER (WHERE amount > 0), count(*) FILTER (WHERE amount < 0) FROM {raw} "
+        "WHERE receipt_type = '22Y'"
     )
-    assert filed_positive > 4000 and refunds > 0 and positive == 0 and total < Decimal(0)
+    refunds, flipped, total = one(
+        f"SELECT count(*), count(*) FILTER (WHERE r.amount = -f.amount), sum(r.amount) FROM {receipts} r "
+        f"JOIN {raw} f USING (sub_id) WHERE r.receipt_type = '22Y'"
+    )
+    assert filed_positive > 4000 and filed_negative == 10
+    assert refunds > 0 and flipped == refunds and total < Decimal(0)
 
 
 def test_the_real_indiv_sample_loads_under_its_zip_member_name(shared_data, tmp_path):

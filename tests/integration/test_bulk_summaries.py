@@ -100,21 +100,40 @@ def test_summaries_from_a_folder_read_only_the_small_files(zips, tmp_path, monke
     assert not list((data_dir / "raw" / "schedule_a").glob("**/*.parquet"))
 
 
-def test_a_summary_file_alone_exits_non_zero_saying_what_to_add(zips, tmp_path, monkeypatch, capsys):
+def test_a_summary_file_alone_publishes_its_candidates_and_totals(zips, tmp_path, monkeypatch, capsys):
     folder = tmp_path / "files"
     folder.mkdir()
     shutil.copy(zips / zip_name(KINDS["weball"], CYCLE), folder)
+    data_dir = tmp_path / "data"
+    capsys.readouterr()
+    assert run(monkeypatch, data_dir, "load-bulk", "--cycle", str(CYCLE), "--files", str(folder)) == 0
+    out = capsys.readouterr().out
+    assert "no election year" in out and "in no race" in out, out
+    summaries = count(data_dir, "candidate_totals", f"cycle = {CYCLE}")
+    assert summaries > 1000 and count(data_dir, "candidates", f"cycle = {CYCLE} AND name IS NOT NULL") >= summaries
+    # weball says nothing of the election a candidate runs in: no races from it alone...
+    assert count(data_dir, "candidates", f"cycle = {CYCLE} AND in_race") == 0
+    # ...webl lists the campaigns of this cycle's election: with it, the races appear.
+    shutil.copy(zips / zip_name(KINDS["webl"], CYCLE), folder)
+    assert run(monkeypatch, data_dir, "load-bulk", "--cycle", str(CYCLE), "--files", str(folder)) == 0
+    assert count(data_dir, "agg_district", f"cycle = {CYCLE} AND office = 'H'") >= 435
+
+
+def test_files_that_name_no_candidate_exit_non_zero_saying_what_to_add(zips, tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "files"
+    folder.mkdir()
+    shutil.copy(zips / zip_name(KINDS["webk"], CYCLE), folder)
     data_dir = tmp_path / "data"
     capsys.readouterr()
     code = run(monkeypatch, data_dir, "load-bulk", "--cycle", str(CYCLE), "--files", str(folder))
     err = capsys.readouterr().err
     assert code == 1 and current_snapshot(data_dir) is None
     assert err.count("\n") == 1 and "nothing was published" in err, err
-    assert "cn and ccl" in err and "--download --summaries" in err, err
+    assert "cn" in err and "--download --summaries" in err, err
     # Run again unchanged: still refused, not "loaded already".
     assert run(monkeypatch, data_dir, "load-bulk", "--cycle", str(CYCLE), "--files", str(folder)) == 1
-    # What it said to add makes it publish, the summary loaded before included.
-    for kind in ("cn", "ccl"):
+    # What it said to add makes it publish, the file loaded before included.
+    for kind in ("cn", "ccl", "weball"):
         shutil.copy(zips / zip_name(KINDS[kind], CYCLE), folder)
     assert run(monkeypatch, data_dir, "load-bulk", "--cycle", str(CYCLE), "--files", str(folder)) == 0
     assert count(data_dir, "candidate_totals", f"cycle = {CYCLE}") > 1000

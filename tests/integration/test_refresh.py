@@ -22,6 +22,7 @@ import pytest
 
 from dashboard.core import contract
 from dashboard.pipeline.openfec.refresh import refresh_lock
+from dashboard.store import layout
 from dashboard.store.refresh_status import read_status
 from dashboard.store.snapshots import current_snapshot, read_manifest
 from devtools.fake_openfec import FAKE_KEY, FakeOpenFEC
@@ -51,7 +52,9 @@ def fake(source):
 
 @pytest.fixture(autouse=True)
 def clean_fake(fake):
-    configure(fake, faults=[], error_rate=0, delay_ms=0, as_of=None, reset_limits=True, hourly_limit=100_000)
+    configure(
+        fake, faults=[], error_rate=0, delay_ms=0, as_of=None, reset_limits=True, hourly_limit=100_000, synthetic=True
+    )
     yield
 
 
@@ -106,15 +109,17 @@ def reader(snapshot: Path, name: str) -> str:
     return f"read_parquet('{snapshot}/{name}.parquet')"
 
 
-def differences(a: Path, b: Path, where: str = "true", names=None) -> dict:
-    """Rows in one snapshot's extract and not in the other's, both ways, per extract."""
+def differences(a: Path, b: Path, where: str = "true", names=None, ignore=()) -> dict:
+    """Rows in one snapshot's extract and not in the other's, both ways, per extract (columns in
+    `ignore` left out where an extract has them)."""
     con = duckdb.connect()
     out = {}
     for name in names or contract.extract_names():
         if name in HISTORY_EXTRACTS:
             continue
-        left = f"SELECT * FROM {reader(a, name)} WHERE {where}"
-        right = f"SELECT * FROM {reader(b, name)} WHERE {where}"
+        columns = [c for c in contract.EXTRACTS.get(name, contract.EXTRACTS.get(f"{name}/")) if c not in ignore]
+        left = f"SELECT {', '.join(columns)} FROM {reader(a, name)} WHERE {where}"
+        right = f"SELECT {', '.join(columns)} FROM {reader(b, name)} WHERE {where}"
         only_a = con.execute(f"SELECT count(*) FROM ({left} EXCEPT ALL {right})").fetchall()[0][0]
         only_b = con.execute(f"SELECT count(*) FROM ({right} EXCEPT ALL {left})").fetchall()[0][0]
         if only_a or only_b:
@@ -165,7 +170,11 @@ def test_refresh_reproduces_the_builders_answer_from_the_same_raw_data(source, r
         "agg_candidate_employer",
         "agg_candidate_occupation",
     ]
-    assert differences(demo_snapshot, reference, scope, compared) == {}
+    # The refresh takes the FEC's own candidate totals (/candidates/totals/), the demo sums reports: the
+    # same figures, told apart only by where they come from.
+    assert differences(demo_snapshot, reference, scope, compared, ignore=("totals_source",)) == {}
+    sources = duckdb.sql(f"SELECT DISTINCT totals_source FROM {reader(reference, 'candidate_totals')}").fetchall()
+    assert sources == [("summary",)]
     con = duckdb.connect()
     states = con.execute(f"SELECT DISTINCT state FROM {reader(reference, 'candidates')} ORDER BY 1").fetchall()
     assert [s[0] for s in states] == list(SCOPE_STATES)
@@ -218,6 +227,27 @@ def test_demo_raw_data_is_replaced_not_mixed(fake, reference, tmp_path, demo_bui
     assert list((tmp_path / "raw").glob("**/demo*.parquet")) == []
     assert (tmp_path / "notes.txt").read_text() == "mine"
     assert differences(reference, current_snapshot(tmp_path)) == {}
+
+
+def test_a_refresh_from_the_real_api_drops_the_fakes_rows_and_the_demo_label(fake, reference, tmp_path):
+    assert refresh(fake, tmp_path).returncode == 0
+    marker = layout.synthetic_api_marker(tmp_path)
+    assert marker.exists() and read_manifest(current_snapshot(tmp_path))["source"] == "demo"
+    configure(fake, synthetic=False)  # now it answers as the real API does: no synthetic header
+    real = refresh(fake, tmp_path)
+    assert real.returncode == 0, real.stderr
+    manifest = read_manifest(current_snapshot(tmp_path))
+    assert manifest["source"] == "api" and manifest["refresh"]["synthetic"] is False and not marker.exists()
+    # Pulled in full, not from the fake's watermarks: the same snapshot as one uninterrupted run.
+    assert manifest["refresh"]["rows_pulled"]["schedule_a"] == len(receipt_sub_ids(tmp_path))
+    assert differences(reference, current_snapshot(tmp_path)) == {}
+    # The fake again, onto real API rows: refused, the real rows and their label kept.
+    stored = {p: p.read_bytes() for p in (tmp_path / "raw").glob("**/api-*.parquet")}
+    configure(fake, synthetic=True)
+    fake_again = refresh(fake, tmp_path)
+    assert fake_again.returncode == 1 and "must not mix" in fake_again.stderr
+    assert {p: p.read_bytes() for p in (tmp_path / "raw").glob("**/api-*.parquet")} == stored
+    assert not marker.exists() and layout.raw_source(tmp_path) == "api"
 
 
 # ------------------------------------------------------------------------------------ faults

@@ -6,7 +6,9 @@ Whatever source wrote the raw store (demo, API refresh, bulk load), the same sta
   fundraiser's (J) or a leadership PAC's (D);
 - itemized donor money drops memo rows, the conduit's copy of an earmarked gift, rows of
   superseded filings and rows pulled twice (one row per sub_id);
-- candidate receipts and disbursements are net of transfers between the candidate's own committees;
+- a candidate's totals are the FEC's own per candidate ID where a source carries them (weball/webl,
+  the API's candidate totals), else the sum of its committees' reports; gross, as the FEC publishes
+  them, with a net figure beside (transfers between the candidate's own committees taken out);
 - a race holds only candidacies of that cycle's election for a real seat (builder/candidacies.py).
 """
 
@@ -46,10 +48,28 @@ def raw_views(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> dict[str, int]:
 
 
 STAGING = f"""
--- One row per entity and cycle, even if a source wrote it twice.
+-- The FEC's own candidate totals, one per candidate ID, cycle and period: of two sources for the same
+-- figures (a bulk file and the API), the one with the later data wins.
+CREATE OR REPLACE TEMP TABLE summaries AS
+SELECT DISTINCT ON (candidate_id, cycle, period) *
+FROM raw_candidate_summaries
+ORDER BY candidate_id, cycle, period, coverage_end DESC NULLS LAST, source;
+
+-- One row per entity and cycle, even if a source wrote it twice. A candidate ID that only a summary
+-- names (weball/webl loaded without the candidate master cn) is a candidate with the summary's facts.
 CREATE OR REPLACE TEMP TABLE candidates AS
-SELECT DISTINCT ON (candidate_id, cycle) *
-FROM raw_candidates ORDER BY candidate_id, cycle, election_year DESC;
+SELECT DISTINCT ON (candidate_id, cycle) * EXCLUDE (preference)
+FROM (
+    SELECT *, 0 AS preference FROM raw_candidates
+    UNION ALL BY NAME
+    SELECT candidate_id, cycle, name, party, coalesce(office, left(candidate_id, 1)) AS office, state,
+           CASE WHEN coalesce(office, left(candidate_id, 1)) = 'H'
+                THEN lpad(coalesce(nullif(trim(district), ''), '00'), 2, '0') ELSE '00' END AS district,
+           incumbent_challenge, CAST(NULL AS VARCHAR) AS status, CAST(NULL AS VARCHAR) AS principal_committee_id,
+           election_year, 1 AS preference
+    FROM summaries WHERE period = 'cycle'
+)
+ORDER BY candidate_id, cycle, preference, election_year DESC;
 
 CREATE OR REPLACE TEMP TABLE conduit_ids AS
 SELECT DISTINCT committee_id FROM raw_schedule_a
@@ -61,18 +81,32 @@ SELECT DISTINCT ON (c.committee_id, c.cycle) c.committee_id, c.cycle, c.name, c.
        c.designation, c.party, c.candidate_id, c.state,
        c.committee_id IN (SELECT committee_id FROM conduit_ids) AS is_conduit
 FROM raw_committees c ORDER BY c.committee_id, c.cycle;
+"""
 
--- Which committees' money is a candidate's: P and A links, plus the declared principal committee.
--- A committee linked to two candidates counts for one: where it is principal, else the first.
-CREATE OR REPLACE TEMP TABLE candidate_committees AS
-SELECT DISTINCT ON (committee_id, cycle) committee_id, cycle, candidate_id, designation
-FROM (
+# After the race rule (candidacies.mark_races), which the choice of a shared committee's candidacy reads.
+ATTRIBUTION = f"""
+-- Every principal (P) and authorized (A) committee of each candidate ID, plus its declared principal
+-- committee: the committees its totals cover ("Committees included").
+CREATE OR REPLACE TEMP TABLE candidate_links AS
+SELECT DISTINCT committee_id, cycle, candidate_id, designation FROM (
     SELECT committee_id, cycle, candidate_id, designation FROM raw_linkages WHERE designation IN ('P', 'A')
     UNION ALL
     SELECT principal_committee_id, cycle, candidate_id, 'P' FROM candidates
     WHERE principal_committee_id IS NOT NULL
-)
-ORDER BY committee_id, cycle, designation DESC, candidate_id;
+);
+
+-- Whose are a committee's itemized receipts (and its reports, where no FEC total exists)? One
+-- candidacy per committee and cycle, so nothing counts twice: a committee linked to several candidate
+-- IDs of one person (House and Senate IDs, re-registrations) goes to the candidacy of that cycle's
+-- election (in a race; the linkage's election year is the cycle), then to the one it is principal for.
+CREATE OR REPLACE TEMP TABLE candidate_committees AS
+SELECT DISTINCT ON (l.committee_id, l.cycle) l.committee_id, l.cycle, l.candidate_id, l.designation
+FROM candidate_links l
+LEFT JOIN candidates c USING (candidate_id, cycle)
+ORDER BY l.committee_id, l.cycle, coalesce(c.in_race, false) DESC,
+         EXISTS (SELECT 1 FROM raw_linkages y WHERE y.candidate_id = l.candidate_id AND y.committee_id = l.committee_id
+                 AND y.cycle = l.cycle AND y.election_year = l.cycle) DESC,
+         l.designation DESC, l.candidate_id;
 
 -- Newest version of every report: a filing named as replaced by a later one drops out, and of
 -- what is left the largest file number per report wins.
@@ -82,24 +116,16 @@ SELECT DISTINCT previous_file_number AS file_number FROM raw_reports WHERE previ
 CREATE OR REPLACE TEMP TABLE current_reports AS
 SELECT DISTINCT ON (committee_id, report_year, report_type, coverage_start) *
 FROM raw_reports
-WHERE file_number IS NULL OR file_number NOT IN (SELECT file_number FROM superseded_files)
+WHERE (file_number IS NULL OR file_number NOT IN (SELECT file_number FROM superseded_files))
+  AND report_type IS DISTINCT FROM '{contract.LEGACY_BULK_REPORT_TYPE}'
 ORDER BY committee_id, report_year, report_type, coverage_start, file_number DESC;
 
--- A bulk summary (a candidate's two-year totals from weball/webl) stands in for the candidate's
--- reports only while none of the candidate's committees has reports of its own that cycle: never both.
-DELETE FROM current_reports WHERE report_type = '{contract.BULK_SUMMARY_REPORT_TYPE}' AND EXISTS (
-    SELECT 1 FROM candidate_committees mine
-    JOIN candidate_committees sibling USING (candidate_id, cycle)
-    JOIN current_reports own ON own.committee_id = sibling.committee_id AND own.cycle = sibling.cycle
-    WHERE mine.committee_id = current_reports.committee_id AND mine.cycle = current_reports.cycle
-      AND own.report_type <> '{contract.BULK_SUMMARY_REPORT_TYPE}');
-
 -- Itemized money from individuals as counted: one row per sub_id, no memos, no conduit copies,
--- nothing from a superseded filing. Refunds subtract whatever sign the source wrote them with (the
--- FEC's files and filings carry them positive, the demo negative).
+-- nothing from a superseded filing. A refund (22Y) is filed as a positive amount and subtracts; a
+-- negative one undoes an earlier refund and adds back.
 CREATE OR REPLACE TEMP TABLE counted_receipts AS
 SELECT DISTINCT ON (sub_id) * REPLACE (
-    CASE WHEN receipt_type IN ({literal_list(contract.REFUND_RECEIPT_TYPES)}) THEN -abs(amount) ELSE amount END
+    CASE WHEN receipt_type IN ({literal_list(contract.REFUND_RECEIPT_TYPES)}) THEN -amount ELSE amount END
         AS amount)
 FROM raw_schedule_a
 WHERE memo_code IS DISTINCT FROM 'X'
@@ -108,6 +134,15 @@ WHERE memo_code IS DISTINCT FROM 'X'
   AND (file_number IS NULL OR file_number NOT IN (SELECT file_number FROM superseded_files))
 ORDER BY sub_id, file_number DESC NULLS LAST;
 """
+
+# Money that can have moved between a candidate's own committees is counted twice in a gross total
+# (once raised by the committee that sent it, once by the one that received it). Filings do not say
+# which transfers are between the candidate's committees, and most transfers in have no transfer out
+# among them (joint-fundraising proceeds), so the net figure takes out only what both sides show:
+# the smaller of transfers in and transfers out.
+# Unknown (NULL) where a source does not carry both.
+NET = "CASE WHEN {t}.transfers_from_authorized IS NOT NULL AND {t}.transfers_to_authorized IS NOT NULL \
+THEN least({t}.transfers_from_authorized, {t}.transfers_to_authorized) END"
 
 EXTRACT_SQL: dict[str, str] = {
     "candidates": "SELECT {cols} FROM candidates ORDER BY cycle, office, state, district, candidate_id",
@@ -118,50 +153,118 @@ EXTRACT_SQL: dict[str, str] = {
                    row_number() OVER (PARTITION BY r.committee_id, r.cycle
                                       ORDER BY r.coverage_end DESC, r.file_number DESC) AS newest
             FROM current_reports r JOIN candidate_committees cc USING (committee_id, cycle)
-        ), totals AS (
-        SELECT candidate_id, cycle,
-               sum(receipts) - sum(transfers_from_authorized) AS receipts,
-               sum(disbursements) - sum(transfers_to_authorized) AS disbursements,
-               sum(cash_on_hand_end) FILTER (WHERE newest = 1) AS cash_on_hand,
-               sum(debts_owed) FILTER (WHERE newest = 1) AS debts,
-               sum(individual_itemized) AS individual_itemized,
-               sum(individual_unitemized) AS individual_unitemized,
-               sum(individual_refunds) AS individual_refunds,
-               sum(other_committee_contributions) AS other_committee_contributions,
-               sum(party_contributions) AS party_contributions,
-               sum(candidate_contributions) AS candidate_self,
-               sum(transfers_from_authorized) AS transfers_from_authorized,
-               sum(transfers_to_authorized) AS transfers_to_authorized,
-               min(coverage_start) AS coverage_start, max(coverage_end) AS coverage_end,
-               list(DISTINCT committee_id ORDER BY committee_id) AS committee_ids,
-               bool_or(report_type = '{contract.BULK_SUMMARY_REPORT_TYPE}') AS from_bulk_summary
-        FROM per_committee GROUP BY candidate_id, cycle
+        ), from_reports AS (
+            SELECT candidate_id, cycle, sum(receipts) AS receipts, sum(disbursements) AS disbursements,
+                   sum(cash_on_hand_end) FILTER (WHERE newest = 1) AS cash_on_hand,
+                   sum(debts_owed) FILTER (WHERE newest = 1) AS debts,
+                   sum(individual_itemized) AS individual_itemized,
+                   sum(individual_unitemized) AS individual_unitemized,
+                   sum(individual_refunds) AS individual_refunds,
+                   sum(other_committee_contributions) AS other_committee_contributions,
+                   sum(party_contributions) AS party_contributions,
+                   sum(candidate_contributions) AS candidate_self,
+                   sum(transfers_from_authorized) AS transfers_from_authorized,
+                   sum(transfers_to_authorized) AS transfers_to_authorized,
+                   'reports' AS totals_source,
+                   min(coverage_start) AS coverage_start, max(coverage_end) AS coverage_end
+            FROM per_committee GROUP BY candidate_id, cycle
         ), gifts AS (
             SELECT candidate_id, cycle, sum(amount) FILTER (
                        WHERE receipt_type IS NULL OR receipt_type NOT IN ({literal_list(contract.REFUND_RECEIPT_TYPES)})) AS gifts
             FROM receipts GROUP BY ALL
-        ), itemized_cycles AS (SELECT DISTINCT cycle FROM counted_receipts)
-        -- A bulk summary's individual money is split here: itemized = the gifts counted in `receipts`
-        -- (refunds apart, as on a report), unitemized = the rest (never below 0: itemized rows dated
-        -- after the summary's coverage can exceed it). Without itemized data for the cycle: unknown.
-        SELECT t.* REPLACE (
-               CASE WHEN NOT t.from_bulk_summary THEN t.individual_itemized
-                    WHEN i.cycle IS NOT NULL THEN coalesce(g.gifts, 0) END AS individual_itemized,
-               CASE WHEN NOT t.from_bulk_summary THEN t.individual_unitemized
-                    WHEN i.cycle IS NOT NULL THEN greatest(t.individual_unitemized - coalesce(g.gifts, 0), 0)
-                    END AS individual_unitemized)
-        FROM totals t LEFT JOIN gifts g USING (candidate_id, cycle) LEFT JOIN itemized_cycles i USING (cycle)
+        ), itemized_cycles AS (SELECT DISTINCT cycle FROM counted_receipts),
+        -- The FEC's own totals of the candidate ID. Where they do not split individual money (weball,
+        -- webl), itemized = the gifts counted in `receipts` (refunds apart, as on a report) and
+        -- unitemized = the rest (never below 0: itemized rows dated after the summary's coverage can
+        -- exceed it); without itemized data for the cycle, both are unknown. A breakdown the source does
+        -- not carry (the API's batch totals have no transfers out) comes from the candidate's reports.
+        from_summary AS (
+            SELECT s.candidate_id, s.cycle, s.receipts, s.disbursements, s.cash_on_hand_end AS cash_on_hand,
+                   s.debts_owed AS debts,
+                   coalesce(s.individual_itemized, itemized_here, r.individual_itemized) AS individual_itemized,
+                   coalesce(s.individual_unitemized,
+                            CASE WHEN s.individual_contributions IS NOT NULL
+                                      AND coalesce(s.individual_itemized, itemized_here) IS NOT NULL THEN
+                                 greatest(s.individual_contributions - coalesce(s.individual_itemized, itemized_here), 0)
+                            END,
+                            r.individual_unitemized) AS individual_unitemized,
+                   coalesce(s.individual_refunds, r.individual_refunds) AS individual_refunds,
+                   coalesce(s.other_committee_contributions, r.other_committee_contributions)
+                       AS other_committee_contributions,
+                   coalesce(s.party_contributions, r.party_contributions) AS party_contributions,
+                   coalesce(s.candidate_contributions, r.candidate_self) AS candidate_self,
+                   coalesce(s.transfers_from_authorized, r.transfers_from_authorized) AS transfers_from_authorized,
+                   coalesce(s.transfers_to_authorized, r.transfers_to_authorized) AS transfers_to_authorized,
+                   'summary' AS totals_source, s.coverage_start, s.coverage_end
+            FROM (SELECT s.*, CASE WHEN i.cycle IS NOT NULL THEN coalesce(g.gifts, 0) END AS itemized_here
+                  FROM summaries s LEFT JOIN gifts g USING (candidate_id, cycle)
+                  LEFT JOIN itemized_cycles i USING (cycle)) s
+            LEFT JOIN from_reports r USING (candidate_id, cycle)
+            WHERE s.period = 'cycle'
+        ), totals AS (
+            SELECT * FROM from_summary
+            UNION ALL BY NAME
+            SELECT * FROM from_reports r
+            WHERE NOT EXISTS (SELECT 1 FROM from_summary s WHERE s.candidate_id = r.candidate_id AND s.cycle = r.cycle)
+        ), linked AS (
+            SELECT candidate_id, cycle, list(DISTINCT committee_id ORDER BY committee_id) AS committee_ids
+            FROM candidate_links GROUP BY ALL
+        )
+        SELECT t.*, t.receipts - {NET.format(t="t")} AS net_receipts,
+               t.disbursements - {NET.format(t="t")} AS net_disbursements,
+               -- FEC totals cover every principal and authorized committee of the ID; report sums
+               -- cover the committees attributed to it
+               CASE WHEN t.totals_source = 'summary' THEN l.committee_ids
+                    ELSE (SELECT list(DISTINCT committee_id ORDER BY committee_id) FROM candidate_committees cc
+                          WHERE cc.candidate_id = t.candidate_id AND cc.cycle = t.cycle) END AS committee_ids
+        FROM totals t LEFT JOIN linked l USING (candidate_id, cycle)
         ORDER BY cycle, candidate_id""",
-    "candidate_periods": f"""
+    "candidate_election_totals": f"""
+        WITH elections AS (
+            SELECT DISTINCT candidate_id, election_year, office,
+                   election_year - CASE office WHEN 'S' THEN 4 ELSE 2 END AS first_cycle
+            FROM candidates WHERE office IN ('S', 'P') AND election_year IS NOT NULL
+        ), loaded_cycles AS (SELECT DISTINCT cycle FROM candidates),
+        period_cycles AS (
+            SELECT e.*, unnest(generate_series(e.first_cycle, e.election_year, 2)) AS cycle FROM elections e
+        ), summed AS (
+            SELECT p.candidate_id, p.election_year, any_value(p.office) AS office, any_value(p.first_cycle) AS first_cycle,
+                   list(p.cycle ORDER BY p.cycle) FILTER (WHERE l.cycle IS NOT NULL) AS cycles_included,
+                   list(p.cycle ORDER BY p.cycle) FILTER (WHERE l.cycle IS NULL) AS cycles_missing,
+                   sum(t.receipts) AS receipts, sum(t.disbursements) AS disbursements,
+                   sum(t.net_receipts) AS net_receipts, sum(t.net_disbursements) AS net_disbursements,
+                   arg_max(t.cash_on_hand, t.cycle) AS cash_on_hand, arg_max(t.debts, t.cycle) AS debts,
+                   min(t.coverage_start) AS coverage_start, max(t.coverage_end) AS coverage_end,
+                   CASE WHEN bool_and(t.totals_source = 'summary') THEN 'summary' ELSE 'reports' END AS totals_source
+            FROM period_cycles p
+            LEFT JOIN loaded_cycles l USING (cycle)
+            LEFT JOIN candidate_totals t ON t.candidate_id = p.candidate_id AND t.cycle = p.cycle
+            GROUP BY p.candidate_id, p.election_year
+        )
+        -- The FEC's own election totals (the API's full-election rows) replace the sum where present.
+        SELECT m.candidate_id, m.election_year, m.office, m.first_cycle,
+               CASE WHEN s.candidate_id IS NULL THEN coalesce(m.cycles_included, []) ELSE
+                   generate_series(m.first_cycle, m.election_year, 2) END AS cycles_included,
+               CASE WHEN s.candidate_id IS NULL THEN coalesce(m.cycles_missing, []) ELSE [] END AS cycles_missing,
+               coalesce(s.receipts, m.receipts) AS receipts, coalesce(s.disbursements, m.disbursements) AS disbursements,
+               CASE WHEN s.candidate_id IS NULL THEN m.net_receipts ELSE s.receipts - {NET.format(t="s")} END
+                   AS net_receipts,
+               CASE WHEN s.candidate_id IS NULL THEN m.net_disbursements ELSE s.disbursements - {NET.format(t="s")} END
+                   AS net_disbursements,
+               coalesce(s.cash_on_hand_end, m.cash_on_hand) AS cash_on_hand, coalesce(s.debts_owed, m.debts) AS debts,
+               coalesce(s.coverage_start, m.coverage_start) AS coverage_start,
+               coalesce(s.coverage_end, m.coverage_end) AS coverage_end,
+               CASE WHEN s.candidate_id IS NULL THEN m.totals_source ELSE 'summary' END AS totals_source
+        FROM summed m
+        LEFT JOIN summaries s ON s.candidate_id = m.candidate_id AND s.cycle = m.election_year AND s.period = 'election'
+        WHERE m.receipts IS NOT NULL OR s.candidate_id IS NOT NULL
+        ORDER BY m.election_year, m.candidate_id""",
+    "candidate_periods": """
         SELECT cc.candidate_id, r.cycle, r.report_year, r.report_type,
                min(r.coverage_start) AS coverage_start, max(r.coverage_end) AS coverage_end,
-               sum(r.receipts) - sum(r.transfers_from_authorized) AS receipts,
-               sum(r.disbursements) - sum(r.transfers_to_authorized) AS disbursements,
+               sum(r.receipts) AS receipts, sum(r.disbursements) AS disbursements,
                sum(r.cash_on_hand_end) AS cash_on_hand_end,
-               sum(r.individual_itemized) AS individual_itemized,
-               -- a bulk summary does not split individual money (candidate_totals does)
-               sum(r.individual_unitemized) FILTER (WHERE r.report_type <> '{contract.BULK_SUMMARY_REPORT_TYPE}')
-                   AS individual_unitemized
+               sum(r.individual_itemized) AS individual_itemized, sum(r.individual_unitemized) AS individual_unitemized
         FROM current_reports r JOIN candidate_committees cc USING (committee_id, cycle)
         GROUP BY ALL ORDER BY cc.candidate_id, r.cycle, coverage_end""",
     "agg_candidate_daily": """
@@ -310,6 +413,7 @@ BUILD_ORDER = (
     "committees",
     "receipts",
     "candidate_totals",
+    "candidate_election_totals",
     "candidate_periods",
     "agg_candidate_daily",
     "agg_candidate_size",
@@ -323,6 +427,13 @@ BUILD_ORDER = (
 )
 
 
+def stage(con: duckdb.DuckDBPyConnection) -> None:
+    """The staged tables every extract reads, from the raw views (raw_views)."""
+    con.execute(STAGING)
+    mark_races(con)
+    con.execute(ATTRIBUTION)
+
+
 def build_extracts(con: duckdb.DuckDBPyConnection, raw_dir: Path, out_dir: Path, progress=None) -> dict:
     """Write every extract of the contract into out_dir; returns raw row counts."""
     progress = progress or (lambda msg: None)
@@ -330,8 +441,7 @@ def build_extracts(con: duckdb.DuckDBPyConnection, raw_dir: Path, out_dir: Path,
     con.execute(SIZE_BUCKET_MACRO)
     raw_counts = raw_views(con, raw_dir)
     progress(f"raw rows: {raw_counts}")
-    con.execute(STAGING)
-    mark_races(con)
+    stage(con)
     for name in BUILD_ORDER:
         if name == "receipts":
             con.execute(f"CREATE OR REPLACE TEMP TABLE receipts AS {RECEIPTS_SQL}")

@@ -30,9 +30,10 @@ How:
   type share transactions (the same transaction ID on the same date), the older filing's rows are
   dropped: the newest version wins. The date matters: filers restart transaction IDs in every
   report, and last year's Q1 is not an earlier version of this year's.
-- Totals: weball/webl have one two-year summary per candidate (all authorized committees combined)
-  and no per-report pages; each becomes one `reports` row of type `contract.BULK_SUMMARY_REPORT_TYPE`
-  on the candidate's principal committee (mapping in docs/architecture.md). The builder splits its
+- Totals: weball/webl have one two-year summary per candidate ID (all its authorized committees
+  combined) and no per-report pages; each becomes one `candidate_summaries` row, the candidate's
+  published totals as they are (summaries.py). A summary of an ID that cn does not list still names
+  its candidate; webl's candidates are those of this cycle's election. The builder splits the
   individual money into itemized (what itcont holds) and unitemized.
 - Bulk plus API: receipts are keyed by SUB_ID, the same `sub_id` the API gives; the builder keeps one
   row per sub_id, and the refresh appends only sub_ids not already stored.
@@ -45,7 +46,7 @@ Modules, one job each (callers import from them; this file re-exports nothing):
 - sources: finding the files or zips in a folder, zip members, cutting a stream into chunks
 - parse: a chunk or a whole file into Parquet parts; malformed lines and their report
 - amendments: dropping the rows of filings a later amendment replaced
-- reports: weball/webl summaries as `reports` rows
+- summaries: weball/webl rows as `candidate_summaries` rows (the FEC's totals per candidate ID)
 - download: `--download` with resume and checksums
 - progress: LoadProgress (bytes, rows, rows/s, time left)
 - load: load() from start to publish, the state file, committing to raw/

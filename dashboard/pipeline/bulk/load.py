@@ -19,8 +19,8 @@ from dashboard.pipeline.bulk.amendments import drop_superseded
 from dashboard.pipeline.bulk.formats import KINDS, BulkLoadError, raw_folder
 from dashboard.pipeline.bulk.parse import parse_source
 from dashboard.pipeline.bulk.progress import LoadProgress
-from dashboard.pipeline.bulk.reports import write_bulk_reports
 from dashboard.pipeline.bulk.sources import find_sources, looked_for
+from dashboard.pipeline.bulk.summaries import write_bulk_summaries
 from dashboard.store import files, layout
 from dashboard.store.files import read_json, write_json
 
@@ -122,7 +122,7 @@ def load(
             write_json(here / "state.json", state)
         if run["phase"] == "committing":
             with builder.build_lock(data_dir):
-                run["reports"] = _commit(con, layout.raw_dir(data_dir), cycle, run, staging, progress)
+                run["summaries"] = _commit(con, layout.raw_dir(data_dir), cycle, run, staging, progress)
             for name in run["files"]:
                 if not run["files"][name].get("skipped"):
                     state["loaded"][name] = {
@@ -140,14 +140,11 @@ def load(
         con.close()
     summary = summarize(run, missing)
     if publish and run.get("published_at") is None and not has_candidates:
-        # weball/webl alone cannot make candidates honestly: they carry no election year (so no
-        # race: a senator elected in 2028 raises money in 2026 too) and no committee to carry the totals.
         raise BulkLoadError(
-            f"{', '.join(s.label for s in sources.values())} loaded into raw/, but nothing was published: no "
-            f"candidates of {cycle} are known without the candidate master cn (weball/webl carry no election "
-            "year or committee to make them from). Add the "
-            f"cycle's cn and ccl files to {folder}, or run: python -m dashboard load-bulk --cycle {cycle} "
-            "--download --summaries"
+            f"{', '.join(s.label for s in sources.values())} loaded into raw/, but nothing was published: these "
+            f"files name no candidate of {cycle} (the PAC and party summary webk and the itemized files need "
+            "candidates to attach to). Add the cycle's candidate master cn (or the candidate summaries weball or "
+            f"webl) to {folder}, or run: python -m dashboard load-bulk --cycle {cycle} --download --summaries"
         )
     if publish and run.get("published_at") is None:
         manifest = builder.build_and_publish(
@@ -161,7 +158,7 @@ def load(
 
 def _commit(con, raw: Path, cycle: int, run: dict, staging: Path, progress: LoadProgress) -> dict:
     """Move the staged parts into raw/ replacing the cycle's earlier bulk files of the same kinds,
-    and rewrite the cycle's summary reports. Idempotent, so a crash here is repaired by running again."""
+    and rewrite the cycle's candidate summaries. Idempotent, so a crash here is repaired by running again."""
     removed = files.remove_demo_raw(raw.parent)  # demo and real data must not mix
     if removed:
         progress.line(f"removed {removed} demo raw files: demo and FEC data must not mix")
@@ -178,24 +175,33 @@ def _commit(con, raw: Path, cycle: int, run: dict, staging: Path, progress: Load
         for part in sorted((staging / name).glob("*.parquet")):
             os.replace(part, target / part.name)
         facts["committed_parts"] = sorted(new)
-    counts = write_bulk_reports(con, raw, cycle)
-    if counts["without_committee"]:
+    counts = write_bulk_summaries(con, raw, cycle)
+    if counts["without_candidate_master"]:
         progress.line(
-            f"{counts['without_committee']:,} of {counts['summaries']:,} candidate summaries name a "
-            "candidate with no principal or authorized committee in cn/ccl: their totals are not shown "
-            "(load the cycle's cn and ccl files)"
+            f"{counts['without_candidate_master']:,} of {counts['summaries']:,} candidate summaries name a "
+            "candidate ID the candidate master cn does not list: they are published from the summary's own "
+            "name, party, office and state"
+        )
+    if counts["without_election_year"]:
+        progress.line(
+            f"{counts['without_election_year']:,} of them have no election year (weball does not say which "
+            "election a candidate runs in): they get candidate pages but are in no race until the cycle's cn "
+            "or webl is loaded"
         )
     return counts
 
 
 def _store_has_candidates(con, raw: Path, cycle: int) -> bool:
-    """Whether raw/ holds candidates of the cycle (any source); another cycle's do not count."""
-    files = sorted((raw / "candidates").glob("*.parquet"))
-    if not files:
-        return False
-    paths = ", ".join(quote_literal(f) for f in files)
-    query = f"SELECT count(*) FROM read_parquet([{paths}], union_by_name = true) WHERE cycle = ?"
-    return bool(con.execute(query, [int(cycle)]).fetchone()[0])
+    """Whether raw/ names candidates of the cycle (a candidate master or candidate summaries, any source);
+    another cycle's do not count."""
+    for table in ("candidates", "candidate_summaries"):
+        parts = sorted((raw / table).glob("*.parquet"))
+        if parts:
+            paths = ", ".join(quote_literal(f) for f in parts)
+            query = f"SELECT count(*) FROM read_parquet([{paths}], union_by_name = true) WHERE cycle = ?"
+            if con.execute(query, [int(cycle)]).fetchone()[0]:
+                return True
+    return False
 
 
 def summarize(run: dict, missing: list[str]) -> dict:
@@ -223,7 +229,7 @@ def summarize(run: dict, missing: list[str]) -> dict:
     return {
         "files": files,
         "missing": missing,
-        "reports": run.get("reports"),
+        "summaries": run.get("summaries"),
         "parse_seconds": run.get("parse_seconds"),
     }
 

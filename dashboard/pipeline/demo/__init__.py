@@ -3,7 +3,7 @@
 It writes the raw tables of `dashboard.core.contract.RAW` exactly as the real sources would, with the
 real data's traps in place: earmarked gifts filed twice (conduit `24T` and recipient `15E`),
 joint-fundraising memo allocations (`15J`, memo 'X'), partnership memo attributions, refunds
-(`22Y`, negative), amended reports whose superseded itemized rows are still in the file, and
+(`22Y`, positive as filed), amended reports whose superseded itemized rows are still in the file, and
 transfers between a candidate's own committees. The builder must undo all of that; the truth
 written to `demo_truth/` says what the right answers are.
 

@@ -1,5 +1,5 @@
 """The itemized receipts of one cycle, with the real data's traps in place: earmarked gifts filed
-twice (the recipient's `15E` and the conduit's `24T`), refunds (`22Y`, negative), partnership
+twice (the recipient's `15E` and the conduit's `24T`), refunds (`22Y`, positive as filed), partnership
 gifts with memo attributions to the partners, and a joint fundraiser whose participants file memo
 `15J` shares. Amounts are integer cents.
 
@@ -199,11 +199,11 @@ def _gifts_to_candidates(
         memo_text=earmarked_for[g["cmte"][earmarked]],
         other=cmte_ids[g["cmte"][earmarked]],
     )
-    # Refunds of some itemized gifts, a few weeks later, as negative amounts.
+    # Refunds of some itemized gifts, a few weeks later, filed as the FEC's files carry them: positive.
     kept_idx = np.flatnonzero(itemized)
     ref = kept_idx[rng.random(len(kept_idx)) < 0.012]
     ref_day = np.minimum(g["day"][ref] + rng.integers(5, 60, size=len(ref)), calendar.n_days - 1)
-    ref_amount = -np.minimum(g["amount"][ref], (rng.integers(1, 4, size=len(ref)) * 25_000))
+    ref_amount = np.minimum(g["amount"][ref], (rng.integers(1, 4, size=len(ref)) * 25_000))
     rows.add(g["cmte"][ref], g["donor"][ref], ref_day, ref_amount, "22Y", line="20A")
     return unitemized
 
@@ -305,7 +305,8 @@ def running_totals(n_donors: int, table: dict) -> np.ndarray:
     cm, donor, day, amount = table["cmte"], table["donor"], table["day"], table["amount"]
     counted = table["memo_code"] != "X"
     order = np.lexsort((day, donor, cm))
-    amt = np.where(counted, amount, 0)[order]
+    signed = np.where(table["receipt_type"] == "22Y", -amount, amount)  # a refund takes money back
+    amt = np.where(counted, signed, 0)[order]
     key = (cm * n_donors + donor)[order]
     running = np.cumsum(amt)
     starts = np.r_[True, key[1:] != key[:-1]]

@@ -61,7 +61,7 @@ def _itemized_sums(world: CycleWorld, table: dict, n_per: int) -> tuple[np.ndarr
     itemized = np.zeros((n_cmte, n_per), dtype=np.int64)
     np.add.at(itemized, (cm[gift], per[gift]), amount[gift])
     refunds = np.zeros((n_cmte, n_per), dtype=np.int64)
-    np.add.at(refunds, (cm[refund], per[refund]), -amount[refund])
+    np.add.at(refunds, (cm[refund], per[refund]), amount[refund])
     return itemized, refunds
 
 

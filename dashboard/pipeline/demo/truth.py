@@ -41,7 +41,8 @@ def candidate_truth(world: CycleWorld, table: dict, reports: list[dict]) -> pd.D
     rows = pd.DataFrame(
         {
             "candidate_id": pd.Series(table["cmte"][sel]).map(cand_of_cmte).to_numpy(),
-            "amount": table["amount"][sel],
+            # a refund (filed positive) takes money back
+            "amount": np.where(table["receipt_type"][sel] == "22Y", -table["amount"][sel], table["amount"][sel]),
             "earmarked": table["receipt_type"][sel] == "15E",
         }
     )
@@ -49,9 +50,11 @@ def candidate_truth(world: CycleWorld, table: dict, reports: list[dict]) -> pd.D
     per_cand["earmarked"] = rows[rows.earmarked].groupby("candidate_id").amount.sum()
     out = pd.DataFrame({"candidate_id": [c.candidate_id for c in world.candidates]}).set_index("candidate_id")
     out = out.join(money).join(per_cand).fillna(0)
-    # Net of money moved between the candidate's own committees, as the FEC's candidate totals are.
-    out["receipts_net"] = out.receipts - out.transfers_from_authorized
-    out["disbursements_net"] = out.disbursements - out.transfers_to_authorized
+    # Gross, as the FEC publishes candidate totals; net of the money moved between the candidate's own
+    # committees (the generator moves it from one to the other, so transfers in equal transfers out).
+    moved = np.minimum(out.transfers_from_authorized, out.transfers_to_authorized)
+    out["receipts_net"] = out.receipts - moved
+    out["disbursements_net"] = out.disbursements - moved
     out = out.reset_index()
     out.insert(1, "cycle", world.cycle)
     out["receipts_cents"] = out.receipts_net.astype(np.int64)

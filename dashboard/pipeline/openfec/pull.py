@@ -27,8 +27,8 @@ from dashboard.pipeline.openfec.rows import (
     report_row,
     schedule_a_row,
     schema_of,
+    summary_row,
     to_table,
-    totals_row,
 )
 from dashboard.pipeline.progress import Progress
 from dashboard.store import files, layout
@@ -162,13 +162,16 @@ class Refresh:
                 )
                 if c.get("designation") == "P" and candidates[cand_id]["principal_committee_id"] is None:
                     candidates[cand_id]["principal_committee_id"] = c["committee_id"]
+        # The FEC's own totals per candidate ID: the two-year period, and the whole election (Senate six
+        # years, President four) for candidacies whose election is this cycle.
         totals = [
-            totals_row(t, cycle)
+            summary_row(t, cycle)
+            for full in ("false", "true")
             for t in self._offset_rows(
                 "candidates/totals/",
                 {
                     "cycle": cycle,
-                    "election_full": "true",
+                    "election_full": full,
                     "office": list(scope.offices),
                     "state": states,
                     "sort": "candidate_id",
@@ -209,7 +212,7 @@ class Refresh:
             ("candidates", list(candidates.values())),
             ("committees", committees),
             ("linkages", linkages),
-            ("openfec_candidate_totals", totals),
+            ("candidate_summaries", totals),
             ("openfec_races", races),
         ):
             self.store_pending(table, cycle, rows, "entities")

@@ -1,8 +1,8 @@
 """OpenFEC API records -> rows of the raw tables (the raw contract's schemas), and the keys by
 which the refresh stores each table once.
 
-The builder reads only the raw contract's tables; the `openfec_*` tables are kept beside them so
-FEC's own figures can be compared with ours.
+The builder reads only the raw contract's tables; the `openfec_*` tables are kept beside them for
+checking.
 """
 
 from __future__ import annotations
@@ -16,21 +16,6 @@ from dashboard.core import contract
 
 # Tables the refresh keeps beside the raw contract for checking; the builder never reads them.
 REFERENCE_SCHEMAS = {
-    "openfec_candidate_totals": pa.schema(
-        [
-            ("candidate_id", pa.string()),
-            ("cycle", pa.int32()),
-            ("election_year", pa.int32()),
-            ("election_full", pa.bool_()),
-            ("receipts", pa.decimal128(14, 2)),
-            ("disbursements", pa.decimal128(14, 2)),
-            ("cash_on_hand_end", pa.decimal128(14, 2)),
-            ("debts_owed", pa.decimal128(14, 2)),
-            ("individual_itemized", pa.decimal128(14, 2)),
-            ("transfers_from_authorized", pa.decimal128(14, 2)),
-            ("coverage_end", pa.date32()),
-        ]
-    ),
     "openfec_races": pa.schema(
         [("cycle", pa.int32()), ("office", pa.string()), ("state", pa.string()), ("district", pa.string())]
     ),
@@ -42,7 +27,7 @@ KEYS = {
     "committees": ("committee_id", "cycle"),
     "linkages": ("candidate_id", "cycle", "committee_id"),
     "reports": ("committee_id", "file_number"),
-    "openfec_candidate_totals": ("candidate_id", "cycle"),
+    "candidate_summaries": ("candidate_id", "cycle", "period"),
     "openfec_races": ("cycle", "office", "state", "district"),
 }
 SMALL_TABLES = tuple(KEYS)
@@ -160,19 +145,41 @@ def schedule_a_row(api: dict) -> dict:
     }
 
 
-def totals_row(api: dict, cycle: int) -> dict:
+def summary_row(api: dict, cycle: int) -> dict:
+    """A /candidates/totals/ row as a `candidate_summaries` row: a two-year row (`cycle`), or a
+    full-election row (`is_election`), kept under its election year. The API's batch totals carry no
+    transfers to other authorized committees nor the unitemized split: the builder takes those from
+    the candidate's reports."""
+    election = bool(api.get("is_election"))
+    election_year = api.get("election_year") or api.get("candidate_election_year")
     return {
         "candidate_id": api["candidate_id"],
-        "cycle": cycle,
-        "election_year": api.get("election_year") or api.get("candidate_election_year"),
-        "election_full": bool(api.get("is_election", True)),
+        "cycle": int(election_year) if election and election_year else cycle,
+        "period": "election" if election else "cycle",
+        "election_year": election_year,
+        "name": api.get("name"),
+        "party": api.get("party"),
+        "office": api.get("office"),
+        "state": api.get("state"),
+        "district": api.get("district") or "00",
+        "incumbent_challenge": api.get("incumbent_challenge"),
         "receipts": _money(api.get("receipts")),
         "disbursements": _money(api.get("disbursements")),
+        "cash_on_hand_begin": None,
         "cash_on_hand_end": _money(api.get("cash_on_hand_end_period")),
         "debts_owed": _money(api.get("debts_owed_by_committee")),
+        "individual_contributions": _money(api.get("individual_contributions")),
         "individual_itemized": _money(api.get("individual_itemized_contributions")),
+        "individual_unitemized": _money(api.get("individual_unitemized_contributions")),
+        "individual_refunds": _money(api.get("refunded_individual_contributions")),
+        "other_committee_contributions": _money(api.get("other_political_committee_contributions")),
+        "party_contributions": _money(api.get("political_party_committee_contributions")),
+        "candidate_contributions": _money(api.get("candidate_contribution")),
         "transfers_from_authorized": _money(api.get("transfers_from_other_authorized_committee")),
+        "transfers_to_authorized": _money(api.get("transfers_to_other_authorized_committee")),
+        "coverage_start": _date(api.get("coverage_start_date")),
         "coverage_end": _date(api.get("coverage_end_date")),
+        "source": "api",
     }
 
 

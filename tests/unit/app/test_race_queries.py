@@ -45,8 +45,8 @@ def test_race_periods_end_at_each_candidates_true_receipts(candidates_file, trut
         assert set(periods.candidate_id) == members, race
         for cid, rows in periods.groupby("candidate_id"):
             assert rows.coverage_end.is_monotonic_increasing
-            assert cents(rows.receipts_to_date.iloc[-1]) == truth.loc[(cid, race[0]), "receipts_net"], (race, cid)
-            assert cents(rows.receipts.sum()) == truth.loc[(cid, race[0]), "receipts_net"]
+            assert cents(rows.receipts_to_date.iloc[-1]) == truth.loc[(cid, race[0]), "receipts"], (race, cid)
+            assert cents(rows.receipts.sum()) == truth.loc[(cid, race[0]), "receipts"]
 
 
 def test_race_weekly_adds_up_to_each_candidates_itemized_money(candidates_file, truth):

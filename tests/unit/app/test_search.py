@@ -50,7 +50,10 @@ def tiny_snapshot(tmp_path, monkeypatch):
         "committees",
         [(cmid, 2024, name, kind, role, "DEM", cand, "WA", False) for cmid, name, kind, role, cand in COMMITTEES],
     )
-    write("candidate_totals", [(cid, 2024, receipts) + (0.0,) * 11 + (None, None, []) for cid, _, receipts in PEOPLE])
+    write(
+        "candidate_totals",
+        [(cid, 2024, receipts) + (0.0,) * 11 + (receipts, 0.0, "summary", None, None, []) for cid, _, receipts in PEOPLE],
+    )
     (folder / "manifest.json").write_text(json.dumps({"snapshot_id": "tiny", "source": "demo"}))
     os.symlink("snapshots/tiny", tmp_path / "current")
     monkeypatch.setenv("DATA_CACHE_DIR", str(tmp_path))

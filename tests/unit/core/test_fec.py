@@ -59,7 +59,7 @@ def test_every_committee_type_and_designation_is_named():
 def test_report_types_include_the_periodic_ones():
     for code in ("Q1", "Q2", "Q3", "YE", "MY", "12G", "30G", "TER", *(f"M{month}" for month in range(1, 13))):
         assert code in fec.REPORT_TYPES, code
-    assert contract.BULK_SUMMARY_REPORT_TYPE not in fec.REPORT_TYPES  # ours, not the FEC's
+    assert contract.LEGACY_BULK_REPORT_TYPE not in fec.REPORT_TYPES  # ours, not the FEC's
 
 
 def test_every_receipt_type_the_contract_counts_is_named():

@@ -46,8 +46,10 @@ def scalar(con, sql):
 
 TOTALS_VS_TRUTH = """
     SELECT count(*) AS candidates,
-           count(*) FILTER (WHERE t.receipts * 100 <> truth.receipts_net) AS receipts,
-           count(*) FILTER (WHERE t.disbursements * 100 <> truth.disbursements_net) AS disbursements,
+           count(*) FILTER (WHERE t.receipts * 100 <> truth.receipts) AS receipts,
+           count(*) FILTER (WHERE t.disbursements * 100 <> truth.disbursements) AS disbursements,
+           count(*) FILTER (WHERE t.net_receipts * 100 <> truth.receipts_net) AS net_receipts,
+           count(*) FILTER (WHERE t.net_disbursements * 100 <> truth.disbursements_net) AS net_disbursements,
            count(*) FILTER (WHERE t.cash_on_hand * 100 <> truth.cash_on_hand) AS cash,
            count(*) FILTER (WHERE t.debts * 100 <> truth.debts) AS debts,
            count(*) FILTER (WHERE t.individual_itemized * 100 <> truth.individual_itemized) AS itemized,
@@ -108,7 +110,8 @@ def test_earmarked_gifts_count_once_under_the_recipient(con):
     counted = scalar(
         con,
         f"""
-        SELECT sum(amount) FROM raw_a WHERE memo_code IS NULL AND receipt_type IN ('15', '15E', '22Y')
+        SELECT sum(CASE WHEN receipt_type = '22Y' THEN -amount ELSE amount END) FROM raw_a
+        WHERE memo_code IS NULL AND receipt_type IN ('15', '15E', '22Y')
           AND committee_id NOT IN {tuple(conduits)} AND file_number NOT IN (SELECT file_number FROM superseded)""",
     )
     assert scalar(con, "SELECT sum(amount) FROM agg_daily") == counted

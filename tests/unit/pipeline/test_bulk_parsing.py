@@ -285,17 +285,21 @@ def test_rows_without_a_sub_id_get_a_deterministic_negative_id(con, tmp_path):
     assert set(rows_moved["sub_id"]) & set(made_up) == set()  # the position is part of the id
 
 
-@pytest.mark.parametrize("sign", [1, -1], ids=["positive as the FEC files", "negative as the demo"])
-def test_refunds_subtract_whatever_sign_the_file_uses(con, tmp_path, sign):
-    from dashboard.pipeline.builder.extracts import STAGING, raw_views
+@pytest.mark.parametrize(
+    "refund, counted", [("250", "750.00"), ("-250", "1250.00")], ids=["a refund as filed", "a voided refund"]
+)
+def test_refunds_subtract_as_filed_and_a_voided_refund_adds_back(con, tmp_path, refund, counted):
+    # The FEC files a refund (22Y) as a positive amount; a negative 22Y undoes an earlier refund
+    # (the 2020 itcont holds ten of them).
+    from dashboard.pipeline.builder.extracts import raw_views, stage
 
     lines = [
         itcont_line(sub_id="1", amount="1000"),
-        itcont_line(sub_id="2", amount=str(250 * sign), tp="22Y"),
+        itcont_line(sub_id="2", amount=refund, tp="22Y"),
     ]
     out = tmp_path / "raw" / "schedule_a" / "cycle=2024" / "part.parquet"
     out.parent.mkdir(parents=True)
     parse_chunk(con, KINDS["itcont"], 2024, ("\n".join(lines) + "\n").encode(), 1, tmp_path, out)
     raw_views(con, tmp_path / "raw")
-    con.execute(STAGING)
-    assert con.execute("SELECT sum(amount) FROM counted_receipts").fetchall()[0][0] == Decimal("750.00")
+    stage(con)
+    assert con.execute("SELECT sum(amount) FROM counted_receipts").fetchall()[0][0] == Decimal(counted)

@@ -52,3 +52,21 @@ def test_real_2016_summaries_with_negative_totals_publish_with_a_report(shared_d
     assert set(found["negative_totals"]["examples"]) <= published_negative
     assert found["negative_cash_on_hand"]["count"] > 0  # overdrawn committees, as filed
     assert found["candidates_without_money"]["count"] > 0  # cn lists many who never filed
+
+
+def test_real_2016_grand_totals_add_up_the_same_candidates_on_every_page(
+    shared_data: Path, tmp_path: Path, monkeypatch
+):
+    """The data page's total of a cycle, the home page's headline and the races' sums count the same
+    candidates (issue 12: they disagreed by hundreds of millions on real data)."""
+    from dashboard.app.queries import home, snapshot
+
+    load(tmp_path / "data", 2016, shared_data / "fec" / "2016", Quiet())
+    monkeypatch.setenv("DATA_CACHE_DIR", str(tmp_path / "data"))
+    coverage = snapshot.coverage_by_cycle().set_index("cycle")
+    headline = home.headline_by_office(2016)
+    assert coverage.loc[2016, "receipts"] == headline.receipts.sum() > 1e9
+    totals = quote_literal(str(tmp_path / "data" / "current" / "candidate_totals.parquet"))
+    assert (
+        float(duckdb.sql(f"SELECT sum(receipts) FROM read_parquet({totals})").fetchall()[0][0]) == headline.receipts.sum()
+    )

@@ -12,16 +12,20 @@ from dashboard.store import refresh_status
 
 def coverage_by_cycle() -> pd.DataFrame:
     """Per cycle in the manifest: the date the data runs through (manifest coverage_end), the
-    earliest report start, how many candidates reported and what they raised in total."""
+    earliest report start, how many candidates reported and what they raised in total (the same
+    candidates as the home page's headline)."""
     manifest = db.manifest()
     reported = db.query(
         """
-        SELECT cycle,
-               count(*)            AS candidates_reporting,
-               min(coverage_start) AS first_coverage_start,
-               sum(receipts)       AS receipts
-        FROM candidate_totals
-        GROUP BY cycle
+        SELECT t.cycle,
+               count(*)              AS candidates_reporting,
+               min(t.coverage_start) AS first_coverage_start,
+               sum(t.receipts)       AS receipts
+        -- the candidates every other page adds up (the home page's headline, race lists): totals of an
+        -- ID with no candidate record are in the data-quality report, not in a grand total
+        FROM candidate_totals AS t
+        JOIN candidates AS c ON c.candidate_id = t.candidate_id AND c.cycle = t.cycle
+        GROUP BY t.cycle
         """
     )
     cycles = sorted({int(c) for c in manifest.get("cycles", [])} | set(reported["cycle"].astype(int)))

@@ -48,12 +48,14 @@ def raw_views(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> dict[str, int]:
 
 
 STAGING = f"""
--- The FEC's own candidate totals, one per candidate ID, cycle and period: of two sources for the same
--- figures (a bulk file and the API), the one with the later data wins.
+-- The FEC's own candidate totals, one per candidate ID, cycle and period: of several sources for the
+-- same figures (weball, webl, the API), the one with the later data wins; on a tie weball (the
+-- all-candidates file, with the finer breakdown), then the API. validation.py lists disagreements.
 CREATE OR REPLACE TEMP TABLE summaries AS
 SELECT DISTINCT ON (candidate_id, cycle, period) *
 FROM raw_candidate_summaries
-ORDER BY candidate_id, cycle, period, coverage_end DESC NULLS LAST, source;
+ORDER BY candidate_id, cycle, period, coverage_end DESC NULLS LAST,
+         CASE source WHEN 'weball' THEN 0 WHEN 'api' THEN 1 ELSE 2 END;
 
 -- One row per entity and cycle, even if a source wrote it twice. A candidate ID that only a summary
 -- names (weball/webl loaded without the candidate master cn) is a candidate with the summary's facts.

@@ -188,6 +188,22 @@ _CHECKS = (
            WHERE c.in_race AND c.office = 'S' AND (c.cycle % 6, c.state) NOT IN (VALUES {_SENATE_REGULAR})""",
     ),
     (
+        "summaries_disagree",
+        "Candidates whose FEC summaries disagree (weball, webl and the API's candidate totals are published "
+        "separately and can differ); shown: the one with the latest data, the all-candidates file weball on a tie",
+        """SELECT candidate_id AS id, max(receipts) - min(receipts) AS amount FROM raw_candidate_summaries
+           GROUP BY candidate_id, cycle, period
+           HAVING count(DISTINCT (receipts, disbursements, cash_on_hand_end, coverage_end)) > 1""",
+    ),
+    (
+        "candidates_from_summaries",
+        "Candidate IDs that only a summary file names (not the candidate master cn): shown with the summary's "
+        "own name, party, office and state",
+        """SELECT s.candidate_id AS id, s.receipts AS amount FROM raw_candidate_summaries s
+           ANTI JOIN raw_candidates c USING (candidate_id, cycle)
+           WHERE s.period = 'cycle' QUALIFY row_number() OVER (PARTITION BY s.candidate_id, s.cycle) = 1""",
+    ),
+    (
         "candidates_without_money",
         "Candidates registered for the cycle with no financial totals (no report, or no committee linked)",
         """SELECT candidate_id AS id, NULL AS amount

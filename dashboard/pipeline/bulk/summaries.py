@@ -12,13 +12,12 @@ from dashboard.core import contract
 from dashboard.core.sql import quote_literal
 
 BULK_SUMMARIES_SQL = """
--- One summary per candidate ID: weball (every candidate with money in the two years, with the finer
--- breakdown) before webl (the House and Senate campaigns whose election is this cycle's).
-WITH summaries AS (
-    SELECT DISTINCT ON (cand_id) * FROM ({summaries})
-    WHERE cycle = $cycle ORDER BY cand_id, preference
-),
-current_campaigns AS (SELECT DISTINCT cand_id FROM ({summaries}) WHERE cycle = $cycle AND source = 'webl')
+-- Every row of both files: weball (every candidate with money in the two years, with the finer
+-- breakdown) and webl (the House and Senate campaigns whose election is this cycle's). Where both
+-- have a candidate, the builder publishes one (extracts.STAGING) and the data-quality report lists
+-- the candidates whose two rows disagree.
+WITH summaries AS (SELECT * FROM ({summaries}) WHERE cycle = $cycle),
+current_campaigns AS (SELECT DISTINCT cand_id FROM summaries WHERE source = 'webl')
 SELECT s.cand_id AS candidate_id, $cycle AS cycle, 'cycle' AS period,
        -- webl lists only campaigns of this cycle's election; weball's rows say nothing of the election year
        CASE WHEN s.cand_id IN (SELECT cand_id FROM current_campaigns) THEN $cycle END AS election_year,
@@ -45,12 +44,11 @@ def write_bulk_summaries(con: duckdb.DuckDBPyConnection, raw: Path, cycle: int) 
     # Bulk loads before schema 4 wrote these figures as `reports` rows; candidate_summaries replaces them.
     (raw / "reports" / f"bulk-{cycle}.parquet").unlink(missing_ok=True)
     unions = []
-    for preference, name in enumerate(("weball", "webl"), start=1):
+    for name in ("weball", "webl"):
         files = sorted((raw / f"bulk_{name}").glob(f"bulk-{cycle}-*.parquet"))
         if files:
             unions.append(
-                f"SELECT *, {preference} AS preference, '{name}' AS source "
-                f"FROM read_parquet([{', '.join(quote_literal(f) for f in files)}])"
+                f"SELECT *, '{name}' AS source FROM read_parquet([{', '.join(quote_literal(f) for f in files)}])"
             )
     if not unions:
         target.unlink(missing_ok=True)
@@ -68,13 +66,14 @@ def write_bulk_summaries(con: duckdb.DuckDBPyConnection, raw: Path, cycle: int) 
         else "SELECT NULL AS candidate_id WHERE false"
     )
     total, unknown, no_year = con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE candidate_id NOT IN ({known})), "
-        f"count(*) FILTER (WHERE candidate_id NOT IN ({known}) AND election_year IS NULL) FROM bulk_summaries"
+        f"SELECT count(DISTINCT candidate_id), count(DISTINCT candidate_id) FILTER (WHERE candidate_id NOT IN ({known})), "
+        f"count(DISTINCT candidate_id) FILTER (WHERE candidate_id NOT IN ({known}) AND election_year IS NULL) "
+        "FROM bulk_summaries"
     ).fetchall()[0]
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
     con.execute(
-        f"COPY (SELECT * FROM bulk_summaries ORDER BY candidate_id) TO {quote_literal(tmp)} "
+        f"COPY (SELECT * FROM bulk_summaries ORDER BY candidate_id, source) TO {quote_literal(tmp)} "
         "(FORMAT parquet, COMPRESSION zstd)"
     )
     os.replace(tmp, target)

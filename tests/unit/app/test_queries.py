@@ -230,3 +230,6 @@ def test_coverage_by_cycle(files):
     totals = files("candidate_totals")
     assert coverage.receipts.sum() == pytest.approx(totals.receipts.sum(), abs=0.05)
     assert snapshot.latest_coverage_end() == max(manifest["coverage_end"].values())
+    # The data page's grand total of a cycle adds up the same candidates as the home page's headline.
+    for cycle in coverage.index:
+        assert coverage.loc[cycle, "receipts"] == pytest.approx(home.headline_by_office(cycle).receipts.sum(), abs=0.005)

@@ -37,24 +37,37 @@ METHODOLOGY = html.Section(
         html.H3("Raised, spent, cash on hand and debts"),
         html.Ul(
             [
-                html.Li("These come from the summary page of each report, not from adding up individual transactions."),
                 html.Li(
-                    "A candidate's totals add up their principal campaign committee and their other "
+                    "Raised, spent and cash on hand are the FEC's own totals for each candidate ID (its "
+                    "candidate summary files weball and webl, or the API's candidate totals), to the cent. "
+                    "Where the FEC publishes none (the demo), they add up the summary page of each report "
+                    "of the candidate's committees, never individual transactions."
+                ),
+                html.Li(
+                    "A candidate's totals cover their principal campaign committee and their other "
                     "authorized committees. Joint fundraising committees and PACs are not added, "
                     "even when they raise money for the candidate."
                 ),
                 html.Li("When a report is amended, only the newest version counts."),
                 html.Li(
-                    "Money moved between a candidate's own committees is counted once, not once "
-                    "when it is raised and again when it is transferred."
+                    "Raised and spent are gross, as the FEC publishes them: money moved between a "
+                    "candidate's own committees is in them twice (raised by one, then by the other). "
+                    "Each candidate's page also shows them net of it: the smaller of the transfers in "
+                    "and out between its committees is taken out, the most that can have moved between them."
+                ),
+                html.Li(
+                    "A committee linked to several candidate IDs (often one person's House and Senate IDs) "
+                    "is in the FEC totals of each; its itemized contributions go to the candidacy of the "
+                    "cycle's election only, so they are never counted twice."
                 ),
                 html.Li(
                     "Cash on hand and debts are the figures at the end of each committee's latest "
                     "report, added together."
                 ),
                 html.Li(
-                    "Totals cover the two-year cycle named by its even year (2024 = 2023-2024), "
-                    "also for senators, whose term is six years."
+                    "Totals cover the two-year cycle named by its even year (2024 = 2023-2024). "
+                    "Senate and presidential candidates' pages also show the whole election period "
+                    "(six and four years), as fec.gov does, saying which cycles are not loaded."
                 ),
             ]
         ),
@@ -70,7 +83,10 @@ METHODOLOGY = html.Section(
                     "Memo entries (for example a joint fundraiser's share of a gift) are left out, "
                     "because the money is already reported elsewhere."
                 ),
-                html.Li("Refunds count as negative amounts, so sums are net of refunds."),
+                html.Li(
+                    "Refunds to donors are filed as positive amounts and count as negative ones, so sums "
+                    "are net of refunds; a negative refund undoes an earlier one and adds back."
+                ),
                 html.Li(
                     "Gifts from a donor who gave $200 or less in the cycle are usually not itemized; "
                     "they appear only in the totals. So itemized sums are smaller than totals."

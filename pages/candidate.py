@@ -57,6 +57,8 @@ SUMMARY_CSV = [
     "incumbent_challenge",
     "receipts",
     "disbursements",
+    "net_receipts",
+    "net_disbursements",
     "cash_on_hand",
     "debts",
     "individual_itemized",
@@ -66,9 +68,41 @@ SUMMARY_CSV = [
     "party_contributions",
     "candidate_self",
     "transfers_from_authorized",
+    "transfers_to_authorized",
+    "totals_source",
     "coverage_start",
     "coverage_end",
 ]
+# The whole election (Senate six years, President four): the cards' figures to the cent.
+ELECTION_COLUMNS = [
+    Column("period", "Election period"),
+    Column("cycles", "Cycles covered"),
+    Column("receipts", "Raised", labels.money_cents, numeric=True),
+    Column("net_receipts", "Raised, net of own transfers", labels.money_cents, numeric=True),
+    Column("disbursements", "Spent", labels.money_cents, numeric=True),
+    Column("net_disbursements", "Spent, net of own transfers", labels.money_cents, numeric=True),
+    Column("cash_on_hand", "Cash on hand", labels.money_cents, numeric=True),
+    Column("debts", "Debts", labels.money_cents, numeric=True),
+    Column("coverage_end", "Data through", labels.date),
+]
+ELECTION_CSV = [
+    "candidate_id",
+    "election_year",
+    "office",
+    "first_cycle",
+    "cycles_included",
+    "cycles_missing",
+    "receipts",
+    "disbursements",
+    "net_receipts",
+    "net_disbursements",
+    "cash_on_hand",
+    "debts",
+    "totals_source",
+    "coverage_start",
+    "coverage_end",
+]
+ELECTION_YEARS = {"S": "six", "P": "four"}  # the election period's length by office
 PERIOD_COLUMNS = [
     Column("period", "Report"),
     Column("coverage_start", "From", labels.date),
@@ -129,12 +163,28 @@ def _text_columns(key: str, header: str, linked: bool) -> list[Column]:
     ]
 
 
+def gross_stats(totals) -> list[Stat]:
+    """'Raised' and 'Spent' cards: gross, as the FEC publishes them, with the net figure in the
+    card's detail when money moved between the candidate's own committees makes it differ."""
+    return [
+        Stat(
+            "Raised",
+            labels.money(totals["receipts"]),
+            labels.net_of_own_transfers(totals["receipts"], totals["net_receipts"]) or "All receipts",
+        ),
+        Stat(
+            "Spent",
+            labels.money(totals["disbursements"]),
+            labels.net_of_own_transfers(totals["disbursements"], totals["net_disbursements"]) or "All disbursements",
+        ),
+    ]
+
+
 def money_stats(summary, committees) -> list[Stat]:
     reported = labels.date(summary["coverage_end"]) != "-"
     counted = committees[committees["in_totals"]]
     return [
-        Stat("Raised", labels.money(summary["receipts"]), "All receipts, summary totals"),
-        Stat("Spent", labels.money(summary["disbursements"]), "All disbursements"),
+        *gross_stats(summary),
         Stat("Cash on hand", labels.money(summary["cash_on_hand"]), "At the end of the latest report"),
         Stat("Debts", labels.money(summary["debts"]), "Owed by the campaign"),
         Stat(
@@ -148,6 +198,79 @@ def money_stats(summary, committees) -> list[Stat]:
             "; ".join(f"{n} ({c})" for n, c in zip(counted["name"], counted["committee_id"])) or "None",
         ),
     ]
+
+
+def totals_note(totals) -> html.P | None:
+    """Where the totals come from and that the headline is gross (nothing before any report)."""
+    if labels.date(totals["coverage_end"]) == "-":
+        return None
+    source = labels.totals_source(totals["totals_source"])
+    return html.P(f"Raised and spent are gross, as the FEC publishes them. Source: {source}.", className="muted")
+
+
+def cycle_list(cycles) -> str:
+    """'2022, 2024 and 2026'."""
+    names = [str(int(c)) for c in (cycles if cycles is not None else [])]
+    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+
+
+def election_stats(election) -> list[Stat]:
+    included, missing = election["cycles_included"], election["cycles_missing"]
+    return [
+        *gross_stats(election),
+        Stat("Cash on hand", labels.money(election["cash_on_hand"]), "At the end of the latest report"),
+        Stat("Debts", labels.money(election["debts"]), "Owed by the campaign"),
+        Stat(
+            "Cycles covered",
+            cycle_list(included) or "None",
+            f"Partial: {cycle_list(missing)} not loaded" if len(missing) else "The whole election",
+        ),
+    ]
+
+
+def election_section(elections: pd.DataFrame, name: str, candidate_id: str):
+    """A Senate or presidential candidate's money over the whole election (six or four years), as
+    fec.gov shows it beside the two-year cycle; nothing for House candidates."""
+    if elections.empty:
+        return None
+    election = elections.iloc[0]
+    first, year = int(election["first_cycle"]), int(election["election_year"])
+    period = f"{first - 1}-{year}"
+    missing = election["cycles_missing"]
+    frame = elections.assign(
+        period=period,
+        cycles=[cycle_list(c) for c in elections["cycles_included"]],
+        # one text cell per list in the CSV, as the API writes them
+        cycles_included=["; ".join(str(int(c)) for c in v) for v in elections["cycles_included"]],
+        cycles_missing=["; ".join(str(int(c)) for c in v) for v in elections["cycles_missing"]],
+    )
+    caption = f"Money of {name} over the whole {year} election, {period}"
+    return html.Section(
+        [
+            html.H2(f"Whole election {period}"),
+            html.P(
+                f"A {labels.office(election['office'])} election's money over its {ELECTION_YEARS[election['office']]}"
+                f" years ({period}), as fec.gov shows it beside the two-year cycle's. Source: "
+                f"{labels.totals_source(election['totals_source'])}; reports from "
+                f"{labels.date(election['coverage_start'])} to {labels.date(election['coverage_end'])}.",
+                className="muted",
+            ),
+            html.P(
+                [
+                    html.Strong("Partial: "),
+                    f"the {cycle_list(missing)} cycle{'s' if len(missing) > 1 else ''} of this election "
+                    f"{'are' if len(missing) > 1 else 'is'} not in this data; these totals cover "
+                    f"{cycle_list(election['cycles_included']) or 'no cycle'} only.",
+                ],
+                className="notice",
+            )
+            if len(missing)
+            else None,
+            stat_cards(election_stats(election), label=caption),
+            html.Details([html.Summary("The numbers to the cent"), table(frame, ELECTION_COLUMNS, caption)]),
+            download_button("candidate-election", frame, ELECTION_CSV, f"candidate-{candidate_id}-election-{year}.csv"),
+        ]
+    )
 
 
 def who(summary) -> str:
@@ -358,9 +481,11 @@ def layout(candidate_id=None, cycle=None, **_other_query):
             [
                 html.H2(f"Money in the {cycle} cycle"),
                 stat_cards(money_stats(summary, committees), label=f"Money of {name} in {cycle}"),
+                totals_note(summary),
                 download_button("candidate-summary", found, SUMMARY_CSV, f"candidate-{candidate_id}-{cycle}.csv"),
             ]
         ),
+        election_section(candidates.candidate_election_totals(candidate_id, cycle), name, candidate_id),
         html.Section(
             [
                 html.H2("Raised, spent and cash on hand by report"),

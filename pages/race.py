@@ -53,11 +53,18 @@ CANDIDATE_CSV = [
     "incumbent_challenge",
     "receipts",
     "disbursements",
+    "net_receipts",
+    "net_disbursements",
     "cash_on_hand",
     "debts",
+    "totals_source",
     "coverage_start",
     "coverage_end",
 ]
+GROSS_NOTE = (
+    "Raised and spent are gross, as the FEC publishes them: money moved between a candidate's own "
+    "committees counts in each. Each candidate's page shows the net figure beside; the CSV carries it too."
+)
 PERIODS_CSV = [
     "candidate_id",
     "name",
@@ -241,6 +248,7 @@ def race_page(office: str, state: str | None, district: str | None, cycle: int, 
                     f"(all receipts; reports through {coverage_end})",
                     table_open=True,
                 ),
+                html.P(GROSS_NOTE, className="muted"),
             ]
         ),
         html.Section(

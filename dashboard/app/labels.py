@@ -103,11 +103,34 @@ def date(value) -> str:
     return str(value)[:10]
 
 
+# Where a candidate's totals come from (contract.TOTALS_SOURCES), in words for captions.
+TOTALS_SOURCE_NAMES = {
+    "summary": "the FEC's own candidate totals",
+    "reports": "the sum of the candidate's committees' reports (summary pages, newest amendment of each)",
+}
+
+
+def totals_source(code) -> str:
+    """'the FEC's own candidate totals' or 'the sum of the candidate's committees' reports ...'."""
+    return _name(TOTALS_SOURCE_NAMES, code)
+
+
+def net_of_own_transfers(gross, net) -> str | None:
+    """'$1,200 net of $300 moved between its own committees' when the net figure differs from the
+    gross one; None when it does not, or is unknown."""
+    if _missing(gross) or _missing(net) or _exact(gross) == _exact(net):
+        return None
+    return f"{money(net)} net of {money(_exact(gross) - _exact(net))} moved between its own committees"
+
+
 # One line per extract for the data page: what a row is.
 EXTRACT_DESCRIPTIONS = {
     "candidates": "One row per candidate and cycle: name, party, office, state, district.",
     "committees": "One row per committee and cycle, with its candidate and designation.",
-    "candidate_totals": "Raised, spent, cash and debts per candidate and cycle, from report summaries.",
+    "candidate_totals": "Raised and spent (gross as the FEC publishes them, net beside), cash and debts per "
+    "candidate and cycle: the FEC's own candidate totals, else the sum of the committees' reports.",
+    "candidate_election_totals": "Senate (six-year) and presidential (four-year) candidates' totals over the whole "
+    "election, with the cycles the data lacks when partial.",
     "candidate_periods": "The same totals per filed report (for over-time charts).",
     "receipts": "Itemized contributions from individuals, each counted once, under its recipient.",
     "agg_candidate_daily": "Itemized individual money per candidate and day.",

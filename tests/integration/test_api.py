@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from dashboard.app import db
 from dashboard.app.api import openapi
 from dashboard.app.api.endpoints import BY_PATH, ENDPOINTS, Endpoint
-from dashboard.app.queries import races, receipts, trends
+from dashboard.app.queries import candidates, races, receipts, trends
 
 
 @pytest.fixture(scope="module")
@@ -168,6 +168,44 @@ def test_etag_and_cache_control_follow_the_snapshot(client, samples):
     assert client.get(url, headers={"If-None-Match": '"older-snapshot-1234"'}).status_code == 200
 
 
+def test_candidate_answers_gross_totals_with_net_beside_and_the_whole_election(client):
+    # A senator whose own committees moved money between them: gross and net differ.
+    cid, cycle = db.query(
+        """SELECT t.candidate_id, t.cycle FROM candidate_totals t JOIN candidates c USING (candidate_id, cycle)
+           WHERE c.office = 'S' AND c.cycle = 2024 AND t.net_receipts < t.receipts
+           ORDER BY t.receipts DESC LIMIT 1"""
+    ).iloc[0]
+    query = {"candidate_id": cid, "cycle": str(cycle)}
+    summary = client.get("/api/v1/candidate", query_string=query).get_json()["data"][0]
+    expected = candidates.candidate_summary(cid, int(cycle)).iloc[0]
+    assert summary["receipts"] == pytest.approx(float(expected.receipts))
+    assert summary["net_receipts"] == pytest.approx(float(expected.net_receipts))
+    assert summary["net_receipts"] < summary["receipts"]
+    assert summary["net_disbursements"] == pytest.approx(float(expected.net_disbursements))
+    assert summary["totals_source"] == "reports"  # the demo's totals are its committees' reports, summed
+
+    election = client.get("/api/v1/candidate/election-totals", query_string=query).get_json()
+    assert election["meta"]["rows"] == 1
+    row = election["data"][0]
+    assert (row["office"], row["election_year"], row["first_cycle"]) == ("S", 2024, 2020)
+    # The demo holds 2022 and 2024: the six years' 2020 cycle is missing, and the answer says so.
+    assert row["cycles_included"] == [2022, 2024] and row["cycles_missing"] == [2020]
+    whole = candidates.candidate_election_totals(cid, int(cycle)).iloc[0]
+    for column in ("receipts", "disbursements", "net_receipts", "net_disbursements", "cash_on_hand"):
+        assert row[column] == pytest.approx(float(whole[column])), column
+    as_csv = list(
+        csv.DictReader(
+            io.StringIO(client.get("/api/v1/candidate/election-totals.csv", query_string=query).get_data(as_text=True))
+        )
+    )
+    assert as_csv[0]["cycles_included"] == "2022; 2024" and as_csv[0]["cycles_missing"] == "2020"
+
+    house = races.top_races(2024, office="H", limit=1).iloc[0]
+    representative = races.race_candidates(2024, "H", house.state, house.district).iloc[0].candidate_id
+    none = client.get("/api/v1/candidate/election-totals", query_string={"candidate_id": representative, "cycle": 2024})
+    assert none.status_code == 200 and none.get_json()["data"] == []  # a House term is the two-year cycle
+
+
 def test_openapi_document_lists_every_endpoint(client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
@@ -176,6 +214,8 @@ def test_openapi_document_lists_every_endpoint(client):
     for path, item in document["paths"].items():
         assert item["get"]["parameters"] is not None and "400" in item["get"]["responses"], path
     assert "30111(a)(4)" in document["paths"]["/api/v1/receipts/export"]["get"]["summary"]
+    assert "net_receipts" in document["paths"]["/api/v1/candidate"]["get"]["summary"]
+    assert "cycles_missing" in document["paths"]["/api/v1/candidate/election-totals"]["get"]["summary"]
 
 
 def _values(schema: dict):

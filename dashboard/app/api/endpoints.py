@@ -186,8 +186,18 @@ RACES = (
 CANDIDATES = (
     Endpoint(
         "/candidate",
-        "A candidate's facts and summary totals in a cycle",
+        "A candidate's facts and totals in a cycle: receipts and disbursements gross as the FEC publishes them, "
+        "net_receipts and net_disbursements without the money moved between the candidate's own committees, "
+        "totals_source ('summary': the FEC's candidate totals; 'reports': the sum of the committees' reports)",
         candidates.candidate_summary,
+        CANDIDATE_CYCLE,
+        tag="candidates",
+    ),
+    Endpoint(
+        "/candidate/election-totals",
+        "A Senate or presidential candidate's totals over the whole election the candidacy of the cycle is for "
+        "(six or four years), gross with net beside; partial when cycles_missing is not empty (no row for House)",
+        candidates.candidate_election_totals,
         CANDIDATE_CYCLE,
         tag="candidates",
     ),

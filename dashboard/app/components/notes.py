@@ -5,9 +5,11 @@ from __future__ import annotations
 from dash import dcc, html
 
 TOTALS = (
-    "Totals come from the summary pages of the reports filed by each candidate's principal "
-    "and authorized committees for the two-year cycle, newest amendment only, with money "
-    "moved between a candidate's own committees counted once."
+    "Totals are each candidate's for the two-year cycle: the FEC's own candidate totals where the "
+    "data has them, else the sum of the summary pages of the reports filed by the candidate's "
+    "principal and authorized committees, newest amendment only. Raised and spent are gross, as the "
+    "FEC publishes them: money moved between a candidate's own committees counts in each (a "
+    "candidate's page shows the net beside)."
 )
 ITEMIZED = (
     "Itemized contributions from individuals to the candidate's own committees: memo "

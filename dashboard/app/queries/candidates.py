@@ -9,19 +9,48 @@ from dashboard.app import db
 
 def candidate_summary(candidate_id: str, cycle: int) -> pd.DataFrame:
     """One row (empty if the candidate did not run in the cycle): the candidate's facts (with
-    `in_race`: whether the candidacy is in one of the cycle's races) and summary totals over principal + authorized committees, net of transfers between them.
+    `in_race`: whether the candidacy is in one of the cycle's races) and the cycle's totals over
+    the principal and authorized committees. receipts and disbursements are gross, as the FEC
+    publishes them; net_receipts and net_disbursements take out what can have moved between the
+    candidate's own committees, the smaller of transfers_from_authorized and transfers_to_authorized
+    (empty when the source does not carry both); totals_source is 'summary'
+    (the FEC's own candidate totals) or 'reports' (the sum of the committees' reports).
     Money columns are empty when the candidate has not reported for the cycle."""
     return db.query(
         """
         SELECT c.candidate_id, c.cycle, c.name, c.party, c.office, c.state, c.district,
                c.incumbent_challenge, c.status, c.principal_committee_id, c.election_year, c.in_race,
-               t.receipts, t.disbursements, t.cash_on_hand, t.debts,
+               t.receipts, t.disbursements, t.net_receipts, t.net_disbursements, t.cash_on_hand, t.debts,
                t.individual_itemized, t.individual_unitemized, t.individual_refunds,
                t.other_committee_contributions, t.party_contributions, t.candidate_self,
-               t.transfers_from_authorized, t.coverage_start, t.coverage_end
+               t.transfers_from_authorized, t.transfers_to_authorized, t.totals_source,
+               t.coverage_start, t.coverage_end
         FROM candidates AS c
         LEFT JOIN candidate_totals AS t
                ON t.candidate_id = c.candidate_id AND t.cycle = c.cycle
+        WHERE c.candidate_id = ? AND c.cycle = ?
+        """,
+        [candidate_id, cycle],
+    )
+
+
+def candidate_election_totals(candidate_id: str, cycle: int) -> pd.DataFrame:
+    """One row (empty for House candidates, or when nothing of the election is reported): the
+    money of the election the candidacy in `cycle` is for, over the whole election period (a
+    Senate term's six years, a presidential term's four), as fec.gov shows beside the two-year
+    figures. Gross receipts and disbursements with their net beside, like candidate_summary;
+    cash_on_hand and debts as of the latest report. cycles_missing lists the period's two-year
+    cycles the data does not hold: when it is not empty the totals are partial (they cover
+    cycles_included only)."""
+    return db.query(
+        """
+        SELECT e.candidate_id, e.election_year, e.office, e.first_cycle,
+               e.cycles_included, e.cycles_missing,
+               e.receipts, e.disbursements, e.net_receipts, e.net_disbursements, e.cash_on_hand, e.debts,
+               e.totals_source, e.coverage_start, e.coverage_end
+        FROM candidates AS c
+        JOIN candidate_election_totals AS e
+          ON e.candidate_id = c.candidate_id AND e.election_year = c.election_year
         WHERE c.candidate_id = ? AND c.cycle = ?
         """,
         [candidate_id, cycle],
@@ -70,9 +99,9 @@ def candidate_committees(candidate_id: str, cycle: int) -> pd.DataFrame:
 
 
 def candidate_periods(candidate_id: str, cycle: int) -> pd.DataFrame:
-    """One row per report of the cycle, oldest first: receipts, disbursements (net of
-    transfers between the candidate's own committees), cash_on_hand_end, and the running
-    totals receipts_to_date / disbursements_to_date. All receipts, from the summary pages."""
+    """One row per report of the cycle, oldest first: receipts, disbursements (gross: money
+    moved between the candidate's own committees counts in each), cash_on_hand_end, and the
+    running totals receipts_to_date / disbursements_to_date. All receipts, from the summary pages."""
     return db.query(
         """
         SELECT report_year, report_type, coverage_start, coverage_end,

@@ -55,15 +55,16 @@ def race_summary(cycle: int, office: str, state: str | None = None, district: st
 
 def race_candidates(cycle: int, office: str, state: str | None = None, district: str | None = None) -> pd.DataFrame:
     """Every candidate in the race (`in_race`: a candidacy for that election), biggest fundraiser
-    first, with summary totals (receipts, disbursements, cash_on_hand, debts; empty when a
-    candidate has not reported), incumbent_challenge and a candidate_path."""
+    first, with the cycle's totals (receipts and disbursements gross, as the FEC publishes them,
+    net_receipts and net_disbursements beside; cash_on_hand, debts; empty when a candidate has not
+    reported), incumbent_challenge and a candidate_path."""
     condition, params = _race_condition(cycle, office, state, district, table="c.")
     frame = db.query(
         f"""
         SELECT c.candidate_id, c.name, c.party, c.incumbent_challenge, c.status,
                c.office, c.state, c.district, c.cycle,
-               t.receipts, t.disbursements, t.cash_on_hand, t.debts,
-               t.coverage_start, t.coverage_end
+               t.receipts, t.disbursements, t.net_receipts, t.net_disbursements, t.cash_on_hand, t.debts,
+               t.totals_source, t.coverage_start, t.coverage_end
         FROM candidates AS c
         LEFT JOIN candidate_totals AS t
                ON t.candidate_id = c.candidate_id AND t.cycle = c.cycle
@@ -90,8 +91,8 @@ def _race_members(cycle: int, office: str, state: str | None, district: str | No
 
 def race_periods(cycle: int, office: str, state: str | None = None, district: str | None = None) -> pd.DataFrame:
     """Every report of every candidate of the race, oldest first per candidate: receipts of the
-    period and receipts_to_date (cumulative), from the summary pages (all receipts, net of
-    transfers between a candidate's own committees), with the report's coverage_end."""
+    period and receipts_to_date (cumulative), from the summary pages (all receipts, gross:
+    money moved between a candidate's own committees counts in each), with the report's coverage_end."""
     members, params = _race_members(cycle, office, state, district)
     return db.query(
         f"""

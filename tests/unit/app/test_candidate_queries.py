@@ -61,6 +61,84 @@ def test_summary_cards_equal_the_truth(con, sample):
         assert cents(summary.debts) == true["debts"]
 
 
+def test_summary_carries_the_net_beside_the_gross_and_says_where_totals_come_from(con, sample):
+    # The sample's biggest fundraisers, and candidates whose committees moved money between them
+    # (gross and net differ by what was moved).
+    moved = con.execute("""
+        SELECT candidate_id, cycle FROM truth WHERE receipts_net <> receipts
+        ORDER BY receipts - receipts_net DESC, candidate_id LIMIT 3""").fetchall()
+    assert moved
+    for cid, cycle in sample + moved:
+        true, summary = truth_of(con, cid, cycle), candidates.candidate_summary(cid, cycle).iloc[0]
+        assert cents(summary.net_receipts) == true["receipts_net"]
+        assert cents(summary.net_disbursements) == true["disbursements_net"]
+        assert cents(summary.receipts) - cents(summary.net_receipts) == min(
+            true["transfers_from_authorized"], true["transfers_to_authorized"]
+        )
+        assert summary.totals_source == "reports"  # the demo has no FEC candidate totals: its reports are summed
+
+
+def election_truth(con, cid: str, first_cycle: int, election_year: int) -> dict:
+    """The generator's truth summed over the election period's cycles; cash and debts of the latest."""
+    return (
+        con.execute(
+            """
+            SELECT sum(receipts) AS receipts, sum(disbursements) AS disbursements,
+                   sum(receipts_net) AS receipts_net, sum(disbursements_net) AS disbursements_net,
+                   arg_max(cash_on_hand, cycle) AS cash_on_hand, arg_max(debts, cycle) AS debts
+            FROM truth WHERE candidate_id = ? AND cycle BETWEEN ? AND ?""",
+            [cid, first_cycle, election_year],
+        )
+        .df()
+        .iloc[0]
+        .to_dict()
+    )
+
+
+@pytest.mark.parametrize(
+    "office, cycle, first_cycle, included, missing",
+    [
+        ("S", 2026, 2022, [2022, 2024, 2026], []),  # six years, every cycle in the demo
+        ("S", 2022, 2018, [2022], [2018, 2020]),  # the demo starts in 2022: partial, and says so
+        ("P", 2024, 2022, [2022, 2024], []),  # four years
+    ],
+)
+def test_election_totals_add_up_the_whole_election(con, office, cycle, first_cycle, included, missing):
+    # The candidacy's biggest fundraiser, and one whose own committees moved money (net differs).
+    picked = con.execute(
+        """
+        (SELECT candidate_id FROM truth JOIN candidates USING (candidate_id, cycle)
+         WHERE office = ? AND cycle = ? ORDER BY receipts DESC LIMIT 1)
+        UNION
+        (SELECT candidate_id FROM truth JOIN candidates USING (candidate_id, cycle)
+         WHERE office = ? AND cycle = ? AND receipts_net <> receipts ORDER BY candidate_id LIMIT 1)""",
+        [office, cycle, office, cycle],
+    ).fetchall()
+    for (cid,) in picked:
+        found = candidates.candidate_election_totals(cid, cycle)
+        assert len(found) == 1
+        row = found.iloc[0]
+        assert (row.office, row.election_year, row.first_cycle) == (office, cycle, first_cycle)
+        assert list(row.cycles_included) == included and list(row.cycles_missing) == missing
+        true = election_truth(con, cid, first_cycle, cycle)
+        assert cents(row.receipts) == true["receipts"] and cents(row.disbursements) == true["disbursements"]
+        assert cents(row.net_receipts) == true["receipts_net"]
+        assert cents(row.net_disbursements) == true["disbursements_net"]
+        assert cents(row.cash_on_hand) == true["cash_on_hand"] and cents(row.debts) == true["debts"]
+        assert row.totals_source == "reports"
+        # One election per candidacy: the two-year summary of the same cycle is part of it.
+        summary = candidates.candidate_summary(cid, cycle).iloc[0]
+        assert row.election_year == summary.election_year
+        assert cents(row.receipts) >= cents(summary.receipts)
+
+
+def test_house_candidates_have_no_election_totals(con, sample):
+    house = [(cid, cycle) for cid, cycle in sample if cid.startswith("H")]
+    assert house
+    for cid, cycle in house:
+        assert candidates.candidate_election_totals(cid, cycle).empty
+
+
 def test_periods_add_up_to_the_truth(con, sample):
     for cid, cycle in sample:
         true, periods = truth_of(con, cid, cycle), candidates.candidate_periods(cid, cycle)
@@ -141,6 +219,8 @@ def test_similar_candidates_start_with_the_same_office_and_state(con):
 
 def test_an_unknown_candidate_has_no_rows():
     for query in (
+        candidates.candidate_summary,
+        candidates.candidate_election_totals,
         candidates.candidate_periods,
         candidates.candidate_sizes,
         candidates.candidate_states,

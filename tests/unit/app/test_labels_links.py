@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.app import labels, links
-from dashboard.core import fec
+from dashboard.core import contract, fec
 
 
 def test_race_paths_match_the_page_routes():
@@ -90,6 +90,23 @@ def test_tables_show_money_to_the_cent():
     assert labels.money_cents(0) == "$0.00" and labels.money_cents(-0.001) == "$0.00"  # no "-$0.00"
     for missing in (None, math.nan, pd.NA, pd.NaT):
         assert labels.money_cents(missing) == "-"
+
+
+def test_net_of_own_transfers_is_said_only_when_it_differs():
+    assert (
+        labels.net_of_own_transfers(Decimal("222944.75"), Decimal("202598.75"))
+        == "$202,599 net of $20,346 moved between its own committees"
+    )
+    assert labels.net_of_own_transfers(1000.1, 1000.1) is None  # nothing moved
+    assert labels.net_of_own_transfers(Decimal("1000.10"), 1000.1) is None  # same figure, other type
+    assert labels.net_of_own_transfers(1000, None) is None  # a source without both transfer columns
+    assert labels.net_of_own_transfers(None, float("nan")) is None  # not reported
+
+
+def test_every_totals_source_is_said_in_words():
+    assert set(labels.TOTALS_SOURCE_NAMES) == set(contract.TOTALS_SOURCES)
+    assert labels.totals_source("summary") == "the FEC's own candidate totals"
+    assert labels.totals_source(None) == "Unknown"
 
 
 def test_committee_kinds_say_what_a_committee_is():

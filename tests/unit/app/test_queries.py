@@ -232,4 +232,6 @@ def test_coverage_by_cycle(files):
     assert snapshot.latest_coverage_end() == max(manifest["coverage_end"].values())
     # The data page's grand total of a cycle adds up the same candidates as the home page's headline.
     for cycle in coverage.index:
-        assert coverage.loc[cycle, "receipts"] == pytest.approx(home.headline_by_office(cycle).receipts.sum(), abs=0.005)
+        assert coverage.loc[cycle, "receipts"] == pytest.approx(
+            home.headline_by_office(cycle).receipts.sum(), abs=0.005
+        )

@@ -52,7 +52,10 @@ def tiny_snapshot(tmp_path, monkeypatch):
     )
     write(
         "candidate_totals",
-        [(cid, 2024, receipts) + (0.0,) * 11 + (receipts, 0.0, "summary", None, None, []) for cid, _, receipts in PEOPLE],
+        [
+            (cid, 2024, receipts) + (0.0,) * 11 + (receipts, 0.0, "summary", None, None, [])
+            for cid, _, receipts in PEOPLE
+        ],
     )
     (folder / "manifest.json").write_text(json.dumps({"snapshot_id": "tiny", "source": "demo"}))
     os.symlink("snapshots/tiny", tmp_path / "current")

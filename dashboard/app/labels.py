@@ -142,6 +142,10 @@ EXTRACT_DESCRIPTIONS = {
     "agg_district": "One row per race: money raised, leader, margin, out-of-state and small-dollar shares.",
     "agg_daily": "Itemized individual money per day by party, office, state and committee type.",
     "large_receipts": "Itemized individual contributions of $1,000 or more, by date (for the trends page).",
+    "outside_expenditures": "Independent expenditures for or against a candidate, each counted once (Schedule E).",
+    "agg_outside_daily": "Outside spending per candidate, day, support or oppose and kind of spender.",
+    "agg_outside_spenders": "Outside spending per candidate, spender and support or oppose.",
+    "outside_unmatched": "Independent expenditures naming a candidate that none, or several, of the cycle's match.",
     "changes_candidates": "Candidates whose money changed since the previous snapshot, before and after.",
     "changes_reports": "Report periods that are new, or were revised, since the previous snapshot.",
 }

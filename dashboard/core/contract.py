@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 4  # bump whenever an extract's columns change: older snapshots get rebuilt
+SCHEMA_VERSION = 5  # bump whenever an extract's columns change: older snapshots get rebuilt
 
 MONEY = "DECIMAL(14,2)"
 
@@ -141,6 +141,45 @@ RAW: dict[str, dict[str, str]] = {
         "transaction_id": "VARCHAR",
         "image_number": "VARCHAR",
     },
+}
+
+# Independent expenditures for or against candidates (Schedule E) as filed, every version: lines of
+# regular reports (Form 3X, Form 5) and of 24/48-hour notices (Form 24, `is_notice`), from the API
+# (/schedules/schedule_e/ and its raw e-filed twin /schedules/schedule_e/efile/), the bulk file
+# independent_expenditure_YYYY.csv, or the demo. The builder applies the counting rules
+# (dashboard/pipeline/builder/outside.py). `candidate_id` can be blank: the candidate is then named by
+# candidate_name, office, state and district. `filed_date`: when the FEC received the filing.
+RAW["schedule_e"] = {
+    "sub_id": "BIGINT",
+    "cycle": "INTEGER",
+    "committee_id": "VARCHAR",
+    "spender_name": "VARCHAR",
+    "filing_form": "VARCHAR",
+    "is_notice": "BOOLEAN",
+    "report_type": "VARCHAR",
+    "report_year": "INTEGER",
+    "file_number": "BIGINT",
+    "previous_file_number": "BIGINT",
+    "amendment_indicator": "VARCHAR",
+    "transaction_id": "VARCHAR",
+    "back_reference_transaction_id": "VARCHAR",
+    "image_number": "VARCHAR",
+    "memo_code": "VARCHAR",
+    "memo_text": "VARCHAR",
+    "candidate_id": "VARCHAR",
+    "candidate_name": "VARCHAR",
+    "candidate_office": "VARCHAR",
+    "candidate_state": "VARCHAR",
+    "candidate_district": "VARCHAR",
+    "candidate_party": "VARCHAR",
+    "support_oppose": "VARCHAR",
+    "amount": MONEY,
+    "expenditure_date": "DATE",
+    "dissemination_date": "DATE",
+    "purpose": "VARCHAR",
+    "payee_name": "VARCHAR",
+    "category_code": "VARCHAR",
+    "filed_date": "DATE",
 }
 
 # Money rules over receipt types (what each code means: core.fec.TRANSACTION_TYPES).
@@ -379,6 +418,73 @@ EXTRACTS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Outside spending (Schedule E), counted once (dashboard/pipeline/builder/outside.py): a 24/48-hour
+# notice gives way to the regular report's line for the same expenditure, an amendment replaces what it
+# amends, memo lines are not added. `date` is the dissemination date, else the expenditure date.
+# `from_notice`: only a 24/48-hour notice reports it so far (shown apart, never added to the processed
+# totals). `spender_type`: core.fec.SPENDER_TYPES. `matched_by`: 'id' (the filing's candidate ID) or
+# 'name' (name, office, state and district matched one candidate of the cycle).
+EXTRACTS.update(
+    {
+        "outside_expenditures": (
+            "cycle",
+            "date",
+            "candidate_id",
+            "support_oppose",
+            "amount",
+            "committee_id",
+            "spender_name",
+            "spender_type",
+            "from_notice",
+            "matched_by",
+            "purpose",
+            "payee_name",
+            "filing_form",
+            "file_number",
+            "transaction_id",
+            "image_number",
+            "sub_id",
+        ),
+        "agg_outside_daily": (
+            "candidate_id",
+            "cycle",
+            "date",
+            "support_oppose",
+            "spender_type",
+            "from_notice",
+            "amount",
+            "n",
+        ),
+        "agg_outside_spenders": (
+            "cycle",
+            "candidate_id",
+            "committee_id",
+            "spender_name",
+            "spender_type",
+            "support_oppose",
+            "amount",
+            "n",
+            "notice_amount",
+            "first_date",
+            "last_date",
+        ),
+        # Expenditures naming a candidate that no candidate of the cycle matches, or several do.
+        "outside_unmatched": (
+            "cycle",
+            "committee_id",
+            "spender_name",
+            "candidate_name",
+            "candidate_office",
+            "candidate_state",
+            "candidate_district",
+            "support_oppose",
+            "amount",
+            "n",
+            "reason",
+        ),
+    }
+)
+
 # Written by the changes step after the others are validated (dashboard/pipeline/builder/changes.py).
 CHANGE_EXTRACTS = ("changes_candidates", "changes_reports")
 
@@ -391,6 +497,7 @@ def raw_arrow_schema(table: str, drop: tuple[str, ...] = ()) -> pa.Schema:
         "INTEGER": pa.int32(),
         "BIGINT": pa.int64(),
         "DATE": pa.date32(),
+        "BOOLEAN": pa.bool_(),
         MONEY: pa.decimal128(14, 2),
     }
     return pa.schema([(column, types[kind]) for column, kind in RAW[table].items() if column not in drop])

@@ -191,6 +191,27 @@ COMMITTEE_KIND_RULES = (
 )
 
 
+# Who spends outside money (independent expenditures), by committee type: the groups journalists report.
+SPENDER_TYPES = {
+    "super_pac": "Super PACs",
+    "party": "Party committees",
+    "pac": "PACs",
+    "nonprofit": "Nonprofits, people and other groups",
+}
+SPENDER_TYPE_OF_COMMITTEE_TYPE = {
+    "O": "super_pac",
+    "U": "super_pac",
+    "V": "super_pac",
+    "W": "super_pac",
+    "X": "party",
+    "Y": "party",
+    "Z": "party",
+    "N": "pac",
+    "Q": "pac",
+}  # any other type (I: a person or group that is no committee, e.g. a 501(c)(4)): 'nonprofit'
+SUPPORT_OPPOSE = {"S": "Support", "O": "Oppose"}
+
+
 def committee_kind(committee_type, designation) -> str:
     """'Leadership PAC', 'Joint fundraising committee', 'Super PAC', 'Carey committee (hybrid
     PAC)', 'Party committee', 'PAC', ... (the type's own name when no rule fits, else 'Committee')."""

@@ -21,6 +21,7 @@ import duckdb
 from dashboard.core import contract, geography, normalize
 from dashboard.core.sql import literal_list, quote_literal
 from dashboard.pipeline.builder.candidacies import mark_races
+from dashboard.pipeline.builder.outside import OUTSIDE_EXTRACT_SQL, OUTSIDE_STAGING
 from dashboard.store import layout
 
 # Conduits known by ID (ActBlue, WinRed); others are recognised by filing conduit-side rows.
@@ -385,6 +386,7 @@ def _text_top(column: str) -> str:
         WHERE rank <= {contract.TOP_N} ORDER BY candidate_id, cycle, rank"""
 
 
+EXTRACT_SQL.update(OUTSIDE_EXTRACT_SQL)
 EXTRACT_SQL["agg_candidate_employer"] = _text_top("employer")
 EXTRACT_SQL["agg_candidate_occupation"] = _text_top("occupation")
 
@@ -426,20 +428,25 @@ BUILD_ORDER = (
     "agg_district",
     "agg_daily",
     "large_receipts",
+    "outside_expenditures",
+    "agg_outside_daily",
+    "agg_outside_spenders",
+    "outside_unmatched",
 )
 
 
 def stage(con: duckdb.DuckDBPyConnection) -> None:
     """The staged tables every extract reads, from the raw views (raw_views)."""
+    normalize.install(con)
     con.execute(STAGING)
     mark_races(con)
     con.execute(ATTRIBUTION)
+    con.execute(OUTSIDE_STAGING)
 
 
 def build_extracts(con: duckdb.DuckDBPyConnection, raw_dir: Path, out_dir: Path, progress=None) -> dict:
     """Write every extract of the contract into out_dir; returns raw row counts."""
     progress = progress or (lambda msg: None)
-    normalize.install(con)
     con.execute(SIZE_BUCKET_MACRO)
     raw_counts = raw_views(con, raw_dir)
     progress(f"raw rows: {raw_counts}")

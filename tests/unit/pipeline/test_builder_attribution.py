@@ -6,31 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
 
-from dashboard.core import contract
 from dashboard.pipeline.builder.extracts import build_extracts
 from dashboard.store import layout
+from tests.unit.pipeline.raw_tables import money, write_raw
 
 CYCLE = 2016
 HOUSE_ID, SENATE_ID, SHARED = "H6FL18999", "S6FL00999", "C00999999"
-
-
-def write(raw: Path, table: str, rows: list[dict]) -> None:
-    # Itemized receipts are partitioned by cycle=<year> folders, as the sources write them.
-    folder = raw / table / f"cycle={CYCLE}" if table == "schedule_a" else raw / table
-    schema = contract.raw_arrow_schema(table, drop=("cycle",) if table == "schedule_a" else ())
-    full = [{column: row.get(column) for column in schema.names} for row in rows]
-    folder.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.Table.from_pylist(full, schema=schema), folder / "test.parquet")
-
-
-def money(value) -> Decimal:
-    return Decimal(value).quantize(Decimal("0.01"))
 
 
 def summary(candidate_id: str, receipts: str, transfers_in: str, transfers_out: str) -> dict:
@@ -52,7 +36,7 @@ def test_a_shared_committee_s_receipts_go_to_the_candidacy_of_the_cycles_electio
     raw, out = tmp_path / "raw", tmp_path / "out"
     out.mkdir()
     person = {"name": "DOE, JANE", "party": "DEM", "state": "FL", "status": "C"}
-    write(
+    write_raw(
         raw,
         "candidates",
         [
@@ -75,7 +59,7 @@ def test_a_shared_committee_s_receipts_go_to_the_candidacy_of_the_cycles_electio
             },
         ],
     )
-    write(
+    write_raw(
         raw,
         "linkages",
         [
@@ -83,10 +67,13 @@ def test_a_shared_committee_s_receipts_go_to_the_candidacy_of_the_cycles_electio
             for cid, year in ((HOUSE_ID, 2014), (SENATE_ID, 2016))
         ],
     )
-    write(raw, "committees", [{"committee_id": SHARED, "cycle": CYCLE, "name": "DOE FOR FLORIDA", "designation": "P"}])
+    write_raw(
+        raw, "committees", [{"committee_id": SHARED, "cycle": CYCLE, "name": "DOE FOR FLORIDA", "designation": "P"}]
+    )
     gifts = [
         {
             "sub_id": i,
+            "cycle": CYCLE,
             "committee_id": SHARED,
             "receipt_type": "15",
             "contributor_name": f"GIVER, {i}",
@@ -97,9 +84,11 @@ def test_a_shared_committee_s_receipts_go_to_the_candidacy_of_the_cycles_electio
         }
         for i in range(1, 4)
     ]
-    write(raw, "schedule_a", gifts)
+    write_raw(raw, "schedule_a", gifts)
     # The FEC publishes the same committee's money under both IDs, each with its own figures.
-    write(raw, "candidate_summaries", [summary(HOUSE_ID, "1500", "0", "0"), summary(SENATE_ID, "9000", "700", "200")])
+    write_raw(
+        raw, "candidate_summaries", [summary(HOUSE_ID, "1500", "0", "0"), summary(SENATE_ID, "9000", "700", "200")]
+    )
     con = duckdb.connect()
     build_extracts(con, raw, out)
 

@@ -444,6 +444,7 @@ EXTRACTS.update(
             "transaction_id",
             "image_number",
             "sub_id",
+            "filed_date",
         ),
         "agg_outside_daily": (
             "candidate_id",

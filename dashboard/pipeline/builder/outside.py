@@ -81,6 +81,7 @@ SELECT e.cycle, coalesce(e.dissemination_date, e.expenditure_date) AS date,
        CASE WHEN c.candidate_id IS NOT NULL THEN 'id' WHEN len(nm.candidate_ids) = 1 THEN 'name' END AS matched_by,
        coalesce(len(nm.candidate_ids), 0) AS name_matches,
        e.purpose, e.payee_name, e.filing_form, e.file_number, e.transaction_id, e.image_number, e.sub_id,
+       e.filed_date,
        e.candidate_name, e.candidate_office, e.candidate_state, e.candidate_district
 FROM se_counted e
 LEFT JOIN candidates c ON c.candidate_id = e.candidate_id AND c.cycle = e.cycle

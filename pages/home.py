@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from dashboard.app import labels, links
 from dashboard.app.components.cards import Stat, stat_cards
+from dashboard.app.components.committees_only import no_candidates_note
 from dashboard.app.components.cycle_picker import cycle_picker
 from dashboard.app.components.district_map import map_section
 from dashboard.app.components.errors import friendly_layout
@@ -15,7 +16,7 @@ from dashboard.app.components.shell import page
 from dashboard.app.components.tables import Column
 from dashboard.app.components.twin import chart_with_table
 from dashboard.app.figures.races import top_races_bar
-from dashboard.app.queries import home, maps, races
+from dashboard.app.queries import committees, home, maps, races
 from dashboard.core import params
 
 dash.register_page(__name__, path="/", name="Home", title="Campaign finance dashboard")
@@ -94,12 +95,16 @@ def house_map(cycle: int):
 def layout(cycle=None, **_other_query):
     cycle = params.cycle(cycle)
     cycles = home.cycles_available()
-    picker = cycle_picker(cycle, cycles, lambda c: links.with_cycle("/", c))
+    # A cycle whose files name committees only is data too: offered, and explained.
+    committees_only = committees.cycles_without_candidates()
+    picker = cycle_picker(cycle, [*cycles, *committees_only], lambda c: links.with_cycle("/", c))
     if cycle not in cycles:
         return page(
             html.H1(f"Campaign money, {cycle} cycle"),
             picker,
-            html.P(f"This snapshot has no data for the {cycle} cycle. Pick one of the cycles above."),
+            no_candidates_note(cycle, committees_only[cycle])
+            if cycle in committees_only
+            else html.P(f"This snapshot has no data for the {cycle} cycle. Pick one of the cycles above."),
         )
     by_office = home.headline_by_office(cycle)
     top = races.top_races(cycle, limit=TOP_RACES)

@@ -10,6 +10,7 @@ import dash
 from dash import dcc, html
 
 from dashboard.app import labels, links
+from dashboard.app.components.committees_only import no_candidates_note
 from dashboard.app.components.cycle_picker import cycle_picker
 from dashboard.app.components.district_map import map_section
 from dashboard.app.components.errors import friendly_layout
@@ -19,7 +20,7 @@ from dashboard.app.components.tables import Column, table
 from dashboard.app.components.twin import download_button
 from dashboard.app.components.view_links import view_links
 from dashboard.app.figures import map_classes
-from dashboard.app.queries import home, maps
+from dashboard.app.queries import committees, home, maps
 from dashboard.core import fec, geography, params
 
 dash.register_page(__name__, path="/map", name="District map", title="District money map")
@@ -161,8 +162,13 @@ def layout(cycle=None, office=None, metric=None, view=None, state=None, sort=Non
     picker = cycle_picker(cycle, home.cycles_available(), lambda c: href(cycle=c))
     rows = maps.map_rows(cycle, office, state, sort_by=sort[0], descending=sort[1])
     if not rows["has_race"].any():
+        committees_only = committees.cycles_without_candidates()
         return page(
-            html.H1(title), picker, html.P(f"This snapshot has no {OFFICES[office_word]} races for the {cycle} cycle.")
+            html.H1(title),
+            picker,
+            no_candidates_note(cycle, committees_only[cycle])
+            if cycle in committees_only
+            else html.P(f"This snapshot has no {OFFICES[office_word]} races for the {cycle} cycle."),
         )
     metric_info = map_classes.METRICS[metric_key]
     national = maps.map_races(cycle, office)[metric_key] if state else None

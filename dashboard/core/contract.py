@@ -359,6 +359,13 @@ EXTRACTS: dict[str, tuple[str, ...]] = {
         "small_amount",
         "small_share",
         "coverage_end",
+        # independent expenditures for and against the race's candidates (builder/outside.py), regular
+        # reports only; outside_notice_amount: in 24/48-hour notices not yet in a regular report, apart
+        "outside_amount",
+        "outside_support",
+        "outside_oppose",
+        "outside_notice_amount",
+        "outside_share",
     ),
     "agg_daily": ("date", "cycle", "party", "office", "state", "committee_type", "amount", "n"),
     # Itemized individual contributions of LARGE_RECEIPT_FLOOR or more, sorted by cycle and date so a

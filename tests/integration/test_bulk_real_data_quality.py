@@ -68,5 +68,6 @@ def test_real_2016_grand_totals_add_up_the_same_candidates_on_every_page(
     assert coverage.loc[2016, "receipts"] == headline.receipts.sum() > 1e9
     totals = quote_literal(str(tmp_path / "data" / "current" / "candidate_totals.parquet"))
     assert (
-        float(duckdb.sql(f"SELECT sum(receipts) FROM read_parquet({totals})").fetchall()[0][0]) == headline.receipts.sum()
+        float(duckdb.sql(f"SELECT sum(receipts) FROM read_parquet({totals})").fetchall()[0][0])
+        == headline.receipts.sum()
     )

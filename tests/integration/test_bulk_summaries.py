@@ -120,9 +120,11 @@ def test_a_summary_file_alone_publishes_its_candidates_and_totals(zips, tmp_path
 
 
 def test_files_that_name_no_candidate_exit_non_zero_saying_what_to_add(zips, tmp_path, monkeypatch, capsys):
+    # The itemized file names neither candidates nor committees: nothing to publish. (Committees alone,
+    # e.g. webk's, do publish: test_bulk_committees_only.)
     folder = tmp_path / "files"
     folder.mkdir()
-    shutil.copy(zips / zip_name(KINDS["webk"], CYCLE), folder)
+    shutil.copy(zips / zip_name(KINDS["itcont"], CYCLE), folder)
     data_dir = tmp_path / "data"
     capsys.readouterr()
     code = run(monkeypatch, data_dir, "load-bulk", "--cycle", str(CYCLE), "--files", str(folder))

@@ -25,3 +25,16 @@ def committee_cycles(committee_id: str) -> pd.DataFrame:
         """,
         [committee_id],
     )
+
+
+def cycles_without_candidates() -> dict[int, int]:
+    """Cycles whose committees are published with no candidate at all (the files loaded for them,
+    e.g. the PAC and party summary webk alone, name committees only): cycle -> committees."""
+    frame = db.query(
+        """
+        SELECT cycle, count(*) AS n FROM committees
+        WHERE cycle NOT IN (SELECT DISTINCT cycle FROM candidates WHERE cycle IS NOT NULL)
+        GROUP BY cycle ORDER BY cycle DESC
+        """
+    )
+    return {int(cycle): int(n) for cycle, n in zip(frame["cycle"], frame["n"])}

@@ -83,7 +83,9 @@ CREATE OR REPLACE TEMP TABLE committees AS
 SELECT DISTINCT ON (c.committee_id, c.cycle) c.committee_id, c.cycle, c.name, c.committee_type,
        c.designation, c.party, c.candidate_id, c.state,
        c.committee_id IN (SELECT committee_id FROM conduit_ids) AS is_conduit
-FROM raw_committees c ORDER BY c.committee_id, c.cycle;
+-- of a committee listed twice (the master cm or the API, and webk's summary row), the one that
+-- knows more: webk's rows carry no state
+FROM raw_committees c ORDER BY c.committee_id, c.cycle, c.state IS NULL;
 """
 
 # After the race rule (candidacies.mark_races), which the choice of a shared committee's candidacy reads.
@@ -322,11 +324,17 @@ EXTRACT_SQL: dict[str, str] = {
                    sum(r.amount) FILTER (WHERE r.state IS DISTINCT FROM c.state) AS out_of_state,
                    sum(r.amount) FILTER (WHERE size_bucket(r.amount) = 0) AS small
             FROM receipts r JOIN candidates c USING (candidate_id, cycle) GROUP BY ALL
+        ), outside_money AS (  -- builder/outside.py: counted once; notices apart
+            SELECT candidate_id, cycle,
+                   sum(amount) FILTER (WHERE NOT from_notice AND support_oppose = 'S') AS outside_support,
+                   sum(amount) FILTER (WHERE NOT from_notice AND support_oppose = 'O') AS outside_oppose,
+                   sum(amount) FILTER (WHERE from_notice) AS outside_notices
+            FROM outside WHERE candidate_id IS NOT NULL GROUP BY ALL
         ), ranked AS (
-            SELECT races.*, i.itemized, i.out_of_state, i.small,
+            SELECT races.*, i.itemized, i.out_of_state, i.small, o.outside_support, o.outside_oppose, o.outside_notices,
                    row_number() OVER (PARTITION BY cycle, office, state, district
                                       ORDER BY coalesce(receipts, 0) DESC, candidate_id) AS place
-            FROM races LEFT JOIN itemized i USING (candidate_id, cycle)
+            FROM races LEFT JOIN itemized i USING (candidate_id, cycle) LEFT JOIN outside_money o USING (candidate_id, cycle)
         )
         SELECT cycle, office, state, district, count(*) AS n_candidates,
                coalesce(sum(receipts), 0) AS receipts, coalesce(sum(disbursements), 0) AS disbursements,
@@ -346,7 +354,16 @@ EXTRACT_SQL: dict[str, str] = {
                coalesce(sum(small), 0) + coalesce(sum(individual_unitemized), 0) AS small_amount,
                CAST(coalesce(sum(small), 0) + coalesce(sum(individual_unitemized), 0) AS DOUBLE)
                    / nullif(coalesce(sum(itemized), 0) + coalesce(sum(individual_unitemized), 0), 0) AS small_share,
-               max(coverage_end) AS coverage_end
+               max(coverage_end) AS coverage_end,
+               coalesce(sum(outside_support), 0) + coalesce(sum(outside_oppose), 0) AS outside_amount,
+               coalesce(sum(outside_support), 0) AS outside_support,
+               coalesce(sum(outside_oppose), 0) AS outside_oppose,
+               coalesce(sum(outside_notices), 0) AS outside_notice_amount,
+               -- outside money (reported in regular reports) as a share of all money: the candidates' own
+               -- receipts plus it
+               CAST(coalesce(sum(outside_support), 0) + coalesce(sum(outside_oppose), 0) AS DOUBLE)
+                   / nullif(coalesce(sum(receipts), 0) + coalesce(sum(outside_support), 0)
+                            + coalesce(sum(outside_oppose), 0), 0) AS outside_share
         FROM ranked GROUP BY cycle, office, state, district ORDER BY cycle, office, state, district""",
     "agg_daily": """
         SELECT r.date, r.cycle, coalesce(m.party, 'UNK') AS party, coalesce(c.office, 'N') AS office,
@@ -462,7 +479,8 @@ def build_extracts(con: duckdb.DuckDBPyConnection, raw_dir: Path, out_dir: Path,
             )
             if not any(folder.glob("**/*.parquet")):  # no itemized data (e.g. a bulk load without itcont)
                 no_cycle = ", ".join(c for c in contract.EXTRACTS["receipts/"] if c != "cycle")
-                for (cycle,) in con.execute("SELECT DISTINCT cycle FROM candidates").fetchall():
+                cycles = "SELECT DISTINCT cycle FROM candidates UNION SELECT DISTINCT cycle FROM committees"
+                for (cycle,) in con.execute(cycles).fetchall():
                     (folder / f"cycle={int(cycle)}").mkdir(parents=True, exist_ok=True)
                     con.execute(
                         f"COPY (SELECT {no_cycle} FROM receipts) TO "

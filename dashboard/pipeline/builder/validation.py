@@ -3,7 +3,8 @@ report published with it.
 
 Refused (the previous snapshot keeps serving) is only what cannot be right:
 - an extract that cannot be read, or whose columns differ from the contract;
-- no candidates at all: nothing to show;
+- no candidates and no committees at all: nothing to show (committees alone, e.g. a load of the
+  PAC and party summary webk, are published, and the report says which cycles have no candidates);
 - a collapse against the previous snapshot: a cycle that had rows in `candidates`,
   `candidate_totals` or `receipts` now has fewer than half as many (none included). Compared only
   with a previous snapshot of the same source, and never for demo data: the demo generator
@@ -75,8 +76,8 @@ def validate_snapshot(
     after this check); `previous` is the snapshot to compare row counts with (None: no comparable
     one). Returns facts for the manifest, the data-quality report among them."""
     row_counts = extract_row_counts(con, snapshot, [n for n in contract.extract_names() if n not in skip])
-    if row_counts["candidates"] == 0:
-        raise ValidationError("candidates is empty: there is nothing to publish")
+    if row_counts["candidates"] == 0 and row_counts["committees"] == 0:
+        raise ValidationError("candidates and committees are empty: there is nothing to publish")
     shrunk = collapses(con, snapshot, previous) if previous is not None else []
     if shrunk and not allow_shrink:
         raise ValidationError(
@@ -93,7 +94,7 @@ def validate_snapshot(
         ).fetchall()
     }
     quality = {
-        "findings": data_quality(con, snapshot),
+        "findings": cycles_without_candidates(con, snapshot) + data_quality(con, snapshot),
         "compared_with": previous.name if previous is not None else None,
         "shrinks_allowed": shrunk,  # published anyway (--allow-shrink)
     }
@@ -123,6 +124,31 @@ def collapses(con: duckdb.DuckDBPyConnection, snapshot: Path, previous: Path) ->
             if new < old * COLLAPSE_RATIO:
                 found.append(f"{name} of {cycle}: {new:,} rows, {old:,} before")
     return found
+
+
+def cycles_without_candidates(con: duckdb.DuckDBPyConnection, snapshot: Path) -> list[dict]:
+    """One finding per cycle whose committees are published with no candidate at all (the files
+    loaded for it, e.g. webk alone, name committees only): its pages have no candidates, races or
+    totals, and this says why."""
+    committees = layout.extract_reader(snapshot, "committees")
+    candidates = layout.extract_reader(snapshot, "candidates")
+    rows = con.execute(
+        f"SELECT cycle, count(*), list(committee_id ORDER BY committee_id)[1:{EXAMPLES}] FROM {committees} "
+        f"WHERE cycle NOT IN (SELECT DISTINCT cycle FROM {candidates} WHERE cycle IS NOT NULL) "
+        "GROUP BY cycle ORDER BY cycle"
+    ).fetchall()
+    return [
+        {
+            "code": "no_candidates",
+            "reason": f"No candidates in {cycle}: the files loaded name committees only (shown: the cycle's "
+            "committees; candidate, race and totals pages need the candidate master cn or the summaries "
+            "weball or webl)",
+            "count": int(count),
+            "amount": None,
+            "examples": [str(e) for e in examples],
+        }
+        for cycle, count, examples in rows
+    ]
 
 
 # Each check: (code, reason, SQL giving one row per case: an example id and the money involved).

@@ -35,6 +35,9 @@ How:
   published totals as they are (summaries.py). A summary of an ID that cn does not list still names
   its candidate; webl's candidates are those of this cycle's election. The builder splits the
   individual money into itemized (what itcont holds) and unitemized.
+- Committees: webk (the PAC and party summary) names each committee with its type, designation and
+  filing frequency; those cm does not list become `committees` rows (cm wins), so webk loaded alone
+  publishes its committees. A load whose files name no candidate nor committee publishes nothing.
 - Bulk plus API: receipts are keyed by SUB_ID, the same `sub_id` the API gives; the builder keeps one
   row per sub_id, and the refresh appends only sub_ids not already stored.
 - `--download` fetches the zips from FEC_BULK_URL: resumable (`.part` files and HTTP ranges), with
@@ -46,7 +49,8 @@ Modules, one job each (callers import from them; this file re-exports nothing):
 - sources: finding the files or zips in a folder, zip members, cutting a stream into chunks
 - parse: a chunk or a whole file into Parquet parts; malformed lines and their report
 - amendments: dropping the rows of filings a later amendment replaced
-- summaries: weball/webl rows as `candidate_summaries` rows (the FEC's totals per candidate ID)
+- summaries: weball/webl rows as `candidate_summaries` rows (the FEC's totals per candidate ID), and
+  webk's committees as `committees` rows where the committee master cm does not list them
 - download: `--download` with resume and checksums
 - progress: LoadProgress (bytes, rows, rows/s, time left)
 - load: load() from start to publish, the state file, committing to raw/

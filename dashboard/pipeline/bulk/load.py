@@ -20,7 +20,7 @@ from dashboard.pipeline.bulk.formats import KINDS, BulkLoadError, raw_folder
 from dashboard.pipeline.bulk.parse import parse_source
 from dashboard.pipeline.bulk.progress import LoadProgress
 from dashboard.pipeline.bulk.sources import find_sources, looked_for
-from dashboard.pipeline.bulk.summaries import write_bulk_summaries
+from dashboard.pipeline.bulk.summaries import write_bulk_committees, write_bulk_summaries
 from dashboard.store import files, layout
 from dashboard.store.files import read_json, write_json
 
@@ -135,16 +135,17 @@ def load(
             write_json(here / "state.json", state)
             shutil.rmtree(staging, ignore_errors=True)
             shutil.rmtree(work, ignore_errors=True)
-        has_candidates = _store_has_candidates(con, layout.raw_dir(data_dir), cycle)
+        names_anyone = _store_names_candidates_or_committees(con, layout.raw_dir(data_dir), cycle)
     finally:
         con.close()
     summary = summarize(run, missing)
-    if publish and run.get("published_at") is None and not has_candidates:
+    if publish and run.get("published_at") is None and not names_anyone:
         raise BulkLoadError(
             f"{', '.join(s.label for s in sources.values())} loaded into raw/, but nothing was published: these "
-            f"files name no candidate of {cycle} (the PAC and party summary webk and the itemized files need "
-            "candidates to attach to). Add the cycle's candidate master cn (or the candidate summaries weball or "
-            f"webl) to {folder}, or run: python -m dashboard load-bulk --cycle {cycle} --download --summaries"
+            f"files name no candidate nor committee of {cycle} (the itemized files and the linkages need "
+            "candidates or committees to attach to). Add the cycle's candidate master cn (or the candidate "
+            f"summaries weball or webl) to {folder}, or run: python -m dashboard load-bulk --cycle {cycle} "
+            "--download --summaries"
         )
     if publish and run.get("published_at") is None:
         manifest = builder.build_and_publish(
@@ -158,7 +159,8 @@ def load(
 
 def _commit(con, raw: Path, cycle: int, run: dict, staging: Path, progress: LoadProgress) -> dict:
     """Move the staged parts into raw/ replacing the cycle's earlier bulk files of the same kinds,
-    and rewrite the cycle's candidate summaries. Idempotent, so a crash here is repaired by running again."""
+    and rewrite the cycle's candidate summaries and webk's committees. Idempotent, so a crash here is
+    repaired by running again."""
     removed = files.remove_demo_raw(raw.parent)  # demo and real data must not mix
     if removed:
         progress.line(f"removed {removed} demo raw files: demo and FEC data must not mix")
@@ -188,13 +190,20 @@ def _commit(con, raw: Path, cycle: int, run: dict, staging: Path, progress: Load
             "election a candidate runs in): they get candidate pages but are in no race until the cycle's cn "
             "or webl is loaded"
         )
-    return counts
+    committees = write_bulk_committees(con, raw, cycle)
+    if committees["committees_from_webk"]:
+        progress.line(
+            f"{committees['committees_from_webk']:,} of {committees['webk_committees']:,} committees of webk are "
+            "in no committee master (cm): they are published from webk's own name, type and designation"
+        )
+    return {**counts, **committees}
 
 
-def _store_has_candidates(con, raw: Path, cycle: int) -> bool:
-    """Whether raw/ names candidates of the cycle (a candidate master or candidate summaries, any source);
-    another cycle's do not count."""
-    for table in ("candidates", "candidate_summaries"):
+def _store_names_candidates_or_committees(con, raw: Path, cycle: int) -> bool:
+    """Whether raw/ names candidates or committees of the cycle (a candidate or committee master,
+    candidate summaries, webk's committees; any source): a snapshot has something to show. Another
+    cycle's do not count."""
+    for table in ("candidates", "candidate_summaries", "committees"):
         parts = sorted((raw / table).glob("*.parquet"))
         if parts:
             paths = ", ".join(quote_literal(f) for f in parts)

@@ -1,5 +1,6 @@
-"""The candidate summaries of weball/webl as `candidate_summaries` rows: the FEC's own two-year totals
-of each candidate ID, all of its authorized committees combined, exactly as the file carries them."""
+"""The summary files as raw rows: weball/webl as `candidate_summaries` rows (the FEC's own two-year
+totals of each candidate ID, all of its authorized committees combined, exactly as the file carries
+them), and webk's committees as `committees` rows where no committee master names them."""
 
 from __future__ import annotations
 
@@ -78,3 +79,56 @@ def write_bulk_summaries(con: duckdb.DuckDBPyConnection, raw: Path, cycle: int) 
     )
     os.replace(tmp, target)
     return {"summaries": total, "without_candidate_master": unknown, "without_election_year": no_year}
+
+
+BULK_COMMITTEES_SQL = """
+-- webk names each PAC and party committee with its type, designation and filing frequency; it has no
+-- party, state or candidate. A committee any other source lists for the cycle (the committee master cm,
+-- the API) keeps that source's fuller row: the builder keeps one row per committee and cycle.
+SELECT DISTINCT ON (cmte_id) cmte_id AS committee_id, cycle, cmte_nm AS name, cmte_tp AS committee_type,
+       cmte_dsgn AS designation, CAST(NULL AS VARCHAR) AS party, CAST(NULL AS VARCHAR) AS state,
+       CAST(NULL AS VARCHAR) AS candidate_id, cmte_filing_freq AS filing_frequency
+FROM ({webk})
+WHERE cycle = $cycle AND cmte_id NOT IN ({listed})
+ORDER BY cmte_id, cvg_end_dt DESC NULLS LAST
+"""
+
+
+def write_bulk_committees(con: duckdb.DuckDBPyConnection, raw: Path, cycle: int) -> dict:
+    """raw/committees/bulk-<cycle>-webk.parquet from the stored webk of the cycle: its committees
+    that no other committees file lists for the cycle (cm wins). Rewritten whole on every commit, so
+    a cm loaded later takes its committees over. Returns counts: webk committees, and how many of
+    them only webk names (those written)."""
+    target = raw / "committees" / f"bulk-{cycle}-webk.parquet"
+    webk = sorted((raw / "bulk_webk").glob(f"bulk-{cycle}-*.parquet"))
+    if not webk:
+        target.unlink(missing_ok=True)
+        return {"webk_committees": 0, "committees_from_webk": 0}
+    others = [f for f in sorted((raw / "committees").glob("*.parquet")) if f != target]
+    listed = (
+        f"SELECT committee_id FROM read_parquet([{', '.join(quote_literal(f) for f in others)}], "
+        f"union_by_name = true) WHERE cycle = {int(cycle)}"
+        if others
+        else "SELECT NULL AS committee_id WHERE false"
+    )
+    webk_rows = f"SELECT * FROM read_parquet([{', '.join(quote_literal(f) for f in webk)}], union_by_name = true)"
+    sql = (
+        BULK_COMMITTEES_SQL.replace("{webk}", webk_rows).replace("{listed}", listed).replace("$cycle", str(int(cycle)))
+    )
+    columns = ", ".join(f"CAST({c} AS {t}) AS {c}" for c, t in contract.RAW["committees"].items())
+    con.execute(f"CREATE OR REPLACE TEMP TABLE bulk_committees AS SELECT {columns} FROM ({sql})")
+    total = con.execute(f"SELECT count(DISTINCT cmte_id) FROM ({webk_rows}) WHERE cycle = {int(cycle)}").fetchall()[0][
+        0
+    ]
+    written = con.execute("SELECT count(*) FROM bulk_committees").fetchall()[0][0]
+    if not written:
+        target.unlink(missing_ok=True)
+        return {"webk_committees": total, "committees_from_webk": 0}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    con.execute(
+        f"COPY (SELECT * FROM bulk_committees ORDER BY committee_id) TO {quote_literal(tmp)} "
+        "(FORMAT parquet, COMPRESSION zstd)"
+    )
+    os.replace(tmp, target)
+    return {"webk_committees": total, "committees_from_webk": written}

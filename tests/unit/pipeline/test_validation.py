@@ -107,11 +107,20 @@ def test_shrinking_is_not_a_collapse_against_another_source_or_for_demo_data(raw
     assert build_and_publish(raw_copy, source="bulk")["data_quality"]["compared_with"] is None
 
 
-def test_no_candidates_is_refused(raw_copy: Path):
+def test_committees_without_candidates_publish_saying_so_and_neither_is_refused(raw_copy: Path):
+    cycles = snapshots.read_manifest(raw_copy / "current")["cycles"]
     for path in (raw_copy / "raw" / "candidates").glob("*.parquet"):
         rewrite(path, "DELETE FROM t")
-    with pytest.raises(BuildError, match="candidates is empty"):
+    manifest = build_and_publish(raw_copy, source="demo")
+    reasons = [f["reason"] for f in manifest["data_quality"]["findings"] if f["code"] == "no_candidates"]
+    assert [r.split(":")[0] for r in reasons] == [f"No candidates in {cycle}" for cycle in cycles]
+    assert all("the files loaded name committees only" in r for r in reasons)
+    published = manifest["snapshot_id"]
+    for path in (raw_copy / "raw" / "committees").glob("*.parquet"):
+        rewrite(path, "DELETE FROM t")
+    with pytest.raises(BuildError, match="candidates and committees are empty"):
         build_and_publish(raw_copy, source="demo")
+    assert snapshots.read_manifest(raw_copy / "current")["snapshot_id"] == published
 
 
 def test_status_prints_the_data_quality_report(odd_snapshot, monkeypatch, capsys):

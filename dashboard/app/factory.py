@@ -11,8 +11,11 @@ import logging
 
 import dash
 from dash import dcc, html
+from flask import request
 from flask_compress import Compress
 
+from dashboard.app import links
+from dashboard.app.api.feeds import feeds
 from dashboard.app.api.http import api
 from dashboard.app.components.district_map import geo_files
 from dashboard.app.components.header import header
@@ -64,6 +67,8 @@ def create_app(import_name: str) -> dash.Dash:
     server.register_blueprint(geo_files)  # base map and cached boundaries for the maps
     Compress(server)
     server.register_blueprint(api)  # /api/v1/: JSON and CSV twins, exports, openapi.json
+    server.register_blueprint(feeds)  # /feeds/...atom: a race's, candidate's or committee's news
+    app.interpolate_index = _with_feed_link(app.interpolate_index)
     server.register_error_handler(500, _internal_error)
     app.layout = html.Div(
         [
@@ -74,6 +79,17 @@ def create_app(import_name: str) -> dash.Dash:
     )
     _warm_up(app)
     return app
+
+
+def _with_feed_link(interpolate):
+    """Race, candidate and committee pages name their Atom feed in <head>, where feed readers look
+    for it (a page's own layout renders inside <body>, in the browser)."""
+
+    def interpolate_index(**parts):
+        parts["metas"] = parts.get("metas", "") + links.feed_link_tag(request.path)
+        return interpolate(**parts)
+
+    return interpolate_index
 
 
 def _log_callback_error(error: Exception) -> None:

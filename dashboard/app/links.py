@@ -6,9 +6,11 @@ them here keeps every link in the app consistent with the routes in pages/.
 
 from __future__ import annotations
 
+from html import escape
 from urllib.parse import urlencode
 
 from dashboard.core import geography
+from dashboard.core import params as value  # map_path's keyword arguments are `params`
 
 
 def race_path(office: str, state: str, district: str, cycle: int) -> str:
@@ -65,3 +67,59 @@ def map_path(cycle: int, **params) -> str:
         {name: value for name, value in params.items() if value not in (None, "") and MAP_DEFAULTS.get(name) != value}
     )
     return f"/map?{urlencode(query)}"
+
+
+# Atom feeds (dashboard/app/api/feeds.py): a race's, candidate's or committee's page has one, at its
+# own address under /feeds with .atom added.
+FEEDS_PREFIX = "/feeds"
+FEED_MEDIA_TYPE = "application/atom+xml"
+
+
+def race_feed_path(office: str, state: str | None, district: str | None, cycle: int) -> str:
+    return f"{FEEDS_PREFIX}{race_path(office, state, district, cycle)}.atom"
+
+
+def candidate_feed_path(candidate_id: str) -> str:
+    return f"{FEEDS_PREFIX}/candidate/{candidate_id}.atom"
+
+
+def committee_feed_path(committee_id: str) -> str:
+    return f"{FEEDS_PREFIX}/committee/{committee_id}.atom"
+
+
+def page_feed(path: str) -> tuple[str, str] | None:
+    """(feed path, feed title) of the race, candidate or committee page at `path` (its query string
+    left off), or None for other pages and for addresses that name no valid race or id."""
+    parts = [part for part in path.split("?")[0].split("/") if part]
+    try:
+        match parts:
+            case ["candidate", candidate_id]:
+                candidate_id = value.candidate_id(candidate_id)
+                feed, subject = candidate_feed_path(candidate_id), f"Candidate {candidate_id}"
+            case ["committee", committee_id]:
+                committee_id = value.committee_id(committee_id)
+                feed, subject = committee_feed_path(committee_id), f"Committee {committee_id}"
+            case ["race", "house", state, district, cycle]:
+                race = ("H", value.state(state), value.district(district), value.cycle(cycle))
+                feed, subject = race_feed_path(*race), race_label(*race)
+            case ["race", "senate", state, cycle]:
+                race = ("S", value.state(state), None, value.cycle(cycle))
+                feed, subject = race_feed_path(*race), race_label(*race)
+            case ["race", "president", cycle]:
+                race = ("P", None, None, value.cycle(cycle))
+                feed, subject = race_feed_path(*race), race_label(*race)
+            case _:
+                return None
+    except value.InvalidParameter:
+        return None
+    return feed, f"{subject}: outside-spending notices, reports, large contributions"
+
+
+def feed_link_tag(path: str) -> str:
+    """The page's <link rel="alternate" type="application/atom+xml"> for its <head> (feed readers
+    find feeds there), or '' when the page at `path` has no feed."""
+    found = page_feed(path)
+    if found is None:
+        return ""
+    href, title = found
+    return f'<link rel="alternate" type="{FEED_MEDIA_TYPE}" title="{escape(title)}" href="{escape(href)}">'

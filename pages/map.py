@@ -37,6 +37,8 @@ SORTABLE = (
     "leader_share",
     "out_of_state_share",
     "small_share",
+    "outside_amount",
+    "outside_share",
 )
 CSV_COLUMNS = [
     "cycle",
@@ -60,6 +62,11 @@ CSV_COLUMNS = [
     "out_of_state_share",
     "small_amount",
     "small_share",
+    "outside_amount",
+    "outside_support",
+    "outside_oppose",
+    "outside_notice_amount",
+    "outside_share",
     "coverage_end",
 ]
 
@@ -83,6 +90,8 @@ def table_columns(metric_key: str, sort: tuple[str, bool], href_for) -> list[Col
         Column("leader_share", "Leader's share", labels.share, numeric=True),
         Column("out_of_state_share", "From out of state", labels.share, numeric=True),
         Column("small_share", "$200 or less", labels.share, numeric=True),
+        Column("outside_amount", "Outside spending", labels.money_cents, numeric=True),
+        Column("outside_share", "Outside share", labels.share, numeric=True),
     ]
     # The coloured metric formatted as the table's own column of it (money to the cent), not as the hover.
     same = next(c for c in figures if c.key == metric_key)

@@ -113,6 +113,14 @@ ARRIVAL_COLUMNS = CANDIDATE + [
     Column("dropped_n", "Replaced or removed", labels.count, numeric=True),
     Column("itemized_change", "Net change", signed_money, numeric=True),
 ]
+NOTICE_COLUMNS = CANDIDATE + [
+    Column("support_oppose", "For or against", lambda s: fec.SUPPORT_OPPOSE.get(s, s)),
+    Column("spender_name", "Spender", link="spender_path"),
+    Column("spender_type", "Kind", lambda k: fec.SPENDER_TYPES.get(k, k)),
+    Column("amount", "Amount", labels.money_cents, numeric=True),
+    Column("date", "Disseminated", labels.date),
+    Column("filed_date", "Filed", labels.date),
+]
 LARGE_COLUMNS = [
     Column("date", "Date", labels.date),
     Column("amount", "Amount", labels.money_cents, numeric=True),
@@ -211,6 +219,23 @@ CSV = {
         "dropped_amount",
         "itemized_change",
         "itemized",
+    ],
+    "notices": [
+        "candidate_id",
+        "cycle",
+        "name",
+        "party",
+        "office",
+        "state",
+        "district",
+        "support_oppose",
+        "committee_id",
+        "spender_name",
+        "spender_type",
+        "amount",
+        "date",
+        "filed_date",
+        "sub_id",
     ],
     "large": [
         "date",
@@ -457,6 +482,7 @@ def arrivals(filters: TrendFilters, where: dict, changes: dict):
         )
     reports = trends.new_reports(filters.cycle, **where)
     arrived = trends.arrivals_since_snapshot(filters.cycle, **where)
+    notices = trends.new_notices(filters.cycle, **where)
     parts += [
         html.P(
             f"Compared with snapshot {changes['previous_snapshot_id']} (built "
@@ -464,7 +490,9 @@ def arrivals(filters: TrendFilters, where: dict, changes: dict):
             f"{changes.get('reports_revised', 0):,} revised report periods, "
             f"{changes.get('receipts_arrived', 0):,} itemized receipts arrived "
             f"({labels.money(float(changes.get('receipts_arrived_amount', 0)))}), "
-            f"{changes.get('receipts_dropped', 0):,} replaced or removed, over all cycles."
+            f"{changes.get('receipts_dropped', 0):,} replaced or removed, "
+            f"{changes.get('notices_new', 0):,} new 24/48-hour notices of outside spending "
+            f"({labels.money(float(changes.get('notices_new_amount', 0)))}), over all cycles."
         ),
         html.H3("Report periods"),
         table(
@@ -482,6 +510,19 @@ def arrivals(filters: TrendFilters, where: dict, changes: dict):
             empty="No itemized receipts arrived for these filters.",
         ),
         download_button("trends-arrivals", arrived, CSV["arrivals"], f"trends-arrivals-{filters.cycle}.csv"),
+        html.H3("Outside spending: new 24/48-hour notices"),
+        html.P(
+            "Independent expenditures from 24/48-hour notices, not yet in a regular report, largest first; "
+            "they are not in the outside-spending totals until a regular report repeats them.",
+            className="muted",
+        ),
+        table(
+            notices,
+            NOTICE_COLUMNS,
+            f"24/48-hour notices new since the previous snapshot, {filters.cycle}",
+            empty="No new 24/48-hour notices for these filters.",
+        ),
+        download_button("trends-notices", notices, CSV["notices"], f"trends-new-notices-{filters.cycle}.csv"),
     ]
     return html.Section(parts, **{"aria-label": "New since the last refresh"})
 

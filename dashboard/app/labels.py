@@ -148,4 +148,5 @@ EXTRACT_DESCRIPTIONS = {
     "outside_unmatched": "Independent expenditures naming a candidate that none, or several, of the cycle's match.",
     "changes_candidates": "Candidates whose money changed since the previous snapshot, before and after.",
     "changes_reports": "Report periods that are new, or were revised, since the previous snapshot.",
+    "changes_notices": "24/48-hour notices of outside spending that are new since the previous snapshot.",
 }

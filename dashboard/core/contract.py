@@ -422,6 +422,20 @@ EXTRACTS: dict[str, tuple[str, ...]] = {
         "cash_on_hand_end",
         "previous_snapshot_id",
     ),
+    # 24/48-hour notices of independent expenditures that are new since the previous snapshot.
+    "changes_notices": (
+        "cycle",
+        "date",
+        "filed_date",
+        "candidate_id",
+        "support_oppose",
+        "amount",
+        "committee_id",
+        "spender_name",
+        "spender_type",
+        "sub_id",
+        "previous_snapshot_id",
+    ),
 }
 
 
@@ -494,7 +508,7 @@ EXTRACTS.update(
 )
 
 # Written by the changes step after the others are validated (dashboard/pipeline/builder/changes.py).
-CHANGE_EXTRACTS = ("changes_candidates", "changes_reports")
+CHANGE_EXTRACTS = ("changes_candidates", "changes_reports", "changes_notices")
 
 
 def raw_arrow_schema(table: str, drop: tuple[str, ...] = ()) -> pa.Schema:

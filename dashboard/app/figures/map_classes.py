@@ -74,6 +74,23 @@ METRICS: dict[str, Metric] = {
             labels.share,
             note="Includes unitemized money, which is all in gifts of $200 or less.",
         ),
+        Metric(
+            "outside_amount",
+            "Outside spending",
+            "Independent expenditures for and against the candidates (US dollars, regular reports)",
+            labels.money_short,
+            labels.money,
+            note="Spent by super PACs, parties and other groups for or against the race's candidates, each "
+            "expenditure once; 24/48-hour notices not yet in a regular report are not included.",
+        ),
+        Metric(
+            "outside_share",
+            "Outside share of all money",
+            "Outside spending as a share of all money in the race (percent)",
+            labels.share,
+            labels.share,
+            note="Outside spending divided by the candidates' own receipts plus outside spending.",
+        ),
     )
 }
 DEFAULT_METRIC = "receipts"

@@ -15,6 +15,15 @@ def add_race_links(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def add_committee_links(frame: pd.DataFrame, column: str = "committee_id", path_column: str = "committee_path"):
+    """Adds the committee page's path of `column` (the cycle's view)."""
+    frame[path_column] = [
+        links.committee_path(cid, int(cycle)) if isinstance(cid, str) else None
+        for cid, cycle in zip(frame[column], frame["cycle"])
+    ]
+    return frame
+
+
 def add_candidate_links(frame: pd.DataFrame, cycle_column: str = "cycle") -> pd.DataFrame:
     frame["candidate_path"] = [
         links.candidate_path(cid, int(cycle)) if isinstance(cid, str) else None

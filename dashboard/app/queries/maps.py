@@ -12,7 +12,16 @@ from dashboard.app import db
 from dashboard.app.queries._columns import add_race_links
 from dashboard.core import geography
 
-METRIC_COLUMNS = ("receipts", "cash_on_hand", "n_candidates", "leader_share", "out_of_state_share", "small_share")
+METRIC_COLUMNS = (
+    "receipts",
+    "cash_on_hand",
+    "n_candidates",
+    "leader_share",
+    "out_of_state_share",
+    "small_share",
+    "outside_amount",
+    "outside_share",
+)
 
 
 def map_races(cycle: int, office: str, state: str | None = None) -> pd.DataFrame:
@@ -24,7 +33,8 @@ def map_races(cycle: int, office: str, state: str | None = None) -> pd.DataFrame
         f"""
         SELECT cycle, office, state, district, {", ".join(METRIC_COLUMNS)},
                disbursements, leader_candidate_id, leader_name, leader_party, leader_receipts,
-               margin, itemized_amount, out_of_state_amount, small_amount, coverage_end
+               margin, itemized_amount, out_of_state_amount, small_amount, outside_support, outside_oppose,
+               outside_notice_amount, coverage_end
         FROM agg_district
         WHERE cycle = ? AND office = ? AND (? IS NULL OR state = ?)
         ORDER BY state, district

@@ -4,7 +4,7 @@ Every function takes the page's filters (state, office, party: None means all) a
 small extracts: `agg_daily` (itemized individual money per day across all committees),
 `candidate_periods` and `candidate_totals` (summary totals), `large_receipts` (contributions of
 contract.LARGE_RECEIPT_FLOOR or more, sorted by date) and the change extracts the builder writes
-against the previous snapshot (`changes_candidates`, `changes_reports`).
+against the previous snapshot (`changes_candidates`, `changes_reports`, `changes_notices`).
 
 "The same point of the previous cycle" is the same day number counted from each cycle's first
 day (January 1 of its odd year), so day 600 of 2026 is compared with day 600 of 2024.
@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from dashboard.app import db
-from dashboard.app.queries._columns import add_candidate_links, add_race_links
+from dashboard.app.queries._columns import add_candidate_links, add_committee_links, add_race_links
 from dashboard.core import config, contract, fec, params
 
 PATH = "/trends"
@@ -292,6 +292,24 @@ def new_reports(cycle: int, state=None, office=None, party=None, limit: int = 20
         [cycle, *bound, limit],
     )
     return _with_links(frame)
+
+
+def new_notices(cycle: int, state=None, office=None, party=None, limit: int = 200) -> pd.DataFrame:
+    """24/48-hour notices of independent expenditures new since the previous snapshot (not yet in a
+    regular report), largest first, with the candidate they are for or against and the spender."""
+    condition, bound = _where(state, office, party, table="c.")
+    frame = db.query(
+        f"""
+        SELECT n.candidate_id, n.cycle, {_CANDIDATE_COLUMNS}, n.date, n.filed_date, n.support_oppose, n.amount,
+               n.committee_id, n.spender_name, n.spender_type, n.sub_id
+        FROM changes_notices n JOIN candidates c USING (candidate_id, cycle)
+        WHERE n.cycle = ? AND {condition}
+        ORDER BY n.amount DESC, n.sub_id
+        LIMIT ?
+        """,
+        [cycle, *bound, limit],
+    )
+    return add_committee_links(_with_links(frame), path_column="spender_path")
 
 
 def movers_since_period(

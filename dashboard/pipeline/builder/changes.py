@@ -11,6 +11,8 @@ extracts (columns in `contract.EXTRACTS`):
   it counted that is gone, e.g. replaced by an amended filing).
 - `changes_reports`: report periods that are new, or whose figures were revised by an
   amendment, with the figures before and after.
+- `changes_notices`: 24/48-hour notices of independent expenditures (not yet in a regular report)
+  that the previous snapshot did not have.
 
 The first snapshot, and one whose predecessor came from another source (demo data against API
 data would be nonsense) or cannot be read, gets the same extracts with no rows; the manifest's
@@ -83,6 +85,15 @@ ORDER BY n.cycle, n.candidate_id, n.coverage_end, n.report_type
 """
 
 
+_NOTICES_SQL = """
+SELECT n.cycle, n.date, n.filed_date, n.candidate_id, n.support_oppose, n.amount, n.committee_id, n.spender_name,
+       n.spender_type, n.sub_id, CAST($previous_id AS VARCHAR) AS previous_snapshot_id
+FROM {new_outside} n
+WHERE n.from_notice AND n.sub_id NOT IN (SELECT sub_id FROM {old_outside})
+ORDER BY n.cycle, n.amount DESC, n.sub_id
+"""
+
+
 def _sources(snapshot: Path) -> dict[str, str]:
     """Table functions over the extracts this step compares."""
     return {
@@ -90,6 +101,7 @@ def _sources(snapshot: Path) -> dict[str, str]:
         "daily": layout.extract_reader(snapshot, "agg_candidate_daily"),
         "periods": layout.extract_reader(snapshot, "candidate_periods"),
         "receipts": layout.extract_reader(snapshot, "receipts"),
+        "outside": layout.extract_reader(snapshot, "outside_expenditures"),
     }
 
 
@@ -129,7 +141,11 @@ def record_changes(
     # With nothing to compare against, the same statements run with no rows: same columns and types.
     limit = "" if manifest else " LIMIT 0"
     filled = {f"new_{k}": v for k, v in new_sources.items()} | {f"old_{k}": v for k, v in old_sources.items()}
-    for name, sql in (("changes_candidates", _CANDIDATES_SQL), ("changes_reports", _REPORTS_SQL)):
+    for name, sql in (
+        ("changes_candidates", _CANDIDATES_SQL),
+        ("changes_reports", _REPORTS_SQL),
+        ("changes_notices", _NOTICES_SQL),
+    ):
         columns = ", ".join(contract.EXTRACTS[name])
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {columns} FROM ({sql.format(**filled)}){limit}",
@@ -149,9 +165,14 @@ def record_changes(
     new_reports, revised_reports = con.execute(
         "SELECT count(*) FILTER (WHERE change = 'new'), count(*) FILTER (WHERE change = 'revised') FROM changes_reports"
     ).fetchall()[0]
+    notices_n, notices_amount = con.execute(
+        "SELECT count(*), coalesce(sum(amount), 0) FROM changes_notices"
+    ).fetchall()[0]
     return {
         "previous_snapshot_id": previous_id,
         "previous_built_at": manifest.get("built_at"),
+        "notices_new": notices_n,
+        "notices_new_amount": str(notices_amount),
         "candidates_changed": changed,
         "reports_new": new_reports,
         "reports_revised": revised_reports,

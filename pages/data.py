@@ -93,6 +93,37 @@ METHODOLOGY = html.Section(
                 ),
             ]
         ),
+        html.H3("Outside spending (independent expenditures)"),
+        html.Ul(
+            [
+                html.Li(
+                    "Money spent by super PACs, parties, PACs and other groups for or against a candidate, "
+                    "without coordinating with the campaign, as reported on Schedule E."
+                ),
+                html.Li(
+                    "Each expenditure counts once. A 24/48-hour notice gives way to the regular report's line for "
+                    "the same expenditure (same spender, transaction, candidate and date); an amended notice or "
+                    "report replaces what it amends; memo lines are details, not extra money."
+                ),
+                html.Li(
+                    "Expenditures so far reported only in 24/48-hour notices are shown apart, labelled \"from "
+                    "24/48-hour notices, not yet in a regular report\", and never added to the totals."
+                ),
+                html.Li(
+                    "Money is placed on the date the communication was disseminated (else the date it was paid). "
+                    "Support and opposition are kept apart for each candidate."
+                ),
+                html.Li(
+                    "An expenditure naming its candidate without an FEC ID is matched by name, office, state and "
+                    "district when exactly one candidate fits; otherwise it is listed in the data-quality report, "
+                    "never guessed."
+                ),
+                html.Li(
+                    "Outside share of a race: outside spending divided by the candidates' own receipts plus "
+                    "outside spending."
+                ),
+            ]
+        ),
         html.H3("Contribution sizes"),
         html.P(
             "$200 and under (including unitemized money); $200.01-$499.99; $500-$999.99; "

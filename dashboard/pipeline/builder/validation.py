@@ -6,7 +6,7 @@ Refused (the previous snapshot keeps serving) is only what cannot be right:
 - no candidates and no committees at all: nothing to show (committees alone, e.g. a load of the
   PAC and party summary webk, are published, and the report says which cycles have no candidates);
 - a collapse against the previous snapshot: a cycle that had rows in `candidates`,
-  `candidate_totals` or `receipts` now has fewer than half as many (none included). Compared only
+  `candidate_totals`, `receipts` or `outside_expenditures` now has fewer than half as many (none included). Compared only
   with a previous snapshot of the same source, and never for demo data: the demo generator
   rewrites its raw data whole, so a smaller demo is what was asked for. A refresh only adds or
   replaces rows by key, and a bulk load replaces a cycle's files kind by kind, so neither shrinks
@@ -34,7 +34,7 @@ class ValidationError(RuntimeError):
 
 
 # A cycle of one of these extracts shrinking below COLLAPSE_RATIO of its previous row count is a collapse.
-COLLAPSE_EXTRACTS = ("candidates", "candidate_totals", "receipts")
+COLLAPSE_EXTRACTS = ("candidates", "candidate_totals", "receipts", "outside_expenditures")
 COLLAPSE_RATIO = 0.5
 EXAMPLES = 5  # example ids kept per finding
 
@@ -228,6 +228,12 @@ _CHECKS = (
         """SELECT s.candidate_id AS id, s.receipts AS amount FROM raw_candidate_summaries s
            ANTI JOIN raw_candidates c USING (candidate_id, cycle)
            WHERE s.period = 'cycle' QUALIFY row_number() OVER (PARTITION BY s.candidate_id, s.cycle) = 1""",
+    ),
+    (
+        "outside_unmatched",
+        "Independent expenditures naming a candidate that no candidate of the cycle matches (by ID, or by name, "
+        "office, state and district), or several do: listed, not added to any candidate's outside money",
+        "SELECT coalesce(candidate_name, '?') || ' (' || committee_id || ')' AS id, amount FROM {outside_unmatched}",
     ),
     (
         "candidates_without_money",

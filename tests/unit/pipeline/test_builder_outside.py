@@ -200,3 +200,11 @@ def test_spenders_keep_support_and_oppose_apart_and_notices_beside_the_processed
         ),
     )
     assert daily == [("O", True, Decimal("550.00")), ("S", False, Decimal("1040.00")), ("S", True, Decimal("150.00"))]
+
+
+def test_the_data_quality_report_lists_what_no_single_candidate_matches(built):
+    from dashboard.pipeline.builder.validation import data_quality
+
+    findings = {f["code"]: f for f in data_quality(duckdb.connect(), built)}
+    assert findings["outside_unmatched"]["count"] == 2
+    assert findings["outside_unmatched"]["amount"] == "80.00"

@@ -7,6 +7,12 @@ per cycle, `cn.txt`, `cm.txt`, `ccl.txt`, `weball<yy>.txt`, `webl<yy>.txt`, `web
 `MM/DD/YYYY` coverage dates, amounts as the FEC writes them (`250`, `25.5`, `-100`). Optionally the
 FEC's zips instead (`cn24.zip`, ..., `indiv24.zip` with its `by_date/` copy of every row).
 
+And `independent_expenditure_<cycle>.csv` as the FEC publishes it (comma-separated, a header row,
+double-quoted fields where a value holds a comma or a quote, `DD-MON-YY` dates): the 24/48-hour notice
+lines of raw `schedule_e`, every version (what the real file holds; regular reports' lines are not in
+it), memo lines left out (the file has no memo column, so a memo line in it would be counted as an
+expenditure: we assume the FEC leaves them out). A demo without outside spending gets the header alone.
+
 The real files' quirks are put in (`quirks=True`): blank fields, accented names as UTF-8 bytes (`É` is
 C3 89, as in the FEC's files), one itcont line in Windows-1252 (older filings' bytes, which are not
 UTF-8: the loader must read it and list it), names with literal double quotes, missing and impossible transaction dates, negative amounts (refunds),
@@ -24,6 +30,7 @@ from pathlib import Path
 
 import duckdb
 
+from dashboard.core import contract
 from dashboard.pipeline.bulk.formats import KINDS, member_name, zip_name
 from dashboard.pipeline.duck import connect
 from dashboard.store import layout
@@ -48,6 +55,12 @@ def _money(expr: str) -> str:
 def _views(con: duckdb.DuckDBPyConnection, raw: Path) -> None:
     for table in ("candidates", "committees", "linkages", "reports"):
         con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet('{raw / table}/*.parquet')")
+    # Outside spending: absent from demos made before the generator wrote it (an empty table then).
+    if any((raw / "schedule_e").glob("*.parquet")):
+        con.execute(f"CREATE OR REPLACE VIEW schedule_e AS SELECT * FROM read_parquet('{raw}/schedule_e/*.parquet')")
+    else:
+        empty = ", ".join(f"CAST(NULL AS {t}) AS {c}" for c, t in contract.RAW["schedule_e"].items())
+        con.execute(f"CREATE OR REPLACE VIEW schedule_e AS SELECT {empty} WHERE false")
     con.execute(
         f"CREATE OR REPLACE VIEW schedule_a AS SELECT * FROM read_parquet('{raw}/schedule_a/**/*.parquet', "
         "hive_partitioning = true)"
@@ -64,6 +77,14 @@ def _copy(con: duckdb.DuckDBPyConnection, sql: str, path: Path, params=None, leg
     )
     if legacy_line:
         _one_line_in_windows_1252(path)
+    with open(path, "rb") as handle:
+        return sum(block.count(b"\n") for block in iter(lambda: handle.read(64 << 20), b""))
+
+
+def _copy_with_header(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> int:
+    """Comma-separated with a header row, values holding a comma, quote or line end in double quotes
+    (a quote inside doubled), blanks empty: the layout of independent_expenditure_<cycle>.csv."""
+    con.execute(f"COPY ({sql}) TO '{path}' (FORMAT csv, DELIMITER ',', HEADER true, QUOTE '\"', ESCAPE '\"')")
     with open(path, "rb") as handle:
         return sum(block.count(b"\n") for block in iter(lambda: handle.read(64 << 20), b""))
 
@@ -199,6 +220,30 @@ FROM gifts g JOIN pacs p ON p.i = g.k % p.n
 JOIN committees c ON c.committee_id = g.committee_id AND c.cycle = g.cycle"""
 
 
+# The FEC's independent-expenditure file: its header's names, its DD-MON-YY dates. Quirks: IDs and
+# spender names padded with spaces as in the real file, now and then.
+IE_SQL = """
+SELECT candidate_id AS cand_id, candidate_name AS cand_name,
+       CASE WHEN $quirks AND sub_id % {padded} = 0 THEN ' ' || committee_id || ' ' ELSE committee_id END AS spe_id,
+       CASE WHEN $quirks AND sub_id % {padded} = 0 THEN spender_name || '  ' ELSE spender_name END AS spe_nam,
+       CASE WHEN coalesce(dissemination_date, expenditure_date) > make_date($cycle, 6, 30) THEN 'G' ELSE 'P' END
+           AS ele_type,
+       candidate_state AS can_office_state, candidate_district AS can_office_dis, candidate_office AS can_office,
+       candidate_party AS cand_pty_aff, {amount} AS exp_amo, {expenditure_date} AS exp_date, NULL AS agg_amo,
+       support_oppose AS sup_opp, purpose AS pur, payee_name AS pay, file_number AS file_num,
+       amendment_indicator AS amndt_ind, transaction_id AS tran_id, image_number AS image_num,
+       {filed_date} AS receipt_dat, $cycle AS fec_election_yr, previous_file_number AS prev_file_num,
+       {dissemination_date} AS dissem_dt
+FROM schedule_e WHERE cycle = $cycle AND is_notice AND memo_code IS DISTINCT FROM 'X'
+ORDER BY filed_date, file_number, sub_id"""
+IE_PADDED_EVERY = 7
+
+
+def _fec_date(expr: str) -> str:
+    """A date as the independent-expenditure file writes it: 31-OCT-24."""
+    return f"upper(strftime({expr}, '%d-%b-%y'))"
+
+
 def _summary_sql(offices: str) -> str:
     money = {
         k: _money(f"m.{k}")
@@ -252,6 +297,11 @@ def write_cycle(
             amount=_money("amount"),
         ),
         "itpas2": ITPAS2_SQL.format(amount=_money("g.other_committee_contributions")),
+        "ie": IE_SQL.format(
+            padded=IE_PADDED_EVERY,
+            amount=_money("amount"),
+            **{c: _fec_date(c) for c in ("expenditure_date", "dissemination_date", "filed_date")},
+        ),
     }
     written = {}
     for name, sql in jobs.items():
@@ -259,7 +309,10 @@ def write_cycle(
             continue
         kind = KINDS[name]
         text = out / member_name(kind, cycle)
-        written[text.name] = _copy(con, params(sql), text, legacy_line=quirks and name == "itcont")
+        if kind.csv_header:
+            written[text.name] = _copy_with_header(con, params(sql), text)
+        else:
+            written[text.name] = _copy(con, params(sql), text, legacy_line=quirks and name == "itcont")
         progress(f"wrote {text.name}: {written[text.name]:,} lines")
         if zips:
             _zip(text, out / zip_name(kind, cycle), by_date=(name == "itcont"))

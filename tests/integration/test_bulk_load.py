@@ -158,7 +158,7 @@ def test_masters_and_summaries_alone_give_totals_races_and_the_district_map(file
         shutil.copy(files / name, subset / name)
     data_dir = tmp_path / "data"
     summary = load(data_dir, CYCLE, subset, Quiet())
-    assert sorted(summary["missing"]) == ["itcont", "itpas2", "webk", "webl"]
+    assert sorted(summary["missing"]) == ["ie", "itcont", "itpas2", "webk", "webl"]
     row = totals_vs_truth(data_dir, small_snapshot, ("receipts", "disbursements", "cash", "debts"))
     assert row.pop("candidates") > 1000 and row == {k: 0 for k in row}, row
     # No itemized file: the split is unknown, not zero.
@@ -189,7 +189,7 @@ def test_masters_and_summaries_alone_give_totals_races_and_the_district_map(file
 def test_zips_load_the_same_as_their_text_files_and_by_date_is_not_read_twice(files, loaded, tmp_path):
     zips = tmp_path / "zips"
     zips.mkdir()
-    for path in files.glob("*.txt"):
+    for path in [*files.glob("*.txt"), *files.glob("*.csv")]:
         name = next(k for k in KINDS.values() if member_name(k, CYCLE) == path.name)
         shutil.copy(path, tmp_path / path.name)
         bulk_layout._zip(tmp_path / path.name, zips / zip_name(name, CYCLE), by_date=(name.name == "itcont"))

@@ -1,4 +1,5 @@
-"""`--download`: the cycle's zips from FEC_BULK_URL, resumable (`.part` files and HTTP ranges), with the
+"""`--download`: the cycle's zips (and the bare files the FEC publishes unzipped, such as
+independent_expenditure_<cycle>.csv) from FEC_BULK_URL, resumable (`.part` files and HTTP ranges), with the
 SHA-256, size, ETag and Last-Modified of each recorded in `downloads.json`; a zip whose ETag and size
 are unchanged is not fetched again."""
 
@@ -11,13 +12,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from dashboard.core import config
-from dashboard.pipeline.bulk.formats import KINDS, BulkLoadError, zip_name
+from dashboard.pipeline.bulk.formats import KINDS, BulkLoadError, download_name
 from dashboard.pipeline.bulk.progress import LoadProgress
 from dashboard.store.files import read_json, write_json
 
 
 def download(cycle: int, folder: Path, progress: LoadProgress, kinds=None, client=None) -> dict:
-    """Fetch the cycle's zips into folder (resumable, checksummed); returns {zip name: outcome}."""
+    """Fetch the cycle's files into folder (resumable, checksummed); returns {file name: outcome}."""
     import httpx
 
     base = config.get("FEC_BULK_URL").rstrip("/") + "/"
@@ -31,7 +32,7 @@ def download(cycle: int, folder: Path, progress: LoadProgress, kinds=None, clien
     )
     try:
         for kind in kinds or KINDS.values():
-            name = zip_name(kind, cycle)
+            name = download_name(kind, cycle)
             url = f"{base}{cycle}/{name}"
             outcomes[name] = _download_one(client, url, folder / name, record, progress)
             write_json(record_path, record)

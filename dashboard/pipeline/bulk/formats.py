@@ -4,6 +4,7 @@ turning its columns into the raw contract's shape, and where its Parquet parts g
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,16 @@ WEBK_COLUMNS = _cols("""CMTE_ID CMTE_NM CMTE_TP CMTE_DSGN CMTE_FILING_FREQ TTL_R
     OTHER_POL_CMTE_CONTRIB CAND_CONTRIB CAND_LOANS TTL_LOANS_RECEIVED TTL_DISB TRANF_TO_AFF INDV_REFUNDS
     OTHER_POL_CMTE_REFUNDS CAND_LOAN_REPAY LOAN_REPAY COH_BOP COH_COP DEBTS_OWED_BY NONFED_TRANS_RECEIVED
     CONTRIB_TO_OTHER_CMTE IND_EXP PTY_COORD_EXP NONFED_SHARE_EXP CVG_END_DT""")
+# independent_expenditure_<cycle>.csv, by its header's names (upper-cased). Real files name the office
+# columns CAN_OFFICE_STATE, CAN_OFFICE_DIS, CAN_OFFICE (several loaders of the real file agree; the
+# issue that asked for the file abbreviated them): both spellings are read (IE_HEADER_ALIASES).
+IE_COLUMNS = _cols("""CAND_ID CAND_NAME SPE_ID SPE_NAM ELE_TYPE CAN_OFFICE_STATE CAN_OFFICE_DIS CAN_OFFICE
+    CAND_PTY_AFF EXP_AMO EXP_DATE AGG_AMO SUP_OPP PUR PAY FILE_NUM AMNDT_IND TRAN_ID IMAGE_NUM RECEIPT_DAT
+    FEC_ELECTION_YR PREV_FILE_NUM DISSEM_DT""")
+IE_HEADER_ALIASES = {"CAN_OFF_STA": "CAN_OFFICE_STATE", "CAN_OFF_DIS": "CAN_OFFICE_DIS", "CAN_OFF": "CAN_OFFICE"}
+# Columns the loader adds to every record of a file with a header: its first line's number and its
+# made-up id (the file has no SUB_ID; parse.made_up_sub_id).
+LINE_COLUMN = "LINE_NUMBER"
 
 # Columns the CSV reader types itself (a value that is not one is a reject with its line number).
 READ_TYPES = {
@@ -39,6 +50,9 @@ READ_TYPES = {
     "LINKAGE_ID": "BIGINT",
     "CAND_ELECTION_YR": "INTEGER",
     "FEC_ELECTION_YR": "INTEGER",
+    "EXP_AMO": contract.MONEY,
+    "PREV_FILE_NUM": "BIGINT",
+    LINE_COLUMN: "BIGINT",
 }
 SUMMARY_MONEY = {
     c
@@ -73,13 +87,19 @@ class Kind:
     """One of the FEC's bulk files: its zip, the text file inside, its columns and where it goes."""
 
     name: str
-    zip_prefix: str  # <prefix><yy>.zip
-    member: str  # text file inside the zip; {yy} is the cycle's last two digits
+    zip_prefix: str  # <prefix><yy>.zip, or <prefix>.zip when it holds {cycle}
+    member: str  # text file inside the zip; {yy} is the cycle's last two digits, {cycle} its four
     columns: tuple[str, ...]
     table: str  # raw table (contract.RAW) or a bulk_* reference table
     select: str  # SQL over the read columns giving the table's columns; {cycle} is an integer
     required: tuple[str, ...]  # a line without these values is malformed
     description: str
+    # A comma-separated file with a header row and double-quoted fields (the columns are found by the
+    # header's names), rather than the pipe-delimited files without header or quoting.
+    csv_header: bool = False
+    # Whether the FEC publishes it zipped (what --download fetches); a file it publishes bare is still
+    # found inside a zip of the same name, should someone zip it.
+    published_zipped: bool = True
 
 
 def _summary_select(columns) -> str:
@@ -100,6 +120,21 @@ def _transaction_select(columns) -> str:
         ", ".join(parts)
         + ", TRY_CAST(TRY_STRPTIME(TRANSACTION_DT, '%m%d%Y') AS DATE) AS transaction_dt, {cycle} AS cycle"
     )
+
+
+# Dates of the files with a header: DD-MON-YY as the FEC writes them, and two spellings seen elsewhere.
+HEADER_FILE_DATE_FORMATS = ("%d-%b-%y", "%m/%d/%Y", "%Y-%m-%d")
+
+
+def header_file_date(column: str) -> str:
+    """SQL reading one date column of a file with a header (NULL when blank or not a date)."""
+    formats = ", ".join(f"'{f}'" for f in HEADER_FILE_DATE_FORMATS)
+    return f"CAST(TRY_STRPTIME(nullif(trim({column}), ''), [{formats}]) AS DATE)"
+
+
+def _with_dates(select: str) -> str:
+    """{date:COLUMN} in a kind's SQL -> header_file_date(COLUMN)."""
+    return re.sub(r"\{date:([A-Z_]+)\}", lambda m: header_file_date(m.group(1)), select)
 
 
 KINDS: dict[str, Kind] = {
@@ -205,6 +240,43 @@ KINDS: dict[str, Kind] = {
             ("CMTE_ID", "SUB_ID", "TRANSACTION_AMT"),
             "committee contributions to candidates",
         ),
+        Kind(
+            "ie",
+            "independent_expenditure_{cycle}",
+            "independent_expenditure_{cycle}.csv",
+            IE_COLUMNS,
+            "schedule_e",
+            # What the file is (fec.gov's description of it): the 24- and 48-hour notices of independent
+            # expenditures of the cycle, every version: an amended notice's lines are added, the original's
+            # stay. So every line is a notice (is_notice; the builder keeps the latest version of each).
+            # The file names no form: spenders with a C9 ID are persons and groups that are not
+            # political committees, who file notices on Form 5; committees file them on Form 24
+            # (inferred from the FEC's ID ranges, not stated in the file). It has no SUB_ID, memo code,
+            # report type or category: SUB_ID is made up (parse.made_up_sub_id), the others are NULL.
+            # Dates are DD-MON-YY (31-OCT-24); MM/DD/YYYY and YYYY-MM-DD are read too. IDs and names
+            # come with stray spaces.
+            _with_dates(
+                """SUB_ID AS sub_id, {cycle} AS cycle, upper(nullif(trim(SPE_ID), '')) AS committee_id,
+            nullif(trim(SPE_NAM), '') AS spender_name,
+            CASE WHEN upper(trim(SPE_ID)) LIKE 'C9%' THEN 'F5' ELSE 'F24' END AS filing_form, true AS is_notice,
+            CAST(NULL AS VARCHAR) AS report_type, CAST(NULL AS INTEGER) AS report_year, FILE_NUM AS file_number,
+            PREV_FILE_NUM AS previous_file_number, nullif(trim(AMNDT_IND), '') AS amendment_indicator,
+            nullif(trim(TRAN_ID), '') AS transaction_id, CAST(NULL AS VARCHAR) AS back_reference_transaction_id,
+            nullif(trim(IMAGE_NUM), '') AS image_number, CAST(NULL AS VARCHAR) AS memo_code,
+            CAST(NULL AS VARCHAR) AS memo_text, upper(nullif(trim(CAND_ID), '')) AS candidate_id,
+            nullif(trim(CAND_NAME), '') AS candidate_name, upper(nullif(trim(CAN_OFFICE), '')) AS candidate_office,
+            upper(nullif(trim(CAN_OFFICE_STATE), '')) AS candidate_state,
+            nullif(trim(CAN_OFFICE_DIS), '') AS candidate_district, nullif(trim(CAND_PTY_AFF), '') AS candidate_party,
+            upper(nullif(trim(SUP_OPP), '')) AS support_oppose, EXP_AMO AS amount,
+            {date:EXP_DATE} AS expenditure_date, {date:DISSEM_DT} AS dissemination_date,
+            nullif(trim(PUR), '') AS purpose, nullif(trim(PAY), '') AS payee_name,
+            CAST(NULL AS VARCHAR) AS category_code, {date:RECEIPT_DAT} AS filed_date"""
+            ),
+            ("SPE_ID", "EXP_AMO"),
+            "independent expenditures (24/48-hour notices)",
+            csv_header=True,
+            published_zipped=False,
+        ),
     )
 }
 
@@ -220,9 +292,18 @@ def part_name(kind: Kind, cycle: int, index: int) -> str:
     return f"bulk-{cycle}-{kind.name}-{index:05d}.parquet"
 
 
+def _named(template: str, cycle: int) -> str:
+    return template.format(yy=f"{cycle % 100:02d}", cycle=int(cycle))
+
+
 def zip_name(kind: Kind, cycle: int) -> str:
-    return f"{kind.zip_prefix}{cycle % 100:02d}.zip"
+    return _named(kind.zip_prefix if "{" in kind.zip_prefix else kind.zip_prefix + "{yy}", cycle) + ".zip"
 
 
 def member_name(kind: Kind, cycle: int) -> str:
-    return kind.member.format(yy=f"{cycle % 100:02d}")
+    return _named(kind.member, cycle)
+
+
+def download_name(kind: Kind, cycle: int) -> str:
+    """The file the FEC publishes for a kind: its zip, or the bare file (independent_expenditure_2024.csv)."""
+    return zip_name(kind, cycle) if kind.published_zipped else member_name(kind, cycle)

@@ -16,11 +16,20 @@ that have them, so a clean chunk costs one check):
   flagged by its sign (real SUB_IDs are positive) and never collides with one; deterministic (a
   hash of the file's kind and cycle, the line number and the line), so loading the same file again
   gives the same ids, and identical lines at different positions get different ones.
+
+A file with a header (independent_expenditure_<cycle>.csv: comma-separated, double-quoted fields that
+may hold commas, quotes and line ends) is read by its header's column names. Python's csv module splits
+each chunk into records first (a blank line, or a record with a wrong field count, is listed with its
+line number), and writes them back with two more fields: the record's first line number and its
+made-up id (the file has no SUB_ID: every record gets one, from its line number and content). DuckDB's
+CSV reader then types them as for the other files (a non-number amount or file number is a reject, listed).
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
 import re
 import time
@@ -28,9 +37,9 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.core import config
+from dashboard.core import config, contract
 from dashboard.core.sql import quote_literal
-from dashboard.pipeline.bulk.formats import READ_TYPES, Kind, part_name
+from dashboard.pipeline.bulk.formats import IE_HEADER_ALIASES, LINE_COLUMN, READ_TYPES, BulkLoadError, Kind, part_name
 from dashboard.pipeline.bulk.progress import LoadProgress
 from dashboard.pipeline.bulk.sources import Source, iter_chunks
 
@@ -72,11 +81,18 @@ def parse_source(
     report = here / "malformed.txt"
     chunk_bytes = max(1, int(config.get("BULK_CHUNK_MB"))) << 20
     started, rows_at_start = time.monotonic(), facts["rows"]
+    header = None
+    if kind.csv_header:  # the columns are the header's; the first chunk starts after it
+        with source.open() as stream:
+            first = stream.readline()
+        header = header_columns(kind, first, source.label)
+        if facts["next_offset"] == 0:
+            facts.update(next_offset=len(first), next_line=2, lines=1)
     with source.open() as stream:
-        for offset, data in iter_chunks(stream, chunk_bytes, facts["next_offset"]):
+        for offset, data in iter_chunks(stream, chunk_bytes, facts["next_offset"], quoted=kind.csv_header):
             index = facts["chunks"]
             result = parse_chunk(
-                con, kind, cycle, data, facts["next_line"], work, out_dir / part_name(kind, cycle, index)
+                con, kind, cycle, data, facts["next_line"], work, out_dir / part_name(kind, cycle, index), header
             )
             # Re-encoded lines are loaded and listed beside the malformed ones (their reason says so).
             _report_malformed(report, source.label, result["malformed"], facts)
@@ -141,10 +157,20 @@ def _reader_sql(kind: Kind, path: str) -> str:
 
 
 def parse_chunk(
-    con: duckdb.DuckDBPyConnection, kind: Kind, cycle: int, data: bytes, first_line: int, work: Path, out: Path
+    con: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    cycle: int,
+    data: bytes,
+    first_line: int,
+    work: Path,
+    out: Path,
+    header: tuple[str, ...] | None = None,
 ) -> dict:
     """One chunk -> one Parquet part at `out`; returns its counts, its malformed lines and the lines
-    read in another encoding than UTF-8 (`recoded`)."""
+    read in another encoding than UTF-8 (`recoded`). `header`: the columns of a file with a header
+    (header_columns), in the file's order."""
+    if kind.csv_header:
+        return _parse_csv_chunk(con, kind, cycle, data, first_line, work, out, header or kind.columns)
     data, recoded, made_up = repair_lines(kind, cycle, data, first_line)
     text_path = work / f"chunk-{kind.name}.txt"
     text_path.write_bytes(data)
@@ -297,3 +323,132 @@ def _find_incomplete_and_blank(kind: Kind, data: bytes, first_line: int, known: 
             names = [kind.columns[p] for p in positions if not fields[p].strip()]
             found.append((number, f"missing {', '.join(names)}", raw.decode("utf-8", errors="replace")))
     return found
+
+
+def header_columns(kind: Kind, first_line: bytes, label: str) -> tuple[str, ...]:
+    """The columns of a file with a header, in its order, by the kind's names (upper case, aliases
+    resolved); a column the kind does not know is read and ignored. Without a required column the
+    file cannot be loaded: BulkLoadError says which."""
+    text = first_line.decode("utf-8-sig", errors="replace").strip("\r\n")
+    names = next(csv.reader([text]), [])
+    columns = []
+    for i, name in enumerate(names):
+        column = re.sub(r"[^A-Z0-9_]", "_", name.strip().upper()) or f"COLUMN_{i + 1}"
+        column = IE_HEADER_ALIASES.get(column, column)
+        reserved = (*columns, LINE_COLUMN, "SUB_ID")  # the names the loader adds
+        columns.append(column if column not in reserved else f"{column}_{i + 1}")
+    absent = [c for c in kind.required if c not in columns]
+    if absent:
+        raise BulkLoadError(
+            f"{label}: its first line should be the header ({', '.join(c.lower() for c in kind.columns)}); "
+            f"it has no {', '.join(c.lower() for c in absent)}: {text[:200]!r}"
+        )
+    return tuple(columns)
+
+
+def _parse_csv_chunk(
+    con: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    cycle: int,
+    data: bytes,
+    first_line: int,
+    work: Path,
+    out: Path,
+    header: tuple[str, ...],
+) -> dict:
+    """A chunk of a file with a header -> one Parquet part (see the module's docstring)."""
+    data, recoded, _ = repair_lines(kind, cycle, data, first_line)
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    text_path = work / f"chunk-{kind.name}.csv"
+    with open(text_path, "w", encoding="utf-8", newline="") as handle:
+        malformed = _csv_records(kind, cycle, data.decode("utf-8"), first_line, len(header), handle)
+    columns = (*header, LINE_COLUMN, "SUB_ID")
+    types = ", ".join(f"'{c}': '{READ_TYPES.get(c, 'VARCHAR')}'" for c in columns)
+    reader = (
+        f"read_csv({quote_literal(str(text_path))}, delim = ',', quote = '\"', escape = '\"', header = false, "
+        "encoding = 'utf-8', auto_detect = false, strict_mode = true, ignore_errors = true, store_rejects = true, "
+        f"columns = {{{types}}})"
+    )
+    absent = ", ".join(f"CAST(NULL AS VARCHAR) AS {c}" for c in kind.columns if c not in header)
+    for table in ("reject_errors", "reject_scans"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE chunk AS SELECT *{', ' + absent if absent else ''} FROM {reader}")
+    # A value of only spaces is as missing as an empty one.
+    present = {c: f"nullif(trim(CAST({c} AS VARCHAR)), '') IS NOT NULL" for c in kind.required}
+    required = " AND ".join(present.values())
+    select = kind.select.replace("{cycle}", str(int(cycle)))
+    shape = ", ".join(f"CAST({c} AS {t}) AS {c}" for c, t in contract.RAW[kind.table].items())
+    tmp = out.with_name(f".{out.name}.tmp")
+    con.execute(
+        f"COPY (SELECT {shape} FROM (SELECT {select} FROM chunk WHERE {required})) TO {quote_literal(tmp)} "
+        "(FORMAT parquet, COMPRESSION zstd)"
+    )
+    rows = con.execute(f"SELECT count(*) FROM chunk WHERE {required}").fetchall()[0][0]
+    # A line missing a required value: listed with what it lacks.
+    missing = " || ".join(f"CASE WHEN NOT ({test}) THEN ', {c}' ELSE '' END" for c, test in present.items())
+    fields = ", ".join(f"coalesce(CAST(\"{c}\" AS VARCHAR), '')" for c in header)
+    for number, lacks, text in con.execute(
+        f"SELECT {LINE_COLUMN}, {missing}, concat_ws(',', {fields}) FROM chunk WHERE NOT ({required})"
+    ).fetchall():
+        malformed.append((int(number), f"missing {lacks.lstrip(', ')}", text))
+    # Typing rejects, by the line number the record carries (its second-to-last field).
+    for error, column, text in con.execute(
+        "SELECT arg_min(error_type, column_idx), arg_min(column_name, column_idx), any_value(csv_line) "
+        "FROM reject_errors GROUP BY line ORDER BY line"
+    ).fetchall():
+        fields_read = next(csv.reader([text]), [])
+        number = int(fields_read[-2]) if len(fields_read) >= 2 and fields_read[-2].isdigit() else first_line
+        original = ",".join(fields_read[:-2])
+        malformed.append((number, _reject_reason(kind, error, column), original))
+    without_date = con.execute(
+        f"SELECT count(*) FILTER (WHERE expenditure_date IS NULL AND dissemination_date IS NULL) "
+        f"FROM read_parquet({quote_literal(tmp)})"
+    ).fetchall()[0][0]
+    con.execute("DROP TABLE chunk")
+    os.replace(tmp, out)
+    text_path.unlink(missing_ok=True)
+    malformed.sort()
+    return {
+        "lines": lines,
+        "rows": rows,
+        "malformed": malformed,
+        "recoded": recoded,
+        "rows_with_made_up_id": 0,  # every record has one: the file has no SUB_ID at all
+        "rows_without_date": without_date,
+    }
+
+
+def _csv_records(kind: Kind, cycle: int, text: str, first_line: int, width: int, out) -> list:
+    """Writes the chunk's records to `out` (a text file), each with its first line's number and its
+    made-up id appended; returns the malformed ones (blank lines, wrong field counts, csv errors) as
+    (line number, reason, text)."""
+    malformed = []
+    writer = csv.writer(out, lineterminator="\n")
+    source = io.StringIO(text, newline="")
+    # skipinitialspace: a quoted field after a stray space ( "SMITH, JANE") is still one field.
+    reader = csv.reader(source, strict=False, skipinitialspace=True)
+    done = 0  # physical lines consumed so far
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. a NUL byte: the line is listed, the rest is read on
+            malformed.append((first_line + done, f"unreadable CSV ({exc})", ""))
+            done = reader.line_num
+            continue
+        number, done = first_line + done, reader.line_num
+        if not fields or fields == [""] and width > 1:
+            malformed.append((number, "blank line", ""))
+        elif len(fields) != width:
+            span = (
+                f" (lines {number}-{first_line + done - 1}: an unclosed quote?)"
+                if done > number - first_line + 1
+                else ""
+            )
+            reason = "too few" if len(fields) < width else "too many"
+            malformed.append((number, f"{reason} fields (expected {width}){span}", ",".join(fields)))
+        else:
+            made_up = made_up_sub_id(kind, cycle, number, "\x1f".join(fields).encode("utf-8"))
+            writer.writerow([*fields, number, made_up])
+    return malformed

@@ -45,8 +45,11 @@ class Source:
 def text_names(kind: Kind, cycle: int) -> tuple[str, ...]:
     """The names a kind's text file goes by: the zip member's (`cn.txt`, `itcont.txt`,
     `weball24.txt`), the kind with the cycle's two or four digits (`cn24.txt`, `weball2024.txt`), the
-    bare kind (`weball.txt`) and the zip's stem (`indiv24.txt`, `pas224.txt`)."""
+    bare kind (`weball.txt`) and the zip's stem (`indiv24.txt`, `pas224.txt`); a file with a header by
+    its published name (`independent_expenditure_2024.csv`) or without the cycle."""
     yy = f"{cycle % 100:02d}"
+    if kind.csv_header:  # independent_expenditure_2024.csv, or without the cycle
+        return tuple(dict.fromkeys((member_name(kind, cycle), kind.member.replace("_{cycle}", ""))))
     names = (
         member_name(kind, cycle),
         f"{kind.name}{yy}.txt",
@@ -87,7 +90,7 @@ def _zip_member(archive: Path, kind: Kind, cycle: int) -> str:
             top = [
                 i.filename
                 for i in zf.infolist()
-                if not i.is_dir() and "/" not in i.filename and i.filename.lower().endswith(".txt")
+                if not i.is_dir() and "/" not in i.filename and i.filename.lower().endswith((".txt", ".csv"))
             ]
     except zipfile.BadZipFile:
         raise BulkLoadError(f"{archive} is not a readable zip (a broken download?); delete it and fetch it again")
@@ -103,8 +106,14 @@ def _zip_member(archive: Path, kind: Kind, cycle: int) -> str:
     )
 
 
-def iter_chunks(stream, chunk_bytes: int, skip_bytes: int = 0):
-    """(byte offset, bytes) pieces of a stream, each ending at a line end (the last may not)."""
+# How far back a cut of a quoted file looks for a line end outside quotes before taking the last one.
+QUOTED_CUT_LOOKBACK = 1 << 20
+
+
+def iter_chunks(stream, chunk_bytes: int, skip_bytes: int = 0, quoted: bool = False):
+    """(byte offset, bytes) pieces of a stream, each ending at a line end (the last may not). With
+    `quoted` (a CSV whose quoted fields may hold line ends) a piece ends at a line end outside quotes
+    where one is near (balanced_cut)."""
     if skip_bytes:
         if hasattr(stream, "seekable") and stream.seekable() and not isinstance(stream, zipfile.ZipExtFile):
             stream.seek(skip_bytes)
@@ -125,9 +134,29 @@ def iter_chunks(stream, chunk_bytes: int, skip_bytes: int = 0):
             return
         block = carry + block
         cut = block.rfind(b"\n")
+        if quoted and cut >= 0:
+            cut = balanced_cut(block, cut)
         if cut < 0:
             carry = block
             continue
         piece, carry = block[: cut + 1], block[cut + 1 :]
         yield offset, piece
         offset += len(piece)
+
+
+def balanced_cut(block: bytes, cut: int) -> int:
+    """The last line end at or before `cut` with an even number of double quotes before it (outside any
+    quoted field, since a doubled "" inside one counts twice); -1 (read on) when the block has none and
+    is short; `cut` itself when none is within QUOTED_CUT_LOOKBACK bytes (a stray quote then does not
+    make the whole file one piece)."""
+    odd = block.count(b'"', 0, cut) % 2
+    at = cut
+    while odd:
+        before = block.rfind(b"\n", 0, at)
+        if before < 0 and cut <= QUOTED_CUT_LOOKBACK:
+            return -1
+        if before < 0 or cut - before > QUOTED_CUT_LOOKBACK:
+            return cut
+        odd ^= block.count(b'"', before, at) % 2
+        at = before
+    return at

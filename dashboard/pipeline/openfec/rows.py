@@ -7,6 +7,7 @@ checking.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from decimal import Decimal
 
@@ -180,6 +181,96 @@ def summary_row(api: dict, cycle: int) -> dict:
         "coverage_start": _date(api.get("coverage_start_date")),
         "coverage_end": _date(api.get("coverage_end_date")),
         "source": "api",
+    }
+
+
+def _text(value) -> str | None:
+    """A value as text, None when blank (fec.gov's CSV export writes blanks as empty strings)."""
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
+def _int(value) -> int | None:
+    text = _text(value)
+    return int(Decimal(text)) if text else None  # never through float: sub_ids have 19 digits
+
+
+def _flag(value) -> bool | None:
+    """true/false, as JSON booleans or as the CSV export's t/f."""
+    if isinstance(value, bool) or value is None:
+        return value
+    text = str(value).strip().lower()
+    return True if text in ("t", "true", "y", "1") else False if text in ("f", "false", "n", "0") else None
+
+
+def _person(last, first=None, middle=None) -> str | None:
+    """LAST, FIRST MIDDLE as the FEC writes names (a name that already holds a comma is kept)."""
+    last = _text(last)
+    given = " ".join(p for p in (_text(first), _text(middle)) if p)
+    if last and given and "," not in last:
+        return f"{last}, {given}"
+    return last or given or None
+
+
+def efile_sub_id(file_number, related_line_number) -> int:
+    """A made-up id for a raw e-filed line, which has none (its key is the filing and the line's place in
+    it): negative like the bulk loader's made-up ids (real SUB_IDs are positive), the same on every pull."""
+    digest = hashlib.blake2b(f"efile-se:{file_number}:{related_line_number}".encode(), digest_size=8).digest()
+    return -(int.from_bytes(digest, "big") % (2**63 - 1)) - 1
+
+
+def schedule_e_row(api: dict, cycle: int) -> dict:
+    """One Schedule E record as a raw `schedule_e` row: processed /schedules/schedule_e/ and raw e-filed
+    /schedules/schedule_e/efile/ records share their field names (reference 6.10). The e-filed ones have
+    no sub_id (one is made up from file number and line, efile_sub_id), name the spender in a nested
+    `committee` (fec.gov's CSV export: committee_name), split payee and candidate names into parts, and
+    carry their receipt date in the nested `filing` (the CSV export: only load_timestamp). A blank
+    candidate_id stays blank: the candidate is then its name, office, state and district."""
+    committee = api.get("committee") if isinstance(api.get("committee"), dict) else {}
+    filing = api.get("filing") if isinstance(api.get("filing"), dict) else {}
+    sub_id = _int(api.get("sub_id"))
+    if sub_id is None:
+        sub_id = efile_sub_id(api.get("file_number"), api.get("related_line_number"))
+    payee = _text(api.get("payee_name")) or _person(
+        api.get("payee_last_name"), api.get("payee_first_name"), api.get("payee_middle_name")
+    )
+    candidate = _person(api.get("candidate_name"), api.get("candidate_first_name"), api.get("candidate_middle_name"))
+    filed = _first(api, "filing_date", "receipt_date", "filed_date") or _first(filing, "receipt_date", "filed_date")
+    office = _text(api.get("candidate_office"))
+    support_oppose = _text(api.get("support_oppose_indicator"))
+    return {
+        "sub_id": sub_id,
+        "cycle": cycle,
+        "committee_id": _text(api.get("committee_id")),
+        "spender_name": _text(committee.get("name"))
+        or _text(api.get("committee_name") or filing.get("committee_name")),
+        "filing_form": _text(api.get("filing_form")),
+        "is_notice": bool(_flag(api.get("is_notice"))),
+        "report_type": _text(api.get("report_type")),
+        "report_year": _int(api.get("report_year")),
+        "file_number": _int(api.get("file_number")),
+        "previous_file_number": _int(api.get("previous_file_number") or filing.get("previous_file_number")),
+        "amendment_indicator": _text(api.get("amendment_indicator")),
+        "transaction_id": _text(api.get("transaction_id")),
+        "back_reference_transaction_id": _text(api.get("back_reference_transaction_id")),
+        "image_number": _text(api.get("image_number")),
+        "memo_code": _text(api.get("memo_code")),
+        "memo_text": _text(api.get("memo_text")),
+        "candidate_id": _text(api.get("candidate_id")),
+        "candidate_name": candidate,
+        "candidate_office": office.upper() if office else None,
+        "candidate_state": _text(api.get("candidate_office_state")),
+        "candidate_district": _text(api.get("candidate_office_district")),
+        "candidate_party": _text(api.get("candidate_party")),
+        "support_oppose": support_oppose.upper() if support_oppose else None,
+        "amount": _money(_text(api.get("expenditure_amount"))),
+        "expenditure_date": _date(_text(api.get("expenditure_date"))),
+        "dissemination_date": _date(_text(api.get("dissemination_date"))),
+        "purpose": _text(api.get("expenditure_description")),
+        "payee_name": payee,
+        "category_code": _text(api.get("category_code")),
+        # no receipt date in the CSV export: when the FEC loaded the filing is the nearest
+        "filed_date": _date(_text(filed) or _text(api.get("load_timestamp"))),
     }
 
 

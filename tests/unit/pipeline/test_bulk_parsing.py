@@ -189,7 +189,7 @@ def test_zips_are_read_by_their_top_level_file_never_by_date(tmp_path):
     assert found["itcont"].member == "itcont.txt"
     assert found["weball"].member == "weball2024.txt"
     assert found["cn"].member is None  # a text file wins over its zip
-    assert sorted(missing) == ["ccl", "cm", "itpas2", "webk", "webl"]
+    assert sorted(missing) == ["ccl", "cm", "ie", "itpas2", "webk", "webl"]
 
 
 def test_a_filing_replaced_by_an_amendment_is_dropped_but_independent_filings_stay(con, tmp_path):
@@ -255,7 +255,7 @@ def test_cycle_suffixed_names_are_found_and_a_missing_file_names_what_was_looked
         "itcont": "itcont.txt",
         "itpas2": "pas224.txt",
     }
-    assert missing == ["webk"]
+    assert missing == ["webk", "ie"]
     names = looked_for(KINDS["webk"], 2024)
     assert {"webk24.zip", "webk24.txt", "webk.txt"} <= set(names)
     assert {"indiv24.zip", "itcont.txt", "itcont24.txt", "indiv24.txt"} <= set(looked_for(KINDS["itcont"], 2024))

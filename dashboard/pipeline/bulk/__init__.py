@@ -8,7 +8,9 @@ What it reads: for a cycle, any subset of the FEC's zips (`cn24.zip`, `cm24.zip`
 (`cn.txt`, ..., `itcont.txt`, `itpas2.txt`), also under cycle-suffixed names (`cn24.txt`, `weball.txt`,
 `indiv24.txt`, ...: `sources.looked_for` lists them; a missing kind is reported with them). Zips are
 streamed, never unpacked, and only their top-level text file is read (the `indiv` zip also holds a
-`by_date/` copy of every row).
+`by_date/` copy of every row). And the independent expenditures, `independent_expenditure_2024.csv`
+(published bare, not zipped; found zipped too): the cycle's 24/48-hour notices, every version, as raw
+`schedule_e` lines (formats.KINDS["ie"] says what is inferred of it).
 
 How:
 - A file is cut into chunks at line ends (`BULK_CHUNK_MB`). Each chunk goes through DuckDB's CSV
@@ -40,7 +42,11 @@ How:
   publishes its committees. A load whose files name no candidate nor committee publishes nothing.
 - Bulk plus API: receipts are keyed by SUB_ID, the same `sub_id` the API gives; the builder keeps one
   row per sub_id, and the refresh appends only sub_ids not already stored.
-- `--download` fetches the zips from FEC_BULK_URL: resumable (`.part` files and HTTP ranges), with
+- A file with a header (the independent expenditures: comma-separated, quoted fields that may hold
+  commas, quotes and line ends) is read by its header's column names; its records get their line
+  number and a made-up negative id (it has no SUB_ID), then go through the same reader, rejects and
+  report. A chunk never ends inside a quoted field.
+- `--download` fetches the zips (and the bare independent-expenditure file) from FEC_BULK_URL: resumable (`.part` files and HTTP ranges), with
   the SHA-256, size, ETag and Last-Modified of each recorded in `bulk/<cycle>/downloads.json`; a zip
   whose ETag and size are unchanged is not fetched again.
 

@@ -30,7 +30,7 @@ class Committee:
     candidate_id: str | None = None
     filing_frequency: str = "Q"
     weight: float = 0.0  # its share of the gifts drawn for committees of its kind
-    kind: str = "candidate"  # candidate | pac | party | jfc | conduit | leadership
+    kind: str = "candidate"  # candidate | pac | party | jfc | conduit | leadership | group (outside.py)
 
 
 @dataclass

@@ -18,16 +18,26 @@ from dashboard.pipeline.demo import races
 from dashboard.pipeline.demo.committees import StandingCommittees, make_standing_committees
 from dashboard.pipeline.demo.donors import Donors, make_donors
 from dashboard.pipeline.demo.money import itemize, running_totals
+from dashboard.pipeline.demo.outside import (
+    BASE_EXPENDITURES,
+    EXPENDITURES_PER_ITEMIZED_ROW,
+    Spender,
+    make_outside,
+    make_spenders,
+)
 from dashboard.pipeline.demo.periods import CYCLES, CycleCalendar
 from dashboard.pipeline.demo.reports import Balances, amend_reports, make_reports
 from dashboard.pipeline.demo.serials import Serials
-from dashboard.pipeline.demo.truth import candidate_truth
-from dashboard.pipeline.demo.writer import write_entities, write_schedule_a
+from dashboard.pipeline.demo.truth import candidate_truth, outside_truth
+from dashboard.pipeline.demo.writer import write_entities, write_schedule_a, write_schedule_e
 from dashboard.store import files
 
 # Share of the requested itemized rows that each cycle gets.
 CYCLE_ROW_SHARE = {2022: 0.30, 2024: 0.42, 2026: 0.28}
 TRUTH_DIR = "demo_truth"
+# Outside spending draws from a random stream of its own (seeded from the same seed), so the rest of
+# the demo is what it was without it.
+OUTSIDE_STREAM = 13
 
 
 @dataclass
@@ -39,6 +49,8 @@ class _Run:
     serials: Serials
     standing: StandingCommittees
     donors: Donors
+    outside_rng: np.random.Generator
+    spenders: list[Spender]
     incumbents: races.Incumbents = field(default_factory=dict)
     balances: Balances = field(default_factory=Balances)
 
@@ -47,7 +59,10 @@ class _Run:
         rng = np.random.default_rng(seed)
         serials = Serials()
         standing = make_standing_committees(rng, serials)
-        return cls(rows, rng, serials, standing, make_donors(rng, rows))
+        donors = make_donors(rng, rows)
+        outside_rng = np.random.default_rng([seed, OUTSIDE_STREAM])
+        spenders = make_spenders(outside_rng, serials, standing)
+        return cls(rows, rng, serials, standing, donors, outside_rng, spenders)
 
 
 def generate(out_dir: Path, rows: int, seed: int, progress=None) -> dict:
@@ -61,21 +76,26 @@ def generate(out_dir: Path, rows: int, seed: int, progress=None) -> dict:
     shutil.rmtree(out_dir / TRUTH_DIR, ignore_errors=True)
     (out_dir / TRUTH_DIR).mkdir(parents=True)
     run = _Run.start(rows, seed)
-    truths, total = [], 0
+    truths, outside, total = [], [], 0
     for cycle in CYCLES:
-        truth, written = _generate_cycle(run, cycle, out_dir, progress)
+        truth, expenditures, written = _generate_cycle(run, cycle, out_dir, progress)
         truths.append(truth)
+        outside.append(expenditures)
         total += written
     truth = pd.concat(truths, ignore_index=True)
     truth.to_parquet(out_dir / TRUTH_DIR / "candidates.parquet", index=False)
+    for name, frame in outside_truth(pd.concat(outside, ignore_index=True)).items():
+        frame.to_parquet(out_dir / TRUTH_DIR / f"{name}.parquet", index=False)
     return {"rows": total, "candidates": len(truth), "seconds": round(time.monotonic() - started, 1)}
 
 
-def _generate_cycle(run: _Run, cycle: int, out_dir: Path, progress) -> tuple[pd.DataFrame, int]:
-    """Make and write one cycle; returns its truth and the number of itemized rows written."""
+def _generate_cycle(run: _Run, cycle: int, out_dir: Path, progress) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Make and write one cycle; returns its truth, its outside spending's bookkeeping and the number
+    of itemized rows written."""
     world = races.make_world(run.rng, run.serials, cycle, run.standing, run.incumbents)
     calendar = CycleCalendar.of(cycle)
-    money = itemize(run.rng, world, run.standing, run.donors, calendar, int(run.rows * CYCLE_ROW_SHARE[cycle]))
+    cycle_rows = int(run.rows * CYCLE_ROW_SHARE[cycle])
+    money = itemize(run.rng, world, run.standing, run.donors, calendar, cycle_rows)
     # Reports: summary pages that agree with the itemized rows plus unitemized money.
     reports = make_reports(
         run.rng, world, money.table, money.unitemized, money.jfc_proceeds, calendar, run.balances, run.serials
@@ -86,9 +106,15 @@ def _generate_cycle(run: _Run, cycle: int, out_dir: Path, progress) -> tuple[pd.
     races.update_incumbents(run.incumbents, world, dict(zip(truth.candidate_id, truth.receipts_cents)))
     ytd = running_totals(run.donors.count, money.table)
     written = write_schedule_a(out_dir, world, calendar, money.table, ytd, stale, reports, run.donors, run.serials)
-    write_entities(out_dir, world, reports, run.serials)
+    # Outside spending on the cycle's races, after the rest (its own random stream).
+    expenditures = BASE_EXPENDITURES + int(cycle_rows * EXPENDITURES_PER_ITEMIZED_ROW)
+    outside = make_outside(
+        run.outside_rng, run.serials, run.spenders, world, calendar, expenditures, int(truth.receipts.sum())
+    )
+    se_lines = write_schedule_e(out_dir, cycle, outside.lines)
+    write_entities(out_dir, world, reports, run.serials, spenders=outside.committees)
     progress(
         f"  cycle {cycle}: {len(world.candidates):,} candidates, {len(world.committees):,} committees, "
-        f"{written:,} itemized rows"
+        f"{written:,} itemized rows, {len(outside.expenditures):,} outside expenditures ({se_lines:,} lines)"
     )
-    return truth, written
+    return truth, outside.expenditures, written

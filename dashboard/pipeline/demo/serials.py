@@ -16,6 +16,15 @@ class Serials:
     sub_id: int = 4_000_000_000_000_000_000
     file_number: int = 1_400_000
     linkage_id: int = 120_000_000_000
+    # Outside spending (outside.py) draws from ranges of its own, so adding it left every other number
+    # as it was: super PACs' IDs (C8...), groups that are no committee C9... (as the FEC numbers them,
+    # Form 5 filers), Schedule E filings above the reports' file numbers (amendments included), sub_ids
+    # above Schedule A's.
+    outside_committee_seq: int = 80_000_000
+    outside_group_seq: int = 90_000_000
+    outside_file_number: int = 2_600_000
+    outside_sub_id: int = 4_600_000_000_000_000_000
+    outside_transaction: int = 0
 
     def committee_id(self) -> str:
         self.committee_seq += 1
@@ -42,3 +51,26 @@ class Serials:
     def next_linkage_id(self) -> int:
         self.linkage_id += 1
         return self.linkage_id
+
+    def outside_committee_id(self) -> str:
+        self.outside_committee_seq += 1
+        return f"C{self.outside_committee_seq:08d}"
+
+    def outside_group_id(self) -> str:
+        self.outside_group_seq += 1
+        return f"C{self.outside_group_seq:08d}"
+
+    def next_outside_file_numbers(self, count: int) -> np.ndarray:
+        numbers = np.arange(self.outside_file_number + 1, self.outside_file_number + 1 + count, dtype=np.int64)
+        self.outside_file_number += count
+        return numbers
+
+    def next_outside_sub_ids(self, count: int) -> np.ndarray:
+        ids = np.arange(self.outside_sub_id, self.outside_sub_id + count, dtype=np.int64)
+        self.outside_sub_id += count
+        return ids
+
+    def next_outside_transactions(self, count: int) -> range:
+        first = self.outside_transaction + 1
+        self.outside_transaction += count
+        return range(first, first + count)

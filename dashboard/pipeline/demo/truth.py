@@ -1,6 +1,6 @@
 """The right answers: what each candidate really raised and spent, from the generator's own
-bookkeeping (current report versions only). Written to `demo_truth/`; the builder's tests check
-its results against it."""
+bookkeeping (current report versions only), and the outside money for and against each. Written to
+`demo_truth/`; the builder's tests check its results against it."""
 
 from __future__ import annotations
 
@@ -59,3 +59,56 @@ def candidate_truth(world: CycleWorld, table: dict, reports: list[dict]) -> pd.D
     out.insert(1, "cycle", world.cycle)
     out["receipts_cents"] = out.receipts_net.astype(np.int64)
     return out
+
+
+def outside_truth(expenditures: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Outside spending as it should count (outside.py's bookkeeping: each expenditure once, at its
+    final amount, regular or, when only a notice reports it so far, from the notice), per candidate,
+    per spender, per day, and what names no candidate of the cycle. Amounts in cents."""
+    exp = expenditures.assign(
+        regular_cents=np.where(expenditures.from_notice, 0, expenditures.amount_cents),
+        regular=~expenditures.from_notice,
+        notice_cents=np.where(expenditures.from_notice, expenditures.amount_cents, 0),
+    )
+    matched = exp[exp.candidate_id.notna()]
+
+    def split(keys: list[str]) -> pd.DataFrame:
+        return (
+            matched.groupby(keys)
+            .agg(
+                amount_cents=("regular_cents", "sum"),
+                n=("regular", "sum"),
+                notice_amount_cents=("notice_cents", "sum"),
+                notice_n=("from_notice", "sum"),
+            )
+            .reset_index()
+        )
+
+    daily = (
+        matched.groupby(["cycle", "candidate_id", "date", "support_oppose", "spender_type", "from_notice"])
+        .agg(amount_cents=("amount_cents", "sum"), n=("amount_cents", "size"))
+        .reset_index()
+    )
+    unmatched = (
+        exp[exp.candidate_id.isna()]
+        .groupby(
+            [
+                "cycle",
+                "committee_id",
+                "candidate_name",
+                "candidate_office",
+                "candidate_state",
+                "candidate_district",
+                "support_oppose",
+            ],
+            dropna=False,
+        )
+        .agg(amount_cents=("amount_cents", "sum"), n=("amount_cents", "size"))
+        .reset_index()
+    )
+    return {
+        "outside": split(["cycle", "candidate_id", "support_oppose"]),
+        "outside_spenders": split(["cycle", "candidate_id", "committee_id", "support_oppose"]),
+        "outside_daily": daily,
+        "outside_unmatched": unmatched,
+    }

@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dashboard.core import contract
+from dashboard.pipeline.demo.committees import Committee
 from dashboard.pipeline.demo.donors import Donors
 from dashboard.pipeline.demo.periods import CycleCalendar
 from dashboard.pipeline.demo.races import CycleWorld
@@ -130,8 +131,11 @@ def _schedule_a_batch(
     )
 
 
-def write_entities(data_dir: Path, world: CycleWorld, reports: list[dict], serials: Serials):
-    """The cycle's candidates, committees, linkages and reports."""
+def write_entities(
+    data_dir: Path, world: CycleWorld, reports: list[dict], serials: Serials, spenders: list[Committee] = ()
+):
+    """The cycle's candidates, committees (with the outside spenders that are none of the world's),
+    linkages and reports."""
     cycle = world.cycle
     cands = pd.DataFrame(
         [
@@ -164,7 +168,7 @@ def write_entities(data_dir: Path, world: CycleWorld, reports: list[dict], seria
                 candidate_id=c.candidate_id,
                 filing_frequency=c.filing_frequency,
             )
-            for c in world.committees
+            for c in [*world.committees, *spenders]
         ]
     )
     links = pd.DataFrame(
@@ -184,6 +188,24 @@ def write_entities(data_dir: Path, world: CycleWorld, reports: list[dict], seria
     reps = pd.DataFrame(reports).drop(columns=["ci", "pi"])
     for name, frame in (("candidates", cands), ("committees", cmtes), ("linkages", links), ("reports", reps)):
         write_parquet(_arrow_table(frame, name), layout.raw_dir(data_dir) / name / f"demo-{cycle}.parquet")
+
+
+def write_schedule_e(data_dir: Path, cycle: int, lines: dict[str, np.ndarray]):
+    """The cycle's Schedule E lines (outside.py), every version as filed, in one file: the cycle is a
+    column, as in the other sources' files."""
+    schema = contract.raw_arrow_schema("schedule_e")
+    arrays = []
+    for col in schema:
+        values = lines[col.name]
+        if pa.types.is_decimal(col.type):
+            arrays.append(_cents_to_decimal(values))
+        elif pa.types.is_date(col.type):
+            arrays.append(pa.array(values.astype("datetime64[D]"), col.type, from_pandas=True))
+        else:
+            arrays.append(pa.array(values, col.type, from_pandas=True))
+    table = pa.Table.from_arrays(arrays, schema=schema)
+    write_parquet(table, layout.raw_dir(data_dir) / "schedule_e" / f"demo-{cycle}.parquet")
+    return table.num_rows
 
 
 def _arrow_table(frame: pd.DataFrame, table: str) -> pa.Table:

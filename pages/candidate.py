@@ -1,5 +1,6 @@
 """A candidate in one cycle: money raised, spent and kept, report by report; contributions by
-size; where donors live; the top donors, employers and occupations; the committees counted."""
+size; where donors live; the top donors, employers and occupations; the outside money spent for
+and against them, by spender and over time; the committees counted."""
 
 from __future__ import annotations
 
@@ -12,14 +13,25 @@ from dashboard.app.components.cards import Stat, stat_cards
 from dashboard.app.components.cycle_picker import cycle_picker
 from dashboard.app.components.errors import PageNotFound, friendly_layout
 from dashboard.app.components.notes import methodology_note
+from dashboard.app.components.outside import (
+    DAILY_COLUMNS,
+    DAILY_CSV,
+    SPENDER_COLUMNS,
+    SPENDER_CSV,
+    dates,
+    no_outside,
+    outside_note,
+    outside_stats,
+)
 from dashboard.app.components.shell import page
 from dashboard.app.components.tables import Column, table
 from dashboard.app.components.twin import chart_with_table, download_button
 from dashboard.app.figures.donors import top_bar
 from dashboard.app.figures.money_over_time import candidate_periods_chart, period_label
+from dashboard.app.figures.outside import cumulative_for_against, for_against_bars
 from dashboard.app.figures.sizes import bucket_name, candidate_sizes_bar
 from dashboard.app.figures.states import state_tile_map
-from dashboard.app.queries import candidates, search
+from dashboard.app.queries import candidates, outside, search
 from dashboard.core import geography, normalize, params
 
 
@@ -441,6 +453,46 @@ def texts_section(frame, key, header, name, cycle, candidate_id, start, end):
     )
 
 
+def outside_section(summary, spenders, daily, name, cycle, candidate_id):
+    """Outside money for and against the candidate: by spender and over time, or the empty state."""
+    if summary.empty:
+        return [no_outside(f"for or against {name} in {cycle}")]
+    totals = summary.iloc[0]
+    when = dates(totals["first_date"], totals["last_date"])
+    return [
+        stat_cards(
+            outside_stats(
+                totals["support"],
+                totals["oppose"],
+                totals["notice_support"] + totals["notice_oppose"],
+                totals["first_date"],
+                totals["last_date"],
+                notice_split=(totals["notice_support"], totals["notice_oppose"]),
+            ),
+            label=f"Outside money for and against {name} in {cycle}",
+        ),
+        chart_with_table(
+            "candidate-outside-spenders",
+            for_against_bars(spenders, "spender_name", f"for or against {name}"),
+            spenders,
+            SPENDER_COLUMNS,
+            SPENDER_CSV,
+            f"candidate-{candidate_id}-{cycle}-outside-spenders.csv",
+            f"Spenders for and against {name}, {cycle} (regular reports; {when})",
+        ),
+        chart_with_table(
+            "candidate-outside-daily",
+            cumulative_for_against(daily, f"for or against {name}"),
+            daily,
+            DAILY_COLUMNS,
+            DAILY_CSV,
+            f"candidate-{candidate_id}-{cycle}-outside-by-day.csv",
+            f"Outside money for and against {name} to date, {cycle} ({when}; notice-only money drawn apart)",
+        ),
+        outside_note(),
+    ]
+
+
 def race_link(summary, cycle: int):
     """The race this candidacy is in; a candidate filed for another election (or for a seat that
     does not exist that cycle) is in none, and the page says so rather than link to nothing."""
@@ -537,6 +589,19 @@ def layout(candidate_id=None, cycle=None, **_other_query):
                     candidate_id,
                     start,
                     end,
+                ),
+            ]
+        ),
+        html.Section(
+            [
+                html.H2("Outside spending"),
+                *outside_section(
+                    outside.candidate_outside_summary(candidate_id, cycle),
+                    outside.candidate_outside_spenders(candidate_id, cycle),
+                    outside.candidate_outside_daily(candidate_id, cycle),
+                    name,
+                    cycle,
+                    candidate_id,
                 ),
             ]
         ),

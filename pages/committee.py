@@ -1,5 +1,6 @@
-"""A committee: what it is and whose it is. Search results of committees with no candidate
-lead here; later issues add its money."""
+"""A committee: what it is and whose it is and, when it spent money for or against candidates on
+its own (independent expenditures), where: by race, by candidate, for or against, over time.
+Search results of committees with no candidate lead here."""
 
 from __future__ import annotations
 
@@ -9,11 +10,76 @@ from dash import dcc, html
 from dashboard.app import labels, links
 from dashboard.app.components.cards import Stat, stat_cards
 from dashboard.app.components.errors import PageNotFound, friendly_layout
+from dashboard.app.components.outside import (
+    DAILY_COLUMNS,
+    DAILY_CSV,
+    NOTICE_HEADER,
+    dates,
+    no_outside,
+    outside_note,
+    outside_stats,
+    unmatched_list,
+)
 from dashboard.app.components.shell import page
-from dashboard.app.queries import committees
+from dashboard.app.components.tables import Column
+from dashboard.app.components.twin import chart_with_table
+from dashboard.app.figures.money_over_time import candidate_label
+from dashboard.app.figures.outside import cumulative_for_against, for_against_bars, side_word
+from dashboard.app.queries import committees, outside
 from dashboard.core import fec, params
 
 dash.register_page(__name__, path_template="/committee/<committee_id>", name="Committee", title="Committee")
+
+BY_RACE_COLUMNS = [
+    Column("race_label", "Race", link="race_path"),
+    Column("support_oppose", "For or against its candidates", lambda code: side_word(code).capitalize()),
+    Column("amount", "Amount (regular reports)", labels.money_cents, numeric=True),
+    Column("n", "Expenditures", labels.count, numeric=True),
+    Column("candidates", "Candidates", labels.count, numeric=True),
+    Column("notice_amount", NOTICE_HEADER, labels.money_cents, numeric=True),
+    Column("first_date", "First", labels.date),
+    Column("last_date", "Last", labels.date),
+]
+BY_RACE_CSV = [
+    "cycle",
+    "office",
+    "state",
+    "district",
+    "support_oppose",
+    "amount",
+    "n",
+    "candidates",
+    "notice_amount",
+    "first_date",
+    "last_date",
+]
+BY_CANDIDATE_COLUMNS = [
+    Column("name", "Candidate", link="candidate_path"),
+    Column("party", "Party", labels.party),
+    Column("race_label", "Race", link="race_path"),
+    Column("support_oppose", "For or against", lambda code: side_word(code).capitalize()),
+    Column("amount", "Amount (regular reports)", labels.money_cents, numeric=True),
+    Column("n", "Expenditures", labels.count, numeric=True),
+    Column("notice_amount", NOTICE_HEADER, labels.money_cents, numeric=True),
+    Column("first_date", "First", labels.date),
+    Column("last_date", "Last", labels.date),
+]
+BY_CANDIDATE_CSV = [
+    "cycle",
+    "candidate_id",
+    "name",
+    "party",
+    "office",
+    "state",
+    "district",
+    "in_race",
+    "support_oppose",
+    "amount",
+    "n",
+    "notice_amount",
+    "first_date",
+    "last_date",
+]
 
 
 @friendly_layout
@@ -44,7 +110,98 @@ def layout(committee_id=None, cycle=None, **_other_query):
             ],
             label="Committee facts",
         ),
+        spender_section(committee_id, row["name"], cycle, set(int(c) for c in rows["cycle"])),
     )
+
+
+def spender_section(committee_id: str, name: str, cycle: int, committee_cycles: set[int]):
+    """Where the committee spent for and against candidates on its own, when it ever did: by race,
+    by candidate and over time in the cycle shown, or which cycles it spent in."""
+    spent = outside.spender_outside_cycles(committee_id)
+    if spent.empty:
+        return None
+    in_cycle = spent[spent["cycle"] == cycle]
+    heading = html.H2("Outside spending: independent expenditures")
+    if in_cycle.empty:
+        others = [
+            dcc.Link(str(c), href=links.committee_path(committee_id, c)) if c in committee_cycles else str(c)
+            for c in spent["cycle"]
+        ]
+        return html.Section(
+            [
+                heading,
+                no_outside(f"by {name} for or against candidates in {cycle}"),
+                html.P(["It reported some in: ", *_joined(others), "."]),
+            ]
+        )
+    totals = in_cycle.iloc[0]
+    when = dates(totals["first_date"], totals["last_date"])
+    by_race = outside.spender_outside_races(committee_id, cycle)
+    by_candidate = outside.spender_outside_candidates(committee_id, cycle)
+    by_candidate["candidate_label"] = [
+        candidate_label(n, p) for n, p in zip(by_candidate["name"], by_candidate["party"])
+    ]
+    daily = outside.spender_outside_daily(committee_id, cycle)
+    return html.Section(
+        [
+            heading,
+            stat_cards(
+                outside_stats(
+                    totals["support"],
+                    totals["oppose"],
+                    totals["notice_support"] + totals["notice_oppose"],
+                    totals["first_date"],
+                    totals["last_date"],
+                    notice_split=(totals["notice_support"], totals["notice_oppose"]),
+                ),
+                label=f"Independent expenditures of {name} in {cycle}",
+            ),
+            chart_with_table(
+                "committee-outside-races",
+                for_against_bars(by_race, "race_label", f"by {name} in a race of {cycle}"),
+                by_race,
+                BY_RACE_COLUMNS,
+                BY_RACE_CSV,
+                f"committee-{committee_id}-{cycle}-outside-by-race.csv",
+                f"Where {name} spent for and against candidates, by race, {cycle} (regular reports; {when})",
+            ),
+            chart_with_table(
+                "committee-outside-candidates",
+                for_against_bars(by_candidate, "candidate_label", f"by {name} for or against a candidate in {cycle}"),
+                by_candidate,
+                BY_CANDIDATE_COLUMNS,
+                BY_CANDIDATE_CSV,
+                f"committee-{committee_id}-{cycle}-outside-by-candidate.csv",
+                f"Candidates {name} spent for and against, {cycle} (regular reports; {when})",
+            ),
+            chart_with_table(
+                "committee-outside-daily",
+                cumulative_for_against(daily, f"by {name} in {cycle}", who=name),
+                daily,
+                DAILY_COLUMNS,
+                DAILY_CSV,
+                f"committee-{committee_id}-{cycle}-outside-by-day.csv",
+                f"Independent expenditures of {name} for and against candidates to date, {cycle} ({when}; "
+                "every expenditure, its candidate matched or not; notice-only money drawn apart)",
+            ),
+            unmatched_list(
+                outside.spender_outside_unmatched(committee_id, cycle),
+                f"Independent expenditures of {name} in {cycle} naming a candidate that no candidate matches",
+                "committee-outside-unmatched",
+                f"committee-{committee_id}-{cycle}-outside-unmatched.csv",
+            ),
+            outside_note(),
+        ]
+    )
+
+
+def _joined(items: list) -> list:
+    """[a, ', ', b, ', ', c]: links and words in a sentence."""
+    joined = []
+    for i, item in enumerate(items):
+        joined += [", "] if i else []
+        joined.append(item)
+    return joined
 
 
 def _whose(row, kind: str, cycle: int):

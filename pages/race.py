@@ -1,5 +1,5 @@
 """A race: every candidate for one seat in one cycle, their money side by side, over time, by
-contribution size and by where it comes from.
+contribution size and by where it comes from, and the outside money spent for and against them.
 
 Three addresses share this page: /race/house/<ST>/<DD>/<cycle>, /race/senate/<ST>/<cycle> and
 /race/president/<cycle>; `?money=weekly` switches the over-time chart to weekly itemized money.
@@ -16,15 +16,29 @@ from dashboard.app.components.cards import Stat, stat_cards
 from dashboard.app.components.cycle_picker import cycle_picker
 from dashboard.app.components.errors import PageNotFound, friendly_layout
 from dashboard.app.components.notes import methodology_note
+from dashboard.app.components.outside import (
+    NOTICE_HEADER,
+    SPENDER_COLUMNS,
+    SPENDER_CSV,
+    TIMELINE_COLUMNS,
+    TIMELINE_CSV,
+    dates,
+    no_outside,
+    outside_note,
+    outside_stats,
+    timeline_rows,
+    unmatched_list,
+)
 from dashboard.app.components.shell import page
 from dashboard.app.components.tables import Column
 from dashboard.app.components.twin import chart_with_table
 from dashboard.app.components.view_links import view_links
 from dashboard.app.figures.money_over_time import candidate_label, race_cumulative_receipts, race_weekly_receipts
+from dashboard.app.figures.outside import for_against_bars, race_money_bars, race_timeline
 from dashboard.app.figures.races import race_candidates_bar
 from dashboard.app.figures.sizes import bucket_name, race_sizes_bar
 from dashboard.app.figures.states import race_home_state_bar
-from dashboard.app.queries import races
+from dashboard.app.queries import outside, races
 from dashboard.core import contract, geography, params
 
 MONEY_VIEWS = {
@@ -85,6 +99,31 @@ HOME_STATE_COLUMNS = [
     Column("in_state_share", "In-state share", labels.share, numeric=True),
 ]
 HOME_STATE_CSV = ["candidate_id", "name", "party", "in_state", "out_of_state", "itemized", "in_state_share"]
+OUTSIDE_COLUMNS = [
+    Column("name", "Candidate", link="candidate_path"),
+    Column("receipts", "Raised", labels.money_cents, numeric=True),
+    Column("support", "Outside money for", labels.money_cents, numeric=True),
+    Column("oppose", "Outside money against", labels.money_cents, numeric=True),
+    Column("outside_share", "Outside share of the money around the candidate", labels.share, numeric=True),
+    Column("notice_support", f"For, {NOTICE_HEADER.lower()}", labels.money_cents, numeric=True),
+    Column("notice_oppose", f"Against, {NOTICE_HEADER.lower()}", labels.money_cents, numeric=True),
+]
+OUTSIDE_CSV = [
+    "cycle",
+    "candidate_id",
+    "name",
+    "party",
+    "receipts",
+    "support",
+    "oppose",
+    "outside",
+    "outside_share",
+    "notice_support",
+    "notice_oppose",
+    "first_date",
+    "last_date",
+    "coverage_end",
+]
 
 
 def race_stats(summary, candidates) -> list[Stat]:
@@ -207,6 +246,95 @@ def home_state_section(office, split, order, cycle, slug, label, coverage):
     )
 
 
+def share_stat(totals) -> Stat:
+    return Stat(
+        "Outside share of all money in the race",
+        labels.share(totals["outside_share"]),
+        f"{labels.money(totals['outside'])} of {labels.money(totals['receipts'] + totals['outside'])}: "
+        "the candidates' receipts plus outside money",
+    )
+
+
+def top_spenders(spenders, name, party, cycle, slug, candidate_id, when):
+    """The biggest spenders for and against one candidate, or the empty state."""
+    rows = spenders[spenders["candidate_id"] == candidate_id]
+    label = candidate_label(name, party)
+    if rows.empty:
+        return no_outside(f"for or against {label}")
+    return chart_with_table(
+        f"race-outside-spenders-{candidate_id}",
+        for_against_bars(rows, "spender_name", f"for or against {label}"),
+        rows,
+        SPENDER_COLUMNS,
+        SPENDER_CSV,
+        f"race-{slug}-outside-{candidate_id}.csv".lower(),
+        f"Top spenders for and against {label}, {cycle} (regular reports; {when})",
+    )
+
+
+def outside_section(office, state, district, cycle, candidates, order, periods, slug, label):
+    """Outside money for and against the race's candidates: cards with the share, one timeline with
+    the candidates' own money, the money around each candidate, and each one's top spenders."""
+    unmatched = unmatched_list(
+        outside.race_outside_unmatched(cycle, office, state, district),
+        f"Independent expenditures naming a candidate for {label}, {cycle}, that no candidate matches",
+        "race-outside-unmatched",
+        f"race-{slug}-outside-unmatched.csv",
+    )
+    share = outside.race_outside_share(cycle, office, state, district)
+    totals = share.iloc[0] if not share.empty else None
+    if totals is None or not (totals["outside"] or totals["notice_amount"]):
+        return [no_outside(f"for or against the candidates for {label} in {cycle}"), unmatched]
+    daily = outside.race_outside_daily(cycle, office, state, district)
+    by_candidate = outside.race_outside_candidates(cycle, office, state, district)
+    spenders = outside.race_outside_spenders(cycle, office, state, district)
+    when = dates(totals["first_date"], totals["last_date"])
+    raised = coverage_caption("raised: all receipts", periods["coverage_start"].min(), periods["coverage_end"].max())
+    return [
+        stat_cards(
+            [
+                *outside_stats(
+                    totals["support"],
+                    totals["oppose"],
+                    totals["notice_amount"],
+                    totals["first_date"],
+                    totals["last_date"],
+                ),
+                share_stat(totals),
+            ],
+            label=f"Outside money in {label}, {cycle}",
+        ),
+        chart_with_table(
+            "race-outside-timeline",
+            race_timeline(periods, daily, order, geography.ELECTION_DAY.get(cycle)),
+            timeline_rows(periods, daily),
+            TIMELINE_COLUMNS,
+            TIMELINE_CSV,
+            f"race-{slug}-outside-timeline.csv",
+            f"Raised to date by each candidate (solid) and outside money spent for (dashed) and against (dotted) "
+            f"them to date, {label}, {cycle} ({raised}; outside: regular reports, {when}). Money {NOTICE_HEADER.lower()} "
+            "is in the legend, hidden until clicked.",
+        ),
+        chart_with_table(
+            "race-outside-share",
+            race_money_bars(by_candidate),
+            by_candidate,
+            OUTSIDE_COLUMNS,
+            OUTSIDE_CSV,
+            f"race-{slug}-outside.csv",
+            f"The money around each candidate for {label}, {cycle}: raised by the campaign (the cycle's totals) "
+            f"and spent for and against them by others (regular reports; {when})",
+        ),
+        html.H3("Top spenders for and against each candidate"),
+        *[
+            top_spenders(spenders, row.name, row.party, cycle, slug, row.candidate_id, when)
+            for row in candidates.itertuples()
+        ],
+        unmatched,
+        outside_note(),
+    ]
+
+
 def race_page(office: str, state: str | None, district: str | None, cycle: int, money=None):
     view = params.choice(money, "money", MONEY_VIEWS, "reports")
     candidates = races.race_candidates(cycle, office, state, district)
@@ -279,6 +407,12 @@ def race_page(office: str, state: str | None, district: str | None, cycle: int, 
                     label,
                     coverage_end,
                 ),
+            ]
+        ),
+        html.Section(
+            [
+                html.H2("Outside spending"),
+                *outside_section(office, state, district, cycle, candidates, order, periods, slug, label),
             ]
         ),
         methodology_note("totals", coverage_end),

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from dashboard.app import db
 from dashboard.app.api import openapi
 from dashboard.app.api.endpoints import BY_PATH, ENDPOINTS, Endpoint
-from dashboard.app.queries import candidates, races, receipts, trends
+from dashboard.app.queries import candidates, outside, races, receipts, trends
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +128,11 @@ def test_receipts_keyset_paging_walks_the_whole_search(client, samples):
         ("/api/v1/receipts?cycle=2024&state=CA&state=WA", "state"),
         ("/api/v1/receipts/export?cycle=2024&format=xlsx", "format"),
         ("/api/v1/trends/over-time?cycle=2024&start=2024-10-01&end=2024-10-31&party=ZZZ", "party"),
+        ("/api/v1/race/outside/spenders?cycle=2024&office=senate&state=WA&limit=0", "limit"),
+        ("/api/v1/race/outside/daily?cycle=2024&office=house&state=WA", "district"),
+        ("/api/v1/candidate/outside/spenders?candidate_id=H4WA01001&cycle=2024&limit=501", "limit"),
+        ("/api/v1/committee/outside?committee_id=C1", "committee_id"),
+        ("/api/v1/committee/outside/races?committee_id=C00000001&cycle=1899", "cycle"),
         ("/api/v1/trends/over-time?cycle=2024&start=2024-10-01&end=2024-10-31&party=D%27%20OR%201%3D1", "party"),
     ],
 )
@@ -206,6 +211,47 @@ def test_candidate_answers_gross_totals_with_net_beside_and_the_whole_election(c
     assert none.status_code == 200 and none.get_json()["data"] == []  # a House term is the two-year cycle
 
 
+def test_outside_spending_answers_the_pages_numbers_with_notices_apart(client):
+    # The race with the most outside money, its biggest spender and the candidate it spent most on.
+    race = db.query(
+        """SELECT cycle, office, state, district FROM agg_district WHERE office = 'H'
+           ORDER BY outside_amount DESC, state, district LIMIT 1"""
+    ).iloc[0]
+    query = {"cycle": str(race.cycle), "office": "house", "state": race.state, "district": race.district}
+    args = (int(race.cycle), "H", race.state, race.district)
+    by_candidate = client.get("/api/v1/race/outside", query_string=query).get_json()["data"]
+    expected = outside.race_outside_candidates(*args)
+    assert [row["candidate_id"] for row in by_candidate] == list(expected.candidate_id)
+    for row, want in zip(by_candidate, expected.itertuples()):
+        for column in ("support", "oppose", "notice_support", "notice_oppose"):
+            assert row[column] == pytest.approx(float(getattr(want, column))), column
+        assert row["outside"] == pytest.approx(row["support"] + row["oppose"])  # notices not added in
+    share = client.get("/api/v1/race/outside/share", query_string=query).get_json()["data"][0]
+    assert share["outside"] == pytest.approx(sum(row["outside"] for row in by_candidate))
+    assert share["notice_amount"] == pytest.approx(
+        sum(row["notice_support"] + row["notice_oppose"] for row in by_candidate)
+    )
+    assert share["outside_share"] == pytest.approx(share["outside"] / (share["receipts"] + share["outside"]))
+    spenders = client.get("/api/v1/race/outside/spenders", query_string={**query, "limit": "1"}).get_json()["data"]
+    assert {row["rank"] for row in spenders} == {1}
+    assert len(spenders) == len({(row["candidate_id"], row["support_oppose"]) for row in spenders})
+    top = max(spenders, key=lambda row: row["amount"])
+    spender = {"committee_id": top["committee_id"], "cycle": query["cycle"]}
+    by_race = client.get("/api/v1/committee/outside/races", query_string=spender).get_json()["data"]
+    here = [r for r in by_race if (r["state"], r["district"]) == (race.state, race.district)]
+    assert top["support_oppose"] in {r["support_oppose"] for r in here}
+    as_csv = list(
+        csv.DictReader(
+            io.StringIO(client.get("/api/v1/committee/outside/candidates.csv", query_string=spender).get_data(True))
+        )
+    )
+    assert {"amount", "notice_amount", "support_oppose", "race_path"} <= set(as_csv[0])
+    mine = [
+        r for r in as_csv if r["candidate_id"] == top["candidate_id"] and r["support_oppose"] == top["support_oppose"]
+    ]
+    assert float(mine[0]["amount"]) == pytest.approx(top["amount"])
+
+
 def test_openapi_document_lists_every_endpoint(client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
@@ -216,6 +262,7 @@ def test_openapi_document_lists_every_endpoint(client):
     assert "30111(a)(4)" in document["paths"]["/api/v1/receipts/export"]["get"]["summary"]
     assert "net_receipts" in document["paths"]["/api/v1/candidate"]["get"]["summary"]
     assert "cycles_missing" in document["paths"]["/api/v1/candidate/election-totals"]["get"]["summary"]
+    assert "24/48-hour notices" in document["paths"]["/api/v1/race/outside"]["get"]["summary"]
 
 
 def _values(schema: dict):

@@ -37,7 +37,7 @@ from dashboard.app.api.params import (
     Param,
     limit,
 )
-from dashboard.app.queries import candidates, committees, home, maps, races, receipts, search, snapshot, trends
+from dashboard.app.queries import candidates, committees, home, maps, outside, races, receipts, search, snapshot, trends
 from dashboard.core import params
 
 PREFIX = "/api/v1"
@@ -56,14 +56,15 @@ class Endpoint:
 
 def _race(function: Callable) -> Callable[[dict], Any]:
     """Calls a race query after checking the race is fully named (state for house and senate,
-    district for house)."""
+    district for house); parameters beyond the race's (a limit) are passed by name."""
 
     def call(p: dict):
         if p["office"] in ("H", "S") and not p.get("state"):
             raise params.InvalidParameter("state: missing (house and senate races are in one state)")
         if p["office"] == "H" and not p.get("district"):
             raise params.InvalidParameter("district: missing (a house race is one district)")
-        return function(p["cycle"], p["office"], p.get("state"), p.get("district"))
+        more = {name: value for name, value in p.items() if name not in ("cycle", "office", "state", "district")}
+        return function(p["cycle"], p["office"], p.get("state"), p.get("district"), **more)
 
     return call
 
@@ -183,6 +184,54 @@ RACES = (
     ),
 )
 
+# Outside spending (independent expenditures): `amount`, `support`, `oppose` are from regular
+# reports; `notice_*` columns from 24/48-hour notices not yet in a regular report, never added in.
+NOTICES = "notice_* columns: 24/48-hour notices not yet in a regular report, apart"
+RACE_OUTSIDE = (
+    Endpoint(
+        "/race/outside",
+        "Outside money for and against every candidate of a race, their receipts and the outside share of the "
+        f"money around each ({NOTICES})",
+        outside.race_outside_candidates,
+        RACE,
+        call=_race(outside.race_outside_candidates),
+        tag="outside",
+    ),
+    Endpoint(
+        "/race/outside/share",
+        "A race's outside money for and against its candidates and its share of all money in the race "
+        "(candidates' receipts plus outside money); notice_amount: 24/48-hour notices not yet in a regular report",
+        outside.race_outside_share,
+        RACE,
+        call=_race(outside.race_outside_share),
+        tag="outside",
+    ),
+    Endpoint(
+        "/race/outside/daily",
+        f"Outside money for and against each candidate of a race per day, with running totals ({NOTICES})",
+        outside.race_outside_daily,
+        RACE,
+        call=_race(outside.race_outside_daily),
+        tag="outside",
+    ),
+    Endpoint(
+        "/race/outside/spenders",
+        f"The biggest spenders for and against each candidate of a race ({NOTICES})",
+        outside.race_outside_spenders,
+        (*RACE, limit(100, 10)),
+        call=_race(outside.race_outside_spenders),
+        tag="outside",
+    ),
+    Endpoint(
+        "/race/outside/unmatched",
+        "Independent expenditures naming a candidate of a race's office and place that no candidate matches",
+        outside.race_outside_unmatched,
+        RACE,
+        call=_race(outside.race_outside_unmatched),
+        tag="outside",
+    ),
+)
+
 CANDIDATES = (
     Endpoint(
         "/candidate",
@@ -259,9 +308,72 @@ CANDIDATES = (
     ),
 )
 
+CANDIDATE_OUTSIDE = (
+    Endpoint(
+        "/candidate/outside",
+        f"Outside money for and against a candidate in a cycle, with its dates ({NOTICES})",
+        outside.candidate_outside_summary,
+        CANDIDATE_CYCLE,
+        tag="outside",
+    ),
+    Endpoint(
+        "/candidate/outside/spenders",
+        f"Every spender for and against a candidate, biggest first on each side ({NOTICES})",
+        outside.candidate_outside_spenders,
+        (*CANDIDATE_CYCLE, limit(500, 100)),
+        tag="outside",
+    ),
+    Endpoint(
+        "/candidate/outside/daily",
+        f"Outside money for and against a candidate per day, with running totals ({NOTICES})",
+        outside.candidate_outside_daily,
+        CANDIDATE_CYCLE,
+        tag="outside",
+    ),
+)
+
 COMMITTEES = (
     Endpoint(
         "/committee", "A committee's facts per cycle", committees.committee_cycles, (COMMITTEE,), tag="committees"
+    ),
+)
+
+SPENDER = (COMMITTEE, CYCLE)
+COMMITTEE_OUTSIDE = (
+    Endpoint(
+        "/committee/outside",
+        f"A committee's independent expenditures for and against candidates per cycle ({NOTICES})",
+        outside.spender_outside_cycles,
+        (COMMITTEE,),
+        tag="outside",
+    ),
+    Endpoint(
+        "/committee/outside/races",
+        f"Where a committee spent for and against candidates in a cycle, by race ({NOTICES})",
+        outside.spender_outside_races,
+        SPENDER,
+        tag="outside",
+    ),
+    Endpoint(
+        "/committee/outside/candidates",
+        f"The candidates a committee spent for and against in a cycle ({NOTICES})",
+        outside.spender_outside_candidates,
+        SPENDER,
+        tag="outside",
+    ),
+    Endpoint(
+        "/committee/outside/daily",
+        f"A committee's independent expenditures per day in a cycle, with running totals ({NOTICES})",
+        outside.spender_outside_daily,
+        SPENDER,
+        tag="outside",
+    ),
+    Endpoint(
+        "/committee/outside/unmatched",
+        "A committee's independent expenditures naming a candidate that no candidate of the cycle matches",
+        outside.spender_outside_unmatched,
+        SPENDER,
+        tag="outside",
     ),
 )
 
@@ -391,5 +503,16 @@ MAP = (
     ),
 )
 
-ENDPOINTS: tuple[Endpoint, ...] = (*SITE, *RACES, *CANDIDATES, *COMMITTEES, *RECEIPTS, *TRENDS, *MAP)
+ENDPOINTS: tuple[Endpoint, ...] = (
+    *SITE,
+    *RACES,
+    *RACE_OUTSIDE,
+    *CANDIDATES,
+    *CANDIDATE_OUTSIDE,
+    *COMMITTEES,
+    *COMMITTEE_OUTSIDE,
+    *RECEIPTS,
+    *TRENDS,
+    *MAP,
+)
 BY_PATH = {endpoint.path: endpoint for endpoint in ENDPOINTS}

@@ -3,10 +3,12 @@
 For tests and for a refresh demo without internet. It follows `openfec-api.md` (shared reference):
 routes under /v1/ with or without the trailing slash, the gateway's 403 without a valid key and
 429 past the hourly limit (`X-RateLimit-*` headers, no Retry-After), the JSON envelopes, offset
-pagination (`page`/`per_page` <= 100, empty page past the end) and keyset pagination on Schedule A
-(`last_index` + `last_<sort>` or `sort_null_only`, `last_indexes: null` on an empty page), the 422
-and 400 validation errors, and the data's traps: earmarked gifts filed twice (recipient 15E, conduit
-24T), memo rows, amended reports whose superseded rows stay in Schedule A.
+pagination (`page`/`per_page` <= 100, empty page past the end) and keyset pagination on Schedules A
+and E (`last_index` + `last_<sort>` or `sort_null_only`, `last_indexes: null` on an empty page), the
+422 and 400 validation errors, and the data's traps: earmarked gifts filed twice (recipient 15E, conduit
+24T), memo rows, amended reports whose superseded rows stay in Schedule A; outside spending as the
+processed Schedule E (newest regular lines, every notice version) and the raw e-filed notices
+(whole dollars, no sub_id, four months only), from the demo's raw `schedule_e`.
 
 Every row has a `load_date` (the day its filing was processed: coverage end + 15 days, amendments
 later), and the fake's clock (`as_of`) hides filings loaded after it, so tests can let new filings
@@ -25,6 +27,7 @@ Modules, in the order a request meets them:
     params.py      query parameters with the API's validation rules
     endpoints.py   each OpenFEC path, with offset pagination
     schedule_a.py  /schedules/schedule_a/ with keyset pagination
+    schedule_e.py  /schedules/schedule_e/ (keyset) and /schedules/schedule_e/efile/ (offset)
     records.py     table rows written as the API's JSON records
     data.py        the demo generator's raw tables, read and indexed
     errors.py      the error answers

@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 
+from dashboard.core import contract
 from dashboard.store import layout
 
 # A filing's load date: the day the FEC processed it, some time after its coverage ended.
@@ -60,9 +61,30 @@ class FakeData:
         linked = self.linkages.groupby("committee_id")["candidate_id"].apply(lambda s: sorted(set(s)))
         latest["candidate_ids"] = [linked.get(cid, []) for cid in latest.index]
         self.committees_latest = latest.reset_index()
+        self.se = _schedule_e(raw / "schedule_e")
 
     def latest_load(self):
         return max(self.reports["load_date"])
+
+
+def _schedule_e(folder: Path) -> pd.DataFrame:
+    """Every Schedule E line as filed (raw `schedule_e`: every version, notices and regular lines),
+    in the keyset's global order (sub_id); an empty table when the demo has no outside spending."""
+    if not any(folder.glob("*.parquet")):
+        schema = contract.raw_arrow_schema("schedule_e")
+        frame = schema.empty_table().to_pandas()
+        frame["amount"] = frame["amount"].astype(float)
+    else:
+        frame = _read(folder)
+    frame["is_notice"] = frame["is_notice"].fillna(False).astype(bool)
+    frame = frame.sort_values("sub_id", kind="stable").reset_index(drop=True)
+    # What the raw table does not keep, as a filing states it: each line's number within its filing
+    # (the raw e-filed view's key), and the spender's running total for the candidate that year.
+    frame["related_line_number"] = frame.groupby(frame["file_number"].fillna(-1)).cumcount() + 1
+    candidate = frame["candidate_id"].fillna(frame["candidate_name"]).fillna("")
+    year = frame["report_year"].fillna(0)
+    frame["office_total_ytd"] = frame.groupby([frame["committee_id"], candidate, year])["amount"].cumsum().round(2)
+    return frame
 
 
 def _read(folder: Path, hive: bool = False) -> pd.DataFrame:

@@ -1,6 +1,7 @@
 """The OpenFEC paths the fake answers, each with the API's envelope: offset pagination
-(`page`/`per_page`, an empty page past the end) everywhere but Schedule A, whose keyset
-pagination (`last_index` + `last_<sort>` or `sort_null_only`) lives in schedule_a.py."""
+(`page`/`per_page`, an empty page past the end) everywhere but Schedules A and E, whose keyset
+pagination (`last_index` + `last_<sort>` or `sort_null_only`) lives in schedule_a.py and
+schedule_e.py (with Schedule E's raw e-filed twin, offset paginated)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from devtools.fake_openfec.errors import ApiError, message, not_found
 from devtools.fake_openfec.faults import FakeSettings
 from devtools.fake_openfec.params import Args, check_committee_id
 from devtools.fake_openfec.schedule_a import schedule_a
+from devtools.fake_openfec.schedule_e import schedule_e, schedule_e_efile
 
 ELECTION_YEARS = {"H": 2, "S": 6, "P": 4}
 REPORT_ENTITY = {
@@ -53,6 +55,10 @@ class FakeApi:
             return self.reports(args, committee_id=rest[1].upper())
         if rest == ["schedules", "schedule_a"]:
             return schedule_a(self.data, self.settings, args)
+        if rest == ["schedules", "schedule_e"]:
+            return schedule_e(self.data, self.settings, args, self.cached)
+        if rest == ["schedules", "schedule_e", "efile"]:
+            return schedule_e_efile(self.data, self.settings, args)
         raise not_found()
 
     def offset_page(self, rows, args: Args, to_json=None, capped: bool = True) -> dict:

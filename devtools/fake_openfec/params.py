@@ -8,7 +8,7 @@ from dashboard.core import fec
 from devtools.fake_openfec.errors import ApiError, message
 
 
-def _invalid(name: str, text: str) -> ApiError:
+def invalid(name: str, text: str) -> ApiError:
     """The API's field-level 422 body (marshmallow's shape), unlike `message`'s plain one."""
     return ApiError(422, {"message": {"query": {name: [text]}}, "status": 422})
 
@@ -36,7 +36,7 @@ class Args:
         try:
             return int(value)
         except ValueError:
-            raise _invalid(name, "Not a valid integer.")
+            raise invalid(name, "Not a valid integer.")
 
     def ints(self, name: str) -> list[int]:
         out = []
@@ -44,7 +44,7 @@ class Args:
             try:
                 out.append(int(value))
             except ValueError:
-                raise _invalid(name, "Not a valid integer.")
+                raise invalid(name, "Not a valid integer.")
         return out
 
     def bool(self, name: str, default: bool | None = None) -> bool | None:
@@ -55,7 +55,11 @@ class Args:
             return True
         if value.lower() in ("false", "0", "no"):
             return False
-        raise _invalid(name, "Not a valid boolean.")
+        raise invalid(name, "Not a valid boolean.")
+
+    def bools(self, name: str) -> list[bool]:
+        """A boolean filter that takes several values (`is_notice=true&is_notice=false`)."""
+        return [Args({name: [value]}).bool(name) for value in self.list(name)]
 
     def date(self, name: str) -> date | None:
         value = self.one(name)
@@ -68,12 +72,12 @@ class Args:
                 return parse(value)
             except (ValueError, IndexError):
                 continue
-        raise _invalid(name, "Invalid date.")
+        raise invalid(name, "Invalid date.")
 
     def per_page(self, capped: bool = True) -> int:
         per_page = self.int("per_page", 20)
         if per_page <= 0:
-            raise _invalid("per_page", "Must be greater than zero.")
+            raise invalid("per_page", "Must be greater than zero.")
         if capped and per_page > 100:
             raise message(422, "Parameter 'per_page' must be between 1 and 100")
         return per_page
@@ -81,7 +85,7 @@ class Args:
     def page(self) -> int:
         page = self.int("page", 1)
         if page < 1:
-            raise _invalid("page", "Must be greater than zero.")
+            raise invalid("page", "Must be greater than zero.")
         return page
 
     def offices(self) -> list[str]:
@@ -89,7 +93,7 @@ class Args:
         offices = self.list("office")
         for office in offices:
             if office not in fec.OFFICES:
-                raise _invalid("office", "Must be one of: H, S, P.")
+                raise invalid("office", "Must be one of: H, S, P.")
         return offices
 
     def committee_ids(self, cap: int | None = None) -> list[str]:

@@ -152,20 +152,7 @@ def schedule_a(r: pd.Series, committee_by_cycle: dict) -> dict:
     the way the API nests it."""
     cycle = int(r["cycle"])
     cmte = committee_by_cycle.get((r["committee_id"], cycle))
-    nested = None
-    if cmte is not None:
-        nested = {
-            "committee_id": cmte.committee_id,
-            "name": cmte.name,
-            "committee_type": cmte.committee_type,
-            "designation": cmte.designation,
-            "party": cmte.party,
-            "state": cmte.state,
-            "cycle": cycle,
-            "candidate_ids": [cmte.candidate_id] if cmte.candidate_id else [],
-            "filing_frequency": cmte.filing_frequency,
-            "is_active": True,
-        }
+    nested = nested_committee(cmte, cycle)
     name = none(r["contributor_name"])
     last, _, first = (name or "").partition(", ")
     conduit = none(r["conduit_committee_id"])
@@ -254,6 +241,142 @@ def schedule_a(r: pd.Series, committee_by_cycle: dict) -> dict:
         "image_number": none(r["image_number"]),
         "pdf_url": None,
         "load_date": f"{r['load_date']}T04:00:00",
+    }
+
+
+def nested_committee(cmte, cycle: int) -> dict | None:
+    """The filer's committee of that cycle, nested the way the API nests it (None if unknown)."""
+    if cmte is None:
+        return None
+    return {
+        "committee_id": cmte.committee_id,
+        "name": cmte.name,
+        "committee_type": cmte.committee_type,
+        "designation": cmte.designation,
+        "party": none(cmte.party),
+        "state": none(cmte.state),
+        "cycle": cycle,
+        "candidate_ids": [cmte.candidate_id] if none(cmte.candidate_id) else [],
+        "filing_frequency": none(cmte.filing_frequency),
+        "is_active": True,
+    }
+
+
+def _spender(r: pd.Series, committee_by_cycle: dict) -> dict:
+    """The spender nested as a committee: the committee of that cycle, else what the line names (a
+    group that is no registered committee of the demo, e.g. a nonprofit filing Form 5)."""
+    cycle = int(r["cycle"])
+    nested = nested_committee(committee_by_cycle.get((r["committee_id"], cycle)), cycle)
+    if nested is None:
+        nested = {
+            "committee_id": r["committee_id"],
+            "name": none(r["spender_name"]),
+            "committee_type": None,
+            "designation": None,
+            "party": None,
+            "state": None,
+            "cycle": cycle,
+            "candidate_ids": [],
+            "filing_frequency": None,
+            "is_active": True,
+        }
+    return nested
+
+
+def _day(value) -> str | None:
+    value = none(value)
+    return value.isoformat() if value is not None else None
+
+
+def _schedule_e_common(r: pd.Series, committee_by_cycle: dict) -> dict:
+    """The fields both Schedule E views share."""
+    name = none(r["candidate_name"])
+    last, _, first = (name or "").partition(", ")
+    memo = none(r["memo_code"])
+    return {
+        "committee_id": r["committee_id"],
+        "committee": _spender(r, committee_by_cycle),
+        "candidate_id": none(r["candidate_id"]),
+        "candidate_name": name,
+        "candidate_first_name": first or None,
+        "candidate_middle_name": None,
+        "candidate_last_name": last or None,
+        "candidate_prefix": None,
+        "candidate_suffix": None,
+        "candidate_office": none(r["candidate_office"]),
+        "candidate_office_state": none(r["candidate_state"]),
+        "candidate_office_district": none(r["candidate_district"]),
+        "candidate_party": none(r["candidate_party"]),
+        "support_oppose_indicator": none(r["support_oppose"]),
+        "dissemination_date": _day(r["dissemination_date"]),
+        "expenditure_description": none(r["purpose"]),
+        "category_code": none(r["category_code"]),
+        "payee_name": none(r["payee_name"]),
+        "payee_last_name": none(r["payee_name"]),
+        "payee_first_name": None,
+        "memo_code": memo,
+        "memo_text": none(r["memo_text"]),
+        "memoed_subtotal": memo == "X",
+        "is_notice": bool(r["is_notice"]),
+        "filing_form": none(r["filing_form"]),
+        "report_type": none(r["report_type"]),
+        "report_year": None if none(r["report_year"]) is None else int(r["report_year"]),
+        "transaction_id": none(r["transaction_id"]),
+        "back_reference_transaction_id": none(r["back_reference_transaction_id"]),
+        "back_reference_schedule_name": None,
+        "file_number": None if none(r["file_number"]) is None else int(r["file_number"]),
+        "previous_file_number": None if none(r["previous_file_number"]) is None else int(r["previous_file_number"]),
+        "amendment_indicator": none(r["amendment_indicator"]),
+        "image_number": none(r["image_number"]),
+        "office_total_ytd": None if none(r["office_total_ytd"]) is None else float(r["office_total_ytd"]),
+        "election_type": None,
+        "pdf_url": None,
+    }
+
+
+def schedule_e(r: pd.Series, committee_by_cycle: dict) -> dict:
+    """/schedules/schedule_e/: `r` is a row of schedule_e.processed_lines; `sub_id` a string, the
+    expenditure date falling back to the dissemination date, the received date as `filing_date`."""
+    return {
+        **_schedule_e_common(r, committee_by_cycle),
+        "sub_id": str(int(r["sub_id"])),
+        "original_sub_id": None,
+        "expenditure_date": _day(r["shown_date"]),
+        "expenditure_amount": float(r["amount"]),
+        "most_recent": bool(r["most_recent"]),
+        "filing_date": _day(r["filed_date"]),
+        "schedule_type": "SE",
+        "schedule_type_full": "INDEPENDENT EXPENDITURE",
+        "line_number": None if r["filing_form"] == "F5" else "24",
+    }
+
+
+def schedule_e_efile(r: pd.Series, committee_by_cycle: dict) -> dict:
+    """/schedules/schedule_e/efile/: a line as e-filed: no sub_id (its key is the filing's
+    `file_number` and the `related_line_number`), the amount in whole dollars (an integer column),
+    the filing nested with the day it was received."""
+    common = _schedule_e_common(r, committee_by_cycle)
+    filed = _day(r["filed_date"])
+    return {
+        **common,
+        "related_line_number": int(r["related_line_number"]),
+        "line_number": "24",
+        "expenditure_date": _day(r["expenditure_date"]),
+        "expenditure_amount": int(round(float(r["amount"]))),
+        "most_recent": None,
+        "entity_type": "ORG",
+        "notary_sign_date": None,
+        "load_timestamp": f"{filed}T10:00:00" if filed else None,
+        "filing": {
+            "file_number": common["file_number"],
+            "form_type": common["filing_form"],
+            "committee_id": r["committee_id"],
+            "committee_name": common["committee"]["name"],
+            "filed_date": filed,
+            "receipt_date": f"{filed}T09:30:00" if filed else None,
+            "amendment_indicator": common["amendment_indicator"],
+            "previous_file_number": common["previous_file_number"],
+        },
     }
 
 

@@ -4,7 +4,9 @@ Only when the whole scope is pulled are the rows committed (under the build lock
 reads a half-committed raw store): small tables are upserted by key into
 `raw/<table>/api-<cycle>.parquet`; receipts are appended as
 `raw/schedule_a/cycle=<cycle>/api-<run>.parquet` holding only sub_ids not already there, so a row
-pulled twice is stored once. Committing again after a crash is harmless. Demo raw files are
+pulled twice is stored once; outside spending is upserted by sub_id into
+`raw/schedule_e/api-<cycle>.parquet` (processed) and `raw/schedule_e/api-efile-<cycle>.parquet`
+(e-filed notices the processed view does not hold yet). Committing again after a crash is harmless. Demo raw files are
 removed at the first commit: demo and API data never mix.
 
 The local fake of the API serves the demo generator's data; its rows are API rows by file name,
@@ -58,6 +60,8 @@ def commit(job: Refresh) -> None:
             if new is not None:
                 stored = append_new_receipts(raw / "schedule_a" / f"cycle={cycle}", new, job.run["id"])
                 job.stored["schedule_a"] = job.stored.get("schedule_a", 0) + stored
+            stored = commit_outside(raw / "schedule_e", cycle, job)
+            job.stored["schedule_e"] = job.stored.get("schedule_e", 0) + stored
         for cycle, marks in job.run["watermarks"].items():
             job.state["watermarks"].setdefault(cycle, {}).update(marks)
         job.state["run"] = None
@@ -124,6 +128,39 @@ def append_new_receipts(folder: Path, new: pa.Table, run_id: str) -> int:
     return new.num_rows
 
 
+def commit_outside(folder: Path, cycle: int, job: Refresh) -> int:
+    """Processed Schedule E lines are upserted by sub_id into `api-<cycle>.parquet`; the e-filed
+    notices into `api-efile-<cycle>.parquet`, which keeps only notices the processed view does not
+    hold yet (commit.keep_new_notices): the processed copy of a notice has its cents and sub_id, the
+    e-filed one whole dollars, and the builder must see each notice once. Returns the rows written."""
+    processed_path, notices_path = folder / f"api-{cycle}.parquet", folder / f"api-efile-{cycle}.parquet"
+    stored = 0
+    processed = job.pending_table("schedule_e", cycle, "outside")
+    if processed is not None:
+        stored += upsert(processed_path, processed, ("sub_id",))
+    notices = job.pending_table("schedule_e", cycle, "notices")
+    if notices is not None:
+        stored += upsert(notices_path, notices, ("sub_id",))
+    if notices_path.exists() and processed_path.exists():
+        keep_new_notices(notices_path, processed_path)
+    return stored
+
+
+def keep_new_notices(notices_path: Path, processed_path: Path) -> None:
+    """Drop the e-filed notices that the processed view now holds (same spender, filing and
+    transaction ID); the file goes when none is left."""
+    key = ("committee_id", "file_number", "transaction_id")
+    notices = pq.read_table(notices_path)
+    processed = pq.read_table(processed_path, columns=list(key))
+    kept = notices.filter(pc.invert(pc.is_in(_key(notices, key), value_set=_key(processed, key))))
+    if kept.num_rows == notices.num_rows:
+        return
+    if kept.num_rows:
+        files.write_parquet(kept, notices_path)
+    else:
+        notices_path.unlink()
+
+
 def _key(table: pa.Table, keys: tuple[str, ...]) -> pa.Array:
     parts = [pc.fill_null(pc.cast(table[k], pa.string()), "") for k in keys]
     if len(parts) == 1:
@@ -152,6 +189,12 @@ def coverage_of_raw(raw: Path, cycles) -> dict:
             facts[table] = pq.ParquetFile(path).metadata.num_rows if path.exists() else 0
         receipts = sorted((raw / "schedule_a" / f"cycle={cycle}").glob("api-*.parquet"))
         facts["receipts"] = sum(pq.ParquetFile(f).metadata.num_rows for f in receipts)
+        for fact, name in (
+            ("outside_lines", f"api-{cycle}.parquet"),
+            ("unprocessed_notices", f"api-efile-{cycle}.parquet"),
+        ):
+            path = raw / "schedule_e" / name
+            facts[fact] = pq.ParquetFile(path).metadata.num_rows if path.exists() else 0
         reports = raw / "reports" / f"api-{cycle}.parquet"
         through = None
         if reports.exists():

@@ -12,20 +12,21 @@ from __future__ import annotations
 import shutil
 import uuid
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dashboard.core.fec import OFFICE_WORDS
+from dashboard.core.fec import OFFICE_WORDS, OFFICES
 from dashboard.pipeline.openfec.client import OpenFECClient
 from dashboard.pipeline.openfec.rows import (
     candidate_row,
     committee_row,
     report_row,
     schedule_a_row,
+    schedule_e_row,
     schema_of,
     summary_row,
     to_table,
@@ -42,6 +43,14 @@ COMMITTEE_BATCH = 10  # Schedule A and reports take at most 10 committee_id valu
 PER_PAGE = 100
 FLUSH_ROWS = 5_000  # receipts kept in memory before they are written to pending/
 STATE_VERSION = 1
+# Watermarks of outside spending, kept per cycle beside the committees' receipt watermarks: the
+# newest filing date of processed Schedule E pulled, and the newest filed date of e-filed notices.
+OUTSIDE_MARK = "schedule_e:filing_date"
+NOTICES_MARK = "schedule_e:efile_filed_date"
+# A filing's date is when the FEC received it, not when it was processed: the processed view may take
+# a filing received before the watermark day after it, so each pull looks back this far (re-pulled
+# lines are stored once, by sub_id).
+OUTSIDE_LOOKBACK_DAYS = 7
 
 
 class Refresh:
@@ -103,8 +112,9 @@ class Refresh:
         path = self.pending / table / f"{cycle}-{tag}-{uuid.uuid4().hex[:8]}.parquet"
         files.write_parquet(to_table(rows, table), path)
 
-    def pending_table(self, table: str, cycle: int) -> pa.Table | None:
-        paths = sorted((self.pending / table).glob(f"{cycle}-*.parquet"))
+    def pending_table(self, table: str, cycle: int, tag: str = "") -> pa.Table | None:
+        """The pending rows of a table and cycle (of one kind only, when `tag` says which)."""
+        paths = sorted((self.pending / table).glob(f"{cycle}-{tag}*.parquet"))
         if not paths:
             return None
         return pa.concat_tables([pq.read_table(f, schema=schema_of(table)) for f in paths])
@@ -115,6 +125,8 @@ class Refresh:
             self.pull_entities(cycle)
             self.pull_reports(cycle)
             self.pull_receipts(cycle)
+            self.pull_outside(cycle)
+            self.pull_notices(cycle)
 
     def _offset_rows(self, path: str, params: dict) -> list[dict]:
         rows = []
@@ -216,7 +228,11 @@ class Refresh:
             ("openfec_races", races),
         ):
             self.store_pending(table, cycle, rows, "entities")
-        self.run["plan"][str(cycle)] = {"reports": reports_plan, "receipts": receipts_plan}
+        self.run["plan"][str(cycle)] = {
+            "reports": reports_plan,
+            "receipts": receipts_plan,
+            "outside": {mark: marks.get(mark) for mark in (OUTSIDE_MARK, NOTICES_MARK)},
+        }
         self.step_done(key)
         self.progress.line(
             f"{cycle}: {len(candidates):,} candidates, {len(committees):,} committees, "
@@ -271,6 +287,105 @@ class Refresh:
                 self.run["cursors"].pop(key, None)
                 self.step_done(key)
             self.progress.bar(f"{cycle} receipts", i + 1, len(plan), self._detail())
+
+    # -- outside spending
+    def outside_filters(self, many_offices: bool = True) -> dict:
+        """Server-side filters of the scope (the raw e-filed view takes one office only)."""
+        scope, params = self.scope, {}
+        if set(scope.offices) != set(OFFICES) and (many_offices or len(scope.offices) == 1):
+            params["candidate_office"] = list(scope.offices) if many_offices else scope.offices[0]
+        if scope.states and "P" not in scope.offices:
+            params["candidate_office_state"] = list(scope.states)
+        return params
+
+    def in_scope(self, row: dict) -> bool:
+        """A line about a candidate of the scope's offices and states (or about none named)."""
+        office, state = row["candidate_office"], row["candidate_state"]
+        if office and office not in self.scope.offices:
+            return False
+        return not (self.scope.states and office != "P" and state and state not in self.scope.states)
+
+    def store_spenders(self, cycle: int, spenders: dict[str, dict]):
+        """The spenders' committees, as the Schedule E lines nest them, beside the candidates' own
+        (which the entity pull already has): the builder names and classifies spenders by them.
+        A spender that is no registered committee (no committee type) is named by its lines."""
+        pulled = self.pending_table("committees", cycle, "entities")
+        known = set(pulled["committee_id"].to_pylist()) if pulled is not None else set()
+        rows = [row for cid, row in sorted(spenders.items()) if cid not in known and row["committee_type"]]
+        self.store_pending("committees", cycle, rows, "spenders")
+        spenders.clear()
+
+    def pull_outside(self, cycle: int):
+        """Processed Schedule E of the cycle (keyset): the newest version of regular lines and every
+        notice version, since the last filing date pulled (that day again; stored once by sub_id)."""
+        key = f"{cycle}:outside"
+        if key in self.run["done"]:
+            return
+        plan = self.run["plan"][str(cycle)].get("outside", {})
+        marks = self.run["watermarks"].setdefault(str(cycle), {})
+        since = plan.get(OUTSIDE_MARK)
+        if since:
+            since = (date.fromisoformat(since) - timedelta(days=OUTSIDE_LOOKBACK_DAYS)).isoformat()
+        params = {
+            "cycle": cycle,
+            "sort": "expenditure_date",  # ascending: lines without a date come last, none skipped
+            "min_filing_date": since,
+            **self.outside_filters(),
+        }
+        buffered: list[dict] = []
+        spenders: dict[str, dict] = {}
+        for page, next_cursor in self.client.keyset_pages(
+            "schedules/schedule_e/", params, cursor=self.run["cursors"].get(key), per_page=PER_PAGE
+        ):
+            for api in page:
+                filed = (api.get("filing_date") or "")[:10]
+                if filed > (marks.get(OUTSIDE_MARK) or ""):
+                    marks[OUTSIDE_MARK] = filed
+                if api.get("committee"):
+                    spenders[api["committee_id"]] = committee_row(api["committee"], cycle)
+            buffered += [row for row in (schedule_e_row(api, cycle) for api in page) if self.in_scope(row)]
+            if next_cursor is not None and len(buffered) >= FLUSH_ROWS:
+                self.store_pending("schedule_e", cycle, buffered, "outside")
+                self.store_spenders(cycle, spenders)
+                buffered = []
+                self.run["cursors"][key] = next_cursor
+                self.save_state()
+        self.store_pending("schedule_e", cycle, buffered, "outside")
+        self.store_spenders(cycle, spenders)
+        self.run["cursors"].pop(key, None)
+        self.step_done(key)
+        self.progress.line(f"{cycle}: {self.pulled.get('schedule_e', 0):,} outside spending lines so far")
+
+    def pull_notices(self, cycle: int):
+        """The 24/48-hour notices e-filed in the cycle's two years (the raw view keeps about four
+        months) since the last filed date pulled: they arrive before the processed view has them.
+        The commit keeps only those the processed view does not hold yet (commit.keep_new_notices)."""
+        key = f"{cycle}:notices"
+        if key in self.run["done"]:
+            return
+        plan = self.run["plan"][str(cycle)].get("outside", {})
+        marks = self.run["watermarks"].setdefault(str(cycle), {})
+        since = max(plan.get(NOTICES_MARK) or "", f"{cycle - 1}-01-01")
+        params = {
+            "is_notice": "true",
+            "min_filed_date": since,
+            "max_filed_date": f"{cycle}-12-31",
+            **self.outside_filters(many_offices=False),
+        }
+        rows = []
+        spenders: dict[str, dict] = {}
+        for api in self._offset_rows("schedules/schedule_e/efile/", params):
+            filed = ((api.get("filing") or {}).get("filed_date") or "")[:10]
+            if filed > (marks.get(NOTICES_MARK) or ""):
+                marks[NOTICES_MARK] = filed
+            if api.get("committee"):
+                spenders[api["committee_id"]] = committee_row(api["committee"], cycle)
+            row = schedule_e_row(api, cycle)
+            if self.in_scope(row):
+                rows.append(row)
+        self.store_pending("schedule_e", cycle, rows, "notices")
+        self.store_spenders(cycle, spenders)
+        self.step_done(key)
 
     def _detail(self) -> str:
         return (

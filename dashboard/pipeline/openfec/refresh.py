@@ -5,8 +5,11 @@
 Per cycle it pulls candidates, their principal and authorized committees (which give the
 candidate-committee links), FEC's own candidate totals (`election_full=true`) and the races (kept
 beside the raw tables for checking, the builder does not read them), every report version of each
-committee (original and amended: the builder keeps the newest), and the committees' itemized
-receipts (Schedule A, keyset pagination).
+committee (original and amended: the builder keeps the newest), the committees' itemized
+receipts (Schedule A, keyset pagination), and outside spending: the processed Schedule E of the
+cycle (keyset pagination: the newest version of regular lines, every version of 24/48-hour notices)
+with the spenders' committees as its lines nest them, and the 24/48-hour notices e-filed but not
+processed yet (/schedules/schedule_e/efile/, kept only until the processed view has them).
 
 No data is ever lost, and nothing half-written is ever served:
 - Pages are first written to `refresh/pending/` (each file written under a temporary name and
@@ -21,6 +24,9 @@ No data is ever lost, and nothing half-written is ever served:
   previous snapshot keeps serving and `refresh/status.json` records the error.
 - Incremental: each committee remembers the latest `load_date` it has been pulled through, and
   its next pull asks only for rows loaded since (`min_load_date`; that day again, deduplicated).
+  Outside spending likewise per cycle: processed lines filed since the newest `filing_date` pulled
+  (`min_filing_date`, a week back: the processed view may take an older filing late), notices
+  since the newest `filed_date` (`min_filed_date`).
   Reports are re-pulled in full every run (a few rows per committee), so amendments always
   arrive; the amended filing's receipts arrive with their new load date.
 - Demo raw files found in `raw/` are removed at the first commit: demo and API data never mix.

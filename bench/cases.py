@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any, Callable
 
 from dashboard.app import db
-from dashboard.app.queries import candidates, committees, home, maps, races, search, snapshot, trends
+from dashboard.app.queries import candidates, committees, feeds, home, maps, outside, races, search, snapshot, trends
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,10 @@ class Samples:
     house_district: str
     committee_id: str
     search_text: str
+    spender_id: str = ""  # the cycle's biggest outside spender
+    outside_state: str = ""  # the House race with the most outside money, and its most targeted candidate
+    outside_district: str = ""
+    outside_candidate_id: str = ""
 
 
 def pick_samples() -> Samples:
@@ -36,6 +40,16 @@ def pick_samples() -> Samples:
         ORDER BY abs(t.receipts - (SELECT median(receipts) FROM candidate_totals WHERE cycle = 2024))
         LIMIT 1""").iloc[0]
     last, first = row["name"].split(", ", 1)
+    spender = db.query(
+        "SELECT committee_id FROM agg_outside_spenders WHERE cycle = 2024 "
+        "GROUP BY committee_id ORDER BY sum(amount) DESC, committee_id LIMIT 1"
+    )
+    target = db.query(
+        "SELECT c.state, c.district, s.candidate_id FROM agg_outside_spenders s "
+        "JOIN candidates c USING (candidate_id, cycle) WHERE s.cycle = 2024 AND c.office = 'H' "
+        "GROUP BY ALL ORDER BY sum(s.amount) DESC, s.candidate_id LIMIT 1"
+    )
+    outside_race = tuple(target.iloc[0]) if len(target) else (row["state"], row["district"], row["candidate_id"])
     return Samples(
         2024,
         row["candidate_id"],
@@ -43,6 +57,8 @@ def pick_samples() -> Samples:
         row["district"],
         row["principal_committee_id"],
         f"{first[:3]} {last[:4]}".lower(),
+        spender["committee_id"].iloc[0] if len(spender) else row["principal_committee_id"],
+        *outside_race,
     )
 
 
@@ -566,5 +582,54 @@ CASES.update(
             RAW_RECEIPTS_PAGE.format("date BETWEEN ? AND ?"),
             lambda s: _race(s) + [s.cycle, *_MONTH],
         ),
+    }
+)
+
+# Outside spending, feeds, election totals and refresh facts: all from extracts (no raw-data baseline
+# is written for them: the raw form of outside spending is the counting rules of builder/outside.py).
+CASES.update(
+    {
+        "candidates.candidate_election_totals": Case(
+            lambda s: candidates.candidate_election_totals(s.candidate_id, s.cycle)
+        ),
+        "committees.cycles_without_candidates": Case(lambda s: committees.cycles_without_candidates()),
+        "snapshot.refresh_health": Case(lambda s: snapshot.refresh_health()),
+        "snapshot.refresh_coverage": Case(lambda s: snapshot.refresh_coverage()),
+        "trends.new_notices": Case(lambda s: trends.new_notices(s.cycle)),
+        "feeds.race_scope": Case(lambda s: feeds.race_scope(s.cycle, "H", s.house_state, s.house_district)),
+        "feeds.candidate_scope": Case(lambda s: feeds.candidate_scope(s.candidate_id)),
+        "feeds.committee_scope": Case(lambda s: feeds.committee_scope(s.spender_id)),
+        "feeds.notices": Case(lambda s: feeds.notices(feeds.committee_scope(s.spender_id))),
+        "feeds.reports": Case(lambda s: feeds.reports(feeds.candidate_scope(s.candidate_id))),
+        "feeds.large_contributions": Case(lambda s: feeds.large_contributions(feeds.candidate_scope(s.candidate_id))),
+        "outside.race_outside_candidates": Case(
+            lambda s: outside.race_outside_candidates(s.cycle, "H", s.outside_state, s.outside_district)
+        ),
+        "outside.race_outside_daily": Case(
+            lambda s: outside.race_outside_daily(s.cycle, "H", s.outside_state, s.outside_district)
+        ),
+        "outside.race_outside_share": Case(
+            lambda s: outside.race_outside_share(s.cycle, "H", s.outside_state, s.outside_district)
+        ),
+        "outside.race_outside_spenders": Case(
+            lambda s: outside.race_outside_spenders(s.cycle, "H", s.outside_state, s.outside_district)
+        ),
+        "outside.race_outside_unmatched": Case(
+            lambda s: outside.race_outside_unmatched(s.cycle, "H", s.outside_state, s.outside_district)
+        ),
+        "outside.candidate_outside_summary": Case(
+            lambda s: outside.candidate_outside_summary(s.outside_candidate_id, s.cycle)
+        ),
+        "outside.candidate_outside_spenders": Case(
+            lambda s: outside.candidate_outside_spenders(s.outside_candidate_id, s.cycle)
+        ),
+        "outside.candidate_outside_daily": Case(
+            lambda s: outside.candidate_outside_daily(s.outside_candidate_id, s.cycle)
+        ),
+        "outside.spender_outside_cycles": Case(lambda s: outside.spender_outside_cycles(s.spender_id)),
+        "outside.spender_outside_races": Case(lambda s: outside.spender_outside_races(s.spender_id, s.cycle)),
+        "outside.spender_outside_candidates": Case(lambda s: outside.spender_outside_candidates(s.spender_id, s.cycle)),
+        "outside.spender_outside_daily": Case(lambda s: outside.spender_outside_daily(s.spender_id, s.cycle)),
+        "outside.spender_outside_unmatched": Case(lambda s: outside.spender_outside_unmatched(s.spender_id, s.cycle)),
     }
 )

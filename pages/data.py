@@ -106,8 +106,8 @@ METHODOLOGY = html.Section(
                     "report replaces what it amends; memo lines are details, not extra money."
                 ),
                 html.Li(
-                    "Expenditures so far reported only in 24/48-hour notices are shown apart, labelled \"from "
-                    "24/48-hour notices, not yet in a regular report\", and never added to the totals."
+                    'Expenditures so far reported only in 24/48-hour notices are shown apart, labelled "from '
+                    '24/48-hour notices, not yet in a regular report", and never added to the totals.'
                 ),
                 html.Li(
                     "Money is placed on the date the communication was disseminated (else the date it was paid). "

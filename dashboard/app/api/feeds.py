@@ -174,7 +174,10 @@ def notice_entries(frame: pd.DataFrame, built: str) -> list[Entry]:
                 id=f"{ID_PREFIX}schedule-e:{row.sub_id}",
                 title=f"24/48-hour notice: {spender}, {labels.money_cents(row.amount)} {side} {candidate}",
                 updated=_instant(row.filed_date) or built,  # a line with no date at all still has a place
-                path=row.candidate_path or links.committee_path(row.committee_id, int(row.cycle)),
+                # an expenditure no candidate matches has no candidate page (NaN from pandas): the spender's
+                path=row.candidate_path
+                if isinstance(row.candidate_path, str)
+                else links.committee_path(row.committee_id, int(row.cycle)),
                 summary=" ".join(details),
                 category="notices",
             )

@@ -108,6 +108,12 @@ def schedule_a(d: FakeData, settings: FakeSettings, args: Args) -> dict:
         idx, key = idx[after], key[after]
     page = idx[:per_page]
     results = [records.schedule_a(d.sa.iloc[i], d.committee_by_cycle) for i in page]
+    return keyset_envelope(results, sort_col, count, per_page, settings)
+
+
+def keyset_envelope(results: list[dict], sort_col: str, count: int, per_page: int, settings: FakeSettings) -> dict:
+    """The envelope of a keyset page (Schedules A and E): `last_indexes` from its last record, the
+    count exact or, as the real API does for big tables when asked, estimated."""
     if results:
         last = results[-1]
         value = last[sort_col]

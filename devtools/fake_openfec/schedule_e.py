@@ -26,6 +26,7 @@ from devtools.fake_openfec.data import FakeData
 from devtools.fake_openfec.errors import message
 from devtools.fake_openfec.faults import FakeSettings
 from devtools.fake_openfec.params import Args, invalid
+from devtools.fake_openfec.schedule_a import keyset_envelope
 
 MAX_LIST = 10
 SCHEDULE_E_SORTS = ("expenditure_date", "expenditure_amount", "office_total_ytd", "support_oppose_indicator")
@@ -98,29 +99,7 @@ def schedule_e(d: FakeData, settings: FakeSettings, args: Args, cached) -> dict:
             after = (key > last_key) | ((key == last_key) & (sub > last_sub))
         rows = rows[after]
     results = [records.schedule_e(r, d.committee_by_cycle) for _, r in rows.head(per_page).iterrows()]
-    if results:
-        last = results[-1]
-        value = last[sort_col]
-        last_indexes = {"last_index": last["sub_id"]}
-        if value is None:
-            last_indexes["sort_null_only"] = True
-        else:
-            last_indexes[f"last_{sort_col}"] = value
-    else:
-        last_indexes = None
-    exact = not settings.inexact_counts
-    shown_count = count if exact else int(count * 1.37) + 500_001
-    return {
-        "api_version": "1.0",
-        "pagination": {
-            "count": shown_count,
-            "is_count_exact": exact,
-            "pages": math.ceil(shown_count / per_page),
-            "per_page": per_page,
-            "last_indexes": last_indexes,
-        },
-        "results": results,
-    }
+    return keyset_envelope(results, sort_col, count, per_page, settings)
 
 
 def _ordered(d: FakeData, settings: FakeSettings, args: Args, committee_ids, candidate_ids):

@@ -3,7 +3,8 @@ load benchmark; see the shared reference `fec-bulk-formats.md`).
 
 From a data directory holding demo raw tables (`python -m dashboard demo` or `demo.generate`) it writes,
 per cycle, `cn.txt`, `cm.txt`, `ccl.txt`, `weball<yy>.txt`, `webl<yy>.txt`, `webk<yy>.txt`,
-`itcont.txt` and `itpas2.txt`: pipe-delimited, no header, UTF-8, `MMDDYYYY` transaction dates and
+`itcont.txt` and `itpas2.txt` (committee contributions and the regular reports' independent
+expenditures): pipe-delimited, no header, UTF-8, `MMDDYYYY` transaction dates and
 `MM/DD/YYYY` coverage dates, amounts as the FEC writes them (`250`, `25.5`, `-100`). Optionally the
 FEC's zips instead (`cn24.zip`, ..., `indiv24.zip` with its `by_date/` copy of every row).
 
@@ -30,7 +31,7 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.core import contract
+from dashboard.core import contract, normalize
 from dashboard.pipeline.bulk.formats import KINDS, member_name, zip_name
 from dashboard.pipeline.duck import connect
 from dashboard.store import layout
@@ -203,7 +204,8 @@ SELECT * FROM lines
 UNION ALL
 SELECT * FROM lines WHERE $quirks AND sub_id % {repeated} = 0"""
 
-# Committee contributions to candidates (24K): one per candidate report with PAC money, from a PAC.
+# Committee contributions to candidates (24K): one per candidate report with PAC money, from a PAC; and
+# the independent expenditures of the regular reports (ITPAS2_IE_SQL).
 ITPAS2_SQL = """
 WITH pacs AS (
     SELECT committee_id, row_number() OVER (ORDER BY committee_id) - 1 AS i, count(*) OVER () AS n
@@ -217,7 +219,40 @@ SELECT p.committee_id, 'N', g.report_type, 'G' || $cycle, NULL, '24K', 'CCM', c.
        NULL, strftime(g.coverage_end, '%m%d%Y'), {amount}, g.committee_id, g.candidate_id, 'SB23.' || g.k,
        g.file_number, NULL, NULL, 4500000000000000000 + g.k
 FROM gifts g JOIN pacs p ON p.i = g.k % p.n
-JOIN committees c ON c.committee_id = g.committee_id AND c.cycle = g.cycle"""
+JOIN committees c ON c.committee_id = g.committee_id AND c.cycle = g.cycle
+UNION ALL
+SELECT * FROM ({independent})"""
+
+# Independent expenditures in pas2 (24E supporting, 24A opposing): the regular reports' Schedule E lines
+# (Form 3X and Form 5), newest version of each report only (pas2 reflects amendments), memo lines
+# included with MEMO_CD 'X' (the FEC's pas2 carries them). pas2 has no dissemination date, purpose,
+# receipt date nor candidate name: the candidate is its ID only, so a line the filer named by name, office
+# and state gets the ID of the one candidate of the cycle it names (the FEC codes the ID in its processed
+# data; the same rule as the builder's). A line naming no candidate of the cycle is left out: pas2 is the
+# candidate-linked part of the FEC's committee transactions, every real row has a CAND_ID (all 105
+# independent expenditures of the 2020 file of 2019-03-19), so such a line is inferred not to be in it.
+ITPAS2_IE_SQL = """
+WITH regular AS (
+    SELECT * FROM schedule_e
+    WHERE cycle = $cycle AND NOT is_notice AND (file_number IS NULL OR file_number NOT IN (
+        SELECT previous_file_number FROM schedule_e WHERE previous_file_number IS NOT NULL AND NOT is_notice))
+), by_name AS (
+    SELECT e.sub_id, min(c.candidate_id) AS candidate_id, count(DISTINCT c.candidate_id) AS n
+    FROM regular e JOIN candidates c
+      ON c.cycle = e.cycle AND c.office = e.candidate_office AND c.state = e.candidate_state
+     AND (c.office <> 'H' OR c.district = lpad(coalesce(nullif(trim(e.candidate_district), ''), '00'), 2, '0'))
+     AND fold_name(split_part(c.name, ',', 1)) = fold_name(split_part(e.candidate_name, ',', 1))
+    WHERE e.candidate_id IS NULL
+    GROUP BY e.sub_id
+)
+SELECT e.committee_id, e.amendment_indicator, e.report_type,
+       CASE WHEN e.expenditure_date > make_date($cycle, 6, 30) THEN 'G' ELSE 'P' END || $cycle, e.image_number,
+       CASE e.support_oppose WHEN 'S' THEN '24E' ELSE '24A' END, 'ORG', e.payee_name, NULL, NULL, NULL, NULL, NULL,
+       strftime(e.expenditure_date, '%m%d%Y'), {amount}, NULL,
+       coalesce(e.candidate_id, CASE WHEN n.n = 1 THEN n.candidate_id END), e.transaction_id, e.file_number,
+       e.memo_code, e.memo_text, e.sub_id
+FROM regular e LEFT JOIN by_name n USING (sub_id)
+WHERE coalesce(e.candidate_id, CASE WHEN n.n = 1 THEN n.candidate_id END) IS NOT NULL"""
 
 
 # The FEC's independent-expenditure file: its header's names, its DD-MON-YY dates. Quirks: IDs and
@@ -272,6 +307,7 @@ def write_cycle(
     progress = progress or (lambda msg: None)
     out.mkdir(parents=True, exist_ok=True)
     con = connect(out)  # DUCKDB_MEMORY_LIMIT, spilling under out/tmp
+    normalize.install(con)  # fold_name, for the candidates named by name in pas2
     _views(con, layout.raw_dir(data_dir))
     wanted = set(kinds or KINDS)
 
@@ -296,7 +332,10 @@ def write_cycle(
             repeated=REPEATED_EVERY,
             amount=_money("amount"),
         ),
-        "itpas2": ITPAS2_SQL.format(amount=_money("g.other_committee_contributions")),
+        "itpas2": ITPAS2_SQL.format(
+            amount=_money("g.other_committee_contributions"),
+            independent=ITPAS2_IE_SQL.format(amount=_money("e.amount")),
+        ),
         "ie": IE_SQL.format(
             padded=IE_PADDED_EVERY,
             amount=_money("amount"),

@@ -96,3 +96,31 @@ def test_the_real_indiv_sample_loads_under_its_zip_member_name(shared_data, tmp_
     summary = load(tmp_path / "data", 2024, files, Quiet(), publish=False)
     facts = summary["files"]["itcont"]
     assert facts["rows"] == facts["lines"] == 28 and facts["malformed"] == 0
+
+
+def test_the_real_2020_pas2_independent_expenditures_become_regular_outside_spending(shared_data, tmp_path):
+    # itpas2.txt of 2019-03-19 holds 105 independent expenditures: 93 supporting (24E, 18 of them memo
+    # lines 'X' detailing another line's payees) and 12 opposing (24A). They are the regular reports' lines
+    # the notices file lacks: every one a raw schedule_e line, the 87 that are no memo counted as regular.
+    summary = load(tmp_path, 2020, shared_data / "fec" / "2020" / "bulk-2019-03-19", Quiet())
+    assert summary["summaries"]["independent_expenditures"] == 105
+    raw = f"read_parquet('{tmp_path}/raw/schedule_e/bulk-2020-pas2.parquet')"
+    stored = duckdb.sql(
+        f"SELECT support_oppose, memo_code, count(*), count(DISTINCT sub_id), sum(amount), bool_or(is_notice), "
+        f"count(DISTINCT filing_form), count(dissemination_date) FROM {raw} GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    assert stored == [
+        ("O", None, 12, 12, Decimal("10696.00"), False, 1, 0),
+        ("S", "X", 18, 18, Decimal("315500.00"), False, 1, 0),
+        ("S", None, 75, 75, Decimal("793645.00"), False, 1, 0),
+    ]
+    counted = extract_reader(snapshots.current_snapshot(tmp_path), "outside_expenditures")
+    assert duckdb.sql(
+        f"SELECT support_oppose, count(*), sum(amount), bool_or(from_notice), count(date), min(filing_form) "
+        f"FROM {counted} GROUP BY ALL ORDER BY ALL"
+    ).fetchall() == [
+        ("O", 12, Decimal("10696.00"), False, 12, "F3X"),
+        ("S", 75, Decimal("793645.00"), False, 75, "F3X"),
+    ]
+    # One names a candidate ID the 2020 candidate master does not list: shown as matching no candidate.
+    assert one(f"SELECT count(*) FROM {counted} WHERE candidate_id IS NULL") == (1,)

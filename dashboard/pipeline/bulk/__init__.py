@@ -10,7 +10,9 @@ What it reads: for a cycle, any subset of the FEC's zips (`cn24.zip`, `cm24.zip`
 streamed, never unpacked, and only their top-level text file is read (the `indiv` zip also holds a
 `by_date/` copy of every row). And the independent expenditures, `independent_expenditure_2024.csv`
 (published bare, not zipped; found zipped too): the cycle's 24/48-hour notices, every version, as raw
-`schedule_e` lines (formats.KINDS["ie"] says what is inferred of it).
+`schedule_e` lines (formats.KINDS["ie"] says what is inferred of it); the regular reports'
+independent expenditures are pas2's 24E/24A rows, written as raw `schedule_e` lines at commit
+(bulk/independent.py).
 
 How:
 - A file is cut into chunks at line ends (`BULK_CHUNK_MB`). Each chunk goes through DuckDB's CSV

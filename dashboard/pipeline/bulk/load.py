@@ -17,6 +17,7 @@ from dashboard.pipeline import duck
 from dashboard.pipeline.builder import publish as builder  # `publish` is a parameter of load()
 from dashboard.pipeline.bulk.amendments import drop_superseded
 from dashboard.pipeline.bulk.formats import KINDS, BulkLoadError, raw_folder
+from dashboard.pipeline.bulk.independent import write_bulk_independent_expenditures
 from dashboard.pipeline.bulk.parse import parse_source
 from dashboard.pipeline.bulk.progress import LoadProgress
 from dashboard.pipeline.bulk.sources import find_sources, looked_for
@@ -159,7 +160,8 @@ def load(
 
 def _commit(con, raw: Path, cycle: int, run: dict, staging: Path, progress: LoadProgress) -> dict:
     """Move the staged parts into raw/ replacing the cycle's earlier bulk files of the same kinds,
-    and rewrite the cycle's candidate summaries and webk's committees. Idempotent, so a crash here is
+    and rewrite the cycle's candidate summaries, webk's committees and pas2's independent expenditures
+    (as regular Schedule E lines). Idempotent, so a crash here is
     repaired by running again."""
     removed = files.remove_demo_raw(raw.parent)  # demo and real data must not mix
     if removed:
@@ -196,7 +198,15 @@ def _commit(con, raw: Path, cycle: int, run: dict, staging: Path, progress: Load
             f"{committees['committees_from_webk']:,} of {committees['webk_committees']:,} committees of webk are "
             "in no committee master (cm): they are published from webk's own name, type and designation"
         )
-    return {**counts, **committees}
+    # After the committees: a spender's committee type says which form its Schedule E is part of.
+    independent = write_bulk_independent_expenditures(con, raw, cycle)
+    if independent["independent_expenditures_unknown_candidate"]:
+        progress.line(
+            f"{independent['independent_expenditures_unknown_candidate']:,} of "
+            f"{independent['independent_expenditures']:,} independent expenditures of pas2 name a candidate ID "
+            "no candidate file of the cycle lists: they are listed as matching no candidate"
+        )
+    return {**counts, **committees, **independent}
 
 
 def _store_names_candidates_or_committees(con, raw: Path, cycle: int) -> bool:

@@ -16,6 +16,7 @@ from tests.unit.pipeline.raw_tables import money, write_raw
 CYCLE = 2024
 SMITH, JONES, JONES_TOO = "H4OR05001", "H4OR05002", "S4OR00003"
 SUPER_PAC, PARTY, GROUP = "C00000001", "C00000002", "C00000003"
+BROWN = "H4OR04005"
 
 
 def line(sub_id: int, amount: str, **facts) -> dict:
@@ -47,6 +48,7 @@ def built(tmp_path_factory):
         (JONES, "JONES, BEN", "H", "OR", "05"),
         (JONES_TOO, "JONES, CARL", "S", "OR", "00"),
         ("S4OR00004", "JONES, DANA", "S", "OR", "00"),
+        (BROWN, "BROWN, EVE", "H", "OR", "04"),
     ]
     write_raw(
         raw,
@@ -73,6 +75,7 @@ def built(tmp_path_factory):
         ],
     )
     notice = {"filing_form": "F24", "is_notice": True}
+    BROWNS = {"committee_id": PARTY, "candidate_id": BROWN}
     write_raw(
         raw,
         "schedule_e",
@@ -139,6 +142,61 @@ def built(tmp_path_factory):
                 candidate_state="OR",
                 candidate_district="05",
             ),
+            # 7. Regular lines without a dissemination date (the bulk pas2 file has none): one takes the date
+            # of the notice it supersedes, one that no notice reported stays on its expenditure date...
+            line(
+                13,
+                "200",
+                **notice,
+                **BROWNS,
+                file_number=16,
+                transaction_id="D1",
+                expenditure_date=date(2024, 9, 15),
+                dissemination_date=date(2024, 9, 20),
+            ),
+            line(
+                14,
+                "200",
+                **BROWNS,
+                file_number=300,
+                transaction_id="D1",
+                expenditure_date=date(2024, 9, 15),
+                dissemination_date=None,
+            ),
+            line(
+                15,
+                "30",
+                **BROWNS,
+                file_number=300,
+                transaction_id="D2",
+                expenditure_date=date(2024, 9, 16),
+                dissemination_date=None,
+            ),
+            # ...and a notice naming its candidate by name gives way to the regular line giving the ID.
+            line(
+                16,
+                "90",
+                **notice,
+                committee_id=PARTY,
+                file_number=17,
+                transaction_id="D3",
+                candidate_id=None,
+                candidate_name="Brown, Eve",
+                candidate_office="H",
+                candidate_state="OR",
+                candidate_district="4",
+                expenditure_date=date(2024, 9, 17),
+                dissemination_date=date(2024, 9, 18),
+            ),
+            line(
+                17,
+                "90",
+                **BROWNS,
+                file_number=300,
+                transaction_id="D3",
+                expenditure_date=date(2024, 9, 17),
+                dissemination_date=None,
+            ),
         ],
     )
     build_extracts(duckdb.connect(), raw, out)
@@ -160,12 +218,22 @@ def test_each_expenditure_counts_once(built):
         (10, Decimal("40.00"), False),
         (11, Decimal("60.00"), False),
         (12, Decimal("20.00"), False),
+        (14, Decimal("200.00"), False),  # not its notice (13)
+        (15, Decimal("30.00"), False),
+        (17, Decimal("90.00"), False),  # not its notice (16), which named the candidate by name only
     ]
 
 
 def test_money_is_placed_on_the_dissemination_date_else_the_expenditure_date(built):
     dates = dict(rows(built, "outside_expenditures", "SELECT sub_id, date FROM {t}"))
     assert dates[2] == date(2024, 9, 3) and dates[5] == date(2024, 9, 5)
+
+
+def test_a_regular_line_without_a_dissemination_date_takes_the_one_of_the_notice_it_supersedes(built):
+    dates = dict(rows(built, "outside_expenditures", "SELECT sub_id, date FROM {t}"))
+    assert dates[14] == date(2024, 9, 20)  # notice 13's dissemination date
+    assert dates[17] == date(2024, 9, 18)  # notice 16's, which named the candidate by name
+    assert dates[15] == date(2024, 9, 16)  # no notice: its expenditure date
 
 
 def test_candidates_are_matched_by_id_or_by_one_name_and_listed_otherwise(built):
@@ -187,6 +255,7 @@ def test_spenders_keep_support_and_oppose_apart_and_notices_beside_the_processed
         "FROM {t} ORDER BY candidate_id, committee_id, support_oppose",
     )
     assert spenders == [
+        (BROWN, PARTY, "STATE PARTY", "party", "S", Decimal("320.00"), 3, Decimal("0.00")),
         (SMITH, SUPER_PAC, "OREGON FUTURE PAC", "super_pac", "O", Decimal("0.00"), 0, Decimal("550.00")),
         (SMITH, SUPER_PAC, "OREGON FUTURE PAC", "super_pac", "S", Decimal("1040.00"), 2, Decimal("0.00")),
         (SMITH, GROUP, "FILED NAME", "nonprofit", "S", Decimal("0.00"), 0, Decimal("150.00")),

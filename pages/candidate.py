@@ -20,8 +20,8 @@ from dashboard.app.components.outside import (
     SPENDER_CSV,
     dates,
     no_outside,
+    outside_cards,
     outside_note,
-    outside_stats,
 )
 from dashboard.app.components.shell import page
 from dashboard.app.components.tables import Column, table
@@ -460,17 +460,7 @@ def outside_section(summary, spenders, daily, name, cycle, candidate_id):
     totals = summary.iloc[0]
     when = dates(totals["first_date"], totals["last_date"])
     return [
-        stat_cards(
-            outside_stats(
-                totals["support"],
-                totals["oppose"],
-                totals["notice_support"] + totals["notice_oppose"],
-                totals["first_date"],
-                totals["last_date"],
-                notice_split=(totals["notice_support"], totals["notice_oppose"]),
-            ),
-            label=f"Outside money for and against {name} in {cycle}",
-        ),
+        outside_cards(totals, f"Outside money for and against {name} in {cycle}"),
         chart_with_table(
             "candidate-outside-spenders",
             for_against_bars(spenders, "spender_name", f"for or against {name}"),

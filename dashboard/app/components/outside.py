@@ -11,7 +11,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard.app import labels
-from dashboard.app.components.cards import Stat
+from dashboard.app.components.cards import Stat, stat_cards
 from dashboard.app.components.tables import Column, table
 from dashboard.app.components.twin import download_button
 from dashboard.app.figures.money_over_time import candidate_label
@@ -107,6 +107,22 @@ def no_outside(subject: str):
 def dates(first, last) -> str:
     """'expenditures dated 2024-09-01 to 2024-10-30': an outside figure's coverage."""
     return f"expenditures dated {labels.date(first)} to {labels.date(last)}"
+
+
+def outside_cards(totals, label: str):
+    """The cards of one row of for/against totals with its notice money split (candidate and spender
+    summaries: support, oppose, notice_support, notice_oppose, first_date, last_date)."""
+    return stat_cards(
+        outside_stats(
+            totals["support"],
+            totals["oppose"],
+            totals["notice_support"] + totals["notice_oppose"],
+            totals["first_date"],
+            totals["last_date"],
+            notice_split=(totals["notice_support"], totals["notice_oppose"]),
+        ),
+        label=label,
+    )
 
 
 def outside_stats(support, oppose, notice_amount, first, last, notice_split: tuple | None = None) -> list[Stat]:

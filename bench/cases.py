@@ -300,6 +300,14 @@ CASES: dict[str, Case] = {
         "SELECT * FROM raw_committees WHERE committee_id = ? ORDER BY cycle DESC",
         lambda s: [s.committee_id],
     ),
+    "committees.committee_totals": Case(
+        lambda s: committees.committee_totals(s.spender_id),
+        """WITH superseded AS (SELECT previous_file_number AS f FROM raw_reports WHERE previous_file_number IS NOT NULL)
+           SELECT cycle, sum(receipts), sum(disbursements), arg_max(cash_on_hand_end, coverage_end)
+           FROM raw_reports WHERE committee_id = ? AND file_number NOT IN (SELECT f FROM superseded)
+           GROUP BY cycle ORDER BY cycle DESC""",
+        lambda s: [s.spender_id],
+    ),
     "search.search": Case(
         lambda s: search.search(s.search_text),
         """SELECT name FROM raw_candidates WHERE contains(upper(name), upper(split_part(?, ' ', 2)))

@@ -1,6 +1,6 @@
-"""A committee: what it is and whose it is and, when it spent money for or against candidates on
-its own (independent expenditures), where: by race, by candidate, for or against, over time.
-Search results of committees with no candidate lead here."""
+"""A committee: what it is and whose it is; for a PAC or party, what it raised, spent and kept; and,
+when it spent money for or against candidates on its own (independent expenditures), where: by race,
+by candidate, for or against, over time. Search results of committees with no candidate lead here."""
 
 from __future__ import annotations
 
@@ -16,13 +16,13 @@ from dashboard.app.components.outside import (
     NOTICE_HEADER,
     dates,
     no_outside,
+    outside_cards,
     outside_note,
-    outside_stats,
     unmatched_list,
 )
 from dashboard.app.components.shell import page
-from dashboard.app.components.tables import Column
-from dashboard.app.components.twin import chart_with_table
+from dashboard.app.components.tables import Column, table
+from dashboard.app.components.twin import chart_with_table, download_button
 from dashboard.app.figures.money_over_time import candidate_label
 from dashboard.app.figures.outside import cumulative_for_against, for_against_bars, side_word
 from dashboard.app.queries import committees, outside
@@ -30,6 +30,30 @@ from dashboard.core import fec, params
 
 dash.register_page(__name__, path_template="/committee/<committee_id>", name="Committee", title="Committee")
 
+# Short words for the table; captions and cards say it in full (labels.committee_totals_source).
+TOTALS_SOURCE_WORDS = {"summary": "FEC committee totals", "reports": "Sum of its reports"}
+TOTALS_COLUMNS = [
+    Column("cycle", "Cycle", link="cycle_path"),
+    Column("receipts", "Raised", labels.money_cents, numeric=True),
+    Column("disbursements", "Spent", labels.money_cents, numeric=True),
+    Column("cash_on_hand", "Cash on hand", labels.money_cents, numeric=True),
+    Column("debts", "Debts", labels.money_cents, numeric=True),
+    Column("individual_contributions", "From individuals", labels.money_cents, numeric=True),
+    Column("independent_expenditures", "Independent expenditures (as reported)", labels.money_cents, numeric=True),
+    Column("coverage_end", "Data through", labels.date),
+    Column("totals_source", "Source", lambda code: TOTALS_SOURCE_WORDS.get(code, "-")),
+]
+TOTALS_CSV = [
+    "cycle",
+    "receipts",
+    "disbursements",
+    "cash_on_hand",
+    "debts",
+    "individual_contributions",
+    "independent_expenditures",
+    "coverage_end",
+    "totals_source",
+]
 BY_RACE_COLUMNS = [
     Column("race_label", "Race", link="race_path"),
     Column("support_oppose", "For or against its candidates", lambda code: side_word(code).capitalize()),
@@ -110,7 +134,63 @@ def layout(committee_id=None, cycle=None, **_other_query):
             ],
             label="Committee facts",
         ),
+        totals_section(committee_id, row["name"], cycle, set(int(c) for c in rows["cycle"])),
         spender_section(committee_id, row["name"], cycle, set(int(c) for c in rows["cycle"])),
+    )
+
+
+def totals_section(committee_id: str, name: str, cycle: int, committee_cycles: set[int]):
+    """What a committee that is no candidate's own raised, spent and kept: cards for the cycle shown
+    (with where the figures come from and the date they run through) and every cycle as a table."""
+    totals = committees.committee_totals(committee_id)
+    if totals.empty:
+        return None
+    totals["cycle_path"] = [
+        links.committee_path(committee_id, int(c)) if int(c) in committee_cycles and int(c) != cycle else None
+        for c in totals["cycle"]
+    ]
+    in_cycle = totals[totals["cycle"] == cycle]
+    if in_cycle.empty:
+        cards = [html.P(f"No source carries the totals of {name} for {cycle}.", className="muted")]
+    else:
+        shown = in_cycle.iloc[0]
+        through = labels.date(shown["coverage_end"])
+        source = labels.committee_totals_source(shown["totals_source"])
+        reported = labels.money(shown["independent_expenditures"])
+        cards = [
+            stat_cards(
+                [
+                    Stat("Raised", labels.money(shown["receipts"]), f"All receipts through {through}"),
+                    Stat("Spent", labels.money(shown["disbursements"]), f"All disbursements through {through}"),
+                    Stat("Cash on hand", labels.money(shown["cash_on_hand"]), f"At the end of the report to {through}"),
+                    Stat(
+                        "Independent expenditures (as reported)",
+                        reported,
+                        "As the committee's totals report them"
+                        if reported != "-"
+                        else "Unknown: the reports' summaries loaded do not carry it",
+                    ),
+                ],
+                label=f"Money of {name} in {cycle}",
+            ),
+            html.P(
+                f"Source: {source}; data through {through}. Raised and spent are gross: money moved to "
+                "and from other committees included.",
+                className="muted",
+            ),
+        ]
+    return html.Section(
+        [
+            html.H2("Raised and spent"),
+            *cards,
+            table(
+                totals,
+                TOTALS_COLUMNS,
+                f"What {name} raised, spent and kept, per cycle (gross; cash and debts at the end of the latest "
+                "report)",
+            ),
+            download_button("committee-totals", totals, TOTALS_CSV, f"committee-{committee_id}-totals.csv"),
+        ]
     )
 
 
@@ -145,17 +225,7 @@ def spender_section(committee_id: str, name: str, cycle: int, committee_cycles: 
     return html.Section(
         [
             heading,
-            stat_cards(
-                outside_stats(
-                    totals["support"],
-                    totals["oppose"],
-                    totals["notice_support"] + totals["notice_oppose"],
-                    totals["first_date"],
-                    totals["last_date"],
-                    notice_split=(totals["notice_support"], totals["notice_oppose"]),
-                ),
-                label=f"Independent expenditures of {name} in {cycle}",
-            ),
+            outside_cards(totals, f"Independent expenditures of {name} in {cycle}"),
             chart_with_table(
                 "committee-outside-races",
                 for_against_bars(by_race, "race_label", f"by {name} in a race of {cycle}"),

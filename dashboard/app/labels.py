@@ -115,6 +115,18 @@ def totals_source(code) -> str:
     return _name(TOTALS_SOURCE_NAMES, code)
 
 
+# Where a committee's totals come from (committee_totals.totals_source), in words for captions.
+COMMITTEE_TOTALS_SOURCE_NAMES = {
+    "summary": "the FEC's own committee totals (PAC and party summary)",
+    "reports": "the sum of the committee's reports (summary pages, newest amendment of each)",
+}
+
+
+def committee_totals_source(code) -> str:
+    """'the FEC's own committee totals (PAC and party summary)' or 'the sum of the committee's reports ...'."""
+    return _name(COMMITTEE_TOTALS_SOURCE_NAMES, code)
+
+
 def net_of_own_transfers(gross, net) -> str | None:
     """'$1,200 net of $300 moved between its own committees' when the net figure differs from the
     gross one; None when it does not, or is unknown."""
@@ -132,6 +144,8 @@ EXTRACT_DESCRIPTIONS = {
     "candidate_election_totals": "Senate (six-year) and presidential (four-year) candidates' totals over the whole "
     "election, with the cycles the data lacks when partial.",
     "candidate_periods": "The same totals per filed report (for over-time charts).",
+    "committee_totals": "Raised, spent (gross), cash and debts per PAC or party committee and cycle: the FEC's own "
+    "committee totals (webk), else the sum of the committee's reports.",
     "receipts": "Itemized contributions from individuals, each counted once, under its recipient.",
     "agg_candidate_daily": "Itemized individual money per candidate and day.",
     "agg_candidate_size": "Individual money per candidate by contribution size.",

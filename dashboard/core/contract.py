@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 5  # bump whenever an extract's columns change: older snapshots get rebuilt
+SCHEMA_VERSION = 6  # bump whenever an extract's columns change: older snapshots get rebuilt
 
 MONEY = "DECIMAL(14,2)"
 
@@ -180,6 +180,26 @@ RAW["schedule_e"] = {
     "payee_name": "VARCHAR",
     "category_code": "VARCHAR",
     "filed_date": "DATE",
+}
+
+# The FEC's own totals of one PAC or party committee for a two-year period, as published: webk rows
+# (bulk). Money is gross, as the FEC publishes it; coverage_end is the end of the last report it covers.
+# `source`: webk.
+RAW["committee_summaries"] = {
+    "committee_id": "VARCHAR",
+    "cycle": "INTEGER",
+    "receipts": MONEY,
+    "disbursements": MONEY,
+    "cash_on_hand_begin": MONEY,
+    "cash_on_hand_end": MONEY,
+    "debts_owed": MONEY,
+    "individual_contributions": MONEY,
+    "other_committee_contributions": MONEY,
+    "independent_expenditures": MONEY,
+    "party_coordinated_expenditures": MONEY,
+    "contributions_to_committees": MONEY,
+    "coverage_end": "DATE",
+    "source": "VARCHAR",
 }
 
 # Money rules over receipt types (what each code means: core.fec.TRANSACTION_TYPES).
@@ -505,6 +525,25 @@ EXTRACTS.update(
             "reason",
         ),
     }
+)
+
+# What a committee that is no candidate's own (a PAC, a party) raised, spent and kept per cycle: the FEC's
+# own committee totals (committee_summaries: webk) where a source carries them, else the sum of the
+# committee's reports (newest version of each; cash and debts of the latest). Money is gross.
+# `individual_contributions`: from individuals, refunds not taken out; `independent_expenditures`: as
+# the committee reported them in its totals (the FEC's figure; unknown from reports), which need not
+# equal the Schedule E lines counted in outside_expenditures. totals_source: TOTALS_SOURCES.
+EXTRACTS["committee_totals"] = (
+    "committee_id",
+    "cycle",
+    "receipts",
+    "disbursements",
+    "cash_on_hand",
+    "debts",
+    "individual_contributions",
+    "independent_expenditures",
+    "coverage_end",
+    "totals_source",
 )
 
 # Written by the changes step after the others are validated (dashboard/pipeline/builder/changes.py).

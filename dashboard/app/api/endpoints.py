@@ -336,6 +336,14 @@ COMMITTEES = (
     Endpoint(
         "/committee", "A committee's facts per cycle", committees.committee_cycles, (COMMITTEE,), tag="committees"
     ),
+    Endpoint(
+        "/committee/totals",
+        "What a PAC or party committee raised, spent and kept per cycle: the FEC's own committee totals, else "
+        "the sum of its reports",
+        committees.committee_totals,
+        (COMMITTEE,),
+        tag="committees",
+    ),
 )
 
 SPENDER = (COMMITTEE, CYCLE)

@@ -1,4 +1,4 @@
-"""One committee: its facts per cycle and the candidate it belongs to."""
+"""One committee: its facts per cycle, the candidate it belongs to, and what it raised and spent."""
 
 from __future__ import annotations
 
@@ -22,6 +22,25 @@ def committee_cycles(committee_id: str) -> pd.DataFrame:
         LEFT JOIN candidate_totals AS t ON t.candidate_id = m.candidate_id AND t.cycle = m.cycle
         WHERE m.committee_id = ?
         ORDER BY m.cycle DESC
+        """,
+        [committee_id],
+    )
+
+
+def committee_totals(committee_id: str) -> pd.DataFrame:
+    """What the committee raised, spent and kept per cycle, newest cycle first, for a committee that is
+    no candidate's own (a PAC, a party; a campaign's money is in its candidate's totals): receipts and
+    disbursements (gross), cash on hand and debts at the end of the latest report, money from
+    individuals, independent expenditures as the committee reported them in its totals (unknown from
+    reports), coverage_end, and totals_source ('summary': the FEC's own committee totals, webk;
+    'reports': the sum of its reports). No rows when no source carries its totals."""
+    return db.query(
+        """
+        SELECT committee_id, cycle, receipts, disbursements, cash_on_hand, debts, individual_contributions,
+               independent_expenditures, coverage_end, totals_source
+        FROM committee_totals
+        WHERE committee_id = ?
+        ORDER BY cycle DESC
         """,
         [committee_id],
     )

@@ -9,7 +9,9 @@ Whatever source wrote the raw store (demo, API refresh, bulk load), the same sta
 - a candidate's totals are the FEC's own per candidate ID where a source carries them (weball/webl,
   the API's candidate totals), else the sum of its committees' reports; gross, as the FEC publishes
   them, with a net figure beside (transfers between the candidate's own committees taken out);
-- a race holds only candidacies of that cycle's election for a real seat (builder/candidacies.py).
+- a race holds only candidacies of that cycle's election for a real seat (builder/candidacies.py);
+- a committee that is no candidate's own (a PAC, a party) has its own totals: the FEC's (webk) where a
+  source carries them, else the sum of its reports, like a candidate's.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.core import contract, geography, normalize
+from dashboard.core import contract, fec, geography, normalize
 from dashboard.core.sql import literal_list, quote_literal
 from dashboard.pipeline.builder.candidacies import mark_races
 from dashboard.pipeline.builder.outside import OUTSIDE_EXTRACT_SQL, OUTSIDE_STAGING
@@ -224,6 +226,45 @@ EXTRACT_SQL: dict[str, str] = {
                           WHERE cc.candidate_id = t.candidate_id AND cc.cycle = t.cycle) END AS committee_ids
         FROM totals t LEFT JOIN linked l USING (candidate_id, cycle)
         ORDER BY cycle, candidate_id""",
+    # Mirrors candidate_totals' two sources, one committee at a time. Only committees that are no
+    # candidate's own (a PAC, a party, a leadership PAC, a joint fundraiser): a campaign committee's money
+    # is its candidate's, in candidate_totals.
+    "committee_totals": f"""
+        WITH candidates_own AS (
+            SELECT committee_id, cycle FROM candidate_links
+            UNION
+            SELECT committee_id, cycle FROM committees
+            WHERE committee_type IN ({literal_list(fec.CANDIDATE_COMMITTEE_TYPES)})
+        ), per_report AS (
+            SELECT r.*, row_number() OVER (PARTITION BY r.committee_id, r.cycle
+                                           ORDER BY r.coverage_end DESC, r.file_number DESC) AS newest
+            FROM current_reports r
+            WHERE NOT EXISTS (SELECT 1 FROM candidates_own o WHERE o.committee_id = r.committee_id AND o.cycle = r.cycle)
+        ), from_reports AS (
+            SELECT committee_id, cycle, sum(receipts) AS receipts, sum(disbursements) AS disbursements,
+                   sum(cash_on_hand_end) FILTER (WHERE newest = 1) AS cash_on_hand,
+                   sum(debts_owed) FILTER (WHERE newest = 1) AS debts,
+                   -- refunds apart, as webk's INDV_CONTRIB keeps them
+                   sum(coalesce(individual_itemized, 0) + coalesce(individual_unitemized, 0)) FILTER (
+                       WHERE individual_itemized IS NOT NULL OR individual_unitemized IS NOT NULL)
+                       AS individual_contributions,
+                   -- a report's summary page as the raw store keeps it has no independent-expenditure line
+                   CAST(NULL AS {contract.MONEY}) AS independent_expenditures,
+                   max(coverage_end) AS coverage_end, 'reports' AS totals_source
+            FROM per_report GROUP BY committee_id, cycle
+        ), from_summary AS (
+            -- one per committee and cycle: the later data wins
+            SELECT DISTINCT ON (committee_id, cycle) committee_id, cycle, receipts, disbursements,
+                   cash_on_hand_end AS cash_on_hand, debts_owed AS debts, individual_contributions,
+                   independent_expenditures, coverage_end, 'summary' AS totals_source
+            FROM raw_committee_summaries
+            ORDER BY committee_id, cycle, coverage_end DESC NULLS LAST, source
+        )
+        SELECT * FROM from_summary
+        UNION ALL BY NAME
+        SELECT * FROM from_reports r
+        WHERE NOT EXISTS (SELECT 1 FROM from_summary s WHERE s.committee_id = r.committee_id AND s.cycle = r.cycle)
+        ORDER BY cycle, committee_id""",
     "candidate_election_totals": f"""
         WITH elections AS (
             SELECT DISTINCT candidate_id, election_year, office,
@@ -435,6 +476,7 @@ BUILD_ORDER = (
     "receipts",
     "candidate_totals",
     "candidate_election_totals",
+    "committee_totals",
     "candidate_periods",
     "agg_candidate_daily",
     "agg_candidate_size",

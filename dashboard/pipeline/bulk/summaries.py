@@ -1,6 +1,7 @@
 """The summary files as raw rows: weball/webl as `candidate_summaries` rows (the FEC's own two-year
 totals of each candidate ID, all of its authorized committees combined, exactly as the file carries
-them), and webk's committees as `committees` rows where no committee master names them."""
+them), and webk's committees as `committees` rows where no committee master names them, with their
+totals as `committee_summaries` rows."""
 
 from __future__ import annotations
 
@@ -94,16 +95,33 @@ ORDER BY cmte_id, cvg_end_dt DESC NULLS LAST
 """
 
 
+BULK_COMMITTEE_SUMMARIES_SQL = """
+-- webk's totals of each PAC and party committee for the two years, exactly as the file carries them
+-- (gross); a committee listed twice keeps its later row.
+SELECT DISTINCT ON (cmte_id) cmte_id AS committee_id, cycle, ttl_receipts AS receipts, ttl_disb AS disbursements,
+       coh_bop AS cash_on_hand_begin, coh_cop AS cash_on_hand_end, debts_owed_by AS debts_owed,
+       indv_contrib AS individual_contributions, other_pol_cmte_contrib AS other_committee_contributions,
+       ind_exp AS independent_expenditures, pty_coord_exp AS party_coordinated_expenditures,
+       contrib_to_other_cmte AS contributions_to_committees, cvg_end_dt AS coverage_end, 'webk' AS source
+FROM ({webk})
+WHERE cycle = $cycle
+ORDER BY cmte_id, cvg_end_dt DESC NULLS LAST
+"""
+
+
 def write_bulk_committees(con: duckdb.DuckDBPyConnection, raw: Path, cycle: int) -> dict:
     """raw/committees/bulk-<cycle>-webk.parquet from the stored webk of the cycle: its committees
-    that no other committees file lists for the cycle (cm wins). Rewritten whole on every commit, so
-    a cm loaded later takes its committees over. Returns counts: webk committees, and how many of
-    them only webk names (those written)."""
+    that no other committees file lists for the cycle (cm wins); and raw/committee_summaries/
+    bulk-<cycle>-webk.parquet: every webk committee's totals. Rewritten whole on every commit, so
+    a cm loaded later takes its committees over. Returns counts: webk committees, how many of
+    them only webk names (those written to committees), and committee summaries written."""
     target = raw / "committees" / f"bulk-{cycle}-webk.parquet"
+    summaries_target = raw / "committee_summaries" / f"bulk-{cycle}-webk.parquet"
     webk = sorted((raw / "bulk_webk").glob(f"bulk-{cycle}-*.parquet"))
     if not webk:
         target.unlink(missing_ok=True)
-        return {"webk_committees": 0, "committees_from_webk": 0}
+        summaries_target.unlink(missing_ok=True)
+        return {"webk_committees": 0, "committees_from_webk": 0, "committee_summaries": 0}
     others = [f for f in sorted((raw / "committees").glob("*.parquet")) if f != target]
     listed = (
         f"SELECT committee_id FROM read_parquet([{', '.join(quote_literal(f) for f in others)}], "
@@ -120,15 +138,31 @@ def write_bulk_committees(con: duckdb.DuckDBPyConnection, raw: Path, cycle: int)
     total = con.execute(f"SELECT count(DISTINCT cmte_id) FROM ({webk_rows}) WHERE cycle = {int(cycle)}").fetchall()[0][
         0
     ]
+    summaries = _write_committee_summaries(con, webk_rows, summaries_target, cycle)
     written = con.execute("SELECT count(*) FROM bulk_committees").fetchall()[0][0]
     if not written:
         target.unlink(missing_ok=True)
-        return {"webk_committees": total, "committees_from_webk": 0}
+        return {"webk_committees": total, "committees_from_webk": 0, "committee_summaries": summaries}
+    _write_atomically(con, "SELECT * FROM bulk_committees ORDER BY committee_id", target)
+    return {"webk_committees": total, "committees_from_webk": written, "committee_summaries": summaries}
+
+
+def _write_committee_summaries(con: duckdb.DuckDBPyConnection, webk_rows: str, target: Path, cycle: int) -> int:
+    """`target` from webk's rows of the cycle (removed when there are none); returns rows written."""
+    sql = BULK_COMMITTEE_SUMMARIES_SQL.replace("{webk}", webk_rows).replace("$cycle", str(int(cycle)))
+    columns = ", ".join(f"CAST({c} AS {t}) AS {c}" for c, t in contract.RAW["committee_summaries"].items())
+    con.execute(f"CREATE OR REPLACE TEMP TABLE bulk_committee_summaries AS SELECT {columns} FROM ({sql})")
+    written = con.execute("SELECT count(*) FROM bulk_committee_summaries").fetchall()[0][0]
+    if not written:
+        target.unlink(missing_ok=True)
+        return 0
+    _write_atomically(con, "SELECT * FROM bulk_committee_summaries ORDER BY committee_id", target)
+    return written
+
+
+def _write_atomically(con: duckdb.DuckDBPyConnection, query: str, target: Path) -> None:
+    """The query's rows as `target`, never seen half written."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
-    con.execute(
-        f"COPY (SELECT * FROM bulk_committees ORDER BY committee_id) TO {quote_literal(tmp)} "
-        "(FORMAT parquet, COMPRESSION zstd)"
-    )
+    con.execute(f"COPY ({query}) TO {quote_literal(tmp)} (FORMAT parquet, COMPRESSION zstd)")
     os.replace(tmp, target)
-    return {"webk_committees": total, "committees_from_webk": written}

@@ -465,6 +465,13 @@ TRENDS = (
         tag="trends",
     ),
     Endpoint(
+        "/trends/new-notices",
+        "24/48-hour notices of outside spending new since the previous snapshot (not yet in a regular report)",
+        trends.new_notices,
+        (*TREND_FILTERS, limit(1000, 200)),
+        tag="trends",
+    ),
+    Endpoint(
         "/trends/movers-since",
         "Candidates whose latest report raised more than the one before",
         trends.movers_since_period,

@@ -39,21 +39,9 @@ def schedule_a(d: FakeData, settings: FakeSettings, args: Args) -> dict:
             "`contributor_city`, `contributor_zip`, `contributor_employer`, "
             "`contributor_occupation`, `image_number`",
         )
-    sort = args.one("sort") or "-contribution_receipt_date"
-    if sort.lstrip("-") not in SCHEDULE_A_SORTS:
-        raise message(422, f'Cannot sort on value "{sort}"')
-    descending, sort_col = sort.startswith("-"), sort.lstrip("-")
-    per_page = args.per_page()
-    last_index = args.one("last_index")
-    last_value = args.one(f"last_{sort_col}")
-    null_only = args.bool("sort_null_only", False)
-    if last_index is not None and last_value is None and not null_only:
-        raise message(
-            422,
-            "When paginating through results, both values from the previous page's "
-            "`last_indexes` object are needed. For more information, see "
-            "https://api.open.fec.gov/developers/",
-        )
+    descending, sort_col, per_page, last_index, last_value, null_only = keyset_request(
+        args, SCHEDULE_A_SORTS, "-contribution_receipt_date"
+    )
     min_load, max_load = args.date("min_load_date"), args.date("max_load_date")
     min_date, max_date = args.date("min_date"), args.date("max_date")
     is_individual = args.bool("is_individual")
@@ -109,6 +97,26 @@ def schedule_a(d: FakeData, settings: FakeSettings, args: Args) -> dict:
     page = idx[:per_page]
     results = [records.schedule_a(d.sa.iloc[i], d.committee_by_cycle) for i in page]
     return keyset_envelope(results, sort_col, count, per_page, settings)
+
+
+def keyset_request(args: Args, sorts, default_sort: str) -> tuple[bool, str, int, str | None, str | None, bool]:
+    """A keyset page's question (Schedules A and E): descending, sort column, per_page, last_index,
+    the last sort value and sort_null_only; 422 as the API for an unknown sort or a half cursor."""
+    sort = args.one("sort") or default_sort
+    if sort.lstrip("-") not in sorts:
+        raise message(422, f'Cannot sort on value "{sort}"')
+    descending, sort_col = sort.startswith("-"), sort.lstrip("-")
+    last_index = args.one("last_index")
+    last_value = args.one(f"last_{sort_col}")
+    null_only = args.bool("sort_null_only", False)
+    if last_index is not None and last_value is None and not null_only:
+        raise message(
+            422,
+            "When paginating through results, both values from the previous page's "
+            "`last_indexes` object are needed. For more information, see "
+            "https://api.open.fec.gov/developers/",
+        )
+    return descending, sort_col, args.per_page(), last_index, last_value, null_only
 
 
 def keyset_envelope(results: list[dict], sort_col: str, count: int, per_page: int, settings: FakeSettings) -> dict:

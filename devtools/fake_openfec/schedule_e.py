@@ -26,7 +26,7 @@ from devtools.fake_openfec.data import FakeData
 from devtools.fake_openfec.errors import message
 from devtools.fake_openfec.faults import FakeSettings
 from devtools.fake_openfec.params import Args, invalid
-from devtools.fake_openfec.schedule_a import keyset_envelope
+from devtools.fake_openfec.schedule_a import keyset_envelope, keyset_request
 
 MAX_LIST = 10
 SCHEDULE_E_SORTS = ("expenditure_date", "expenditure_amount", "office_total_ytd", "support_oppose_indicator")
@@ -71,21 +71,9 @@ def schedule_e(d: FakeData, settings: FakeSettings, args: Args, cached) -> dict:
     candidate_ids = args.candidate_ids()
     if len(candidate_ids) > MAX_LIST:
         raise message(422, f"Cannot specify more than {MAX_LIST} values for candidate_id")
-    sort = args.one("sort") or "-expenditure_date"
-    if sort.lstrip("-") not in SCHEDULE_E_SORTS:
-        raise message(422, f'Cannot sort on value "{sort}"')
-    descending, sort_col = sort.startswith("-"), sort.lstrip("-")
-    per_page = args.per_page()
-    last_index = args.one("last_index")
-    last_value = args.one(f"last_{sort_col}")
-    null_only = args.bool("sort_null_only", False)
-    if last_index is not None and last_value is None and not null_only:
-        raise message(
-            422,
-            "When paginating through results, both values from the previous page's "
-            "`last_indexes` object are needed. For more information, see "
-            "https://api.open.fec.gov/developers/",
-        )
+    descending, sort_col, per_page, last_index, last_value, null_only = keyset_request(
+        args, SCHEDULE_E_SORTS, "-expenditure_date"
+    )
     # The filtered, ordered rows are the same for every page of one question: worked out once.
     question = Args({k: v for k, v in args.q.items() if k != "last_index" and not k.startswith(("last_", "sort_null"))})
     rows, key, sub = cached("schedule_e", question, lambda: _ordered(d, settings, args, committee_ids, candidate_ids))

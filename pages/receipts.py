@@ -40,6 +40,8 @@ FILTER_WORDS = {
     "occupation": "Occupation",
     "city": "City",
     "state": "State",
+    "not_state": "Not in",
+    "outside_state": "Donor's state",
     "zip": "ZIP",
     "min": "At least",
     "max": "At most",
@@ -69,7 +71,7 @@ COLUMN_DEFS = [
     {"field": "candidate_id", "headerName": "Candidate", "width": 120},
     {"field": "committee_id", "headerName": "Committee", "width": 120},
     {"field": "is_earmarked", "headerName": "Earmarked", "width": 110},
-    {"field": "conduit_committee_id", "headerName": "Conduit", "width": 120},
+    {"field": "conduit_name", "headerName": "Through conduit", "width": 170},
     {"field": "sub_id", "headerName": "FEC sub_id", "width": 150},
 ]
 
@@ -125,6 +127,13 @@ def filter_form(filters, sort, names, cycles, conduits):
                         _datalist("rx-state-options", [(code, v[1]) for code, v in sorted(geography.STATES.items())]),
                     ),
                     _field(
+                        "Not in state",
+                        _text_input(
+                            "not_state", filters.not_state, list="rx-state-options", maxLength=2, placeholder="e.g. TX"
+                        ),
+                        "leave out the donors of one state",
+                    ),
+                    _field(
                         "Through conduit",
                         _text_input("conduit", filters.conduit, list="rx-conduit-options", placeholder="committee id"),
                         "earmarked gifts passed on by it",
@@ -149,10 +158,12 @@ def filter_form(filters, sort, names, cycles, conduits):
 
 
 EARMARK_WORDS = {"": "Either", "yes": "Through a conduit", "no": "Given directly"}
+# Donor's state against the state of the House or Senate seat the recipient candidate seeks.
+OUTSIDE_STATE_WORDS = {"": "Any", "yes": "Outside the candidate's state", "no": "In the candidate's state"}
 
 
 def choice_links(filters, sort, cycles):
-    """Cycle, earmarking and order as links: each one a shareable view, reachable with Tab."""
+    """Cycle, earmarking, donor state and order as links: each one a shareable view, reachable with Tab."""
     query = filters.to_query()
     return html.Div(
         [
@@ -162,6 +173,12 @@ def choice_links(filters, sort, cycles):
                 query.get("earmarked", ""),
                 EARMARK_WORDS,
                 lambda v: view_path(replace(filters, earmarked={"yes": True, "no": False}.get(v)), sort),
+            ),
+            view_links(
+                "Donor's state",
+                query.get("outside_state", ""),
+                OUTSIDE_STATE_WORDS,
+                lambda v: view_path(replace(filters, outside_state={"yes": True, "no": False}.get(v)), sort),
             ),
             view_links("Order", sort, SORT_WORDS, lambda v: view_path(filters, v)),
         ],
@@ -174,8 +191,10 @@ def chip_text(name: str, value: str, names: dict) -> str:
         value = f"{names[value]} ({value})"
     elif name in ("min", "max"):
         value = f"${float(value):,.2f}"
-    elif name == "state":
+    elif name in ("state", "not_state"):
         value = geography.STATES.get(value, (None, value))[1]
+    elif name == "outside_state":
+        value = OUTSIDE_STATE_WORDS[value].lower()
     return f"{FILTER_WORDS[name]}: {value}"
 
 
@@ -380,13 +399,13 @@ def who_matches(text):
     return [html.Option(f"{row.name} ({row.kind})", value=row.id) for row in found.itertuples()]
 
 
-FORM_STATES = ("who", *TEXT_FIELDS, "state", "conduit", "view")
+FORM_STATES = ("who", *TEXT_FIELDS, "state", "not_state", "conduit", "view")
 
 
 @callback(
     Output("rx-navigate", "href"),
     Input("rx-apply", "n_clicks"),
-    *[Input(f"rx-{name}", "n_submit") for name in ("who", *TEXT_FIELDS, "state", "conduit")],
+    *[Input(f"rx-{name}", "n_submit") for name in ("who", *TEXT_FIELDS, "state", "not_state", "conduit")],
     *[State(f"rx-{name}", "value") for name in FORM_STATES[:-1]],
     State("rx-form-view", "data"),
     prevent_initial_call=True,
@@ -399,7 +418,7 @@ def apply_filters(*values):
     query = dict(zip(FORM_STATES, values[-len(FORM_STATES) :]))
     # Choices made with links (cycle, sort, earmarked) stay as they are.
     view = query.pop("view") or {}
-    query.update({name: view["query"].get(name) for name in ("cycle", "earmarked")})
+    query.update({name: view["query"].get(name) for name in ("cycle", "earmarked", "outside_state")})
     query["sort"] = view.get("sort")
     who = str(query.pop("who") or "").strip()
     if who:
@@ -413,6 +432,7 @@ def apply_filters(*values):
                 query["candidate_id" if row["kind"] == "candidate" else "committee_id"] = row["id"]
     if query.get("sort") == receipts.DEFAULT_SORT:
         query.pop("sort")
-    if isinstance(query.get("state"), str):
-        query["state"] = query["state"].upper()
+    for name in ("state", "not_state"):
+        if isinstance(query.get(name), str):
+            query[name] = query[name].upper()
     return links.receipts_path(**{k: v for k, v in query.items() if v is not None and str(v).strip() != ""})

@@ -73,6 +73,17 @@ def state(value) -> str:
     return text
 
 
+def state_to_exclude(value, name: str = "not_state") -> str | None:
+    """A state code (as `state` checks it) whose rows a search leaves out; blank means none.
+    The message names `name`, not 'state', so a link with both says which one is wrong."""
+    if _blank(value):
+        return None
+    try:
+        return state(value)
+    except InvalidParameter as problem:
+        raise InvalidParameter(f"{name}: {str(problem).split(': ', 1)[1]}") from None
+
+
 def district(value) -> str:
     """A House district as FEC writes it: two digits, '00' for at-large seats and delegates."""
     text = _text(value, "district")

@@ -80,3 +80,25 @@ def test_links_from_a_candidate_page_land_with_filters_preset(page, base_url):
     expect(page).to_have_url(re.compile(rf"/receipts\?candidate_id={candidate_id}&cycle=2024"))
     expect(page.locator(".rx-chips")).to_contain_text(candidate_id)
     expect(page.locator(".ag-row[row-index='0'] [col-id='candidate_id']").first).to_have_text(candidate_id)
+
+
+def test_donor_state_filters_and_conduit_names(page, base_url):
+    page.goto(base_url + "/receipts?cycle=2024&earmarked=yes&from=2024-03-01&to=2024-03-31")
+    page.wait_for_load_state("networkidle")
+    page.fill("#rx-not_state", "tx")
+    page.click("#rx-apply")
+    expect(page).to_have_url(re.compile(r"not_state=TX"))
+    expect(page.locator(".rx-chips")).to_contain_text("Not in: Texas")
+    # Outside the candidate's state is a link; the shared URL reopens the same view.
+    page.get_by_role("link", name="Outside the candidate's state").click()
+    expect(page).to_have_url(re.compile(r"outside_state=yes"))
+    expect(page).to_have_url(re.compile(r"not_state=TX"))
+    view = {"cycle": "2024", "earmarked": "yes", "from": "2024-03-01", "to": "2024-03-31"}
+    summary = receipts.receipts_summary(
+        ReceiptFilters.from_query({**view, "not_state": "TX", "outside_state": "yes"})
+    ).iloc[0]
+    expect(page.locator(".stat-value").first).to_have_text(f"{int(summary.n):,}")
+    # The grid names the conduit beside the earmark flag.
+    expect(page.locator(".ag-header-cell[col-id='conduit_name']")).to_contain_text("Through conduit")
+    first = page.locator(".ag-center-cols-container .ag-row[row-index='0'] [col-id='conduit_name']")
+    expect(first).to_have_text(re.compile(r"\w"))

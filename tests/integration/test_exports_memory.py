@@ -62,7 +62,8 @@ def measure(data_dir: Path, query: str, fmt: str = "csv", cap: int = ROWS) -> di
 @pytest.fixture(scope="module")
 def million_row_snapshot(tmp_path_factory) -> Path:
     """A snapshot whose receipts extract holds 1,000,000 synthetic rows of the contract's shape
-    (only the extracts an export reads): written by DuckDB in seconds, not by the generator."""
+    (only the extracts an export reads: receipts, and committees for the conduits' names): written
+    by DuckDB in seconds, not by the generator."""
     root = tmp_path_factory.mktemp("million")
     snapshot = root / "snapshots" / "million"
     folder = snapshot / "receipts"
@@ -81,6 +82,12 @@ def million_row_snapshot(tmp_path_factory) -> Path:
                      CAST(100 AS DECIMAL(14,2)) AS aggregate_ytd, 2024 AS cycle
               FROM range({ROWS}) t(i) ORDER BY candidate_id, date)
         TO '{folder}' (FORMAT parquet, PARTITION_BY (cycle))""")
+    # The export names each row's conduit from the committees extract.
+    con.execute(f"""
+        COPY (SELECT 'C10000001' AS committee_id, 2024 AS cycle, 'ACTBLUE' AS name, 'N' AS committee_type,
+                     'U' AS designation, NULL::VARCHAR AS party, NULL::VARCHAR AS candidate_id,
+                     'MA' AS state, true AS is_conduit)
+        TO '{snapshot / "committees.parquet"}' (FORMAT parquet)""")
     (snapshot / "manifest.json").write_text(
         json.dumps(
             {
@@ -88,7 +95,7 @@ def million_row_snapshot(tmp_path_factory) -> Path:
                 "source": "demo",
                 "cycles": [2024],
                 "coverage_end": {"2024": "2024-12-31"},
-                "row_counts": {"receipts": ROWS},
+                "row_counts": {"receipts": ROWS, "committees": 1},
             }
         )
     )

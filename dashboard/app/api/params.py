@@ -129,6 +129,13 @@ RECEIPT_FILTERS = (
     ),
     Param("city", _as_sent, {"type": "string", "maxLength": 40}, "contributor's city starts with"),
     Param("state", _as_sent, STATE.schema, "contributor's state"),
+    Param("not_state", _as_sent, STATE.schema, "every contributor's state but this one"),
+    Param(
+        "outside_state",
+        _as_sent,
+        {"type": "string", "enum": ["yes", "no"]},
+        "yes: contributor's state differs from the House or Senate candidate's state; no: the same state",
+    ),
     Param("zip", _as_sent, {"type": "string", "pattern": "^[0-9]{5}(-?[0-9]{4})?$"}, "contributor's ZIP code"),
     Param("min", _as_sent, {"type": "number"}, "smallest amount, dollars"),
     Param("max", _as_sent, {"type": "number"}, "largest amount, dollars"),

@@ -13,6 +13,10 @@ Matching rules (also shown on the page):
   "starts with" ("goog*").
 - city: starts with, ignoring case. state, zip (first five digits), committee and candidate ids,
   conduit: equal. min/max/from/to: inclusive. Refunds are negative amounts.
+- not_state: every row but the donors of that state (rows with no state stay in).
+- outside_state=yes: the donor's state differs from the state of the recipient candidate's seat;
+  =no: the same state. Only House and Senate candidates have a seat's state, so either choice
+  leaves out presidential candidates' receipts and rows with no donor state.
 """
 
 from __future__ import annotations
@@ -45,12 +49,24 @@ COLUMNS = (
     "candidate_id",
     "committee_id",
     "is_earmarked",
+    "conduit_name",
     "conduit_committee_id",
     "receipt_type",
     "aggregate_ytd",
     "sub_id",
     "cycle",
 )
+
+# Columns computed rather than read: the conduit's name, from a map of the cycle's conduit
+# committees built once per query (its `?` is the cycle, bound before the WHERE's values). A join
+# or a lookup per row made a 1M-row export's worker grow by 560 MB, not 355 as this does
+# (tests/integration/test_exports_memory.py). Conduits are the committees the builder flags
+# is_conduit (those that took a conduit's copy of an earmarked gift, and the known ones).
+_COMPUTED = {
+    "conduit_name": "(SELECT map(list(conduit.committee_id), list(conduit.name)) FROM committees AS conduit"
+    " WHERE conduit.cycle = ? AND conduit.is_conduit)[receipts.conduit_committee_id]",
+}
+_SELECT = ", ".join(f"{_COMPUTED[c]} AS {c}" if c in _COMPUTED else c for c in COLUMNS)
 
 # sort value in the URL -> (column, descending). sub_id breaks ties, so paging is stable.
 SORTS = {"-date": ("date", True), "date": ("date", False), "-amount": ("amount", True), "amount": ("amount", False)}
@@ -74,6 +90,8 @@ class ReceiptFilters:
     occupation: str | None = None
     city: str | None = None
     state: str | None = None
+    not_state: str | None = None
+    outside_state: bool | None = None
     zip: str | None = None
     min: Decimal | None = None
     max: Decimal | None = None
@@ -102,6 +120,8 @@ class ReceiptFilters:
             occupation=params.free_text(get("occupation"), "occupation", 80),
             city=params.free_text(get("city"), "city", 40),
             state=optional(params.state, "state"),
+            not_state=params.state_to_exclude(get("not_state")),
+            outside_state=params.flag(get("outside_state"), "outside_state"),
             zip=params.zip5(get("zip")),
             min=params.amount(get("min"), "min"),
             max=params.amount(get("max"), "max"),
@@ -114,6 +134,8 @@ class ReceiptFilters:
             raise params.InvalidParameter(f"max: {filters.max} is less than min {filters.min}")
         if filters.start and filters.end and filters.start > filters.end:
             raise params.InvalidParameter(f"to: {filters.end} is before from {filters.start}")
+        if filters.state and filters.state == filters.not_state:
+            raise params.InvalidParameter(f"not_state: {filters.not_state} is also the state asked for")
         if filters.q is not None and not _name_words(filters.q):
             raise params.InvalidParameter("q: type at least one letter or digit of a name")
         return filters
@@ -159,6 +181,8 @@ FILTER_NAMES = (
     "occupation",
     "city",
     "state",
+    "not_state",
+    "outside_state",
     "zip",
     "min",
     "max",
@@ -205,6 +229,17 @@ _WORD_STARTS = (
 )
 
 
+# The recipient candidate's seat is in a state (House, Senate) and the donor's state is known and
+# differs from it (<>) or equals it (=). Columns of receipts are named in full: candidates has a
+# state too.
+_RECIPIENT_STATE = (
+    "EXISTS (SELECT 1 FROM candidates AS recipient WHERE recipient.candidate_id = receipts.candidate_id"
+    " AND recipient.cycle = receipts.cycle AND recipient.office IN ('H', 'S') AND receipts.state {} recipient.state)"
+)
+_OUTSIDE_STATE = _RECIPIENT_STATE.format("<>")
+_INSIDE_STATE = _RECIPIENT_STATE.format("=")
+
+
 def _where(f: ReceiptFilters) -> tuple[str, list]:
     """The WHERE condition (only `?` placeholders) and its parameters."""
     parts, bound = ["cycle = ?"], [f.cycle]
@@ -219,6 +254,10 @@ def _where(f: ReceiptFilters) -> tuple[str, list]:
         add("committee_id = ?", f.committee_id)
     if f.state:
         add("state = ?", f.state)
+    if f.not_state:
+        add("state IS DISTINCT FROM ?", f.not_state)
+    if f.outside_state is not None:
+        add(_OUTSIDE_STATE if f.outside_state else _INSIDE_STATE)
     if f.zip:
         add("zip5 = ?", f.zip)
     if f.min is not None:
@@ -295,9 +334,9 @@ def receipts_page(filters: ReceiptFilters, sort: str = DEFAULT_SORT, limit: int 
     asks for one block at a time)."""
     condition, bound = _where(filters)
     return db.query(
-        f"""SELECT {", ".join(COLUMNS)} FROM receipts WHERE {condition}
+        f"""SELECT {_SELECT} FROM receipts WHERE {condition}
             ORDER BY {_order(sort)} LIMIT ? OFFSET ?""",
-        bound + [min(limit, MAX_PAGE), offset],
+        [filters.cycle] + bound + [min(limit, MAX_PAGE), offset],
     )
 
 
@@ -314,9 +353,9 @@ def receipts_after(
         condition += more
         bound += values
     frame = db.query(
-        f"""SELECT {", ".join(COLUMNS)} FROM receipts WHERE {condition}
+        f"""SELECT {_SELECT} FROM receipts WHERE {condition}
             ORDER BY {_order(sort)} LIMIT ?""",
-        bound + [min(limit, MAX_PAGE) + 1],
+        [filters.cycle] + bound + [min(limit, MAX_PAGE) + 1],
     )
     if len(frame) <= min(limit, MAX_PAGE):
         return frame, None
@@ -364,7 +403,9 @@ def receipts_batches(
     through a download; it may be empty (it still carries the columns)."""
     condition, bound = _where(filters)
     return db.stream(
-        f"SELECT {', '.join(COLUMNS)} FROM receipts WHERE {condition} ORDER BY {_order(sort)}", bound, batch_rows
+        f"SELECT {_SELECT} FROM receipts WHERE {condition} ORDER BY {_order(sort)}",
+        [filters.cycle] + bound,
+        batch_rows,
     )
 
 

@@ -10,10 +10,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any, Callable
 
 from dashboard.app import db
-from dashboard.app.queries import candidates, committees, feeds, home, maps, outside, races, search, snapshot, trends
+from dashboard.app.queries import (
+    candidates,
+    committees,
+    donors,
+    feeds,
+    home,
+    maps,
+    outside,
+    races,
+    search,
+    snapshot,
+    trends,
+)
 
 
 @dataclass(frozen=True)
@@ -639,5 +652,72 @@ CASES.update(
         "outside.spender_outside_candidates": Case(lambda s: outside.spender_outside_candidates(s.spender_id, s.cycle)),
         "outside.spender_outside_daily": Case(lambda s: outside.spender_outside_daily(s.spender_id, s.cycle)),
         "outside.spender_outside_unmatched": Case(lambda s: outside.spender_outside_unmatched(s.spender_id, s.cycle)),
+    }
+)
+
+
+@lru_cache(maxsize=None)
+def _rival(cycle: int, state: str, district: str, candidate_id: str) -> str:
+    """Another candidate of the sample's race (the biggest fundraiser but the sample), for gave_to_both;
+    cached, so the timed calls do not count looking it up."""
+    others = db.query(
+        "SELECT c.candidate_id FROM candidates c LEFT JOIN candidate_totals t USING (candidate_id, cycle) "
+        "WHERE c.cycle = ? AND c.office = 'H' AND c.state = ? AND c.district = ? AND c.candidate_id <> ? "
+        "ORDER BY t.receipts DESC NULLS LAST, c.candidate_id LIMIT 1",
+        [cycle, state, district, candidate_id],
+    )
+    return others["candidate_id"].iloc[0] if len(others) else candidate_id
+
+
+# Donors: distinct donor keys (name + ZIP5) over gifts, the money rules by hand over the raw rows.
+RAW_DONOR = "upper(contributor_name) || '|' || left(zip, 5)"
+CASES.update(
+    {
+        "donors.candidate_donor_counts": Case(
+            lambda s: donors.candidate_donor_counts(s.candidate_id, s.cycle),
+            RAW_ITEMIZED
+            + f"""SELECT count(*), count(*) FILTER (WHERE n >= 2) FROM (
+                    SELECT {RAW_DONOR}, count(*) AS n FROM raw_itemized
+                    WHERE candidate_id = ? AND cycle = ? AND amount > 0 AND receipt_type IS DISTINCT FROM '22Y'
+                    GROUP BY 1)""",
+            lambda s: _race(s) + [s.candidate_id, s.cycle],
+        ),
+        "donors.candidate_new_donors_weekly": Case(
+            lambda s: donors.candidate_new_donors_weekly(s.candidate_id, s.cycle),
+            RAW_ITEMIZED
+            + f"""SELECT week, count(*) FROM (
+                    SELECT {RAW_DONOR}, date_trunc('week', min(date)) AS week FROM raw_itemized
+                    WHERE candidate_id = ? AND cycle = ? AND amount > 0 AND receipt_type IS DISTINCT FROM '22Y'
+                    GROUP BY 1) GROUP BY week ORDER BY week""",
+            lambda s: _race(s) + [s.candidate_id, s.cycle],
+        ),
+        "donors.race_donor_counts": Case(
+            lambda s: donors.race_donor_counts(s.cycle, "H", s.house_state, s.house_district),
+            RAW_ITEMIZED
+            + f"""SELECT count(*), count(*) FILTER (WHERE n >= 2), count(*) FILTER (WHERE k >= 2) FROM (
+                    SELECT {RAW_DONOR}, count(*) AS n, count(DISTINCT candidate_id) AS k FROM raw_itemized
+                    WHERE cycle = ? AND candidate_id IN (SELECT candidate_id FROM race) AND amount > 0
+                      AND receipt_type IS DISTINCT FROM '22Y'
+                    GROUP BY 1)""",
+            lambda s: _race(s) + [s.cycle],
+        ),
+        "donors.shared_donor_count": Case(
+            lambda s: donors.shared_donor_count(
+                s.candidate_id, _rival(s.cycle, s.house_state, s.house_district, s.candidate_id), s.cycle
+            ),
+        ),
+        "donors.gave_to_both": Case(
+            lambda s: donors.gave_to_both(
+                s.candidate_id, _rival(s.cycle, s.house_state, s.house_district, s.candidate_id), s.cycle
+            ),
+            RAW_ITEMIZED
+            + f"""SELECT {RAW_DONOR} AS donor, sum(amount) FILTER (WHERE candidate_id = ?),
+                         sum(amount) FILTER (WHERE candidate_id <> ?)
+                  FROM raw_itemized
+                  WHERE cycle = ? AND amount > 0 AND receipt_type IS DISTINCT FROM '22Y'
+                    AND candidate_id IN (?, (SELECT min(candidate_id) FROM race WHERE candidate_id <> ?))
+                  GROUP BY donor HAVING count(DISTINCT candidate_id) = 2""",
+            lambda s: _race(s) + [s.candidate_id, s.candidate_id, s.cycle, s.candidate_id, s.candidate_id],
+        ),
     }
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dash
 import pandas as pd
+import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard.app import labels, links
@@ -26,12 +27,13 @@ from dashboard.app.components.outside import (
 from dashboard.app.components.shell import page
 from dashboard.app.components.tables import Column, table
 from dashboard.app.components.twin import chart_with_table, download_button
+from dashboard.app.figures import theme
 from dashboard.app.figures.donors import top_bar
 from dashboard.app.figures.money_over_time import candidate_periods_chart, period_label
 from dashboard.app.figures.outside import cumulative_for_against, for_against_bars
 from dashboard.app.figures.sizes import bucket_name, candidate_sizes_bar
 from dashboard.app.figures.states import state_tile_map
-from dashboard.app.queries import candidates, outside, search
+from dashboard.app.queries import candidates, donors, outside, search
 from dashboard.core import geography, normalize, params
 
 
@@ -430,10 +432,70 @@ def donors_section(donors, name, cycle, candidate_id, start, end):
     )
 
 
+NEW_DONOR_COLUMNS = [
+    Column("week", "Week of", labels.date, sort="ascending"),
+    Column("new_donors", "New donors", labels.count, numeric=True),
+    Column("donors_to_date", "Donors so far", labels.count, numeric=True),
+]
+NEW_DONOR_CSV = ["week", "new_donors", "donors_to_date"]
+
+
+def new_donors_chart(weekly: pd.DataFrame) -> go.Figure:
+    """Bars of the donors who first gave each week (queries.donors.candidate_new_donors_weekly)."""
+    if weekly.empty:
+        return theme.empty_figure("No itemized gifts from individuals for this cycle")
+    figure = go.Figure(
+        go.Bar(
+            x=pd.to_datetime(weekly["week"]),
+            y=weekly["new_donors"],
+            marker_color=theme.OKABE_ITO["blue"],
+            hovertemplate="Week of %{x|%b %d, %Y}: %{y:,} new donors<extra></extra>",
+        ),
+        layout=theme.base_layout(height=320),
+    )
+    figure.update_yaxes(title_text="New donors that week", rangemode="tozero")
+    return figure
+
+
+def donor_counts_section(counts, weekly, name, cycle, candidate_id, start, end):
+    """Unique and repeat itemized donors (cards) and new donors per week (chart, table, CSV)."""
+    row = counts.iloc[0] if len(counts) else None
+    stats = [
+        Stat("Unique donors", labels.count(row["unique_donors"] if row is not None else 0), "Itemized, name + ZIP5"),
+        Stat(
+            "Repeat donors",
+            labels.count(row["repeat_donors"] if row is not None else 0),
+            "Gave two or more times",
+        ),
+    ]
+    return html.Div(
+        [
+            stat_cards(stats, label=f"Donors of {name} in {cycle}"),
+            html.P(
+                "Counted over itemized gifts from individuals (refunds are not gifts); "
+                "unitemized donors (under $200 in the year) are not named, so not counted.",
+                className="muted",
+            ),
+            chart_with_table(
+                "candidate-new-donors",
+                new_donors_chart(weekly),
+                weekly,
+                NEW_DONOR_COLUMNS,
+                NEW_DONOR_CSV,
+                f"candidate-{candidate_id}-{cycle}-new-donors.csv",
+                caption(f"New itemized donors to {name} per week, {cycle}", "week of a donor's first gift", start, end),
+            ),
+        ]
+    )
+
+
 def texts_section(frame, key, header, name, cycle, candidate_id, start, end):
     linked = key == "employer"  # the receipts explorer filters by employer, not by occupation
     frame = frame.assign(
-        spellings=["; ".join(v) if v is not None and len(v) else "" for v in frame["variants"]],
+        # a list of spellings; missing (NA, not a list) where no donor reported an employer
+        spellings=[
+            "; ".join(v) if isinstance(v, (list, tuple)) or hasattr(v, "tolist") else "" for v in frame["variants"]
+        ],
         receipts_path=[
             links.receipts_path(candidate_id=candidate_id, cycle=cycle, employer=e)
             if linked and isinstance(e, str)
@@ -554,6 +616,20 @@ def layout(candidate_id=None, cycle=None, **_other_query):
             [
                 html.H2("Top contributors"),
                 donors_section(candidates.candidate_donors(candidate_id, cycle), name, cycle, candidate_id, start, end),
+            ]
+        ),
+        html.Section(
+            [
+                html.H2("Donors"),
+                donor_counts_section(
+                    donors.candidate_donor_counts(candidate_id, cycle),
+                    donors.candidate_new_donors_weekly(candidate_id, cycle),
+                    name,
+                    cycle,
+                    candidate_id,
+                    start,
+                    end,
+                ),
             ]
         ),
         html.Section(

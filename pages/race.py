@@ -30,15 +30,15 @@ from dashboard.app.components.outside import (
     unmatched_list,
 )
 from dashboard.app.components.shell import page
-from dashboard.app.components.tables import Column
-from dashboard.app.components.twin import chart_with_table
+from dashboard.app.components.tables import Column, table
+from dashboard.app.components.twin import chart_with_table, download_button
 from dashboard.app.components.view_links import view_links
 from dashboard.app.figures.money_over_time import candidate_label, race_cumulative_receipts, race_weekly_receipts
 from dashboard.app.figures.outside import for_against_bars, race_money_bars, race_timeline
 from dashboard.app.figures.races import race_candidates_bar
 from dashboard.app.figures.sizes import bucket_name, race_sizes_bar
 from dashboard.app.figures.states import race_home_state_bar
-from dashboard.app.queries import outside, races
+from dashboard.app.queries import donors, outside, races
 from dashboard.core import contract, geography, params
 
 MONEY_VIEWS = {
@@ -335,6 +335,87 @@ def outside_section(office, state, district, cycle, candidates, order, periods, 
     ]
 
 
+# A page holds the biggest shared donors only (a presidential race's can be tens of thousands: too much
+# for a phone); the API's /donors/both has them all.
+BOTH_ON_PAGE = 500
+BOTH_CSV = ["donor_key", "contributor_name", "city", "state", "zip5", "amount_a", "gifts_a", "amount_b", "gifts_b"]
+
+
+def gave_to_both_section(counts, candidates: pd.DataFrame, cycle: int, slug: str, label: str, coverage: str):
+    """The race's unique, repeat and shared itemized donors (cards), and the donors its two biggest
+    fundraisers share with what each received (table + CSV, with the FEC's notice on named donors)."""
+    row = counts.iloc[0]
+    stats = [
+        Stat("Unique donors", labels.count(row["unique_donors"]), "Itemized, name + ZIP5, all candidates"),
+        Stat("Repeat donors", labels.count(row["repeat_donors"]), "Two or more gifts in the race"),
+        Stat("Gave to several", labels.count(row["donors_to_several"]), "To two or more of its candidates"),
+    ]
+    parts = [
+        stat_cards(stats, label=f"Donors of {label}, {cycle}"),
+        html.P(
+            f"Counted over itemized gifts from individuals (refunds are not gifts), reports through {coverage}.",
+            className="muted",
+        ),
+    ]
+    if len(candidates) < 2:
+        return html.Div(parts)
+    a, b = candidates.iloc[0], candidates.iloc[1]
+    both = donors.gave_to_both(a["candidate_id"], b["candidate_id"], cycle, limit=BOTH_ON_PAGE)
+    shared = (
+        donors.shared_donor_count(a["candidate_id"], b["candidate_id"], cycle)
+        if len(both) == BOTH_ON_PAGE
+        else len(both)
+    )
+    both = both.assign(
+        place=[
+            ", ".join(p for p in (c, s, z) if isinstance(p, str))
+            for c, s, z in zip(both["city"], both["state"], both["zip5"])
+        ]
+    )
+    columns = [
+        Column("contributor_name", "Donor"),
+        Column("place", "Place"),
+        Column("amount_a", f"To {a['name']}", labels.money_cents, numeric=True, sort="descending"),
+        Column("gifts_a", "Gifts", labels.count, numeric=True),
+        Column("amount_b", f"To {b['name']}", labels.money_cents, numeric=True),
+        Column("gifts_b", "Gifts", labels.count, numeric=True),
+    ]
+    # the CSV names whose money each column is, by candidate ID
+    renames = {
+        f"{what}_{side}": f"{what}_to_{who['candidate_id']}"
+        for what in ("amount", "gifts")
+        for side, who in (("a", a), ("b", b))
+    }
+    button = download_button(
+        "race-gave-to-both",
+        both.rename(columns=renames),
+        [renames.get(c, c) for c in BOTH_CSV],
+        f"race-{slug}-gave-to-both.csv",
+    )
+    # The notice goes with the names into the file itself (a '#' comment line: pandas reads it with
+    # comment='#'); download_button's Store is the file's content.
+    store = button.children[1]
+    store.data["content"] = f"# {donors.DONOR_LIST_NOTICE}\n" + store.data["content"]
+    return html.Div(
+        [
+            *parts,
+            html.H3(f"Gave to both {a['name']} and {b['name']}"),
+            html.P(
+                f"{labels.count(shared)} donors gave to both"
+                + (f"; the {labels.count(BOTH_ON_PAGE)} who gave most are listed here." if shared > len(both) else "."),
+            ),
+            html.P(donors.DONOR_LIST_NOTICE, className="muted"),
+            table(
+                both,
+                columns,
+                f"Donors who gave to both {a['name']} and {b['name']}, {cycle} (itemized gifts, refunds not taken out)",
+                empty="No itemized donor gave to both.",
+            ),
+            button,
+        ]
+    )
+
+
 def race_page(office: str, state: str | None, district: str | None, cycle: int, money=None):
     view = params.choice(money, "money", MONEY_VIEWS, "reports")
     candidates = races.race_candidates(cycle, office, state, district)
@@ -402,6 +483,19 @@ def race_page(office: str, state: str | None, district: str | None, cycle: int, 
                     office,
                     races.race_home_state(cycle, office, state, district),
                     order,
+                    cycle,
+                    slug,
+                    label,
+                    coverage_end,
+                ),
+            ]
+        ),
+        html.Section(
+            [
+                html.H2("Donors"),
+                gave_to_both_section(
+                    donors.race_donor_counts(cycle, office, state, district),
+                    candidates,
                     cycle,
                     slug,
                     label,

@@ -8,6 +8,7 @@ holds more than a few blocks.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from urllib.parse import urlencode
@@ -26,7 +27,7 @@ from dashboard.app.components.shell import page
 from dashboard.app.components.view_links import view_links
 from dashboard.app.exports import FEC_NOTICE, json_records
 from dashboard.app.queries import home, receipts, search
-from dashboard.core import config, geography, params
+from dashboard.core import config, fec, geography, params
 
 dash.register_page(__name__, path="/receipts", name="Receipts", title="Itemized receipts")
 
@@ -49,6 +50,7 @@ FILTER_WORDS = {
     "to": "To",
     "earmarked": "Earmarked",
     "conduit": "Through",
+    "entity": "Contributor type",
 }
 TEXT_FIELDS = ("q", "employer", "occupation", "city", "zip", "min", "max", "from", "to")
 INPUT_TYPES = {"min": "number", "max": "number", "from": "date", "to": "date"}
@@ -59,9 +61,23 @@ HINTS = {
 }
 
 MONEY_FORMAT = {"function": "params.value == null ? '' : d3.format('$,.2f')(params.value)"}
+# Date and amount sort with a click (or Enter) on their header: descending first, then ascending,
+# as the URL's sort; AG Grid marks the header with aria-sort and an arrow.
+SORTABLE = {"sortable": True, "sortingOrder": ["desc", "asc"]}
+# The contributor's entity type in words (IND: Individual, ORG: Organization, ...).
+ENTITY_FORMAT = {
+    "function": f"params.value == null ? '' : ({json.dumps(fec.ENTITY_TYPES)}[params.value] || params.value)"
+}
 COLUMN_DEFS = [
-    {"field": "date", "headerName": "Date", "width": 115},
-    {"field": "amount", "headerName": "Amount", "type": "rightAligned", "width": 120, "valueFormatter": MONEY_FORMAT},
+    {"field": "date", "headerName": "Date", "width": 115, **SORTABLE},
+    {
+        "field": "amount",
+        "headerName": "Amount",
+        "type": "rightAligned",
+        "width": 120,
+        "valueFormatter": MONEY_FORMAT,
+        **SORTABLE,
+    },
     {"field": "contributor_name", "headerName": "Contributor", "width": 210},
     {"field": "city", "headerName": "City", "width": 130},
     {"field": "state", "headerName": "State", "width": 80},
@@ -72,6 +88,15 @@ COLUMN_DEFS = [
     {"field": "committee_id", "headerName": "Committee", "width": 120},
     {"field": "is_earmarked", "headerName": "Earmarked", "width": 110},
     {"field": "conduit_name", "headerName": "Through conduit", "width": 170},
+    {"field": "entity_type", "headerName": "Contributor type", "width": 150, "valueFormatter": ENTITY_FORMAT},
+    # A markdown link (filing_image, made by rows_block), opening the FEC's viewer in a new tab.
+    {
+        "field": "filing_image",
+        "headerName": "Filing page",
+        "width": 130,
+        "cellRenderer": "markdown",
+        "linkTarget": "_blank",
+    },
     {"field": "sub_id", "headerName": "FEC sub_id", "width": 150},
 ]
 
@@ -160,6 +185,7 @@ def filter_form(filters, sort, names, cycles, conduits):
 EARMARK_WORDS = {"": "Either", "yes": "Through a conduit", "no": "Given directly"}
 # Donor's state against the state of the House or Senate seat the recipient candidate seeks.
 OUTSIDE_STATE_WORDS = {"": "Any", "yes": "Outside the candidate's state", "no": "In the candidate's state"}
+ENTITY_WORDS = {"": "Any", "individual": "Individuals", "organization": "Organizations"}
 
 
 def choice_links(filters, sort, cycles):
@@ -180,6 +206,12 @@ def choice_links(filters, sort, cycles):
                 OUTSIDE_STATE_WORDS,
                 lambda v: view_path(replace(filters, outside_state={"yes": True, "no": False}.get(v)), sort),
             ),
+            view_links(
+                "Contributor type",
+                query.get("entity", ""),
+                ENTITY_WORDS,
+                lambda v: view_path(replace(filters, entity=v or None), sort),
+            ),
             view_links("Order", sort, SORT_WORDS, lambda v: view_path(filters, v)),
         ],
         className="rx-choices",
@@ -195,6 +227,8 @@ def chip_text(name: str, value: str, names: dict) -> str:
         value = geography.STATES.get(value, (None, value))[1]
     elif name == "outside_state":
         value = OUTSIDE_STATE_WORDS[value].lower()
+    elif name == "entity":
+        value = ENTITY_WORDS[value].lower()
     return f"{FILTER_WORDS[name]}: {value}"
 
 
@@ -304,9 +338,11 @@ def too_broad(filters):
 
 
 def grid(filters, sort, rows: int):
+    column, descending = receipts.SORTS[sort]
+    direction = "desc" if descending else "asc"
     return dag.AgGrid(
         id="rx-grid",
-        columnDefs=COLUMN_DEFS,
+        columnDefs=[{**c, "sort": direction} if c["field"] == column else c for c in COLUMN_DEFS],
         rowModelType="infinite",
         defaultColDef={"sortable": False, "resizable": True, "filter": False},
         dashGridOptions={
@@ -378,16 +414,50 @@ def rows_block(request, view):
     if not request or not view:
         return no_update, no_update
     filters = receipts.ReceiptFilters.from_query(view["query"])
+    sort = grid_sort(request, view["sort"])
     start = max(0, int(request.get("startRow", 0)))
     end = min(start + receipts.MAX_PAGE, max(start, int(request.get("endRow", start + BLOCK_ROWS))))
     try:
-        frame = receipts.receipts_page(filters, view["sort"], end - start, start)
+        frame = receipts.receipts_page(filters, sort, end - start, start)
     except db.QueryTimeoutError:
         return {"rowData": [], "rowCount": start}, "These rows took too long to read; scroll again to retry."
+    frame["filing_image"] = [filing_image_link(n) for n in frame["image_number"]]
     return {
         "rowData": json_records(frame),
         "rowCount": view["rows"],
     }, f"Rows {start + 1:,} to {start + len(frame):,} of {view['rows']:,} loaded."
+
+
+def grid_sort(request, current: str) -> str:
+    """The URL sort of the grid's request (its header sorted by a click), else `current`."""
+    model = (request or {}).get("sortModel") or []
+    if not model or model[0].get("colId") not in ("date", "amount"):
+        return current
+    return ("-" if model[0].get("sort") == "desc" else "") + model[0]["colId"]
+
+
+def filing_image_link(image_number) -> str:
+    """A markdown link to the FEC's image of the filing page; blank without an image number."""
+    url = links.filing_image_url(image_number)
+    if url is None:
+        return ""
+    return f'[Filing page]({url} "FEC image {str(image_number).strip()} of the filing page; opens in a new tab")'
+
+
+@callback(
+    Output("rx-navigate", "href", allow_duplicate=True),
+    Input("rx-grid", "getRowsRequest"),
+    State("rx-view", "data"),
+    prevent_initial_call=True,
+)
+def sort_from_header(request, view):
+    """A click on a sortable header puts its order in the URL (the view shared, exported, summed)."""
+    if not request or not view:
+        return no_update
+    sort = grid_sort(request, view["sort"])
+    if sort == view["sort"]:
+        return no_update
+    return view_path(receipts.ReceiptFilters.from_query(view["query"]), sort)
 
 
 @callback(Output("rx-who-options", "children"), Input("rx-who", "value"), prevent_initial_call=True)
@@ -416,9 +486,9 @@ def apply_filters(*values):
     if not ctx.triggered or not any(t["value"] for t in ctx.triggered):
         return no_update
     query = dict(zip(FORM_STATES, values[-len(FORM_STATES) :]))
-    # Choices made with links (cycle, sort, earmarked) stay as they are.
+    # Choices made with links (cycle, sort, earmarked, donor's state, contributor type) stay as they are.
     view = query.pop("view") or {}
-    query.update({name: view["query"].get(name) for name in ("cycle", "earmarked", "outside_state")})
+    query.update({name: view["query"].get(name) for name in ("cycle", "earmarked", "outside_state", "entity")})
     query["sort"] = view.get("sort")
     who = str(query.pop("who") or "").strip()
     if who:

@@ -151,6 +151,9 @@ EXTRACT_DESCRIPTIONS = {
     "agg_candidate_size": "Individual money per candidate by contribution size.",
     "agg_candidate_state": "Itemized individual money per candidate by donor state.",
     "agg_candidate_donor": "Top donors per candidate.",
+    "candidate_donor_counts": "Unique itemized donors per candidate and cycle (name + ZIP5), repeat and one-time, "
+    "counted over gifts (refunds are no gifts).",
+    "agg_candidate_donor_weeks": "New itemized donors per week (the week of a donor's first gift) and donors so far.",
     "agg_candidate_employer": "Top employers of donors per candidate.",
     "agg_candidate_occupation": "Top occupations of donors per candidate.",
     "agg_district": "One row per race: money raised, leader, margin, out-of-state and small-dollar shares.",

@@ -123,3 +123,14 @@ def feed_link_tag(path: str) -> str:
         return ""
     href, title = found
     return f'<link rel="alternate" type="{FEED_MEDIA_TYPE}" title="{escape(title)}" href="{escape(href)}">'
+
+
+# The FEC's viewer of a filing's scanned or rendered page, followed by the row's image number
+# (the `pdf_url` OpenFEC gives filings has this form).
+FILING_IMAGE_URL = "https://docquery.fec.gov/cgi-bin/fecimg/?{}"
+
+
+def filing_image_url(image_number) -> str | None:
+    """Where the FEC shows the page a receipt was filed on; None without an image number."""
+    text = str(image_number).strip() if image_number is not None else ""
+    return FILING_IMAGE_URL.format(text) if text.isdigit() else None

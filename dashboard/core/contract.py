@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 6  # bump whenever an extract's columns change: older snapshots get rebuilt
+SCHEMA_VERSION = 7  # bump whenever an extract's columns change: older snapshots get rebuilt
 
 MONEY = "DECIMAL(14,2)"
 
@@ -337,6 +337,8 @@ EXTRACTS: dict[str, tuple[str, ...]] = {
         "conduit_committee_id",
         "receipt_type",
         "aggregate_ytd",
+        "entity_type",
+        "image_number",
         "cycle",
     ),
     "agg_candidate_daily": ("candidate_id", "cycle", "date", "amount", "n"),
@@ -545,6 +547,13 @@ EXTRACTS["committee_totals"] = (
     "coverage_end",
     "totals_source",
 )
+
+# Unique itemized donors per candidate and cycle (donor_key: normalized name + ZIP5, core/normalize.py),
+# counted over gifts only (amount > 0 in `receipts`): a refund (22Y) is no gift. repeat_donors gave two
+# or more times, one_time_donors once. agg_candidate_donor_weeks: per week (starting Monday) of a donor's
+# first dated gift, the donors new that week and the donors so far (undated gifts are in the counts only).
+EXTRACTS["candidate_donor_counts"] = ("candidate_id", "cycle", "unique_donors", "repeat_donors", "one_time_donors")
+EXTRACTS["agg_candidate_donor_weeks"] = ("candidate_id", "cycle", "week", "new_donors", "donors_to_date")
 
 # Written by the changes step after the others are validated (dashboard/pipeline/builder/changes.py).
 CHANGE_EXTRACTS = ("changes_candidates", "changes_reports", "changes_notices")

@@ -203,6 +203,17 @@ def free_text(value, name: str, max_length: int = 100) -> str | None:
     return text
 
 
+# Kinds of contributor a receipts search can keep apart, as the URL names them.
+CONTRIBUTOR_ENTITIES = ("individual", "organization")
+
+
+def contributor_entity(value, name: str = "entity") -> str | None:
+    """individual or organization (the filer's entity type of the contributor); blank means any."""
+    if _blank(value):
+        return None
+    return choice(value, name, CONTRIBUTOR_ENTITIES, "")
+
+
 def flag(value, name: str) -> bool | None:
     """yes/no (also true/false, 1/0); blank means either."""
     if _blank(value):

@@ -102,3 +102,41 @@ def test_donor_state_filters_and_conduit_names(page, base_url):
     expect(page.locator(".ag-header-cell[col-id='conduit_name']")).to_contain_text("Through conduit")
     first = page.locator(".ag-center-cols-container .ag-row[row-index='0'] [col-id='conduit_name']")
     expect(first).to_have_text(re.compile(r"\w"))
+
+
+def test_header_click_sorts_and_entity_filter(page, base_url):
+    view = {"cycle": "2024", "from": "2024-03-01", "to": "2024-03-31"}
+    page.goto(base_url + "/receipts?cycle=2024&from=2024-03-01&to=2024-03-31")
+    page.wait_for_load_state("networkidle")
+    date_header = page.locator(".ag-header-cell[col-id='date']")
+    amount_header = page.locator(".ag-header-cell[col-id='amount']")
+    expect(date_header).to_have_attribute("aria-sort", "descending")
+    # A click on Amount sorts largest first and puts the order in the URL; a second click flips it.
+    amount_header.locator(".ag-header-cell-label").click()
+    expect(page).to_have_url(re.compile(r"sort=-amount"))
+    expect(page.locator("#rx-sorted")).to_contain_text("largest first")
+    expect(page.locator(".ag-header-cell[col-id='amount']")).to_have_attribute("aria-sort", "descending")
+    largest = receipts.receipts_page(ReceiptFilters.from_query(view), "-amount", limit=5)
+    expect(page.locator(".ag-center-cols-container .ag-row[row-index='0'] [col-id='sub_id']")).to_have_text(
+        str(largest["sub_id"].iloc[0])
+    )
+    page.locator(".ag-header-cell[col-id='amount'] .ag-header-cell-label").click()
+    expect(page).to_have_url(re.compile(r"sort=amount"))
+    expect(page.locator(".ag-header-cell[col-id='amount']")).to_have_attribute("aria-sort", "ascending")
+    smallest = receipts.receipts_page(ReceiptFilters.from_query(view), "amount", limit=5)
+    expect(page.locator(".ag-center-cols-container .ag-row[row-index='0'] [col-id='sub_id']")).to_have_text(
+        str(smallest["sub_id"].iloc[0])
+    )
+    # The keyboard reaches the header: Enter on the focused Date header sorts by date.
+    page.locator(".ag-header-cell[col-id='date']").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/receipts\?(?!.*sort=)"))
+    expect(page.locator(".ag-header-cell[col-id='date']")).to_have_attribute("aria-sort", "descending")
+    # Organizations only: a link; the grid shows the contributor type.
+    page.get_by_role("link", name="Organizations").click()
+    expect(page).to_have_url(re.compile(r"entity=organization"))
+    summary = receipts.receipts_summary(ReceiptFilters.from_query({**view, "entity": "organization"})).iloc[0]
+    expect(page.locator(".stat-value").first).to_have_text(f"{int(summary.n):,}")
+    expect(page.locator(".rx-chips")).to_contain_text("Contributor type: organizations")
+    first = page.locator(".ag-center-cols-container .ag-row[row-index='0'] [col-id='entity_type']")
+    expect(first).to_have_text("Organization")

@@ -30,7 +30,8 @@ def client(small_snapshot):
 @pytest.fixture(scope="module")
 def samples(small_snapshot):
     race = races.top_races(2024, office="H", limit=1).iloc[0]
-    candidate = races.race_candidates(2024, "H", race.state, race.district).iloc[0]
+    in_race = races.race_candidates(2024, "H", race.state, race.district)
+    candidate = in_race.iloc[0]
     committee = db.query("SELECT committee_id FROM committees WHERE cycle = 2024 ORDER BY committee_id LIMIT 1")
     return {
         "cycle": "2024",
@@ -38,6 +39,9 @@ def samples(small_snapshot):
         "state": race.state,
         "district": race.district,
         "candidate_id": candidate.candidate_id,
+        # /donors/both: the race's two biggest fundraisers
+        "candidate_a": candidate.candidate_id,
+        "candidate_b": in_race.iloc[min(1, len(in_race) - 1)].candidate_id,
         "committee_id": committee.committee_id.iloc[0],
         "q": candidate["name"].split(",")[0][:5],
         "start": "2024-10-01",

@@ -79,7 +79,8 @@ def million_row_snapshot(tmp_path_factory) -> Path:
                      'WA' AS state, '98101' AS zip5, 'EMPLOYER ' || CAST(i % 977 AS VARCHAR) AS employer,
                      'OCCUPATION ' || CAST(i % 97 AS VARCHAR) AS occupation, i % 3 = 0 AS is_earmarked,
                      CASE WHEN i % 3 = 0 THEN 'C10000001' END AS conduit_committee_id, '15' AS receipt_type,
-                     CAST(100 AS DECIMAL(14,2)) AS aggregate_ytd, 2024 AS cycle
+                     CAST(100 AS DECIMAL(14,2)) AS aggregate_ytd, 'IND' AS entity_type,
+                     CAST(202400000000000000 + i AS VARCHAR) AS image_number, 2024 AS cycle
               FROM range({ROWS}) t(i) ORDER BY candidate_id, date)
         TO '{folder}' (FORMAT parquet, PARTITION_BY (cycle))""")
     # The export names each row's conduit from the committees extract.

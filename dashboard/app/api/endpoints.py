@@ -37,7 +37,19 @@ from dashboard.app.api.params import (
     Param,
     limit,
 )
-from dashboard.app.queries import candidates, committees, home, maps, outside, races, receipts, search, snapshot, trends
+from dashboard.app.queries import (
+    candidates,
+    committees,
+    donors,
+    home,
+    maps,
+    outside,
+    races,
+    receipts,
+    search,
+    snapshot,
+    trends,
+)
 from dashboard.core import params
 
 PREFIX = "/api/v1"
@@ -518,6 +530,47 @@ MAP = (
     ),
 )
 
+# The two candidates whose shared donors /donors/both lists.
+CANDIDATE_PAIR = tuple(
+    Param(name, params.candidate_id, {"type": "string", "pattern": "^[HSPhsp][0-9A-Za-z]{8}$"}, what, required=True)
+    for name, what in (
+        ("candidate_a", "FEC candidate id (amount_a, gifts_a)"),
+        ("candidate_b", "FEC candidate id (amount_b, gifts_b)"),
+    )
+)
+
+DONORS = (
+    Endpoint(
+        "/candidate/donor-counts",
+        "Unique itemized donors (name + ZIP5), repeat (two or more gifts) and one-time; refunds are no gifts",
+        donors.candidate_donor_counts,
+        CANDIDATE_CYCLE,
+        tag="candidates",
+    ),
+    Endpoint(
+        "/candidate/new-donors",
+        "Itemized donors new per week (the week of their first gift) and donors so far",
+        donors.candidate_new_donors_weekly,
+        CANDIDATE_CYCLE,
+        tag="candidates",
+    ),
+    Endpoint(
+        "/race/donor-counts",
+        "A race's unique itemized donors over all its candidates, repeat, one-time, and those who gave to several",
+        donors.race_donor_counts,
+        RACE,
+        call=_race(donors.race_donor_counts),
+        tag="races",
+    ),
+    Endpoint(
+        "/donors/both",
+        "Donors who gave to both candidates in a cycle, with the gifts to each. " + donors.DONOR_LIST_NOTICE,
+        donors.gave_to_both,
+        (*CANDIDATE_PAIR, CYCLE),
+        tag="candidates",
+    ),
+)
+
 ENDPOINTS: tuple[Endpoint, ...] = (
     *SITE,
     *RACES,
@@ -529,5 +582,6 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     *RECEIPTS,
     *TRENDS,
     *MAP,
+    *DONORS,
 )
 BY_PATH = {endpoint.path: endpoint for endpoint in ENDPOINTS}

@@ -143,6 +143,12 @@ RECEIPT_FILTERS = (
     Param("to", _as_sent, {"type": "string", "format": "date"}, "last date, YYYY-MM-DD"),
     Param("earmarked", _as_sent, {"type": "string", "enum": ["yes", "no"]}, "earmarked through a conduit or not"),
     Param("conduit", _as_sent, COMMITTEE.schema, "the conduit committee an earmarked gift came through"),
+    Param(
+        "entity",
+        _as_sent,
+        {"type": "string", "enum": list(params.CONTRIBUTOR_ENTITIES)},
+        "individual (entity type IND) or organization (ORG), as the filer reported the contributor",
+    ),
 )
 SORT = Param(
     "sort",

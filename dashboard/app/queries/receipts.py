@@ -13,6 +13,8 @@ Matching rules (also shown on the page):
   "starts with" ("goog*").
 - city: starts with, ignoring case. state, zip (first five digits), committee and candidate ids,
   conduit: equal. min/max/from/to: inclusive. Refunds are negative amounts.
+- entity: individual = entity type IND, organization = ORG, as the filer reported the
+  contributor (older paper filings have none, so either choice leaves them out).
 - not_state: every row but the donors of that state (rows with no state stay in).
 - outside_state=yes: the donor's state differs from the state of the recipient candidate's seat;
   =no: the same state. Only House and Senate candidates have a seat's state, so either choice
@@ -53,6 +55,8 @@ COLUMNS = (
     "conduit_committee_id",
     "receipt_type",
     "aggregate_ytd",
+    "entity_type",
+    "image_number",
     "sub_id",
     "cycle",
 )
@@ -60,7 +64,8 @@ COLUMNS = (
 # Columns computed rather than read: the conduit's name, from a map of the cycle's conduit
 # committees built once per query (its `?` is the cycle, bound before the WHERE's values). A join
 # or a lookup per row made a 1M-row export's worker grow by 560 MB, not 355 as this does
-# (tests/integration/test_exports_memory.py). Conduits are the committees the builder flags
+# (tests/integration/test_exports_memory.py; 419 once rows carried entity_type and an 18-digit
+# image_number each). Conduits are the committees the builder flags
 # is_conduit (those that took a conduit's copy of an earmarked gift, and the known ones).
 _COMPUTED = {
     "conduit_name": "(SELECT map(list(conduit.committee_id), list(conduit.name)) FROM committees AS conduit"
@@ -99,6 +104,7 @@ class ReceiptFilters:
     end: date | None = None
     earmarked: bool | None = None
     conduit: str | None = None
+    entity: str | None = None
 
     @classmethod
     def from_query(cls, query) -> "ReceiptFilters":
@@ -129,6 +135,7 @@ class ReceiptFilters:
             end=params.date(get("to"), "to"),
             earmarked=params.flag(get("earmarked"), "earmarked"),
             conduit=optional(lambda v: params.committee_id(v, "conduit"), "conduit"),
+            entity=params.contributor_entity(get("entity")),
         )
         if filters.min is not None and filters.max is not None and filters.min > filters.max:
             raise params.InvalidParameter(f"max: {filters.max} is less than min {filters.min}")
@@ -172,6 +179,8 @@ class ReceiptFilters:
 
 
 URL_NAMES = {"start": "from", "end": "to"}
+# The URL's entity -> the contributor's entity type as filed (dashboard.core.fec.ENTITY_TYPES).
+ENTITY_TYPES = {"individual": "IND", "organization": "ORG"}
 # URL filter names in the order the page lists them.
 FILTER_NAMES = (
     "candidate_id",
@@ -190,6 +199,7 @@ FILTER_NAMES = (
     "to",
     "earmarked",
     "conduit",
+    "entity",
     "cycle",
 )
 
@@ -272,6 +282,8 @@ def _where(f: ReceiptFilters) -> tuple[str, list]:
         add("is_earmarked = ?", f.earmarked)
     if f.conduit:
         add("conduit_committee_id = ?", f.conduit)
+    if f.entity:
+        add("entity_type = ?", ENTITY_TYPES[f.entity])
     if f.city:
         add("starts_with(upper(city), ?)", f.city.upper())
     for column in ("employer", "occupation"):

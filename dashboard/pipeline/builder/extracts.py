@@ -429,6 +429,28 @@ EXTRACT_SQL: dict[str, str] = {
 }
 
 
+# Donors are counted over gifts only: a refund (22Y, negative in `receipts`) is no gift, and a donor
+# whose only rows are refunds is no donor of the cycle.
+EXTRACT_SQL["candidate_donor_counts"] = """
+    WITH donors AS (
+        SELECT candidate_id, cycle, donor_key, count(*) AS gifts
+        FROM receipts WHERE amount > 0 AND donor_key IS NOT NULL GROUP BY ALL
+    )
+    SELECT candidate_id, cycle, count(*) AS unique_donors,
+           count(*) FILTER (WHERE gifts >= 2) AS repeat_donors, count(*) FILTER (WHERE gifts = 1) AS one_time_donors
+    FROM donors GROUP BY ALL ORDER BY cycle, candidate_id"""
+EXTRACT_SQL["agg_candidate_donor_weeks"] = """
+    WITH first_gifts AS (
+        SELECT candidate_id, cycle, donor_key, CAST(date_trunc('week', min(date)) AS DATE) AS week
+        FROM receipts WHERE amount > 0 AND donor_key IS NOT NULL AND date IS NOT NULL GROUP BY ALL
+    ), weeks AS (
+        SELECT candidate_id, cycle, week, count(*) AS new_donors FROM first_gifts GROUP BY ALL
+    )
+    SELECT candidate_id, cycle, week, new_donors,
+           CAST(sum(new_donors) OVER (PARTITION BY candidate_id, cycle ORDER BY week) AS BIGINT) AS donors_to_date
+    FROM weeks ORDER BY candidate_id, cycle, week"""
+
+
 def _text_top(column: str) -> str:
     return f"""
         WITH grouped AS (
@@ -459,7 +481,8 @@ RECEIPTS_SQL = f"""
            donor_key(r.contributor_name, {US_ZIP}) AS donor_key, r.contributor_name, r.city, r.state,
            zip5({US_ZIP}) AS zip5, r.employer, r.occupation,
            (r.receipt_type = '15E' OR r.conduit_committee_id IS NOT NULL) AS is_earmarked,
-           r.conduit_committee_id, r.receipt_type, CAST(r.aggregate_ytd AS DECIMAL(14,2)) AS aggregate_ytd, r.cycle
+           r.conduit_committee_id, r.receipt_type, CAST(r.aggregate_ytd AS DECIMAL(14,2)) AS aggregate_ytd,
+           r.entity_type, r.image_number, r.cycle
     FROM counted_receipts r JOIN candidate_committees cc USING (committee_id, cycle)
     ORDER BY r.cycle, cc.candidate_id, r.date, r.sub_id"""
 
@@ -484,6 +507,8 @@ BUILD_ORDER = (
     "agg_candidate_donor",
     "agg_candidate_employer",
     "agg_candidate_occupation",
+    "candidate_donor_counts",
+    "agg_candidate_donor_weeks",
     "agg_district",
     "agg_daily",
     "large_receipts",

@@ -130,6 +130,19 @@ def test_memo_rows_and_superseded_filings_never_count(con):
     )
 
 
+def test_receipts_carry_the_filed_entity_type_and_image_number(con):
+    # The explorer keeps individuals and organizations apart and links each row to its filing's page.
+    assert scalar(con, "SELECT count(DISTINCT entity_type) FROM receipts WHERE entity_type IN ('IND', 'ORG')") == 2
+    assert (
+        scalar(
+            con,
+            "SELECT count(*) FROM receipts r JOIN raw_a a USING (sub_id) "
+            "WHERE r.entity_type IS DISTINCT FROM a.entity_type OR r.image_number IS DISTINCT FROM a.image_number",
+        )
+        == 0
+    )
+
+
 def test_size_buckets_add_unitemized_money_to_the_smallest(con):
     assert scalar(con, "SELECT count(*) FROM agg_candidate_size WHERE size_bucket = 0 AND n IS NOT NULL") == 0
     assert (

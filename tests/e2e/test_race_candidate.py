@@ -73,7 +73,8 @@ def test_house_race_lists_every_candidate_with_true_money_and_switches_views(
             cells
         )
     total = sum(r[2] for r in expected)
-    assert dollars(total) in page.locator(".stats").inner_text()
+    # the race totals' cards come first, before the donors' and the outside spending's
+    assert dollars(total) in page.locator(".stats").first.inner_text()
     # The over-time chart by report, then weekly itemized money: the view lands in the URL.
     assert "All receipts" in page.locator("main").inner_text()
     page.get_by_role("link", name="Per week (itemized individual contributions)").click()

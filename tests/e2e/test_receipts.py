@@ -140,3 +140,13 @@ def test_header_click_sorts_and_entity_filter(page, base_url):
     expect(page.locator(".rx-chips")).to_contain_text("Contributor type: organizations")
     first = page.locator(".ag-center-cols-container .ag-row[row-index='0'] [col-id='entity_type']")
     expect(first).to_have_text("Organization")
+
+
+def test_each_row_links_to_the_fec_image_of_its_filing_page(page, base_url):
+    page.goto(base_url + "/receipts?cycle=2024&from=2024-03-01&to=2024-03-31")
+    page.wait_for_load_state("networkidle")
+    link = page.get_by_role("link", name="Filing page").first
+    expect(link).to_be_visible()
+    href = link.get_attribute("href")
+    assert re.fullmatch(r"https://docquery\.fec\.gov/cgi-bin/fecimg/\?2024\d{14}", href), href
+    assert link.get_attribute("target") == "_blank"

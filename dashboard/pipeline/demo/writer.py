@@ -126,7 +126,14 @@ def _schedule_a_batch(
                 pc.cast(pa.array(sub % 10_000_000), pa.string()),
                 "",
             ),
-            "image_number": pa.nulls(k, pa.string()),
+            # The filing page's image number, 18 digits as the FEC's: report year, file number, row
+            # (no random draw: the rest of the demo is what it was)
+            "image_number": pc.binary_join_element_wise(
+                pc.cast(pa.array(ryears[per].astype(np.int32)), pa.string()),
+                pc.utf8_lpad(pc.cast(pa.array(files.astype(np.int64) % 10_000_000), pa.string()), 7, "0"),
+                pc.utf8_lpad(pc.cast(pa.array(sub % 10_000_000), pa.string()), 7, "0"),
+                "",
+            ),
         }
     )
 

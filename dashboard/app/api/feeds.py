@@ -29,7 +29,7 @@ import pandas as pd
 from flask import Blueprint, Response, request
 
 from dashboard.app import db, labels, links
-from dashboard.app.api.http import _cacheable, _etag, _not_modified
+from dashboard.app.api.http import cacheable, not_modified, snapshot_etag
 from dashboard.app.components.shell import DEMO_NOTICE, is_demo, source_name
 from dashboard.app.queries import candidates, committees, races, snapshot
 from dashboard.app.queries import feeds as feed_queries
@@ -334,9 +334,9 @@ def _serve(make_feed: Callable[[], Feed]) -> Response:
         return _plain(503, "No data has been published on this server yet.")
     except db.QueryTimeoutError:
         return _plain(503, "This feed took too long to read; please try again in a moment.")
-    etag = _etag(str(manifest.get("snapshot_id", "none")))
-    if _not_modified(etag):
-        return _cacheable(Response(status=304), etag)
+    etag = snapshot_etag(str(manifest.get("snapshot_id", "none")))
+    if not_modified(etag):
+        return cacheable(Response(status=304), etag)
     kinds = KINDS if kind == "all" else (kind,)
     built = _built(manifest)
     try:
@@ -360,7 +360,7 @@ def _serve(make_feed: Callable[[], Feed]) -> Response:
         urljoin(request.host_url, feed.page_path),
         entries,
     )
-    return _cacheable(Response(body, mimetype=MEDIA_TYPE), etag)
+    return cacheable(Response(body, mimetype=MEDIA_TYPE), etag)
 
 
 @feeds.get("/race/house/<state>/<district>/<cycle>.atom")

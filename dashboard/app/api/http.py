@@ -52,19 +52,19 @@ def _snapshot_tag() -> tuple[str, dict]:
     return str(manifest.get("snapshot_id", "none")), manifest
 
 
-def _etag(snapshot_id: str) -> str:
+def snapshot_etag(snapshot_id: str) -> str:
     """The same URL on the same snapshot always has the same answer."""
     digest = hashlib.sha256(request.full_path.encode()).hexdigest()[:16]
     return f"{snapshot_id}-{digest}"
 
 
-def _not_modified(etag: str) -> bool:
+def not_modified(etag: str) -> bool:
     # Flask-Compress appends ':gzip' (or another encoding) to the tag it sends.
     sent = [tag.split(":")[0] for tag in request.if_none_match.as_set()] if request.if_none_match else []
     return etag in sent
 
 
-def _cacheable(response: Response, etag: str) -> Response:
+def cacheable(response: Response, etag: str) -> Response:
     response.set_etag(etag)
     response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
     return response
@@ -111,7 +111,7 @@ def _answer(
             json.dumps({"data": exports.json_records(frame), "meta": meta}, separators=(",", ":")),
             mimetype="application/json",
         )
-    return _cacheable(response, etag)
+    return cacheable(response, etag)
 
 
 def _guarded(handler: Callable[[], Response]) -> Response:
@@ -164,9 +164,9 @@ def receipts_search(path_format: str | None = None):
         fmt = response_format(path_format)
         parsed = parse(RECEIPTS_PAGE)
         snapshot_id, manifest = _snapshot_tag()
-        etag = _etag(snapshot_id)
-        if _not_modified(etag):
-            return _cacheable(Response(status=304), etag)
+        etag = snapshot_etag(snapshot_id)
+        if not_modified(etag):
+            return cacheable(Response(status=304), etag)
         filters = receipts.ReceiptFilters.from_query(parsed)
         sort = parsed["sort"]
         frame, next_after = receipts.receipts_after(filters, sort, parsed["after"], parsed["limit"])
@@ -209,9 +209,9 @@ def table(path: str):
         fmt = response_format(path_format)
         parsed = parse(endpoint.params)
         snapshot_id, manifest = _snapshot_tag()
-        etag = _etag(snapshot_id)
-        if _not_modified(etag):
-            return _cacheable(Response(status=304), etag)
+        etag = snapshot_etag(snapshot_id)
+        if not_modified(etag):
+            return cacheable(Response(status=304), etag)
         result = endpoint.call(parsed) if endpoint.call else endpoint.function(**parsed)
         return _answer(result, fmt, manifest, parsed, etag, name=base.strip("/").replace("/", "-"))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.app import db
-from dashboard.app.queries.races import _race_members
+from dashboard.app.queries._race import race_members
 
 # Shown with every list of named donors and in its CSV: the FEC's own condition on their use.
 DONOR_LIST_NOTICE = (
@@ -63,7 +63,7 @@ def race_donor_counts(cycle: int, office: str, state: str | None = None, distric
     """One row: the race's unique itemized donors (distinct donor keys over all its candidates' gifts),
     repeat_donors (two or more gifts to the race's candidates, together), one_time_donors, and
     donors_to_several: those who gave to two or more of its candidates."""
-    members, params = _race_members(cycle, office, state, district)
+    members, params = race_members(cycle, office, state, district)
     return db.query(
         f"""
         WITH {members}, donors AS (

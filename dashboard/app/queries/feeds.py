@@ -13,7 +13,7 @@ import pandas as pd
 
 from dashboard.app import db
 from dashboard.app.queries._columns import add_candidate_links
-from dashboard.app.queries.races import _race_condition
+from dashboard.app.queries._race import race_condition
 
 FEED_LIMIT = 50  # entries of each kind a feed holds: the newest
 
@@ -47,7 +47,7 @@ def committee_scope(committee_id: str) -> Scope:
 
 def race_scope(cycle: int, office: str, state: str | None, district: str | None) -> Scope:
     """Everything about the candidates of one race in one cycle (those in the race, as its page lists)."""
-    condition, parameters = _race_condition(cycle, office, state, district)
+    condition, parameters = race_condition(cycle, office, state, district)
     members = f"IN (SELECT candidate_id FROM candidates WHERE {condition} AND in_race)"
     return Scope(
         f"o.cycle = ? AND o.candidate_id {members}",

@@ -14,7 +14,7 @@ import pandas as pd
 
 from dashboard.app import db
 from dashboard.app.queries._columns import add_candidate_links, add_committee_links, add_race_links
-from dashboard.app.queries.races import _race_condition, _race_members
+from dashboard.app.queries._race import race_condition, race_members
 
 # What pages and captions call the money kept apart (issue 13: never added to the processed totals).
 NOTICE_LABEL = "from 24/48-hour notices, not yet in a regular report"
@@ -72,7 +72,7 @@ def _link_spenders(frame: pd.DataFrame) -> pd.DataFrame:
 def _race_outside_by_candidate(cycle: int, office: str, state: str | None, district: str | None) -> tuple[str, list]:
     """A CTE `by_candidate`: every candidate of the race with the cycle's receipts (gross, the race
     page's figure) and the outside money for and against them; and its parameters."""
-    members, params = _race_members(cycle, office, state, district)
+    members, params = race_members(cycle, office, state, district)
     return (
         f"""
         WITH {members},
@@ -123,8 +123,8 @@ def race_outside_share(cycle: int, office: str, state: str | None = None, distri
     (receipts + outside): the share of all money in the race that others spent; `notice_amount`,
     from 24/48-hour notices not yet in a regular report (in no other figure); the outside money's
     first_date and last_date and the receipts' coverage_end."""
-    condition, params = _race_condition(cycle, office, state, district, table="d.")
-    members, member_params = _race_members(cycle, office, state, district)
+    condition, params = race_condition(cycle, office, state, district, table="d.")
+    members, member_params = race_members(cycle, office, state, district)
     return db.query(
         f"""
         WITH {members},
@@ -147,7 +147,7 @@ def race_outside_daily(cycle: int, office: str, state: str | None = None, distri
     amount and n from regular reports and amount_to_date, their running total for that candidate
     and side; notice_amount and notice_amount_to_date from 24/48-hour notices not yet in a regular
     report, kept apart. Candidates nobody spent on have no rows."""
-    members, params = _race_members(cycle, office, state, district)
+    members, params = race_members(cycle, office, state, district)
     source = """SELECT candidate_id, date, support_oppose, from_notice, amount, n FROM agg_outside_daily
                 WHERE cycle = ? AND candidate_id IN (SELECT candidate_id FROM members)"""
     return db.query(
@@ -170,7 +170,7 @@ def race_outside_spenders(
     spender_type (core.fec.SPENDER_TYPES), amount and n from regular reports, notice_amount from
     24/48-hour notices not yet in a regular report (apart), first_date, last_date, committee_path
     (none when the spender has no committee page for the cycle)."""
-    members, params = _race_members(cycle, office, state, district)
+    members, params = race_members(cycle, office, state, district)
     frame = db.query(
         f"""
         WITH {members},

@@ -6,6 +6,7 @@ import pandas as pd
 
 from dashboard.app import db
 from dashboard.app.queries._columns import add_candidate_links, add_race_links
+from dashboard.app.queries._race import race_condition, race_members
 
 RACE_COLUMNS = """cycle, office, state, district, n_candidates, receipts, disbursements,
     cash_on_hand, leader_candidate_id, leader_name, leader_party, leader_receipts, leader_share,
@@ -28,27 +29,9 @@ def top_races(cycle: int, office: str | None = None, limit: int = 10) -> pd.Data
     return add_race_links(frame)
 
 
-def _race_condition(
-    cycle: int | None, office: str, state: str | None, district: str | None, table: str = ""
-) -> tuple[str, list]:
-    """SQL condition (only `?` placeholders) and its parameters selecting one race. A Senate
-    race is a whole state and the presidential race the whole country, so neither filters on
-    district, nor the presidency on state; cycle None means every cycle. Column names come
-    from this fixed list only."""
-    keys: dict[str, object] = {"office": office}
-    if cycle is not None:
-        keys["cycle"] = cycle
-    if office in ("H", "S"):
-        keys["state"] = state
-    if office == "H":
-        keys["district"] = district
-    condition = " AND ".join(f"{table}{column} = ?" for column in keys)
-    return condition, list(keys.values())
-
-
 def race_summary(cycle: int, office: str, state: str | None = None, district: str | None = None) -> pd.DataFrame:
     """The race's row of agg_district (empty when the snapshot has no such race)."""
-    condition, params = _race_condition(cycle, office, state, district)
+    condition, params = race_condition(cycle, office, state, district)
     frame = db.query(f"SELECT {RACE_COLUMNS} FROM agg_district WHERE {condition}", params)
     return add_race_links(frame)
 
@@ -58,7 +41,7 @@ def race_candidates(cycle: int, office: str, state: str | None = None, district:
     first, with the cycle's totals (receipts and disbursements gross, as the FEC publishes them,
     net_receipts and net_disbursements beside; cash_on_hand, debts; empty when a candidate has not
     reported), incumbent_challenge and a candidate_path."""
-    condition, params = _race_condition(cycle, office, state, district, table="c.")
+    condition, params = race_condition(cycle, office, state, district, table="c.")
     frame = db.query(
         f"""
         SELECT c.candidate_id, c.name, c.party, c.incumbent_challenge, c.status,
@@ -78,22 +61,16 @@ def race_candidates(cycle: int, office: str, state: str | None = None, district:
 
 def race_cycles(office: str, state: str | None = None, district: str | None = None) -> list[int]:
     """Cycles in which the race has candidates, oldest first."""
-    condition, params = _race_condition(None, office, state, district)
+    condition, params = race_condition(None, office, state, district)
     frame = db.query(f"SELECT DISTINCT cycle FROM candidates WHERE {condition} AND in_race ORDER BY cycle", params)
     return [int(c) for c in frame["cycle"]]
-
-
-def _race_members(cycle: int, office: str, state: str | None, district: str | None) -> tuple[str, list]:
-    """A CTE `members` (candidate_id, name, party) of the race's candidates, and its parameters."""
-    condition, params = _race_condition(cycle, office, state, district)
-    return f"members AS (SELECT candidate_id, name, party FROM candidates WHERE {condition} AND in_race)", params
 
 
 def race_periods(cycle: int, office: str, state: str | None = None, district: str | None = None) -> pd.DataFrame:
     """Every report of every candidate of the race, oldest first per candidate: receipts of the
     period and receipts_to_date (cumulative), from the summary pages (all receipts, gross:
     money moved between a candidate's own committees counts in each), with the report's coverage_end."""
-    members, params = _race_members(cycle, office, state, district)
+    members, params = race_members(cycle, office, state, district)
     return db.query(
         f"""
         WITH {members}
@@ -116,7 +93,7 @@ def race_weekly(cycle: int, office: str, state: str | None = None, district: str
     Weeks without contributions are present with 0 (from the race's first week with money to
     its last), so a line never jumps over a quiet week. Itemized only: unitemized gifts have
     no dates. Candidates without itemized money have no rows."""
-    members, params = _race_members(cycle, office, state, district)
+    members, params = race_members(cycle, office, state, district)
     return db.query(
         f"""
         WITH {members},
@@ -151,7 +128,7 @@ def race_sizes(cycle: int, office: str, state: str | None = None, district: str 
     """Money from individuals by contribution size for every candidate of the race (one row
     per candidate and bucket). Bucket 0 ($200 and under) includes unitemized money (its `n`
     is empty); the others are itemized contributions."""
-    members, params = _race_members(cycle, office, state, district)
+    members, params = race_members(cycle, office, state, district)
     return db.query(
         f"""
         WITH {members}
@@ -170,7 +147,7 @@ def race_home_state(cycle: int, office: str, state: str | None = None, district:
     candidate's state) and out_of_state (everywhere else, unknown addresses included), with
     in_state_share. For the presidential race every donor is 'out of state' (the race is the
     whole country), so pages should not show this split for it."""
-    members, params = _race_members(cycle, office, state, district)
+    members, params = race_members(cycle, office, state, district)
     return db.query(
         f"""
         WITH {members}

@@ -1,0 +1,28 @@
+"""Which rows are one race's: the SQL fragments the race, outside-spending, donor and feed queries
+share (this module is private to dashboard/app/queries: its functions are no queries of their own)."""
+
+from __future__ import annotations
+
+
+def race_condition(
+    cycle: int | None, office: str, state: str | None, district: str | None, table: str = ""
+) -> tuple[str, list]:
+    """SQL condition (only `?` placeholders) and its parameters selecting one race. A Senate
+    race is a whole state and the presidential race the whole country, so neither filters on
+    district, nor the presidency on state; cycle None means every cycle. Column names come
+    from this fixed list only."""
+    keys: dict[str, object] = {"office": office}
+    if cycle is not None:
+        keys["cycle"] = cycle
+    if office in ("H", "S"):
+        keys["state"] = state
+    if office == "H":
+        keys["district"] = district
+    condition = " AND ".join(f"{table}{column} = ?" for column in keys)
+    return condition, list(keys.values())
+
+
+def race_members(cycle: int, office: str, state: str | None, district: str | None) -> tuple[str, list]:
+    """A CTE `members` (candidate_id, name, party) of the race's candidates, and its parameters."""
+    condition, params = race_condition(cycle, office, state, district)
+    return f"members AS (SELECT candidate_id, name, party FROM candidates WHERE {condition} AND in_race)", params

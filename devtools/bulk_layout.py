@@ -62,10 +62,11 @@ def _views(con: duckdb.DuckDBPyConnection, raw: Path) -> None:
     else:
         empty = ", ".join(f"CAST(NULL AS {t}) AS {c}" for c, t in contract.RAW["schedule_e"].items())
         con.execute(f"CREATE OR REPLACE VIEW schedule_e AS SELECT {empty} WHERE false")
-    con.execute(
-        f"CREATE OR REPLACE VIEW schedule_a AS SELECT * FROM read_parquet('{raw}/schedule_a/**/*.parquet', "
-        "hive_partitioning = true)"
-    )
+    receipts = f"read_parquet('{raw}/schedule_a/**/*.parquet', hive_partitioning = true)"
+    columns = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {receipts}").fetchall()}
+    # Demos written before receipts carried their election have none (a blank TRANSACTION_PGI then).
+    election = "" if "election_type" in columns else ", CAST(NULL AS VARCHAR) AS election_type"
+    con.execute(f"CREATE OR REPLACE VIEW schedule_a AS SELECT *{election} FROM {receipts}")
     con.execute("""CREATE OR REPLACE VIEW current_reports AS SELECT * FROM reports WHERE file_number NOT IN
                    (SELECT previous_file_number FROM reports WHERE previous_file_number IS NOT NULL)""")
 
@@ -186,7 +187,7 @@ WITH amended AS (
     FROM schedule_a a LEFT JOIN amended_rows m USING (sub_id) WHERE a.cycle = $cycle
 ), lines AS (
     SELECT committee_id, amendment_indicator, report_type,
-           CASE WHEN date > make_date($cycle, 6, 30) THEN 'G' ELSE 'P' END || $cycle,
+           election_type,
            strftime(coalesce(date, make_date($cycle, 1, 1)), '%Y%m%d') || '90' || lpad(CAST(sub_id % 100000000 AS VARCHAR), 8, '0'),
            receipt_type,
            CASE WHEN $quirks AND sub_id % {no_entity} = 0 THEN NULL ELSE entity_type END,

@@ -12,7 +12,9 @@ from dash import dcc, html
 from dashboard.app import labels, links
 from dashboard.app.components.cards import Stat, stat_cards
 from dashboard.app.components.cycle_picker import cycle_picker
+from dashboard.app.components.donors import overlap_section
 from dashboard.app.components.errors import PageNotFound, friendly_layout
+from dashboard.app.components.in_district import candidate_in_district_section
 from dashboard.app.components.notes import methodology_note
 from dashboard.app.components.outside import (
     DAILY_COLUMNS,
@@ -156,7 +158,7 @@ STATE_COLUMNS = [
 STATE_CSV = ["state", "amount", "n", "share", "in_state"]
 DONOR_COLUMNS = [
     Column("rank", "Rank", numeric=True),
-    Column("contributor_name", "Donor", link="receipts_path"),
+    Column("contributor_name", "Donor", link="donor_path"),
     Column("place", "Place"),
     Column("employer", "Employer (latest)"),
     Column("occupation", "Occupation (latest)"),
@@ -411,10 +413,7 @@ def donors_section(donors, name, cycle, candidate_id, start, end):
             ", ".join(p for p in (c, s, z) if isinstance(p, str))
             for c, s, z in zip(donors["city"], donors["state"], donors["zip5"])
         ],
-        receipts_path=[
-            links.receipts_path(candidate_id=candidate_id, cycle=cycle, q=n, zip=z)
-            for n, z in zip(donors["contributor_name"], donors["zip5"])
-        ],
+        donor_path=[links.donor_url(k) for k in donors["donor_key"]],
     )
     return html.Div(
         [
@@ -557,7 +556,7 @@ def race_link(summary, cycle: int):
 
 
 @friendly_layout
-def layout(candidate_id=None, cycle=None, **_other_query):
+def layout(candidate_id=None, cycle=None, compare=None, **_other_query):
     try:
         candidate_id = params.candidate_id(candidate_id)
     except params.InvalidParameter as problem:
@@ -612,6 +611,9 @@ def layout(candidate_id=None, cycle=None, **_other_query):
                 ),
             ]
         ),
+        candidate_in_district_section(
+            candidate_id, cycle, name, summary["office"], summary["state"], summary["district"]
+        ),
         html.Section(
             [
                 html.H2("Top contributors"),
@@ -630,6 +632,7 @@ def layout(candidate_id=None, cycle=None, **_other_query):
                     start,
                     end,
                 ),
+                overlap_section("candidate", candidate_id, name, cycle, compare),
             ]
         ),
         html.Section(

@@ -1,6 +1,7 @@
 """A committee: what it is and whose it is; for a PAC or party, what it raised, spent and kept; and,
 when it spent money for or against candidates on its own (independent expenditures), where: by race,
-by candidate, for or against, over time. Search results of committees with no candidate lead here."""
+by candidate, for or against, over time; and the donors it shares with any other committee
+(?compare=<committee ID or name>). Search results of committees with no candidate lead here."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dash import dcc, html
 
 from dashboard.app import labels, links
 from dashboard.app.components.cards import Stat, stat_cards
+from dashboard.app.components.donors import overlap_section
 from dashboard.app.components.errors import PageNotFound, friendly_layout
 from dashboard.app.components.outside import (
     DAILY_COLUMNS,
@@ -107,7 +109,7 @@ BY_CANDIDATE_CSV = [
 
 
 @friendly_layout
-def layout(committee_id=None, cycle=None, **_other_query):
+def layout(committee_id=None, cycle=None, compare=None, **_other_query):
     committee_id = params.committee_id(committee_id)
     rows = committees.committee_cycles(committee_id)
     if rows.empty:
@@ -135,6 +137,7 @@ def layout(committee_id=None, cycle=None, **_other_query):
             label="Committee facts",
         ),
         totals_section(committee_id, row["name"], cycle, set(int(c) for c in rows["cycle"])),
+        html.Section([html.H2("Donors"), overlap_section("committee", committee_id, row["name"], cycle, compare)]),
         spender_section(committee_id, row["name"], cycle, set(int(c) for c in rows["cycle"])),
     )
 

@@ -237,6 +237,27 @@ def snapshot_stats(manifest: dict) -> list[Stat]:
     ]
 
 
+def in_district_note(manifest: dict):
+    """Which ZCTA-to-district relationship placed donors in House districts, per cycle, or why none did."""
+    note = manifest.get("in_district") or {}
+    used = note.get("cycles") or {}
+    lines = [
+        f"{cycle}: the {facts['congress']}th Congress's districts, {facts['kind']}; {facts['zip_to_zcta']}."
+        for cycle, facts in sorted(used.items())
+    ]
+    if note.get("cycles_without") or not used:
+        lines.append(
+            "Not computed"
+            + (f" for {', '.join(map(str, note['cycles_without']))}" if note.get("cycles_without") else "")
+            + ": "
+            + (note.get("why") or "run `python -m dashboard geo`, then `python -m dashboard build`.")
+        )
+    return html.Div(
+        [html.H3("Money from inside House districts"), html.Ul([html.Li(line) for line in lines])],
+        className="in-district-sources",
+    )
+
+
 @friendly_layout
 def layout(**_query):
     manifest = current_manifest()
@@ -265,6 +286,7 @@ def layout(**_query):
                 stat_cards(snapshot_stats(manifest), label="Snapshot facts"),
                 table(counts, ROW_COUNT_COLUMNS, "Rows in each table of this snapshot"),
                 download_button("row-counts", counts, ["extract", "rows"], "row-counts.csv"),
+                in_district_note(manifest),
             ]
         ),
         data_quality_section(),

@@ -39,6 +39,7 @@ SORTABLE = (
     "small_share",
     "outside_amount",
     "outside_share",
+    "in_district_share",
 )
 CSV_COLUMNS = [
     "cycle",
@@ -67,6 +68,8 @@ CSV_COLUMNS = [
     "outside_oppose",
     "outside_notice_amount",
     "outside_share",
+    "in_district_amount",
+    "in_district_share",
     "coverage_end",
 ]
 
@@ -92,6 +95,7 @@ def table_columns(metric_key: str, sort: tuple[str, bool], href_for) -> list[Col
         Column("small_share", "$200 or less", labels.share, numeric=True),
         Column("outside_amount", "Outside spending", labels.money_cents, numeric=True),
         Column("outside_share", "Outside share", labels.share, numeric=True),
+        Column("in_district_share", "From inside the district", labels.share, numeric=True),
     ]
     # The coloured metric formatted as the table's own column of it (money to the cent), not as the hover.
     same = next(c for c in figures if c.key == metric_key)

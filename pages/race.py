@@ -12,9 +12,11 @@ import pandas as pd
 from dash import html
 
 from dashboard.app import labels, links
+from dashboard.app.components import donors as donor_parts
 from dashboard.app.components.cards import Stat, stat_cards
 from dashboard.app.components.cycle_picker import cycle_picker
 from dashboard.app.components.errors import PageNotFound, friendly_layout
+from dashboard.app.components.in_district import race_in_district_block
 from dashboard.app.components.notes import methodology_note
 from dashboard.app.components.outside import (
     NOTICE_HEADER,
@@ -30,8 +32,8 @@ from dashboard.app.components.outside import (
     unmatched_list,
 )
 from dashboard.app.components.shell import page
-from dashboard.app.components.tables import Column, table
-from dashboard.app.components.twin import chart_with_table, download_button
+from dashboard.app.components.tables import Column
+from dashboard.app.components.twin import chart_with_table
 from dashboard.app.components.view_links import view_links
 from dashboard.app.figures.money_over_time import candidate_label, race_cumulative_receipts, race_weekly_receipts
 from dashboard.app.figures.outside import for_against_bars, race_money_bars, race_timeline
@@ -335,16 +337,11 @@ def outside_section(office, state, district, cycle, candidates, order, periods, 
     ]
 
 
-# A page holds the biggest shared donors only (a presidential race's can be tens of thousands: too much
-# for a phone); the API's /donors/both has them all.
-BOTH_ON_PAGE = 500
-BOTH_CSV = ["donor_key", "contributor_name", "city", "state", "zip5", "amount_a", "gifts_a", "amount_b", "gifts_b"]
-
-
-def gave_to_both_section(counts, candidates: pd.DataFrame, cycle: int, slug: str, label: str, coverage: str):
-    """The race's unique, repeat and shared itemized donors (cards), and the donors its two biggest
-    fundraisers share with what each received (table + CSV, with the FEC's notice on named donors)."""
-    row = counts.iloc[0]
+def donors_section(cycle: int, office: str, state, district, candidates: pd.DataFrame, order, slug, label, coverage):
+    """The race's unique, repeat and shared itemized donors (cards), new donors per week of each
+    candidate (chart, table, CSV), and the donors its two biggest fundraisers share with what each
+    received (table + CSV, with the FEC's notice on named donors)."""
+    row = donors.race_donor_counts(cycle, office, state, district).iloc[0]
     stats = [
         Stat("Unique donors", labels.count(row["unique_donors"]), "Itemized, name + ZIP5, all candidates"),
         Stat("Repeat donors", labels.count(row["repeat_donors"]), "Two or more gifts in the race"),
@@ -353,65 +350,45 @@ def gave_to_both_section(counts, candidates: pd.DataFrame, cycle: int, slug: str
     parts = [
         stat_cards(stats, label=f"Donors of {label}, {cycle}"),
         html.P(
-            f"Counted over itemized gifts from individuals (refunds are not gifts), reports through {coverage}.",
+            f"Counted over itemized gifts from individuals (refunds are not gifts), reports through {coverage}. "
+            "A donor who gave to two candidates is one donor of the race.",
             className="muted",
+        ),
+        donor_parts.race_new_donors(
+            donors.race_new_donors_weekly(cycle, office, state, district),
+            donors.race_new_donors_total_weekly(cycle, office, state, district),
+            candidates,
+            order,
+            cycle,
+            slug,
+            label,
         ),
     ]
     if len(candidates) < 2:
         return html.Div(parts)
     a, b = candidates.iloc[0], candidates.iloc[1]
-    both = donors.gave_to_both(a["candidate_id"], b["candidate_id"], cycle, limit=BOTH_ON_PAGE)
+    both = donors.gave_to_both(a["candidate_id"], b["candidate_id"], cycle, limit=donor_parts.BOTH_ON_PAGE)
     shared = (
         donors.shared_donor_count(a["candidate_id"], b["candidate_id"], cycle)
-        if len(both) == BOTH_ON_PAGE
+        if len(both) == donor_parts.BOTH_ON_PAGE
         else len(both)
     )
-    both = both.assign(
-        place=[
-            ", ".join(p for p in (c, s, z) if isinstance(p, str))
-            for c, s, z in zip(both["city"], both["state"], both["zip5"])
-        ]
-    )
-    columns = [
-        Column("contributor_name", "Donor"),
-        Column("place", "Place"),
-        Column("amount_a", f"To {a['name']}", labels.money_cents, numeric=True, sort="descending"),
-        Column("gifts_a", "Gifts", labels.count, numeric=True),
-        Column("amount_b", f"To {b['name']}", labels.money_cents, numeric=True),
-        Column("gifts_b", "Gifts", labels.count, numeric=True),
-    ]
-    # the CSV names whose money each column is, by candidate ID
-    renames = {
-        f"{what}_{side}": f"{what}_to_{who['candidate_id']}"
-        for what in ("amount", "gifts")
-        for side, who in (("a", a), ("b", b))
-    }
-    button = download_button(
-        "race-gave-to-both",
-        both.rename(columns=renames),
-        [renames.get(c, c) for c in BOTH_CSV],
-        f"race-{slug}-gave-to-both.csv",
-    )
-    # The notice goes with the names into the file itself (a '#' comment line: pandas reads it with
-    # comment='#'); download_button's Store is the file's content.
-    store = button.children[1]
-    store.data["content"] = f"# {donors.DONOR_LIST_NOTICE}\n" + store.data["content"]
     return html.Div(
         [
             *parts,
-            html.H3(f"Gave to both {a['name']} and {b['name']}"),
-            html.P(
-                f"{labels.count(shared)} donors gave to both"
-                + (f"; the {labels.count(BOTH_ON_PAGE)} who gave most are listed here." if shared > len(both) else "."),
-            ),
-            html.P(donors.DONOR_LIST_NOTICE, className="muted"),
-            table(
+            donor_parts.overlap_list(
                 both,
-                columns,
-                f"Donors who gave to both {a['name']} and {b['name']}, {cycle} (itemized gifts, refunds not taken out)",
-                empty="No itemized donor gave to both.",
+                shared,
+                (a["candidate_id"], a["name"]),
+                (b["candidate_id"], b["name"]),
+                cycle,
+                "race-gave-to-both",
+                f"race-{slug}-gave-to-both.csv",
             ),
-            button,
+            html.P(
+                "Any two candidates, of this race or another: open one's page and compare it with the other.",
+                className="muted",
+            ),
         ]
     )
 
@@ -490,17 +467,11 @@ def race_page(office: str, state: str | None, district: str | None, cycle: int, 
                 ),
             ]
         ),
+        html.Section(race_in_district_block(cycle, state, district)) if office == "H" else None,
         html.Section(
             [
                 html.H2("Donors"),
-                gave_to_both_section(
-                    donors.race_donor_counts(cycle, office, state, district),
-                    candidates,
-                    cycle,
-                    slug,
-                    label,
-                    coverage_end,
-                ),
+                donors_section(cycle, office, state, district, candidates, order, slug, label, coverage_end),
             ]
         ),
         html.Section(

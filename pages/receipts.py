@@ -24,9 +24,10 @@ from dashboard.app.components.cycle_picker import cycle_picker
 from dashboard.app.components.errors import friendly_layout
 from dashboard.app.components.notes import methodology_note
 from dashboard.app.components.shell import page
+from dashboard.app.components.twin import csv_text
 from dashboard.app.components.view_links import view_links
 from dashboard.app.exports import FEC_NOTICE, json_records
-from dashboard.app.queries import home, receipts, search
+from dashboard.app.queries import donors, home, receipts, search
 from dashboard.core import config, fec, geography, params
 
 dash.register_page(__name__, path="/receipts", name="Receipts", title="Itemized receipts")
@@ -68,6 +69,12 @@ SORTABLE = {"sortable": True, "sortingOrder": ["desc", "asc"]}
 ENTITY_FORMAT = {
     "function": f"params.value == null ? '' : ({json.dumps(fec.ENTITY_TYPES)}[params.value] || params.value)"
 }
+# The election a gift is for in words, as fec.election_label says it: 'P2024' -> 'Primary 2024' (an unknown
+# letter as filed; blank stays blank).
+ELECTION_FORMAT = {
+    "function": f"params.value == null ? '' : (({json.dumps(fec.ELECTION_LETTERS)}[params.value[0]] || "
+    "params.value[0]) + ' ' + params.value.slice(1)).trim()"
+}
 COLUMN_DEFS = [
     {"field": "date", "headerName": "Date", "width": 115, **SORTABLE},
     {
@@ -89,6 +96,7 @@ COLUMN_DEFS = [
     {"field": "is_earmarked", "headerName": "Earmarked", "width": 110},
     {"field": "conduit_name", "headerName": "Through conduit", "width": 170},
     {"field": "entity_type", "headerName": "Contributor type", "width": 150, "valueFormatter": ENTITY_FORMAT},
+    {"field": "election_type", "headerName": "Election", "width": 130, "valueFormatter": ELECTION_FORMAT},
     # A markdown link (filing_image, made by rows_block), opening the FEC's viewer in a new tab.
     {
         "field": "filing_image",
@@ -118,7 +126,7 @@ def _datalist(list_id: str, options: list[tuple[str, str]]):
     return html.Datalist([html.Option(label, value=value) for value, label in options], id=list_id)
 
 
-def filter_form(filters, sort, names, cycles, conduits):
+def filter_form(filters, sort, names, cycles, conduits, group=""):
     query = filters.to_query()
     who = filters.candidate_id or filters.committee_id
     text_fields = [
@@ -170,12 +178,12 @@ def filter_form(filters, sort, names, cycles, conduits):
             html.Div(
                 [
                     html.Button("Show receipts", id="rx-apply", n_clicks=0, className="button"),
-                    dcc.Link("Clear all filters", href=links.receipts_path(cycle=filters.cycle), className="rx-clear"),
+                    dcc.Link("Clear all filters", href=links.receipts_path(cycle=query["cycle"]), className="rx-clear"),
                 ],
                 className="rx-actions",
             ),
             dcc.Location(id="rx-navigate", refresh="callback-nav"),
-            dcc.Store(id="rx-form-view", data={"query": query, "sort": sort}),
+            dcc.Store(id="rx-form-view", data={"query": query, "sort": sort, "group": group}),
         ],
         className="rx-filters",
         **{"aria-label": "Filters"},
@@ -186,33 +194,52 @@ EARMARK_WORDS = {"": "Either", "yes": "Through a conduit", "no": "Given directly
 # Donor's state against the state of the House or Senate seat the recipient candidate seeks.
 OUTSIDE_STATE_WORDS = {"": "Any", "yes": "Outside the candidate's state", "no": "In the candidate's state"}
 ENTITY_WORDS = {"": "Any", "individual": "Individuals", "organization": "Organizations"}
+# One row per contribution, or the same rows grouped by donor (?group=donor); each view has its orders.
+GROUP_WORDS = {"": "One per contribution", "donor": "One per donor"}
+DONOR_SORT_WORDS = {
+    "-total": "Largest total first",
+    "-gifts": "Most gifts first",
+    "name": "By name",
+    "-last_date": "Latest gift first",
+    "first_date": "Earliest first gift first",
+}
+DEFAULT_SORTS = {"": receipts.DEFAULT_SORT, "donor": receipts.DEFAULT_DONOR_SORT}
 
 
-def choice_links(filters, sort, cycles):
-    """Cycle, earmarking, donor state and order as links: each one a shareable view, reachable with Tab."""
+def choice_links(filters, sort, cycles, group=""):
+    """Cycle, earmarking, donor state, rows (per contribution or per donor) and order as links: each one a
+    shareable view, reachable with Tab."""
     query = filters.to_query()
     return html.Div(
         [
-            cycle_picker(filters.cycle, cycles, lambda c: view_path(replace(filters, cycle=c), sort)),
+            cycle_picker(
+                filters.cycle, cycles, lambda c: view_path(replace(filters, cycle=c), sort, group), all_cycles=True
+            ),
             view_links(
                 "Earmarked",
                 query.get("earmarked", ""),
                 EARMARK_WORDS,
-                lambda v: view_path(replace(filters, earmarked={"yes": True, "no": False}.get(v)), sort),
+                lambda v: view_path(replace(filters, earmarked={"yes": True, "no": False}.get(v)), sort, group),
             ),
             view_links(
                 "Donor's state",
                 query.get("outside_state", ""),
                 OUTSIDE_STATE_WORDS,
-                lambda v: view_path(replace(filters, outside_state={"yes": True, "no": False}.get(v)), sort),
+                lambda v: view_path(replace(filters, outside_state={"yes": True, "no": False}.get(v)), sort, group),
             ),
             view_links(
                 "Contributor type",
                 query.get("entity", ""),
                 ENTITY_WORDS,
-                lambda v: view_path(replace(filters, entity=v or None), sort),
+                lambda v: view_path(replace(filters, entity=v or None), sort, group),
             ),
-            view_links("Order", sort, SORT_WORDS, lambda v: view_path(filters, v)),
+            view_links("Rows", group, GROUP_WORDS, lambda v: view_path(filters, DEFAULT_SORTS[v], v)),
+            view_links(
+                "Order",
+                sort,
+                DONOR_SORT_WORDS if group == "donor" else SORT_WORDS,
+                lambda v: view_path(filters, v, group),
+            ),
         ],
         className="rx-choices",
     )
@@ -232,7 +259,7 @@ def chip_text(name: str, value: str, names: dict) -> str:
     return f"{FILTER_WORDS[name]}: {value}"
 
 
-def chips(filters, sort, names):
+def chips(filters, sort, names, group=""):
     """The active filters, each a link to the same view without it."""
     query = filters.to_query()
     items = []
@@ -240,7 +267,7 @@ def chips(filters, sort, names):
         if name == "cycle" or name not in query:
             continue
         text = chip_text(name, query[name], names)
-        href = view_path(filters.without(name), sort)
+        href = view_path(filters.without(name), sort, group)
         items.append(
             html.Li(
                 dcc.Link(
@@ -260,10 +287,14 @@ def chips(filters, sort, names):
     return html.Ul(items, className="rx-chips", **{"aria-label": "Active filters"})
 
 
-def view_path(filters, sort) -> str:
+def view_path(filters, sort, group: str = "") -> str:
+    """The explorer's URL of a view: its filters, its order unless the default, and group=donor for one
+    row per donor."""
     query = filters.to_query()
-    if sort != receipts.DEFAULT_SORT:
+    if sort != DEFAULT_SORTS[group]:
         query["sort"] = sort
+    if group:
+        query["group"] = group
     return links.receipts_path(**query)
 
 
@@ -316,24 +347,10 @@ def summary_cards(summary, filters):
             Stat(
                 "Dates",
                 f"{labels.date(row['first_date'])} to {labels.date(row['last_date'])}",
-                f"{filters.cycle} cycle",
+                f"{filters.cycle} cycle" if filters.cycle else "All cycles",
             ),
         ],
         label="Totals of this view",
-    )
-
-
-def too_broad(filters):
-    return html.Div(
-        [
-            html.H2("This search covers too much to answer quickly"),
-            html.P(
-                "Add a candidate or committee, a contributor name, a ZIP code, or a date range of a month or less, "
-                "then choose Show receipts."
-            ),
-        ],
-        className="rx-refusal",
-        role="status",
     )
 
 
@@ -361,20 +378,20 @@ def grid(filters, sort, rows: int):
 @friendly_layout
 def layout(**query):
     filters = receipts.ReceiptFilters.from_query(query)
-    sort = receipts.ReceiptFilters.parse_sort(query.get("sort"))
+    group = params.choice(query.get("group"), "group", GROUP_WORDS, "")
+    sort = (
+        params.choice(query.get("sort"), "sort", receipts.DONOR_SORTS, receipts.DEFAULT_DONOR_SORT)
+        if group == "donor"
+        else receipts.ReceiptFilters.parse_sort(query.get("sort"))
+    )
     names = {row.id: row.name for row in receipts.filter_names(filters).itertuples()}
     cycles = home.cycles_available()
     conduits = list(receipts.conduits(filters.cycle)[["committee_id", "name"]].itertuples(index=False, name=None))
-    try:
-        summary = receipts.receipts_summary(filters)
-    except db.QueryTimeoutError:
-        if filters.is_narrow():
-            raise
-        summary = None
-    rows = int(summary["n"].iloc[0]) if summary is not None else 0
+    summary = receipts.receipts_summary(filters)
+    rows = int(summary["n"].iloc[0])
     results = (
-        [too_broad(filters)]
-        if summary is None
+        by_donor_results(filters, sort, summary)
+        if group == "donor"
         else [
             summary_cards(summary, filters),
             downloads(filters, sort, rows),
@@ -396,9 +413,9 @@ def layout(**query):
             className="lede",
         ),
         methodology_note("itemized"),
-        filter_form(filters, sort, names, cycles, conduits),
-        choice_links(filters, sort, cycles),
-        html.Section([html.H2("Results"), chips(filters, sort, names), *results], **{"aria-label": "Results"}),
+        filter_form(filters, sort, names, cycles, conduits, group),
+        choice_links(filters, sort, cycles, group),
+        html.Section([html.H2("Results"), chips(filters, sort, names, group), *results], **{"aria-label": "Results"}),
     )
 
 
@@ -490,6 +507,7 @@ def apply_filters(*values):
     view = query.pop("view") or {}
     query.update({name: view["query"].get(name) for name in ("cycle", "earmarked", "outside_state", "entity")})
     query["sort"] = view.get("sort")
+    query["group"] = view.get("group")
     who = str(query.pop("who") or "").strip()
     if who:
         if re.fullmatch(r"[CcHhSsPp][0-9A-Za-z]{8}", who):
@@ -500,9 +518,190 @@ def apply_filters(*values):
             if not best.empty:
                 row = best.iloc[0]
                 query["candidate_id" if row["kind"] == "candidate" else "committee_id"] = row["id"]
-    if query.get("sort") == receipts.DEFAULT_SORT:
+    if query.get("sort") == DEFAULT_SORTS[query.get("group") or ""]:
         query.pop("sort")
     for name in ("state", "not_state"):
         if isinstance(query.get(name), str):
             query[name] = query[name].upper()
     return links.receipts_path(**{k: v for k, v in query.items() if v is not None and str(v).strip() != ""})
+
+
+# ----------------------------------------------------------------------------- one row per donor
+
+# Grid column -> the by-donor sort it orders by (receipts.DONOR_SORTS, '-' added when descending).
+DONOR_SORT_COLUMNS = {
+    "donor_key": "name",
+    "total": "total",
+    "gifts": "gifts",
+    "first_date": "first_date",
+    "last_date": "last_date",
+}
+DONOR_COLUMN_DEFS = [
+    # A markdown link to the donor's page (made by donor_rows_block).
+    {"field": "donor_link", "colId": "donor_key", "headerName": "Donor", "width": 230, "cellRenderer": "markdown",
+     "sortable": True, "sortingOrder": ["asc", "desc"]},
+    {"field": "city", "headerName": "City", "width": 130},
+    {"field": "state", "headerName": "State", "width": 80},
+    {"field": "zip5", "headerName": "ZIP", "width": 90},
+    {"field": "employer", "headerName": "Employer", "width": 180},
+    {"field": "total", "headerName": "Total", "type": "rightAligned", "width": 130, "valueFormatter": MONEY_FORMAT,
+     **SORTABLE},
+    {"field": "gifts", "headerName": "Gifts", "type": "rightAligned", "width": 90, **SORTABLE},
+    {"field": "first_date", "headerName": "First gift", "width": 120, **SORTABLE},
+    {"field": "last_date", "headerName": "Last gift", "width": 120, **SORTABLE},
+]  # fmt: skip
+DONOR_CSV = [
+    "donor_key", "contributor_name", "city", "state", "zip5", "employer", "total", "gifts", "first_date", "last_date",
+]  # fmt: skip
+
+
+def donor_link(donor_key, name) -> str:
+    """A markdown link to the donor's page (/donor/<url-encoded donor key>); the name as text, its
+    markdown characters escaped. Rows without a donor key (no name given) link nowhere."""
+    text = re.sub(r"([\\\[\]()*_`])", r"\\\1", name) if isinstance(name, str) and name else "(no name)"
+    if not isinstance(donor_key, str) or not donor_key:
+        return text
+    return f"[{text}]({links.donor_url(donor_key)})"
+
+
+def by_donor_results(filters, sort: str, summary):
+    """The one-row-per-donor view of the filters: cards, the CSV with the FEC's notice, and a grid paged
+    from the server (receipts.receipts_by_donor), sorted by a header click or the Order links."""
+    try:
+        first = receipts.receipts_by_donor(filters, sort, 1, 0)
+    except db.QueryTimeoutError:  # grouping a whole cycle's rows can take longer than a page may wait
+        return [
+            summary_cards(summary, filters),
+            html.P(
+                "Grouping this many contributions by donor takes too long. Add a candidate or committee, a name, "
+                "a ZIP code or a shorter date range, or show one row per contribution.",
+                className="rx-refusal",
+                role="status",
+            ),
+        ]
+    donors_in_view = int(first["donors"].iloc[0]) if len(first) else 0
+    cap = config.get("EXPORT_ROW_CAP")
+    column, descending = receipts.DONOR_SORTS[sort]
+    columns = [  # the grid's column ids are the sort's columns
+        {**c, "sort": "desc" if descending else "asc"} if c.get("colId", c["field"]) == column else c
+        for c in DONOR_COLUMN_DEFS
+    ]
+    download = (
+        html.P(
+            f"This view has {donors_in_view:,} donors; one download holds at most {cap:,}. Narrow the filters to "
+            "download it.",
+            className="rx-refusal",
+        )
+        if donors_in_view > cap
+        else html.P(
+            [
+                html.Button("Download CSV", id="rx-donor-csv", className="button", n_clicks=0),
+                dcc.Download(id="rx-donor-download"),
+                f" ({donors_in_view:,} donors, exactly this view and order)",
+            ]
+        )
+    )
+    return [
+        summary_cards(summary, filters),
+        stat_cards(
+            [Stat("Donors", labels.count(donors_in_view), "Name + ZIP5, as grouped on candidate pages")],
+            label="Donors in this view",
+        ),
+        html.Section(
+            [download, html.P(donors.DONOR_LIST_NOTICE, className="rx-notice")],
+            **{"aria-label": "Download this view"},
+        ),
+        html.P(
+            f"One row per donor, sorted: {DONOR_SORT_WORDS.get(sort, sort).lower()}. Totals are net of refunds; "
+            f"gifts do not count refunds. Rows arrive {BLOCK_ROWS} at a time.",
+            className="muted",
+            id="rx-sorted",
+        ),
+        dag.AgGrid(
+            id="rx-donor-grid",
+            columnDefs=columns,
+            rowModelType="infinite",
+            defaultColDef={"sortable": False, "resizable": True, "filter": False},
+            dashGridOptions={
+                "cacheBlockSize": BLOCK_ROWS,
+                "maxBlocksInCache": 5,
+                "infiniteInitialRowCount": min(donors_in_view, BLOCK_ROWS),
+                "rowBuffer": 0,
+                "ensureDomOrder": True,
+                "suppressColumnVirtualisation": True,
+            },
+            style={"height": "520px", "width": "100%"},
+            className="ag-theme-quartz rx-grid",
+        ),
+        dcc.Store(
+            id="rx-donor-view",
+            data={"query": filters.to_query(), "sort": sort, "rows": donors_in_view},
+        ),
+        html.P(id="rx-donor-grid-status", role="status", className="muted"),
+    ]
+
+
+def donor_grid_sort(request, current: str) -> str:
+    """The by-donor sort of the grid's request (a header clicked), else `current`."""
+    model = (request or {}).get("sortModel") or []
+    if not model or model[0].get("colId") not in DONOR_SORT_COLUMNS:
+        return current
+    return ("-" if model[0].get("sort") == "desc" else "") + DONOR_SORT_COLUMNS[model[0]["colId"]]
+
+
+@callback(
+    Output("rx-donor-grid", "getRowsResponse"),
+    Output("rx-donor-grid-status", "children"),
+    Input("rx-donor-grid", "getRowsRequest"),
+    State("rx-donor-view", "data"),
+    prevent_initial_call=True,
+)
+def donor_rows_block(request, view):
+    """One block of donors for the grid, read from the server when the grid scrolls to it."""
+    if not request or not view:
+        return no_update, no_update
+    filters = receipts.ReceiptFilters.from_query(view["query"])
+    sort = donor_grid_sort(request, view["sort"])
+    start = max(0, int(request.get("startRow", 0)))
+    end = min(start + receipts.MAX_PAGE, max(start, int(request.get("endRow", start + BLOCK_ROWS))))
+    try:
+        frame = receipts.receipts_by_donor(filters, sort, end - start, start)
+    except db.QueryTimeoutError:
+        return {"rowData": [], "rowCount": start}, "These donors took too long to read; scroll again to retry."
+    frame["donor_link"] = [donor_link(k, n) for k, n in zip(frame["donor_key"], frame["contributor_name"])]
+    return {
+        "rowData": json_records(frame),
+        "rowCount": view["rows"],
+    }, f"Donors {start + 1:,} to {start + len(frame):,} of {view['rows']:,} loaded."
+
+
+@callback(
+    Output("rx-navigate", "href", allow_duplicate=True),
+    Input("rx-donor-grid", "getRowsRequest"),
+    State("rx-donor-view", "data"),
+    prevent_initial_call=True,
+)
+def donor_sort_from_header(request, view):
+    """A click on a sortable header of the by-donor grid puts its order in the URL."""
+    if not request or not view:
+        return no_update
+    sort = donor_grid_sort(request, view["sort"])
+    if sort == view["sort"]:
+        return no_update
+    return view_path(receipts.ReceiptFilters.from_query(view["query"]), sort, "donor")
+
+
+@callback(
+    Output("rx-donor-download", "data"),
+    Input("rx-donor-csv", "n_clicks"),
+    State("rx-donor-view", "data"),
+    prevent_initial_call=True,
+)
+def donor_csv(n_clicks, view):
+    """The whole by-donor view as CSV, in its order, the FEC's notice on named donors as its first line."""
+    if not n_clicks or not view:
+        return no_update
+    filters = receipts.ReceiptFilters.from_query(view["query"])
+    frame = receipts.receipts_by_donor(filters, view["sort"], config.get("EXPORT_ROW_CAP"), 0)
+    content = f"# {donors.DONOR_LIST_NOTICE}\n" + csv_text(frame, DONOR_CSV)
+    return {"content": content, "filename": f"receipts-by-donor-{filters.cycle}.csv", "type": "text/csv"}

@@ -3,7 +3,8 @@
 One in-memory DuckDB database per *process*, opened on first use so that it is created after
 gunicorn forks its workers (a connection inherited across a fork is unusable). Every extract of
 the snapshot that `$DATA_CACHE_DIR/current` points to is a view named like the extract, so the
-SQL in `dashboard/queries/` reads `FROM candidates`, `FROM receipts`, ...
+SQL in `dashboard/queries/` reads `FROM candidates`, `FROM receipts`, ... The snapshot's search
+index (search.duckdb, a DuckDB file) is attached read-only and its tables are views too.
 
 Threads never share a connection (DuckDB 2.0 fails when they do): each thread gets its own
 cursor on the process's database, and the cursors see the same views.
@@ -29,6 +30,7 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboard.core import config, contract, normalize
+from dashboard.core.sql import quote_literal
 from dashboard.store import layout, snapshots
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,8 @@ class _Database:
     def __init__(self) -> None:
         self.pid = os.getpid()
         self.connection = duckdb.connect(":memory:")
+        # Bounded per worker: blocks of the search index read from disk are cached up to this.
+        self.connection.execute(f"SET memory_limit = '{config.size('QUERY_MEMORY_LIMIT')}'")
         # Cache Parquet footers between queries: the views re-open the same files constantly.
         self.connection.execute("SET enable_object_cache = true")
         # Top-N lists (e.g. the largest contributions) fetch full rows only for the few that win;
@@ -58,6 +62,7 @@ class _Database:
         self.snapshot_dir: str | None = None
         self.generation = 0  # bumped on every view swap; thread cursors compare against it
         self.manifest: tuple[str, dict] | None = None  # (snapshot folder, its manifest)
+        self.search_indexes: list[str] = []  # aliases of the attached search indexes, oldest first
 
 
 _lock = threading.RLock()
@@ -102,9 +107,26 @@ def _view_sources(snapshot_dir: str) -> dict[str, str]:
     return sources
 
 
+def _attach_search_index(database: _Database, snapshot_dir: str) -> dict[str, str]:
+    """Attach the snapshot's search index (a DuckDB file, read-only) under a new name; its tables
+    -> where to read them. The index attached before the previous one is detached: the previous
+    one may still be read by a query that started before this swap."""
+    path = layout.search_index_path(Path(snapshot_dir))
+    if not path.is_file():
+        log.warning("snapshot %s has no search index; the receipts explorer cannot search it", snapshot_dir)
+        return {}
+    alias = f"search_index_{database.generation + 1}"
+    database.connection.execute(f"ATTACH {quote_literal(str(path))} AS {alias} (READ_ONLY)")
+    database.search_indexes.append(alias)
+    while len(database.search_indexes) > 2:
+        database.connection.execute(f"DETACH {database.search_indexes.pop(0)}")
+    return {table: f"{alias}.{table}" for table in contract.SEARCH_INDEX}
+
+
 def _point_views_at(database: _Database, snapshot_dir: str) -> None:
     connection = database.connection
-    for name, source in _view_sources(snapshot_dir).items():
+    sources = {**_view_sources(snapshot_dir), **_attach_search_index(database, snapshot_dir)}
+    for name, source in sources.items():
         connection.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM {source}')
     database.snapshot_dir = snapshot_dir
     database.generation += 1

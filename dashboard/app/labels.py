@@ -157,6 +157,8 @@ EXTRACT_DESCRIPTIONS = {
     "agg_candidate_employer": "Top employers of donors per candidate.",
     "agg_candidate_occupation": "Top occupations of donors per candidate.",
     "agg_district": "One row per race: money raised, leader, margin, out-of-state and small-dollar shares.",
+    "candidate_in_district": "One row per House candidate: itemized money from donors inside the district "
+    "(donor ZIP -> Census ZCTA -> district), outside it, and of unknown place.",
     "agg_daily": "Itemized individual money per day by party, office, state and committee type.",
     "large_receipts": "Itemized individual contributions of $1,000 or more, by date (for the trends page).",
     "outside_expenditures": "Independent expenditures for or against a candidate, each counted once (Schedule E).",

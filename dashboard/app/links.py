@@ -7,7 +7,7 @@ them here keeps every link in the app consistent with the routes in pages/.
 from __future__ import annotations
 
 from html import escape
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from dashboard.core import geography
 from dashboard.core import params as value  # map_path's keyword arguments are `params`
@@ -43,6 +43,11 @@ def candidate_path(candidate_id: str, cycle: int | None = None) -> str:
 def committee_path(committee_id: str, cycle: int | None = None) -> str:
     query = f"?{urlencode({'cycle': cycle})}" if cycle else ""
     return f"/committee/{committee_id}{query}"
+
+
+def donor_url(donor_key: str) -> str:
+    """The donor's page (pages/donor.py): the key (name|ZIP5) percent-encoded as one path segment."""
+    return "/donor/" + quote(str(donor_key), safe="")
 
 
 def with_cycle(path: str, cycle: int) -> str:

@@ -8,6 +8,7 @@ the README's settings table is checked against this list by a test.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,6 +70,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SNAPSHOTS_KEPT", "3", "Published snapshots kept on disk (the current one included).", int),
     Setting("DUCKDB_MEMORY_LIMIT", "4GB", "Memory DuckDB may use while building extracts; it spills to disk beyond."),
     Setting("DUCKDB_THREADS", "2", "Threads DuckDB uses while building extracts.", int),
+    Setting(
+        "QUERY_MEMORY_LIMIT",
+        "2GB",
+        "Memory each web worker's DuckDB may use for queries, the search index's cached blocks included.",
+    ),
     Setting("LOG_LEVEL", "INFO", "Python logging level: DEBUG, INFO, WARNING or ERROR."),
     Setting("PORT", "8050", "Port `make serve` binds gunicorn to on 127.0.0.1.", int),
     Setting("WEB_WORKERS", "2", "Gunicorn worker processes for `make serve`.", int),
@@ -87,6 +93,18 @@ def get(name: str):
         except ValueError:
             raise SystemExit(f"{name}={raw!r} is not a whole number; unset it or give e.g. {setting.default}")
     return raw
+
+
+def size(name: str) -> str:
+    """A memory size setting (like 4GB or 512MB), checked because it goes into a DuckDB SET statement."""
+    text = get(name).strip()
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", text, re.IGNORECASE):
+        raise SizeSettingError(f"{name}={text!r} is not a size like 4GB or 512MB")
+    return text
+
+
+class SizeSettingError(ValueError):
+    """A memory size setting that is not a size; the message names it."""
 
 
 def data_dir() -> Path:

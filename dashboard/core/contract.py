@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 7  # bump whenever an extract's columns change: older snapshots get rebuilt
+SCHEMA_VERSION = 8  # bump whenever an extract's columns change: older snapshots get rebuilt
 
 MONEY = "DECIMAL(14,2)"
 
@@ -140,6 +140,11 @@ RAW: dict[str, dict[str, str]] = {
         "conduit_committee_id": "VARCHAR",
         "transaction_id": "VARCHAR",
         "image_number": "VARCHAR",
+        # The election the gift is for, as filed: TRANSACTION_PGI (bulk) or election_type (API), a letter
+        # (P primary, G general, R runoff, S special, C convention, E recount, O other) and the election's
+        # year ('P2024'); a bare letter or blank also occurs. Absent from raw files written before it was
+        # kept: the builder reads it as NULL there.
+        "election_type": "VARCHAR",
     },
 }
 
@@ -339,6 +344,9 @@ EXTRACTS: dict[str, tuple[str, ...]] = {
         "aggregate_ytd",
         "entity_type",
         "image_number",
+        # the election the gift is for ('P2024', 'G2024', ...; upper-cased, NULL when blank), so a donor's
+        # gifts can be totalled per candidate and election against the per-election limit
+        "election_type",
         "cycle",
     ),
     "agg_candidate_daily": ("candidate_id", "cycle", "date", "amount", "n"),
@@ -388,6 +396,11 @@ EXTRACTS: dict[str, tuple[str, ...]] = {
         "outside_oppose",
         "outside_notice_amount",
         "outside_share",
+        # itemized money of the House candidates from donors living in the district (candidate_in_district:
+        # ZCTAs split between districts allocated by land area), and its share of their money whose place
+        # is known; NULL where no weighted ZCTA relationship is cached (Senate, President: NULL)
+        "in_district_amount",
+        "in_district_share",
     ),
     "agg_daily": ("date", "cycle", "party", "office", "state", "committee_type", "amount", "n"),
     # Itemized individual contributions of LARGE_RECEIPT_FLOOR or more, sorted by cycle and date so a
@@ -554,6 +567,80 @@ EXTRACTS["committee_totals"] = (
 # first dated gift, the donors new that week and the donors so far (undated gifts are in the counts only).
 EXTRACTS["candidate_donor_counts"] = ("candidate_id", "cycle", "unique_donors", "repeat_donors", "one_time_donors")
 EXTRACTS["agg_candidate_donor_weeks"] = ("candidate_id", "cycle", "week", "new_donors", "donors_to_date")
+
+# One row per donor (donor_key, the roll-up rule of core/normalize.py) and cycle, sorted by donor_key, for the
+# donor pages (dashboard/pipeline/builder/donors.py): `name` is the raw spelling filed most often (ties: the
+# latest), `variants` every raw spelling merged under the key (sorted), `name_key` the key's normalized name;
+# place, employer and occupation are the latest gift's; `amount` is net of refunds as in `receipts`, `gifts`
+# counts rows with amount > 0, `refunds` rows with amount < 0, `recipients` distinct candidates.
+EXTRACTS["donors"] = (
+    "donor_key",
+    "cycle",
+    "name",
+    "name_key",
+    "zip5",
+    "city",
+    "state",
+    "employer",
+    "occupation",
+    "amount",
+    "gifts",
+    "refunds",
+    "recipients",
+    "first_date",
+    "last_date",
+    "variants",
+)
+
+# In-district money of House candidates (dashboard/pipeline/builder/in_district.py): donor ZIP5 -> ZCTA
+# -> district through the Census ZCTA-to-district relationship of `congress` (the cycle's own, else the
+# nearest of the same apportionment) that `python -m dashboard geo` cached; empty without one (the
+# manifest's `in_district` says why). Amounts split the itemized money (as in `receipts`): whole = from
+# ZCTAs wholly inside the district, split = from ZCTAs it shares with others, split_in = the part of split
+# allocated to it by land area (NULL when only pairs without weights are known: `weighted` false),
+# outside = ZCTAs not touching it, unknown = ZIP missing or with no ZCTA (never counted as outside).
+# in_district_amount = whole + split_in; shares are of the known money (itemized - unknown): low_share
+# from whole, high_share from whole + split, in_district_share from in_district_amount.
+EXTRACTS["candidate_in_district"] = (
+    "candidate_id",
+    "cycle",
+    "state",
+    "district",
+    "congress",
+    "weighted",
+    "itemized_amount",
+    "whole_amount",
+    "split_amount",
+    "split_in_amount",
+    "outside_amount",
+    "unknown_amount",
+    "in_district_amount",
+    "in_district_share",
+    "low_share",
+    "high_share",
+)
+
+# The receipts explorer's search index, one DuckDB file per snapshot (search.duckdb; built by
+# dashboard/pipeline/builder/search_index.py, which says why). Four copies of the receipts, each
+# sorted for one kind of search, with precomputed columns to filter on, and every word of every
+# donor name. Pages read them as views of the same names.
+SEARCH_COLUMNS = EXTRACTS["receipts/"] + (
+    "sort_date",
+    "sort_amount",
+    "name_words",
+    "employer_norm",
+    "occupation_norm",
+    "city_upper",
+    "seat_state",
+)
+SEARCH_INDEX = {
+    "receipts_date_order": SEARCH_COLUMNS,
+    "receipts_amount_order": SEARCH_COLUMNS,
+    "receipts_donor_order": SEARCH_COLUMNS,
+    "receipts_zip_order": SEARCH_COLUMNS,
+    "donor_name_tokens": ("token", "donor_key"),
+    "donors": EXTRACTS["donors"],  # the extract again, sorted by donor_key: the view `donors` reads this copy
+}
 
 # Written by the changes step after the others are validated (dashboard/pipeline/builder/changes.py).
 CHANGE_EXTRACTS = ("changes_candidates", "changes_reports", "changes_notices")

@@ -371,3 +371,45 @@ IS_INDIVIDUAL_RECEIPT_TYPES = (
     "32J",
     "32T",
 )
+
+# Elections a gift is for (the first letter of TRANSACTION_PGI / the API's election_type, then its year:
+# 'P2024', 'G2024'), in the words the donor pages use.
+ELECTION_LETTERS = {
+    "P": "Primary",
+    "G": "General",
+    "R": "Runoff",
+    "S": "Special",
+    "C": "Convention",
+    "E": "Recount",
+    "O": "Other",
+}
+ELECTION_NOT_STATED = "Election not stated"
+
+
+def election_label(election_type) -> str:
+    """'Primary 2024' from 'P2024', 'Primary' from a bare 'P', ELECTION_NOT_STATED when blank."""
+    text = str(election_type).strip().upper() if isinstance(election_type, str) else ""
+    if not text:
+        return ELECTION_NOT_STATED
+    word = ELECTION_LETTERS.get(text[0], f"Election {text[0]}")
+    year = text[1:].strip()
+    return f"{word} {year}" if year else word
+
+
+# What one individual may give one candidate committee per election, by two-year cycle (named by its even
+# year). Source: the FEC's "Contribution limits" tables for 2015-2016 through 2025-2026
+# (https://www.fec.gov/help-candidates-and-committees/candidate-taking-receipts/contribution-limits/ and the
+# archived tables of earlier cycles); the limit is indexed for inflation in odd-numbered years.
+INDIVIDUAL_LIMIT_PER_ELECTION = {2016: 2700, 2018: 2700, 2020: 2800, 2022: 2900, 2024: 3300, 2026: 3500}
+
+# The FEC's caveats to "gave more than the limit", shown wherever a total is flagged.
+LIMIT_CAVEATS = (
+    "Each election is separate: a primary, a runoff and a general election each have their own limit, so a "
+    "donor may give the limit twice or more to one candidate in a cycle.",
+    "A refund, or a redesignation to another election or reattribution to another person (often a spouse) "
+    "filed later, can bring a total back under the limit; those corrections are not always in the itemized "
+    "rows.",
+    "Gifts through a joint fundraising committee and gifts of two people (spouses) filed under one name can "
+    "look like one donor's excess.",
+    "The donor key joins gifts by name and ZIP code: two people of one name in one ZIP code count as one.",
+)

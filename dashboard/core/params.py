@@ -203,6 +203,18 @@ def free_text(value, name: str, max_length: int = 100) -> str | None:
     return text
 
 
+_DONOR_KEY = re.compile(r"[^|\x00-\x1f\x7f]{1,150}\|(\d{5}|\?)")
+
+
+def donor_key(value) -> str:
+    """A donor key as the builder makes it (core/normalize.py donor_key): the normalized name, '|' and the
+    ZIP5 (or '?' for none), e.g. 'SMITH, JOHN|20001'; upper-cased, spaces around it dropped."""
+    text = _text(value, "donor_key").upper()
+    if not _DONOR_KEY.fullmatch(text):
+        raise InvalidParameter(f"donor_key: {text[:40]!r} is not a donor key (a name, '|' and a ZIP5 or '?')")
+    return text
+
+
 # Kinds of contributor a receipts search can keep apart, as the URL names them.
 CONTRIBUTOR_ENTITIES = ("individual", "organization")
 

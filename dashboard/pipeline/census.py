@@ -1,6 +1,8 @@
-"""House district boundaries: obtained from the Census Bureau, normalized, cached under geo/.
+"""House district boundaries and the ZCTA-to-district relationship: obtained from the Census
+Bureau, normalized, cached under geo/.
 
     python -m dashboard geo [--cycle 2024 ...] [--from FILE] [--resolution 5m] [--if-missing]
+                            [--zcta-from FILE] [--zip-crosswalk CSV] [--only boundaries|zcta]
 
 The Census cartographic boundary files (`cb_<year>_us_cd<congress>_<res>.zip`) are read with
 geopandas, reduced to the properties {geoid, state_fips, state, district, congress} (Census
@@ -17,7 +19,16 @@ with topology kept (shapely.coverage_simplify, so neighbouring districts still m
 
 A Congress's folder is written completely under another name and then renamed into place, so
 a reader never sees half a cache; dashboard.store.geo_cache reads it and checks every file
-against the manifest's checksums. Only `obtain()` touches the network (https://www2.census.gov).
+against the manifest's checksums. Only `obtain()` and `obtain_zcta()` touch the network
+(https://www2.census.gov).
+
+The ZCTA-to-district relationship (second half of this module) places donors' ZIPs in House
+districts: the Census file `tab20_cd<congress>20_zcta520_natl.txt` (pipe-delimited, UTF-8 with a
+byte-order mark, one row per piece of a ZCTA in a district, with land areas) is reduced to
+zcta5, state, district (FEC style) and land_weight = AREALAND_PART / AREALAND_ZCTA5_20, and cached
+as geo/zcta-cd<congress>/ with its source's sha256. A list of ZCTA-district pairs without areas may
+be imported instead (offline): land_weight is then NULL, and in-district money can only be given as
+bounds (ZCTAs wholly inside .. ZCTAs touching the district).
 """
 
 from __future__ import annotations
@@ -29,10 +40,14 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dashboard.core import geography
 from dashboard.store import files, layout
-from dashboard.store.geo_cache import cached, cached_congresses
+from dashboard.store.geo_cache import cached, cached_congresses, cached_zcta, nearest_congresses
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CENSUS_URL = "https://www2.census.gov/geo/tiger/GENZ{year}/shp/cb_{year}_us_cd{congress}_{resolution}.zip"
 # Congress -> GENZ vintages publishing its districts, newest first. The vintage cannot be computed
@@ -358,5 +373,255 @@ def obtain(
             + "; ".join(f"{c}th: {o}" for c, o in outcome.items())
             + ". Download cb_<year>_us_cd<congress>_5m.zip from the Census Bureau and run "
             "`python -m dashboard geo --from FILE`"
+        )
+    return outcome
+
+
+# ---------------------------------------------------------------------------------------------
+# The ZCTA-to-district relationship file
+# ---------------------------------------------------------------------------------------------
+
+ZCTA_URL = "https://www2.census.gov/geo/docs/maps-data/data/rel2020/cd-sld/tab20_cd{congress}20_zcta520_natl.txt"
+# Congresses whose relationship file the Census published (2020 ZCTAs), and the checksum of the file
+# as recorded when this was written (None: not recorded). A download whose checksum differs is still
+# used when it parses as the file it should be (the Bureau re-issues files), but the manifest and the
+# command say so. The 120th's (2026 lines) was not published: cycles 2026 use the 119th's, labelled.
+ZCTA_FILES: dict[int, str | None] = {
+    118: None,
+    119: "57fad59f65af5179ddd18dcfb8f72482dc0cf04fe26e2b9b2b34c51c04405f77",
+}
+WEIGHTED = "census relationship file (land-area weights)"
+PAIRS_WITHOUT_WEIGHTS = "pairs without weights"
+
+
+class RelationshipUnavailable(RuntimeError):
+    """No ZCTA-to-district relationship could be obtained or read; the message says what to do."""
+
+
+def relationship_congress(congress: int) -> int | None:
+    """The Congress whose relationship file serves `congress`: its own when published, else the
+    nearest published one of the same apportionment (later first), else None."""
+    usable = nearest_congresses(geography.cycle_for_congress(congress), ZCTA_FILES)
+    return usable[0] if usable else None
+
+
+def _header(path: Path) -> list[str]:
+    with open(path, encoding="utf-8-sig") as handle:  # utf-8-sig: the Census file starts with a BOM
+        first = handle.readline().strip()
+    return first.split("|") if "|" in first else first.split(",")
+
+
+def read_relationship(path: Path) -> tuple[int | None, pd.DataFrame, bool]:
+    """(congress or None, table, weighted) from the Census relationship file or a pair list.
+    The table has one row per ZCTA and district: zcta5, state (postal), district (FEC style: '00'
+    at-large and for the delegates, which the Census codes '98'), land_weight. Of the Census file,
+    the pieces outside every ZCTA, the 'ZZ' (no district, water) pieces and pieces with no land of a
+    ZCTA that has land are dropped, and each ZCTA's weights are made to add up to 1. A pair list
+    (state_fips/state_abbr, zcta, cd) has no areas: land_weight is NULL."""
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise RelationshipUnavailable(f"{path} does not exist")
+    columns = _header(path)
+    fips_to_state = _FIPS_TO_STATE
+    official = next((re.fullmatch(r"GEOID_CD(\d{3})_20", c) for c in columns if c.startswith("GEOID_CD")), None)
+    if official and {"GEOID_ZCTA5_20", "AREALAND_PART", "AREALAND_ZCTA5_20"} <= set(columns):
+        congress = int(official.group(1))
+        raw = pd.read_csv(path, sep="|", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+        raw = raw[raw["GEOID_ZCTA5_20"] != ""]
+        geoid = raw[f"GEOID_CD{congress}_20"]
+        frame = pd.DataFrame(
+            {
+                "zcta5": raw["GEOID_ZCTA5_20"].str.zfill(5),
+                "state": geoid.str[:2].map(fips_to_state),
+                "census_district": geoid.str[2:],
+                "land_part": pd.to_numeric(raw["AREALAND_PART"]).astype(float),
+                "land_zcta": pd.to_numeric(raw["AREALAND_ZCTA5_20"]).astype(float),
+            }
+        )
+        frame = frame[frame["state"].notna() & (frame["census_district"] != "ZZ")]
+        frame = frame[(frame["land_part"] > 0) | (frame["land_zcta"] == 0)]
+        frame["district"] = frame["census_district"].replace({geography.DELEGATE_DISTRICT: "00"})
+        frame = frame.groupby(["zcta5", "state", "district"], as_index=False)[["land_part"]].sum()
+        total = frame.groupby("zcta5")["land_part"].transform("sum")
+        pieces = frame.groupby("zcta5")["land_part"].transform("size")
+        # a ZCTA of water only (no land anywhere) is shared equally among its districts
+        frame["land_weight"] = (frame["land_part"] / total).where(total > 0, 1.0 / pieces)
+        weighted = True
+    elif {"zcta", "cd"} <= set(columns) and ({"state_abbr", "state_fips"} & set(columns)):
+        congress = None
+        raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+        state = (
+            raw["state_abbr"].str.upper() if "state_abbr" in raw else raw["state_fips"].str.zfill(2).map(fips_to_state)
+        )
+        frame = pd.DataFrame(
+            {
+                "zcta5": raw["zcta"].str.zfill(5),
+                "state": state.where(state.isin(list(geography.STATES))),
+                # cd 0 is at-large or a delegate, which FEC files as '00'
+                "district": pd.to_numeric(raw["cd"], errors="coerce").astype("Int64").astype(str).str.zfill(2),
+                "land_weight": float("nan"),
+            }
+        )
+        frame = frame[frame["state"].notna() & frame["zcta5"].str.fullmatch(r"\d{5}") & (frame["district"] != "<NA>")]
+        frame = frame.drop_duplicates(["zcta5", "state", "district"])
+        weighted = False
+    else:
+        raise RelationshipUnavailable(
+            f"{path} is neither the Census ZCTA-to-district relationship file (GEOID_CD<congress>_20, "
+            "GEOID_ZCTA5_20, AREALAND_PART ...) nor a pair list (state_abbr or state_fips, zcta, cd)"
+        )
+    frame = frame[["zcta5", "state", "district", "land_weight"]].sort_values(["zcta5", "state", "district"])
+    if frame.empty:
+        raise RelationshipUnavailable(f"{path} holds no ZCTA of a House district")
+    return congress, frame.reset_index(drop=True), weighted
+
+
+def read_zip_crosswalk(path: Path) -> pd.DataFrame:
+    """zip5, zcta5 from a USPS ZIP -> ZCTA crosswalk in UDS Mapper's layout (ZIP_CODE, ZCTA, ...);
+    ZIPs without a ZCTA (territories' PO boxes) are left out, so they count as unknown."""
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise RelationshipUnavailable(f"{path} does not exist")
+    raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    if not {"ZIP_CODE", "ZCTA"} <= set(raw.columns):
+        raise RelationshipUnavailable(f"{path} is not a ZIP -> ZCTA crosswalk (columns ZIP_CODE and ZCTA)")
+    frame = pd.DataFrame({"zip5": raw["ZIP_CODE"].str.zfill(5), "zcta5": raw["ZCTA"].str.strip()})
+    frame = frame[frame["zip5"].str.fullmatch(r"\d{5}") & frame["zcta5"].str.fullmatch(r"\d{5}")]
+    return frame.drop_duplicates("zip5").sort_values("zip5").reset_index(drop=True)
+
+
+def write_zcta_cache(congress: int, table, weighted: bool, source: dict, crosswalk=None) -> dict:
+    """Publish a relationship table (read_relationship) as geo/zcta-cd<congress>/; returns the manifest."""
+    import pyarrow as pa
+
+    final = layout.zcta_dir(congress)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f"zcta-cd{congress}.partial-", dir=final.parent))
+    try:
+        checksums = {}
+        schema = pa.schema(
+            [("zcta5", pa.string()), ("state", pa.string()), ("district", pa.string()), ("land_weight", pa.float64())]
+        )
+        files.write_parquet(
+            pa.Table.from_pandas(table, schema=schema, preserve_index=False), work / "zcta_districts.parquet"
+        )
+        checksums["zcta_districts.parquet"] = files.sha256(work / "zcta_districts.parquet")
+        if crosswalk is not None:
+            files.write_parquet(pa.Table.from_pandas(crosswalk, preserve_index=False), work / "zip_zcta.parquet")
+            checksums["zip_zcta.parquet"] = files.sha256(work / "zip_zcta.parquet")
+        split = table.groupby("zcta5").size()
+        manifest = {
+            "congress": congress,
+            "weighted": weighted,
+            "kind": WEIGHTED if weighted else PAIRS_WITHOUT_WEIGHTS,
+            "n_pairs": len(table),
+            "n_zctas": int(split.size),
+            "n_split_zctas": int((split > 1).sum()),
+            "states": sorted(table["state"].unique()),
+            "zip_to_zcta": f"USPS ZIP -> ZCTA crosswalk {Path(source['crosswalk']['path']).name}"
+            if source.get("crosswalk")
+            else "ZIP5 taken as ZCTA5 (no crosswalk given)",
+            "source": source,
+            "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "files": checksums,
+        }
+        files.write_json(layout.manifest_path(work), manifest, indent=2)
+        _swap_into_place(work, final)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return manifest
+
+
+def import_zcta_file(path: Path, congress: int | None = None, crosswalk: Path | None = None) -> dict:
+    """Normalize and cache a local relationship file or pair list; returns its manifest. The
+    Congress is read from the Census file's columns, else from the file name (`cd119`, `_119_`),
+    else `congress`."""
+    path = Path(path)
+    found, table, weighted = read_relationship(path)
+    named = re.search(r"(?:cd|_)(1\d\d)(?:\d\d)?_", path.name)
+    congress = found or (int(named.group(1)) if named else None) or congress
+    if congress is None:
+        raise RelationshipUnavailable(f"which Congress's districts does {path} list? Pass --cycle")
+    source = {"kind": "file", "path": str(path.resolve()), "sha256": files.sha256(path)}
+    walk = None
+    if crosswalk is not None:
+        walk = read_zip_crosswalk(crosswalk)
+        source["crosswalk"] = {"path": str(Path(crosswalk).resolve()), "sha256": files.sha256(Path(crosswalk))}
+    return write_zcta_cache(congress, table, weighted, source, walk)
+
+
+def download_zcta(congress: int, crosswalk: Path | None = None, progress=None) -> dict:
+    """Download the Census relationship file of a Congress, check its checksum and cache it."""
+    import httpx
+
+    progress = progress or (lambda message: None)
+    if congress not in ZCTA_FILES:
+        raise RelationshipUnavailable(f"the Census published no ZCTA relationship file for the {congress}th Congress")
+    url = ZCTA_URL.format(congress=congress)
+    progress(f"zcta-cd{congress}: downloading {url}")
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / url.rsplit("/", 1)[1]
+        try:
+            _fetch(httpx, url, target, progress)
+        except (httpx.HTTPError, OSError) as exc:
+            raise RelationshipUnavailable(f"{url}: {exc}") from exc
+        digest = files.sha256(target)
+        expected = ZCTA_FILES[congress]
+        found, table, weighted = read_relationship(target)
+        if found != congress or not weighted:
+            raise RelationshipUnavailable(f"{url} is not the {congress}th Congress's relationship file")
+        source = {"kind": "census", "url": url, "sha256": digest, "expected_sha256": expected}
+        source["checksum"] = "matches" if digest == expected else ("not recorded" if expected is None else "differs")
+        if source["checksum"] == "differs":
+            progress(f"zcta-cd{congress}: warning: sha256 {digest} differs from the recorded {expected} (re-issued?)")
+        walk = None
+        if crosswalk is not None:
+            walk = read_zip_crosswalk(crosswalk)
+            source["crosswalk"] = {"path": str(Path(crosswalk).resolve()), "sha256": files.sha256(Path(crosswalk))}
+        return write_zcta_cache(congress, table, weighted, source, walk)
+
+
+def obtain_zcta(
+    congresses: list[int],
+    from_file: Path | None = None,
+    crosswalk: Path | None = None,
+    if_missing: bool = False,
+    progress=None,
+) -> dict[int, str]:
+    """Make the relationship serving each Congress available in the cache; Congress -> what
+    happened. A `from_file` is imported (for the one Congress it lists) instead of downloading.
+    Raises RelationshipUnavailable when none is available afterwards."""
+    progress = progress or (lambda message: None)
+    outcome: dict[int, str] = {}
+    if from_file is not None:
+        manifest = import_zcta_file(from_file, congresses[0] if len(congresses) == 1 else None, crosswalk)
+        outcome[manifest["congress"]] = f"imported from {from_file} ({manifest['kind']})"
+    else:
+        for wanted in congresses:
+            congress = relationship_congress(wanted)
+            if congress is None:
+                outcome[wanted] = "not available (no relationship file of its apportionment)"
+                continue
+            if congress in outcome:
+                continue
+            if if_missing and cached_zcta(congress) is not None:
+                outcome[congress] = "already cached"
+                continue
+            try:
+                manifest = download_zcta(congress, crosswalk, progress)
+                outcome[congress] = f"downloaded (checksum {manifest['source']['checksum']})"
+            except RelationshipUnavailable as exc:
+                outcome[congress] = f"not available ({exc})"
+    if not any(cached_zcta(c) is not None for c in outcome):
+        raise RelationshipUnavailable(
+            "no ZCTA-to-district relationship could be obtained: "
+            + "; ".join(f"{c}th: {o}" for c, o in outcome.items())
+            + ". Download tab20_cd11920_zcta520_natl.txt from the Census Bureau and run "
+            "`python -m dashboard geo --only zcta --zcta-from FILE`"
         )
     return outcome

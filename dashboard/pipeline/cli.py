@@ -230,19 +230,40 @@ def cmd_geo(args) -> int:
         cycles = read_manifest(snapshot).get("cycles", []) if snapshot else []
         cycles = [int(c) for c in cycles] or [config.get("DEFAULT_CYCLE")]
     congresses = sorted({geography.congress_for_cycle(int(c)) for c in cycles})
-    outcome = census.obtain(
-        congresses,
-        Path(args.from_file) if args.from_file else None,
-        args.resolution,
-        args.if_missing,
-        progress=_progress,
-    )
-    for congress, what in sorted(outcome.items()):
-        _progress(f"{congress}th Congress: {what}")
-    _progress(
-        f"boundaries cached in {layout.geo_dir()}; maps of cycles without their own Congress's "
-        "boundaries are drawn on the nearest one of the same apportionment, and say so (else as a tile grid)"
-    )
+    failures = []
+    if args.only != "zcta":
+        try:
+            outcome = census.obtain(
+                congresses,
+                Path(args.from_file) if args.from_file else None,
+                args.resolution,
+                args.if_missing,
+                progress=_progress,
+            )
+            for congress, what in sorted(outcome.items()):
+                _progress(f"{congress}th Congress: {what}")
+            _progress(
+                f"boundaries cached in {layout.geo_dir()}; maps of cycles without their own Congress's "
+                "boundaries are drawn on the nearest one of the same apportionment, and say so (else as a tile grid)"
+            )
+        except census.BoundariesUnavailable as exc:
+            failures.append(str(exc))
+    if args.only != "boundaries":
+        try:
+            outcome = census.obtain_zcta(
+                congresses,
+                Path(args.zcta_from) if args.zcta_from else None,
+                Path(args.zip_crosswalk) if args.zip_crosswalk else None,
+                args.if_missing,
+                progress=_progress,
+            )
+            for congress, what in sorted(outcome.items()):
+                _progress(f"{congress}th Congress ZCTA-to-district relationship: {what}")
+            _progress("in-district money is computed by the next build: `python -m dashboard build`")
+        except census.RelationshipUnavailable as exc:
+            failures.append(str(exc))
+    if failures:
+        raise RuntimeError("; ".join(failures))
     return 0
 
 
@@ -325,7 +346,11 @@ def main(argv=None) -> int:
         const=config.get("REFRESH_INTERVAL"),
         help="keep running and refresh every interval, e.g. 6h (default: REFRESH_INTERVAL)",
     )
-    geo = sub.add_parser("geo", help="obtain House district boundaries (Census) for the maps")
+    geo = sub.add_parser(
+        "geo",
+        help="obtain House district boundaries (Census) for the maps, and the ZCTA-to-district relationship "
+        "for in-district money",
+    )
     geo.add_argument(
         "--cycle",
         type=int,
@@ -345,6 +370,20 @@ def main(argv=None) -> int:
         help="Census file to download (default 5m, about 2 MB)",
     )
     geo.add_argument("--if-missing", action="store_true", help="skip Congresses whose boundaries are cached")
+    geo.add_argument(
+        "--zcta-from",
+        metavar="FILE",
+        help="import the Census ZCTA-to-district relationship file (tab20_cd11920_zcta520_natl.txt), or a "
+        "pair list without weights (state_abbr,zcta,cd), instead of downloading it",
+    )
+    geo.add_argument(
+        "--zip-crosswalk",
+        metavar="CSV",
+        help="a USPS ZIP -> ZCTA crosswalk (UDS Mapper's columns ZIP_CODE, ZCTA); without one a ZIP5 is its ZCTA5",
+    )
+    geo.add_argument(
+        "--only", choices=("boundaries", "zcta"), help="obtain only the boundaries or only the ZCTA relationship"
+    )
     load_bulk = sub.add_parser("load-bulk", help="load a cycle from the FEC's bulk files and publish a snapshot")
     load_bulk.add_argument("--cycle", type=int, required=True, help="two-year cycle of the files, e.g. 2024")
     where = load_bulk.add_mutually_exclusive_group(required=True)

@@ -3,7 +3,6 @@ the data directory's tmp/ beyond it."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import duckdb
@@ -31,7 +30,7 @@ def connect(data_dir: Path, progress_bar: bool = False) -> duckdb.DuckDBPyConnec
 
 def memory_limit() -> str:
     """DUCKDB_MEMORY_LIMIT goes into a SET statement, so accept only sizes like 4GB or 512MB."""
-    text = config.get("DUCKDB_MEMORY_LIMIT").strip()
-    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", text, re.IGNORECASE):
-        raise SettingError(f"DUCKDB_MEMORY_LIMIT={text!r} is not a size like 4GB or 512MB")
-    return text
+    try:
+        return config.size("DUCKDB_MEMORY_LIMIT")
+    except config.SizeSettingError as exc:
+        raise SettingError(str(exc)) from None

@@ -8,6 +8,7 @@
       refresh/                    the OpenFEC refresh's pending pages, state and status.json
       bulk/<cycle>/               a bulk load's staging and state
       geo/cd<congress>/           Census boundaries, simplified, with a manifest of checksums
+      geo/zcta-cd<congress>/      Census ZCTA-to-district relationship, normalized, with a manifest of checksums
       .build.lock, .refresh.lock  one writer at a time
 
 The write side (dashboard.pipeline) writes these; the read side (dashboard.app) only reads them.
@@ -59,6 +60,11 @@ def congress_dir(congress: int, data_dir: Path | None = None) -> Path:
     return geo_dir(data_dir) / f"cd{int(congress)}"
 
 
+def zcta_dir(congress: int, data_dir: Path | None = None) -> Path:
+    """The ZCTA-to-district relationship of a Congress (dashboard.pipeline.census writes it)."""
+    return geo_dir(data_dir) / f"zcta-cd{int(congress)}"
+
+
 def build_lock_path(data_dir: Path) -> Path:
     return Path(data_dir) / ".build.lock"
 
@@ -68,6 +74,7 @@ def refresh_lock_path(data_dir: Path) -> Path:
 
 
 MANIFEST = "manifest.json"
+SEARCH_INDEX = "search.duckdb"
 
 
 def manifest_path(snapshot: Path) -> Path:
@@ -92,6 +99,11 @@ def extract_reader(snapshot: Path, name: str) -> str:
         pattern = quote_literal(os.path.join(path, "**", "*.parquet"))
         return f"read_parquet({pattern}, hive_partitioning = true, hive_types = {{'cycle': INTEGER}})"
     return f"read_parquet({quote_literal(path)})"
+
+
+def search_index_path(snapshot: Path) -> Path:
+    """The explorer's search index of a snapshot: a DuckDB database file, opened read-only."""
+    return Path(snapshot) / SEARCH_INDEX
 
 
 def extract_exists(snapshot: Path, name: str) -> bool:

@@ -18,6 +18,8 @@ DESIGNATION_FULL = {
     "B": "Lobbyist/Registrant PAC",
     "D": "Leadership PAC",
 }
+# The API's fec_election_type_desc of an election_type's letter: PRIMARY, GENERAL, else OTHER.
+ELECTION_TYPE_DESC = {"P": "PRIMARY", "G": "GENERAL"}
 # receipt types that make a row is_individual (reference section 5.3 (a))
 INDIVIDUAL_TYPES = frozenset(fec.IS_INDIVIDUAL_RECEIPT_TYPES)
 
@@ -159,6 +161,7 @@ def schedule_a(r: pd.Series, committee_by_cycle: dict) -> dict:
     conduit_cmte = committee_by_cycle.get((conduit, cycle)) if conduit else None
     day = none(r["date"])
     memo = none(r["memo_code"])
+    election = none(r.get("election_type"))  # absent from demos written before it was kept
     return {
         "committee_id": r["committee_id"],
         "committee": nested,
@@ -198,10 +201,10 @@ def schedule_a(r: pd.Series, committee_by_cycle: dict) -> dict:
         "line_number": none(r["line_number"]),
         "line_number_label": None,
         "filing_form": "F3" if getattr(cmte, "committee_type", "H") in ("H", "S") else "F3X",
-        "election_type": f"P{cycle}",
+        "election_type": election,
         "election_type_full": None,
-        "fec_election_type_desc": "PRIMARY",
-        "fec_election_year": str(cycle),
+        "fec_election_type_desc": ELECTION_TYPE_DESC.get(election[:1], "OTHER") if election else None,
+        "fec_election_year": (election or "")[1:] or None,
         "two_year_transaction_period": cycle,
         "report_year": int(r["report_year"]),
         "report_type": none(r["report_type"]),

@@ -4,6 +4,7 @@ shows and as of when, stays on 127.0.0.1, logs no error, and has no serious acce
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 import duckdb
 import pytest
@@ -24,6 +25,8 @@ def sample_values(snapshot: Path) -> dict[str, dict[str, str]]:
         WHERE c.office = 'H' AND c.cycle = 2024 ORDER BY t.receipts DESC LIMIT 1""").fetchall()[0]
     pac = con.execute(f"""SELECT committee_id FROM read_parquet('{current}/committees.parquet')
                           WHERE committee_type = 'Q' ORDER BY committee_id LIMIT 1""").fetchall()[0][0]
+    donor = con.execute(f"""SELECT donor_key FROM read_parquet('{current}/donors.parquet')
+                            ORDER BY amount DESC, donor_key LIMIT 1""").fetchall()[0][0]
     cycle = "2024"
     return {
         "/race/house/": {"state": house[1], "district": house[2], "cycle": cycle},
@@ -31,6 +34,7 @@ def sample_values(snapshot: Path) -> dict[str, dict[str, str]]:
         "/race/president/": {"cycle": cycle},
         "/candidate/": {"candidate_id": house[0]},
         "/committee/": {"committee_id": pac},
+        "/donor/": {"donor_key": quote(donor, safe="")},
     }
 
 

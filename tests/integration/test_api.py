@@ -47,6 +47,7 @@ def samples(small_snapshot):
         "start": "2024-10-01",
         "end": "2024-10-31",
         "since": "2024-07-01",
+        "donor_key": db.query("SELECT donor_key FROM donors ORDER BY amount DESC, donor_key LIMIT 1").iloc[0, 0],
     }
 
 

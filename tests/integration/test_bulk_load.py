@@ -124,6 +124,17 @@ def test_a_full_load_reconciles_with_the_generated_truth_to_the_cent(loaded, sma
     assert manifest["source"] == "bulk" and manifest["bulk"]["cycle"] == CYCLE
 
 
+def test_each_receipt_keeps_the_election_it_is_for(loaded, small_snapshot):
+    # TRANSACTION_PGI as the bulk files carry the demo's designations ('P2024', 'G2024', blank).
+    data_dir, _summary = loaded
+    n, differing, blank = one(
+        f"SELECT count(*), count(*) FILTER (WHERE b.election_type IS DISTINCT FROM d.election_type), "
+        f"count(*) FILTER (WHERE b.election_type IS NULL) "
+        f"FROM {extract(data_dir, 'receipts')} b JOIN {extract(small_snapshot, 'receipts')} d USING (sub_id)"
+    )
+    assert n > 1000 and differing == 0 and 0 < blank < n / 10
+
+
 def test_malformed_lines_are_counted_and_listed_with_line_numbers(loaded):
     data_dir, summary = loaded
     itcont = summary["files"]["itcont"]

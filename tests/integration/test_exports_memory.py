@@ -16,6 +16,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dashboard.core import contract, normalize
+from dashboard.pipeline.builder.search_index import build_search_index
+
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 1_000_000
 
@@ -80,7 +83,8 @@ def million_row_snapshot(tmp_path_factory) -> Path:
                      'OCCUPATION ' || CAST(i % 97 AS VARCHAR) AS occupation, i % 3 = 0 AS is_earmarked,
                      CASE WHEN i % 3 = 0 THEN 'C10000001' END AS conduit_committee_id, '15' AS receipt_type,
                      CAST(100 AS DECIMAL(14,2)) AS aggregate_ytd, 'IND' AS entity_type,
-                     CAST(202400000000000000 + i AS VARCHAR) AS image_number, 2024 AS cycle
+                     CAST(202400000000000000 + i AS VARCHAR) AS image_number,
+                     CASE WHEN i % 730 < 520 THEN 'P2024' ELSE 'G2024' END AS election_type, 2024 AS cycle
               FROM range({ROWS}) t(i) ORDER BY candidate_id, date)
         TO '{folder}' (FORMAT parquet, PARTITION_BY (cycle))""")
     # The export names each row's conduit from the committees extract.
@@ -89,6 +93,14 @@ def million_row_snapshot(tmp_path_factory) -> Path:
                      'U' AS designation, NULL::VARCHAR AS party, NULL::VARCHAR AS candidate_id,
                      'MA' AS state, true AS is_conduit)
         TO '{snapshot / "committees.parquet"}' (FORMAT parquet)""")
+    # The export reads the snapshot's search index, built as the builder does from its staged tables.
+    normalize.install(con)
+    con.execute(
+        f"CREATE TABLE receipts AS SELECT * FROM read_parquet('{folder}/**/*.parquet', hive_partitioning = true)"
+    )
+    con.execute("CREATE TABLE candidates (candidate_id VARCHAR, cycle INTEGER, office VARCHAR, state VARCHAR)")
+    con.execute(f"CREATE TABLE donors_out ({', '.join(f'{c} VARCHAR' for c in contract.EXTRACTS['donors'])})")
+    build_search_index(con, snapshot)
     (snapshot / "manifest.json").write_text(
         json.dumps(
             {

@@ -184,6 +184,23 @@ def test_refresh_reproduces_the_builders_answer_from_the_same_raw_data(source, r
     assert earmarked > 0  # the recipient's 15E rows came through, with their conduit
 
 
+def test_each_receipt_keeps_the_election_it_is_for(source, reference):
+    """The API's election_type ('P2026', 'G2026', or null where the filing left it blank) reaches the raw
+    rows and the receipts extract exactly as the generator wrote it."""
+    con = duckdb.connect()
+    generated = f"read_parquet('{source}/raw/schedule_a/**/*.parquet', hive_partitioning = true)"
+    pulled = f"read_parquet('{reference.parents[1]}/raw/schedule_a/**/*.parquet', hive_partitioning = true)"
+    rows, differing = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE p.election_type IS DISTINCT FROM g.election_type) "
+        f"FROM {pulled} p JOIN {generated} g USING (sub_id)"
+    ).fetchall()[0]
+    assert rows > 300 and differing == 0
+    kinds = con.execute(
+        f"SELECT DISTINCT coalesce(election_type, 'blank') FROM {reader(reference, 'receipts')} ORDER BY 1"
+    ).fetchall()
+    assert [k[0] for k in kinds] == [f"G{CYCLE}", f"P{CYCLE}", "blank"]
+
+
 def test_the_manifest_records_the_refresh_and_the_synthetic_source(reference):
     manifest = read_manifest(reference)
     assert manifest["source"] == "demo"  # the fake's data is synthetic: pages keep the demo banner

@@ -40,6 +40,7 @@ from dashboard.app.api.params import (
 from dashboard.app.queries import (
     candidates,
     committees,
+    donor_profile,
     donors,
     home,
     maps,
@@ -539,6 +540,56 @@ CANDIDATE_PAIR = tuple(
     )
 )
 
+# Any two candidates or any two committees whose shared donors /overlap lists: one pair, not both.
+OVERLAP_PAIR = tuple(
+    Param(name, params.optional(parse), {"type": "string", "pattern": pattern}, what)
+    for name, parse, pattern, what in (
+        (
+            "committee_a",
+            lambda v: params.committee_id(v, "committee_a"),
+            "^[Cc][0-9]{8}$",
+            "FEC committee id (amount_a, gifts_a)",
+        ),
+        (
+            "committee_b",
+            lambda v: params.committee_id(v, "committee_b"),
+            "^[Cc][0-9]{8}$",
+            "FEC committee id (amount_b, gifts_b)",
+        ),
+        ("candidate_a", params.candidate_id, "^[HSPhsp][0-9A-Za-z]{8}$", "FEC candidate id, instead of committee_a"),
+        ("candidate_b", params.candidate_id, "^[HSPhsp][0-9A-Za-z]{8}$", "FEC candidate id, instead of committee_b"),
+    )
+)
+
+
+def _overlap(p: dict):
+    """gave_to_both of two candidates or committee_gave_to_both of two committees, whichever pair is named."""
+    committees_named = [p.get("committee_a"), p.get("committee_b")]
+    candidates_named = [p.get("candidate_a"), p.get("candidate_b")]
+    if all(committees_named) and not any(candidates_named):
+        return donors.committee_gave_to_both(*committees_named, p["cycle"], p["limit"])
+    if all(candidates_named) and not any(committees_named):
+        return donors.gave_to_both(*candidates_named, p["cycle"], p["limit"])
+    raise params.InvalidParameter(
+        "committee_a: name two committees (committee_a and committee_b) or two candidates (candidate_a and "
+        "candidate_b), one pair"
+    )
+
+
+# The receipts explorer's one-row-per-donor view (receipts.receipts_by_donor).
+DONOR_SORT = Param(
+    "sort",
+    lambda v: params.choice(v, "sort", receipts.DONOR_SORTS, receipts.DEFAULT_DONOR_SORT),
+    {"type": "string", "enum": list(receipts.DONOR_SORTS), "default": receipts.DEFAULT_DONOR_SORT},
+    "order: total, gifts, name, first_date or last_date, - for descending",
+)
+OFFSET = Param(
+    "offset",
+    lambda v: params.whole_number(v, "offset", 0, 10_000_000, 0),
+    {"type": "integer", "minimum": 0, "default": 0},
+    "donors to skip (paging)",
+)
+
 DONORS = (
     Endpoint(
         "/candidate/donor-counts",
@@ -569,7 +620,72 @@ DONORS = (
         (*CANDIDATE_PAIR, CYCLE),
         tag="candidates",
     ),
+    Endpoint(
+        "/overlap",
+        "Donors who gave to both of two committees (committee_a, committee_b) or two candidates (candidate_a, "
+        "candidate_b), of any race, in a cycle, with the gifts to each, biggest givers first. "
+        + donors.DONOR_LIST_NOTICE,
+        donors.committee_gave_to_both,
+        (*OVERLAP_PAIR, CYCLE, limit(100_000, 100_000)),
+        call=_overlap,
+        tag="donors",
+    ),
+    Endpoint(
+        "/race/new-donors",
+        "Itemized donors new per week to each candidate of a race (a donor new to two candidates counts for "
+        "each), quiet weeks with 0, and donors so far",
+        donors.race_new_donors_weekly,
+        RACE,
+        call=_race(donors.race_new_donors_weekly),
+        tag="races",
+    ),
+    Endpoint(
+        "/race/new-donors/total",
+        "Itemized donors new per week to a race, each donor once however many of its candidates they gave to, "
+        "and the race's donors so far",
+        donors.race_new_donors_total_weekly,
+        RACE,
+        call=_race(donors.race_new_donors_total_weekly),
+        tag="races",
+    ),
+    Endpoint(
+        "/receipts/by-donor",
+        "The itemized receipts a search selects, one row per donor (name + ZIP5): total net of refunds, gifts, "
+        "first and last date, and donors (how many the whole search has). " + donors.DONOR_LIST_NOTICE,
+        receipts.receipts_by_donor,
+        (*RECEIPT_FILTERS, DONOR_SORT, limit(receipts.MAX_PAGE * 10, 100), OFFSET),
+        call=lambda p: receipts.receipts_by_donor(
+            receipts.ReceiptFilters.from_query(p), p["sort"], p["limit"], p["offset"]
+        ),
+        tag="receipts",
+    ),
 )
+
+# One donor (pages/donor.py): a donor key is the normalized name, '|' and the ZIP5 ('SMITH, JOHN|20001').
+DONOR_KEY = Param(
+    "donor_key",
+    params.donor_key,
+    {"type": "string", "pattern": "^[^|]{1,150}[|]([0-9]{5}|[?])$", "example": "SMITH, JOHN|20001"},
+    "donor key: normalized name, '|' and ZIP5 (as in the donor_key columns)",
+    required=True,
+)
+DONOR = tuple(
+    Endpoint(path, f"{summary} {donors.DONOR_LIST_NOTICE}", function, (DONOR_KEY,), tag="donors")
+    for path, summary, function in (
+        ("/donor", "One donor across all cycles (first row, no cycle) and per cycle: name, place, job, net amount, "
+         "gifts, refunds, candidates, first and last date.", donor_profile.donor_summary),
+        ("/donor/gifts", "Every itemized gift of one donor, newest first, with recipient and conduit names and the "
+         "filing's image number; refunds negative.", donor_profile.donor_gifts),
+        ("/donor/recipients", "One donor's net gifts per candidate and cycle.", donor_profile.donor_by_recipient),
+        ("/donor/elections", "One donor's net gifts per candidate and election (election_type as filed, empty when "
+         "not stated) against the per-election limit of its cycle.", donor_profile.donor_by_election),
+        ("/donor/limit-flags", "One donor's totals to one candidate for one election that pass the per-election "
+         "limit (primary and general are separate elections; refunds, redesignations and reattributions can "
+         "bring a total under it).", donor_profile.limit_flags),
+        ("/donor/variants", "The raw spellings of the name merged under one donor key.", donor_profile.donor_variants),
+        ("/donor/near-misses", donor_profile.NEAR_MISS_RULE, donor_profile.donor_near_misses),
+    )
+)  # fmt: skip
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     *SITE,
@@ -583,5 +699,6 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     *TRENDS,
     *MAP,
     *DONORS,
+    *DONOR,
 )
 BY_PATH = {endpoint.path: endpoint for endpoint in ENDPOINTS}

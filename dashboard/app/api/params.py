@@ -106,7 +106,12 @@ CANDIDATE_CYCLE = (CANDIDATE, CYCLE)
 
 # The receipts explorer's filters, named as in its URL (dashboard.app.queries.receipts).
 RECEIPT_FILTERS = (
-    Param("cycle", _as_sent, CYCLE.schema, CYCLE.description),
+    Param(
+        "cycle",
+        _as_sent,
+        {"oneOf": [CYCLE.schema, {"type": "string", "enum": ["all"]}]},
+        CYCLE.description + "; `all` searches every cycle loaded",
+    ),
     Param("candidate_id", _as_sent, CANDIDATE.schema, "recipient candidate"),
     Param("committee_id", _as_sent, COMMITTEE.schema, "recipient committee"),
     Param(

@@ -1,6 +1,7 @@
-"""Type-ahead search of candidates and committees, in the header of every page.
+"""Type-ahead search of candidates, committees and donors, in the header of every page.
 
-Typing lists up to ten matches as links (Tab reaches them); Enter opens the best match.
+Typing lists up to ten candidates and committees and up to five itemized donors as links (Tab
+reaches them); Enter opens the best candidate or committee, or the biggest donor if none matches.
 """
 
 from __future__ import annotations
@@ -25,14 +26,14 @@ def search_box():
     return html.Div(
         [
             html.Label(
-                "Search candidates and committees (Enter opens the best match)",
+                "Search candidates, committees and donors (Enter opens the best match)",
                 htmlFor=INPUT_ID,
                 className="visually-hidden",
             ),
             dcc.Input(
                 id=INPUT_ID,
                 type="search",
-                placeholder="Search candidates or committees",
+                placeholder="Search candidates, committees, donors",
                 debounce=0.25,
                 autoComplete="off",
                 n_submit=0,
@@ -60,27 +61,52 @@ def _describe(row) -> str:
     return " · ".join(parts)
 
 
-def results_list(frame):
-    if frame.empty:
-        return html.P("No candidate or committee matches.", className="search-empty")
-    return html.Ul(
-        [
-            html.Li(
-                dcc.Link(
-                    [html.Span(row.name, className="result-name"), html.Span(_describe(row), className="result-meta")],
-                    href=row.path,
-                )
-            )
-            for row in frame.itertuples()
-        ],
-        className="search-list",
-        **{"aria-label": "Search results"},
+def _describe_donor(row) -> str:
+    """'Springfield, IL 62704 · $12,400 in 9 gifts · 2022-2024'."""
+    place = ", ".join(part for part in (row.city, row.state) if isinstance(part, str))
+    cycles = sorted(row.cycles)
+    span = str(cycles[0]) if cycles[0] == cycles[-1] else f"{cycles[0]}-{cycles[-1]}"
+    gifts = f"{int(row.gifts):,} gift{'s' if int(row.gifts) != 1 else ''}"
+    return " · ".join(
+        part for part in (f"{place} {row.zip5 or ''}".strip(), f"{labels.money(row.amount)} in {gifts}", span) if part
     )
 
 
+def results_list(frame, donors=None):
+    if frame.empty and (donors is None or donors.empty):
+        return html.P("No candidate, committee or donor matches.", className="search-empty")
+
+    def item(name, meta, path):
+        return html.Li(
+            dcc.Link([html.Span(name, className="result-name"), html.Span(meta, className="result-meta")], href=path)
+        )
+
+    children = []
+    if not frame.empty:
+        children.append(
+            html.Ul(
+                [item(row.name, _describe(row), row.path) for row in frame.itertuples()],
+                className="search-list",
+                **{"aria-label": "Candidates and committees"},
+            )
+        )
+    if donors is not None and not donors.empty:
+        children += [
+            html.P("Donors (itemized gifts, all cycles)", className="search-group"),
+            html.Ul(
+                [item(row.name, _describe_donor(row), row.path) for row in donors.itertuples()],
+                className="search-list",
+                **{"aria-label": "Donors"},
+            ),
+        ]
+    return html.Div(children)
+
+
 def _run(text: str):
+    """(candidates and committees, donors) matching the text, or None before any data is published."""
     try:
-        return search.search(params.search_text(text))
+        text = params.search_text(text)
+        return search.search(text), search.donors(text)
     except db.NoSnapshotError:
         return None
 
@@ -97,10 +123,10 @@ def show_matches(text, _pathname):
         return "", None  # a new page: the old matches no longer apply
     if len(search.normalize(text or "")) < search.MIN_LENGTH:
         return no_update, None
-    frame = _run(text)
-    if frame is None:
+    found = _run(text)
+    if found is None:
         return no_update, html.P("No data published yet.", className="search-empty")
-    return no_update, results_list(frame)
+    return no_update, results_list(*found)
 
 
 @callback(
@@ -110,7 +136,10 @@ def show_matches(text, _pathname):
     prevent_initial_call=True,
 )
 def open_best_match(_n_submit, text):
-    frame = _run(text or "")
-    if frame is None or frame.empty:
+    found = _run(text or "")
+    if found is None:
         return no_update
-    return frame["path"].iloc[0]
+    for frame in found:
+        if not frame.empty:
+            return frame["path"].iloc[0]
+    return no_update

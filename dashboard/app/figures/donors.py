@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.app.figures import theme
+from dashboard.app.figures.money_over_time import candidate_label, candidate_styles
 
 SHOWN = 15  # bars drawn; the table and the CSV have every row
 
@@ -34,4 +35,46 @@ def top_bar(frame: pd.DataFrame, label_column: str, what: str, empty_label: str 
     )
     figure.update_yaxes(autorange="reversed", type="category")
     figure.update_xaxes(title_text="Itemized contributions (net of refunds)", tickprefix="$", tickformat="~s")
+    return figure
+
+
+def race_new_donors_lines(weekly: pd.DataFrame, order: list[str], race: pd.DataFrame | None = None) -> go.Figure:
+    """New itemized donors per week, one line per candidate of a race in `order`, in the colours the race
+    page gives each candidate (queries.donors.race_new_donors_weekly), and the whole race's (`race`: week,
+    new_donors, name) as a dotted black line."""
+    if weekly.empty:
+        return theme.empty_figure("No itemized gifts from individuals in this race for this cycle")
+    styles = candidate_styles(order)
+    figure = go.Figure(
+        layout=theme.base_layout(
+            height=380,
+            margin={"l": 8, "r": 16, "t": 28, "b": 40},
+            legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+            hovermode="closest",
+        )
+    )
+    for cid in order:
+        rows = weekly[weekly["candidate_id"] == cid]
+        if rows.empty:
+            continue
+        label = candidate_label(rows["name"].iloc[0], rows["party"].iloc[0])
+        figure.add_scatter(
+            x=pd.to_datetime(rows["week"]),
+            y=rows["new_donors"],
+            mode="lines+markers" if len(rows) < 30 else "lines",
+            name=label,
+            line={"color": styles[cid]["color"], "dash": styles[cid]["dash"], "width": 2.5},
+            hovertemplate=f"{label}<br>Week of %{{x|%Y-%m-%d}}: %{{y:,}} new donors<extra></extra>",
+        )
+    if race is not None and len(race):
+        label = str(race["name"].iloc[0])
+        figure.add_scatter(
+            x=pd.to_datetime(race["week"]),
+            y=race["new_donors"],
+            mode="lines",
+            name=label,
+            line={"color": theme.OKABE_ITO["black"], "dash": "dot", "width": 2},
+            hovertemplate=f"{label}<br>Week of %{{x|%Y-%m-%d}}: %{{y:,}} new donors<extra></extra>",
+        )
+    figure.update_yaxes(title_text="New donors that week", rangemode="tozero")
     return figure

@@ -91,6 +91,18 @@ METRICS: dict[str, Metric] = {
             labels.share,
             note="Outside spending divided by the candidates' own receipts plus outside spending.",
         ),
+        Metric(
+            "in_district_share",
+            "Money from inside the district",
+            "Itemized individual money from donors living in the district (percent)",
+            labels.share,
+            labels.share,
+            note="House races only. Donors' ZIP codes are matched to Census ZIP Code Tabulation Areas (ZCTAs) "
+            "and ZCTAs to districts; ZCTAs split between districts are allocated by land area. ZIP codes with no "
+            "ZCTA are unknown, not outside, and left out of the share. 'No data' where this was not computed: "
+            "without the Census relationship file (`python -m dashboard geo`), or where only ZCTA-district pairs "
+            "without land areas are known (the race pages then give a range).",
+        ),
     )
 }
 DEFAULT_METRIC = "receipts"

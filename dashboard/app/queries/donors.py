@@ -1,5 +1,6 @@
 """Unique itemized donors: how many a candidate or a race has, how many gave more than once, how many
-are new each week, and the donors two candidates share ("gave to both").
+are new each week (per candidate and per race), and the donors two candidates or two committees share
+("gave to both").
 
 A donor is a donor_key (normalized name + ZIP5, dashboard.core.normalize), so one person filing under
 two spellings or two ZIP codes counts twice, and two people of the same name in one ZIP count once.
@@ -45,18 +46,33 @@ def candidate_new_donors_weekly(candidate_id: str, cycle: int) -> pd.DataFrame:
     )
 
 
-def shared_donor_count(candidate_a: str, candidate_b: str, cycle: int) -> int:
-    """How many donors gave to both candidates in the cycle (the rows gave_to_both would list)."""
+# What a pair of recipients is: a candidate (the gifts to all its counted committees) or one committee.
+# The column is picked from this fixed map by code, never from input.
+RECIPIENT_COLUMNS = {"candidate": "candidate_id", "committee": "committee_id"}
+
+
+def _shared_count(kind: str, a: str, b: str, cycle: int) -> int:
+    column = RECIPIENT_COLUMNS[kind]
     frame = db.query(
-        """
+        f"""
         SELECT count(*) AS n FROM (
-            SELECT donor_key FROM receipts WHERE cycle = ? AND candidate_id = ? AND amount > 0 AND donor_key IS NOT NULL
+            SELECT donor_key FROM receipts WHERE cycle = ? AND {column} = ? AND amount > 0 AND donor_key IS NOT NULL
             INTERSECT
-            SELECT donor_key FROM receipts WHERE cycle = ? AND candidate_id = ? AND amount > 0)
+            SELECT donor_key FROM receipts WHERE cycle = ? AND {column} = ? AND amount > 0)
         """,
-        [cycle, candidate_a, cycle, candidate_b],
+        [cycle, a, cycle, b],
     )
     return int(frame["n"].iloc[0])
+
+
+def shared_donor_count(candidate_a: str, candidate_b: str, cycle: int) -> int:
+    """How many donors gave to both candidates in the cycle (the rows gave_to_both would list)."""
+    return _shared_count("candidate", candidate_a, candidate_b, cycle)
+
+
+def committee_shared_donor_count(committee_a: str, committee_b: str, cycle: int) -> int:
+    """How many donors gave to both committees in the cycle (the rows committee_gave_to_both would list)."""
+    return _shared_count("committee", committee_a, committee_b, cycle)
 
 
 def race_donor_counts(cycle: int, office: str, state: str | None = None, district: str | None = None) -> pd.DataFrame:
@@ -82,29 +98,120 @@ def race_donor_counts(cycle: int, office: str, state: str | None = None, distric
     )
 
 
-def gave_to_both(candidate_a: str, candidate_b: str, cycle: int, limit: int | None = None) -> pd.DataFrame:
-    """The donors who gave to both candidates in the cycle, one row per donor key, biggest givers first
-    (the `limit` biggest; all when None): name and place of their latest gift, and the gifts to each
-    (amount_a and gifts_a to candidate_a, amount_b and gifts_b to candidate_b; refunds are not taken out)."""
+def _gave_to_both(kind: str, a: str, b: str, cycle: int, limit: int | None) -> pd.DataFrame:
+    column = RECIPIENT_COLUMNS[kind]
     return db.query(
-        """
+        f"""
         WITH gifts AS (
-            SELECT candidate_id, donor_key, date, sub_id, amount, contributor_name, city, state, zip5
+            SELECT {column} AS recipient, donor_key, date, sub_id, amount, contributor_name, city, state, zip5
             FROM receipts
-            WHERE cycle = ? AND candidate_id IN (?, ?) AND amount > 0 AND donor_key IS NOT NULL
+            WHERE cycle = ? AND {column} IN (?, ?) AND amount > 0 AND donor_key IS NOT NULL
         )
         SELECT donor_key,
                arg_max(contributor_name, (date, sub_id)) AS contributor_name, arg_max(city, (date, sub_id)) AS city,
                arg_max(state, (date, sub_id)) AS state, arg_max(zip5, (date, sub_id)) AS zip5,
-               sum(amount) FILTER (WHERE candidate_id = ?) AS amount_a,
-               count(*) FILTER (WHERE candidate_id = ?) AS gifts_a,
-               sum(amount) FILTER (WHERE candidate_id = ?) AS amount_b,
-               count(*) FILTER (WHERE candidate_id = ?) AS gifts_b
+               sum(amount) FILTER (WHERE recipient = ?) AS amount_a,
+               count(*) FILTER (WHERE recipient = ?) AS gifts_a,
+               sum(amount) FILTER (WHERE recipient = ?) AS amount_b,
+               count(*) FILTER (WHERE recipient = ?) AS gifts_b
         FROM gifts
         GROUP BY donor_key
-        HAVING count(DISTINCT candidate_id) = 2
+        HAVING count(DISTINCT recipient) = 2
         ORDER BY amount_a + amount_b DESC, donor_key
         LIMIT ?
         """,
-        [cycle, candidate_a, candidate_b, candidate_a, candidate_a, candidate_b, candidate_b, limit],
+        [cycle, a, b, a, a, b, b, limit],
+    )
+
+
+def gave_to_both(candidate_a: str, candidate_b: str, cycle: int, limit: int | None = None) -> pd.DataFrame:
+    """The donors who gave to both candidates in the cycle, one row per donor key, biggest givers first
+    (the `limit` biggest; all when None): name and place of their latest gift, and the gifts to each
+    (amount_a and gifts_a to candidate_a, amount_b and gifts_b to candidate_b; refunds are not taken out).
+    Any two candidates, of one race or not."""
+    return _gave_to_both("candidate", candidate_a, candidate_b, cycle, limit)
+
+
+def committee_gave_to_both(committee_a: str, committee_b: str, cycle: int, limit: int | None = None) -> pd.DataFrame:
+    """gave_to_both for two committees: the donors whose itemized gifts reached both committees in the
+    cycle, with the gifts to each (amount_a, gifts_a to committee_a; amount_b, gifts_b to committee_b).
+    Only candidates' committees have itemized receipts in the `receipts` extract, so a PAC or party
+    committee has no donors here."""
+    return _gave_to_both("committee", committee_a, committee_b, cycle, limit)
+
+
+def committee_has_receipts(committee_id: str, cycle: int) -> bool:
+    """Whether the `receipts` extract holds any itemized gift to the committee in the cycle (only
+    candidates' own committees are in it)."""
+    frame = db.query(
+        "SELECT EXISTS (SELECT 1 FROM receipts WHERE cycle = ? AND committee_id = ? AND amount > 0) AS found",
+        [cycle, committee_id],
+    )
+    return bool(frame["found"].iloc[0])
+
+
+def race_new_donors_weekly(
+    cycle: int, office: str, state: str | None = None, district: str | None = None
+) -> pd.DataFrame:
+    """Per candidate of the race (candidate_id, name, party) and week (starting Monday): new_donors, the
+    donors who first gave to that candidate that week, and donors_to_date. From agg_candidate_donor_weeks,
+    so a donor new to two candidates counts once for each (race_donor_counts counts the race's donors
+    once). Quiet weeks are present with 0 new donors, from the race's first week with a new donor to its
+    last, so a line never jumps over them; candidates without itemized gifts have no rows."""
+    members, params = race_members(cycle, office, state, district)
+    return db.query(
+        f"""
+        WITH {members},
+        weekly AS (
+            SELECT w.candidate_id, CAST(w.week AS DATE) AS week, w.new_donors, w.donors_to_date
+            FROM agg_candidate_donor_weeks AS w
+            WHERE w.cycle = ? AND w.candidate_id IN (SELECT candidate_id FROM members)
+        ),
+        grid AS (
+            SELECT c.candidate_id,
+                   CAST(unnest(range(CAST(b.first AS TIMESTAMP), CAST(b.last AS TIMESTAMP) + INTERVAL 1 DAY,
+                                     INTERVAL 7 DAY)) AS DATE) AS week
+            FROM (SELECT DISTINCT candidate_id FROM weekly) AS c,
+                 (SELECT min(week) AS first, max(week) AS last FROM weekly) AS b
+        )
+        SELECT g.candidate_id, m.name, m.party, g.week, coalesce(w.new_donors, 0) AS new_donors,
+               coalesce(max(w.donors_to_date) OVER (PARTITION BY g.candidate_id ORDER BY g.week
+                                                    ROWS UNBOUNDED PRECEDING), 0) AS donors_to_date
+        FROM grid AS g
+        JOIN members AS m USING (candidate_id)
+        LEFT JOIN weekly AS w USING (candidate_id, week)
+        ORDER BY g.week, g.candidate_id
+        """,
+        params + [cycle],
+    )
+
+
+def race_new_donors_total_weekly(
+    cycle: int, office: str, state: str | None = None, district: str | None = None
+) -> pd.DataFrame:
+    """Per week (starting Monday) in which someone first gave to any candidate of the race: new_donors
+    that week, each donor once however many of its candidates they gave to, and donors_to_date (the
+    race's unique donors so far, race_donor_counts' unique_donors in the end, but for donors whose gifts
+    are all undated). Weeks without a new donor are absent. Read from `receipts` by the race's candidate
+    IDs (the extract is sorted by candidate, so only their row groups are read)."""
+    members, params = race_members(cycle, office, state, district)
+    return db.query(
+        f"""
+        WITH {members},
+        firsts AS (
+            SELECT donor_key, min(date) AS first_date
+            FROM receipts
+            WHERE cycle = ? AND candidate_id IN (SELECT candidate_id FROM members)
+              AND amount > 0 AND donor_key IS NOT NULL
+            GROUP BY donor_key
+        )
+        SELECT CAST(date_trunc('week', first_date) AS DATE) AS week, count(*) AS new_donors,
+               CAST(sum(count(*)) OVER (ORDER BY CAST(date_trunc('week', first_date) AS DATE)) AS BIGINT)
+                   AS donors_to_date
+        FROM firsts
+        WHERE first_date IS NOT NULL
+        GROUP BY week
+        ORDER BY week
+        """,
+        params + [cycle],
     )

@@ -21,6 +21,7 @@ METRIC_COLUMNS = (
     "small_share",
     "outside_amount",
     "outside_share",
+    "in_district_share",
 )
 
 
@@ -34,7 +35,7 @@ def map_races(cycle: int, office: str, state: str | None = None) -> pd.DataFrame
         SELECT cycle, office, state, district, {", ".join(METRIC_COLUMNS)},
                disbursements, leader_candidate_id, leader_name, leader_party, leader_receipts,
                margin, itemized_amount, out_of_state_amount, small_amount, outside_support, outside_oppose,
-               outside_notice_amount, coverage_end
+               outside_notice_amount, in_district_amount, coverage_end
         FROM agg_district
         WHERE cycle = ? AND office = ? AND (? IS NULL OR state = ?)
         ORDER BY state, district

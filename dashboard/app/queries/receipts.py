@@ -25,9 +25,8 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 from dataclasses import dataclass, fields, replace
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Iterator
 
@@ -35,8 +34,8 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboard.app import db
+from dashboard.app.queries import _donor_names
 from dashboard.core import normalize, params
-from dashboard.core.sql import quote_literal
 
 # Columns of a receipt as the explorer, the API and the exports show it, in this order.
 COLUMNS = (
@@ -57,19 +56,22 @@ COLUMNS = (
     "aggregate_ytd",
     "entity_type",
     "image_number",
+    "election_type",
     "sub_id",
     "cycle",
 )
 
 # Columns computed rather than read: the conduit's name, from a map of the cycle's conduit
-# committees built once per query (its `?` is the cycle, bound before the WHERE's values). A join
+# committees built once per query (its `?` is the cycle, NULL for all cycles, bound before the WHERE's
+# values). A join
 # or a lookup per row made a 1M-row export's worker grow by 560 MB, not 355 as this does
 # (tests/integration/test_exports_memory.py; 419 once rows carried entity_type and an 18-digit
 # image_number each). Conduits are the committees the builder flags
 # is_conduit (those that took a conduit's copy of an earmarked gift, and the known ones).
 _COMPUTED = {
-    "conduit_name": "(SELECT map(list(conduit.committee_id), list(conduit.name)) FROM committees AS conduit"
-    " WHERE conduit.cycle = ? AND conduit.is_conduit)[receipts.conduit_committee_id]",
+    "conduit_name": "(SELECT map(list(committee_id), list(name)) FROM (SELECT committee_id, any_value(name) AS name"
+    " FROM committees WHERE cycle = coalesce(?, cycle) AND is_conduit GROUP BY committee_id))"
+    "[receipts.conduit_committee_id]",
 }
 _SELECT = ", ".join(f"{_COMPUTED[c]} AS {c}" if c in _COMPUTED else c for c in COLUMNS)
 
@@ -77,17 +79,17 @@ _SELECT = ", ".join(f"{_COMPUTED[c]} AS {c}" if c in _COMPUTED else c for c in C
 SORTS = {"-date": ("date", True), "date": ("date", False), "-amount": ("amount", True), "amount": ("amount", False)}
 DEFAULT_SORT = "-date"
 
-# A date window this short is narrow enough to search without naming anyone.
-NARROW_DAYS = 31
+ALL_CYCLES = "all"  # the URL's cycle value that searches every cycle
 MAX_PAGE = 1000
 NAME_WORDS = 6
 
 
 @dataclass(frozen=True)
 class ReceiptFilters:
-    """One explorer search. Field names are the URL's, except `start`/`end` (URL from/to)."""
+    """One explorer search. Field names are the URL's, except `start`/`end` (URL from/to).
+    `cycle` None searches every cycle of the snapshot (URL cycle=all)."""
 
-    cycle: int
+    cycle: int | None
     candidate_id: str | None = None
     committee_id: str | None = None
     q: str | None = None
@@ -118,7 +120,7 @@ class ReceiptFilters:
             return params.optional(parse)(get(name))
 
         filters = cls(
-            cycle=params.cycle(get("cycle")),
+            cycle=None if get("cycle") == ALL_CYCLES else params.cycle(get("cycle")),
             candidate_id=optional(params.candidate_id, "candidate_id"),
             committee_id=optional(params.committee_id, "committee_id"),
             q=params.free_text(get("q"), "q", 80),
@@ -154,7 +156,7 @@ class ReceiptFilters:
 
     def to_query(self) -> dict[str, str]:
         """URL values of the filters that are set (the inverse of from_query)."""
-        query = {}
+        query = {} if self.cycle is not None else {"cycle": ALL_CYCLES}
         for field in fields(self):
             value = getattr(self, field.name)
             if value is None:
@@ -169,13 +171,6 @@ class ReceiptFilters:
         """The same search with one filter (by URL name) removed; cycle cannot be removed."""
         field_name = {url: f for f, url in URL_NAMES.items()}.get(name, name)
         return replace(self, **{field_name: None})
-
-    def is_narrow(self) -> bool:
-        """Names someone or somewhere small enough that the search reads little of the data:
-        a candidate, committee, contributor name, ZIP code, or a date window of a month."""
-        if self.candidate_id or self.committee_id or self.q or self.zip:
-            return True
-        return bool(self.start and self.end and (self.end - self.start) <= timedelta(days=NARROW_DAYS))
 
 
 URL_NAMES = {"start": "from", "end": "to"}
@@ -210,54 +205,61 @@ def _name_words(text: str) -> list[str]:
     return normalize.fold_name(text).split()[:NAME_WORDS]
 
 
-# Normalized values that norm_job gives to spellings lacking some of their words ('UNEMPLOYED'
-# is 'NOT EMPLOYED'), and the word every such spelling contains.
-_JOB_ALIAS_WORDS = {"SELF-EMPLOYED": ["SELF"], "NOT EMPLOYED": ["EMPLOYED"]}
-
-
-def _job_condition(column: str, value: str) -> tuple[str, list]:
-    """Employer or occupation (`column`, fixed by the caller) equal to `value` as normalized,
-    or starting with it when `value` ends with '*'. norm_job runs a dozen regular expressions,
-    so a cheap ILIKE on each word the raw spelling must contain runs first."""
-    prefix = value.endswith("*")
-    target = normalize.normalize_value("norm_job", value.rstrip("*")) or ""
-    words = _JOB_ALIAS_WORDS.get(target) or re.findall(r"[A-Z0-9]+", target)
-    conditions = [f"replace({column}, '''', '') ILIKE ?" for _ in words]
-    bound: list = [f"%{word}%" for word in words]
-    if prefix:
-        conditions.append(f"starts_with(coalesce(norm_job({column}), ''), ?)")
-    else:
-        conditions.append(f"norm_job({column}) = ?")
-    bound.append(target)
-    return " AND ".join(conditions), bound
-
-
-_HAS_APOSTROPHE = " OR ".join(f"contains(contributor_name, {quote_literal(a)})" for a in normalize.APOSTROPHES)
-_WORD_STARTS = (
-    "(contains(' ' || fold_name(contributor_name), ?) OR contains(' ' || fold_name(regexp_replace("
-    f"contributor_name, {quote_literal(normalize.APOSTROPHE_CLASS)}, ' ', 'g')), ?))"
+# The explorer reads the snapshot's search index (dashboard/pipeline/builder/search_index.py): four
+# copies of the receipts, each sorted for one kind of search, so that DuckDB reads only the few row
+# groups a search can match. _plan picks the copy: a name search reads the copy sorted by donor
+# (through the index of name words), a ZIP search the copy sorted by ZIP, any other search the copy
+# sorted by what the results are sorted by (a count or total: by date, as date windows are common).
+BY_DATE, BY_AMOUNT, BY_DONOR, BY_ZIP = (
+    "receipts_date_order",
+    "receipts_amount_order",
+    "receipts_donor_order",
+    "receipts_zip_order",
 )
+# A name whose rarest word begins the words of more donors than this ('J', 'SMITH') is matched row by
+# row in the copy sorted for the results: looking its donors up one by one would read everything.
+MANY_DONORS = 20_000
 
 
-# The recipient candidate's seat is in a state (House, Senate) and the donor's state is known and
-# differs from it (<>) or equals it (=). Columns of receipts are named in full: candidates has a
-# state too.
-_RECIPIENT_STATE = (
-    "EXISTS (SELECT 1 FROM candidates AS recipient WHERE recipient.candidate_id = receipts.candidate_id"
-    " AND recipient.cycle = receipts.cycle AND recipient.office IN ('H', 'S') AND receipts.state {} recipient.state)"
-)
-_OUTSIDE_STATE = _RECIPIENT_STATE.format("<>")
-_INSIDE_STATE = _RECIPIENT_STATE.format("=")
+@dataclass(frozen=True)
+class _Plan:
+    """Where one search reads (a table of the search index, named `receipts` in the query) and the
+    WHERE condition with its `?` values."""
+
+    table: str
+    condition: str
+    bound: list
 
 
-def _where(f: ReceiptFilters) -> tuple[str, list]:
-    """The WHERE condition (only `?` placeholders) and its parameters."""
-    parts, bound = ["cycle = ?"], [f.cycle]
+def _donors_matching(words: list[str]) -> tuple[str, list] | None:
+    """The condition 'the donor's names have words beginning with every word typed', through the
+    index of name words; None when some word is too common for that to be the fast way (MANY_DONORS)."""
+    if _donor_names.fewest_donors_of_a_word(words) > MANY_DONORS:
+        return None
+    subquery, values = _donor_names.donors_with_words(words)
+    return f"donor_key IN ({subquery})", values
+
+
+def _plan(f: ReceiptFilters, sort: str | None = None) -> _Plan:
+    """The table to read and the WHERE condition (only `?` placeholders) with its values, for the
+    results in `sort` order (None: for totals only)."""
+    parts: list[str] = []
+    bound: list = []
 
     def add(condition: str, *values) -> None:
         parts.append(condition)
         bound.extend(values)
 
+    table = BY_DATE if sort is None or SORTS[sort][0] == "date" else BY_AMOUNT
+    words = _name_words(f.q) if f.q else []
+    donors = _donors_matching(words) if words else None
+    if donors is not None:
+        table = BY_DONOR
+        add(*donors[:1], *donors[1])
+    elif f.zip:
+        table = BY_ZIP
+    if f.cycle is not None:
+        add("cycle = ?", f.cycle)
     if f.candidate_id:
         add("candidate_id = ?", f.candidate_id)
     if f.committee_id:
@@ -267,7 +269,9 @@ def _where(f: ReceiptFilters) -> tuple[str, list]:
     if f.not_state:
         add("state IS DISTINCT FROM ?", f.not_state)
     if f.outside_state is not None:
-        add(_OUTSIDE_STATE if f.outside_state else _INSIDE_STATE)
+        # seat_state: the recipient candidate's seat's state (House and Senate only, else NULL, and a
+        # comparison with NULL selects nothing).
+        add("state <> seat_state" if f.outside_state else "state = seat_state")
     if f.zip:
         add("zip5 = ?", f.zip)
     if f.min is not None:
@@ -275,9 +279,9 @@ def _where(f: ReceiptFilters) -> tuple[str, list]:
     if f.max is not None:
         add("amount <= ?", f.max)
     if f.start:
-        add("date >= ?", f.start)
+        add("sort_date >= ?", f.start)
     if f.end:
-        add("date <= ?", f.end)
+        add("sort_date <= ?", f.end)
     if f.earmarked is not None:
         add("is_earmarked = ?", f.earmarked)
     if f.conduit:
@@ -285,70 +289,58 @@ def _where(f: ReceiptFilters) -> tuple[str, list]:
     if f.entity:
         add("entity_type = ?", ENTITY_TYPES[f.entity])
     if f.city:
-        add("starts_with(upper(city), ?)", f.city.upper())
+        add("starts_with(city_upper, ?)", f.city.upper())
     for column in ("employer", "occupation"):
         value = getattr(f, column)
         if value:
-            condition, values = _job_condition(column, value)
-            add(condition, *values)
-    if f.q:
-        words = _name_words(f.q)
-        # A cheap accent-blind ILIKE on every word first (words are letters and digits only, so
-        # no wildcard can come from input; a name with an apostrophe passes it whatever the word,
-        # as 'OROURKE' is not in "O'ROURKE"). Then the exact rule, inside CASE so that DuckDB runs
-        # it only on the few rows left (as a plain AND it may run first, on every row): the folded
-        # name ' SMITH JOHN A' contains ' JO', so a word of the name starts with what was typed
-        # ('ROURKE' starts a word of "O'ROURKE" too, read with the apostrophe as a space).
-        # Measured on the 1M-row demo (count and first page of a name search): 49 ms before
-        # folding, 63 ms with it.
-        cheap = " AND ".join(f"(strip_accents(contributor_name) ILIKE ? OR {_HAS_APOSTROPHE})" for _ in words)
-        exact = " AND ".join(_WORD_STARTS for _ in words)
-        add(
-            f"CASE WHEN {cheap} THEN {exact} ELSE false END",
-            *[f"%{word}%" for word in words],
-            *[" " + word for word in words for _ in range(2)],
-        )
-    return " AND ".join(parts), bound
+            target = normalize.normalize_value("norm_job", value.rstrip("*")) or ""
+            if value.endswith("*"):
+                add(f"starts_with({column}_norm, ?)", target)
+            else:
+                add(f"{column}_norm = ?", target)
+    for word in words:
+        # name_words is ' ' + every word of the name (dashboard/pipeline/builder/search_index.py),
+        # so ' JO' is in it exactly when a word of the name starts with JO.
+        add("contains(name_words, ?)", " " + word)
+    return _Plan(table, " AND ".join(parts) or "true", bound)
 
 
-# What each sort orders by: a missing date sorts as the oldest, a missing amount as zero, so
-# that every row has a place in the order and keyset cursors never skip one.
-_SORT_KEYS = {"date": "coalesce(date, DATE '1900-01-01')", "amount": "coalesce(amount, 0)"}
+_ORDER_COLUMNS = {"date": "sort_date", "amount": "sort_amount"}
 
 
 def _order(sort: str) -> str:
     column, descending = SORTS[sort]
     direction = "DESC" if descending else "ASC"
-    return f"{_SORT_KEYS[column]} {direction}, sub_id {direction}"
+    return f"{_ORDER_COLUMNS[column]} {direction}, sub_id {direction}"
 
 
 def _after(sort: str, value, sub_id: int) -> tuple[str, list]:
     """The condition selecting the rows after (value, sub_id) in `sort` order."""
     column, descending = SORTS[sort]
-    key, sign = _SORT_KEYS[column], "<" if descending else ">"
+    key, sign = _ORDER_COLUMNS[column], "<" if descending else ">"
     return f" AND ({key} {sign} ? OR ({key} = ? AND sub_id {sign} ?))", [value, value, sub_id]
 
 
 def receipts_summary(filters: ReceiptFilters) -> pd.DataFrame:
     """One row: n (contributions), amount (their sum, net of refunds), first_date, last_date
     of everything the filters select."""
-    condition, bound = _where(filters)
+    plan = _plan(filters)
     return db.query(
         f"""SELECT count(*) AS n, coalesce(sum(amount), 0) AS amount,
                    min(date) AS first_date, max(date) AS last_date
-            FROM receipts WHERE {condition}""",
-        bound,
+            FROM {plan.table} WHERE {plan.condition}""",
+        plan.bound,
     )
 
 
 def receipts_page(filters: ReceiptFilters, sort: str = DEFAULT_SORT, limit: int = 100, offset: int = 0) -> pd.DataFrame:
     """Rows `offset` to `offset + limit` of the search in `sort` order (the explorer's grid
     asks for one block at a time)."""
-    condition, bound = _where(filters)
+    plan = _plan(filters, sort)
     return db.query(
-        f"""SELECT {_SELECT} FROM receipts WHERE {condition}
+        f"""SELECT {_SELECT} FROM {plan.table} AS receipts WHERE {plan.condition}
             ORDER BY {_order(sort)} LIMIT ? OFFSET ?""",
-        [filters.cycle] + bound + [min(limit, MAX_PAGE), offset],
+        [filters.cycle] + plan.bound + [min(limit, MAX_PAGE), offset],
     )
 
 
@@ -358,25 +350,22 @@ def receipts_after(
     """Keyset paging for the API: up to `limit` rows following the row `after` names (a cursor
     this function returned), and the cursor of the next page (None on the last page). Unlike
     offsets, a cursor costs the same on page 1,000 as on page 1."""
-    condition, bound = _where(filters)
+    plan = _plan(filters, sort)
+    condition, bound = plan.condition, list(plan.bound)
     column = SORTS[sort][0]
     if after:
         more, values = _after(sort, *_decode_cursor(after, sort))
         condition += more
         bound += values
     frame = db.query(
-        f"""SELECT {_SELECT} FROM receipts WHERE {condition}
-            ORDER BY {_order(sort)} LIMIT ?""",
+        f"""SELECT {_SELECT}, {_ORDER_COLUMNS[column]} AS sort_value FROM {plan.table} AS receipts
+            WHERE {condition} ORDER BY {_order(sort)} LIMIT ?""",
         [filters.cycle] + bound + [min(limit, MAX_PAGE) + 1],
     )
-    if len(frame) <= min(limit, MAX_PAGE):
-        return frame, None
+    more_rows = len(frame) > min(limit, MAX_PAGE)
     frame = frame.iloc[: min(limit, MAX_PAGE)]
-    last = frame.iloc[-1]
-    value = last[column]
-    if pd.isna(value):  # as _SORT_KEYS orders it
-        value = date(1900, 1, 1) if column == "date" else Decimal(0)
-    return frame, _encode_cursor(value, int(last["sub_id"]), sort)
+    cursor = _encode_cursor(frame["sort_value"].iloc[-1], int(frame["sub_id"].iloc[-1]), sort) if more_rows else None
+    return frame.drop(columns="sort_value"), cursor
 
 
 def _encode_cursor(value, sub_id: int, sort: str) -> str:
@@ -413,30 +402,33 @@ def receipts_batches(
     holding the result (dashboard.app.exports checks the count against EXPORT_ROW_CAP first). The
     first batch is read before this returns, so a timeout is raised here rather than halfway
     through a download; it may be empty (it still carries the columns)."""
-    condition, bound = _where(filters)
+    plan = _plan(filters, sort)
     return db.stream(
-        f"SELECT {_SELECT} FROM receipts WHERE {condition} ORDER BY {_order(sort)}",
-        [filters.cycle] + bound,
+        f"SELECT {_SELECT} FROM {plan.table} AS receipts WHERE {plan.condition} ORDER BY {_order(sort)}",
+        [filters.cycle] + plan.bound,
         batch_rows,
     )
 
 
-def conduits(cycle: int) -> pd.DataFrame:
-    """Conduit committees of the cycle (ActBlue, WinRed...: they pass on earmarked gifts), by
-    name: committee_id, name."""
+def conduits(cycle: int | None) -> pd.DataFrame:
+    """Conduit committees of the cycle, or of every cycle for None (ActBlue, WinRed...: they pass on
+    earmarked gifts), by name: committee_id, name."""
     return db.query(
-        "SELECT committee_id, name FROM committees WHERE cycle = ? AND is_conduit ORDER BY name, committee_id", [cycle]
+        """SELECT committee_id, arg_max(name, cycle) AS name FROM committees
+           WHERE cycle = coalesce(?, cycle) AND is_conduit GROUP BY committee_id ORDER BY name, committee_id""",
+        [cycle],
     )
 
 
 def filter_names(filters: ReceiptFilters) -> pd.DataFrame:
-    """Names of the candidate, committee and conduit the filters name (for the filter chips):
-    kind, id, name."""
+    """Names of the candidate, committee and conduit the filters name (for the filter chips), as of
+    the cycle searched or the latest cycle for all: kind, id, name."""
     return db.query(
-        """SELECT 'candidate' AS kind, candidate_id AS id, name FROM candidates WHERE candidate_id = ? AND cycle = ?
+        """SELECT 'candidate' AS kind, candidate_id AS id, arg_max(name, cycle) AS name FROM candidates
+           WHERE candidate_id = ? AND cycle = coalesce(?, cycle) GROUP BY candidate_id
            UNION ALL
-           SELECT CASE WHEN committee_id = ? THEN 'committee' ELSE 'conduit' END, committee_id, name
-           FROM committees WHERE committee_id IN (?, ?) AND cycle = ?""",
+           SELECT CASE WHEN committee_id = ? THEN 'committee' ELSE 'conduit' END, committee_id, arg_max(name, cycle)
+           FROM committees WHERE committee_id IN (?, ?) AND cycle = coalesce(?, cycle) GROUP BY committee_id""",
         [
             filters.candidate_id,
             filters.cycle,
@@ -445,4 +437,48 @@ def filter_names(filters: ReceiptFilters) -> pd.DataFrame:
             filters.conduit,
             filters.cycle,
         ],
+    )
+
+
+# The explorer's "one row per donor" view (receipts_by_donor): sort value in the URL -> (column,
+# descending). donor_key breaks ties, so offset paging is stable.
+DONOR_SORTS = {
+    "-total": ("total", True),
+    "total": ("total", False),
+    "-gifts": ("gifts", True),
+    "gifts": ("gifts", False),
+    "name": ("donor_key", False),  # the normalized name first: case and spacing do not change the order
+    "-name": ("donor_key", True),
+    "-last_date": ("last_date", True),
+    "last_date": ("last_date", False),
+    "-first_date": ("first_date", True),
+    "first_date": ("first_date", False),
+}
+DEFAULT_DONOR_SORT = "-total"
+
+
+def receipts_by_donor(
+    filters: ReceiptFilters, sort: str = DEFAULT_DONOR_SORT, limit: int = 100, offset: int = 0
+) -> pd.DataFrame:
+    """The rows the filters select grouped by donor (donor_key: normalized name + ZIP5), `limit` donors
+    from `offset` in `sort` order (DONOR_SORTS): donor_key, contributor_name, city, state, zip5 and
+    employer of the donor's latest row, total (net of refunds, as receipts_summary), gifts (rows with a
+    positive amount: a refund is no gift), first_date, last_date, and donors: how many donors the whole
+    view has (the same on every row). Rows without a donor key (no name) are one row of their own, so the
+    totals add up to receipts_summary's amount."""
+    plan = _plan(filters)
+    column, descending = DONOR_SORTS[sort]
+    direction = "DESC" if descending else "ASC"
+    return db.query(
+        f"""SELECT donor_key,
+                   arg_max(contributor_name, (date, sub_id)) AS contributor_name,
+                   arg_max(city, (date, sub_id)) AS city, arg_max(state, (date, sub_id)) AS state,
+                   arg_max(zip5, (date, sub_id)) AS zip5, arg_max(employer, (date, sub_id)) AS employer,
+                   sum(amount) AS total, count(*) FILTER (WHERE amount > 0) AS gifts,
+                   min(date) AS first_date, max(date) AS last_date, count(*) OVER () AS donors
+            FROM {plan.table} WHERE {plan.condition}
+            GROUP BY donor_key
+            ORDER BY {column} {direction} NULLS LAST, donor_key {direction} NULLS LAST
+            LIMIT ? OFFSET ?""",
+        plan.bound + [limit, offset],
     )

@@ -1,4 +1,4 @@
-"""Type-ahead search over candidate and committee names (and exact FEC ids).
+"""Type-ahead search over candidate and committee names (and exact FEC ids), and over donors.
 
 Names are compared folded (core.normalize.fold_name): accents dropped ("JULIÁN" reads "JULIAN"),
 apostrophes dropped ("O'ROURKE" reads "OROURKE"), other punctuation read as a space ("SMITH, JOHN"
@@ -19,6 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.app import db, links
+from dashboard.app.queries import _donor_names
 from dashboard.core.normalize import fold_name
 
 MIN_LENGTH = 2
@@ -116,3 +117,26 @@ def _result_path(kind: str, id_: str, candidate_id, cycle, designation) -> str:
     if isinstance(candidate_id, str) and candidate_id and designation in CAMPAIGN_DESIGNATIONS:
         return links.candidate_path(candidate_id, int(cycle))
     return links.committee_path(id_, int(cycle))
+
+
+DONOR_COLUMNS = ["donor_key", "name", "city", "state", "zip5", "amount", "gifts", "cycles", "path"]
+
+
+def donors(text: str, limit: int = 5) -> pd.DataFrame:
+    """Itemized donors whose names have a word beginning with every word typed ("jo smi" finds SMITH,
+    JOHN), across every cycle, the biggest givers first: donor_key, name, city, state, zip5 as of the
+    latest cycle, amount (net of refunds) and gifts over all cycles, cycles (list), path (the donor page)."""
+    words = normalize(text).split()[:MAX_WORDS]
+    if len(normalize(text)) < MIN_LENGTH or not words:
+        return pd.DataFrame(columns=DONOR_COLUMNS)
+    matching, values = _donor_names.donors_with_words(words)
+    frame = db.query(
+        f"""SELECT donor_key, arg_max(name, cycle) AS name, arg_max(city, cycle) AS city,
+                   arg_max(state, cycle) AS state, arg_max(zip5, cycle) AS zip5, sum(amount) AS amount,
+                   sum(gifts) AS gifts, list(cycle ORDER BY cycle) AS cycles
+            FROM donors WHERE donor_key IN ({matching})
+            GROUP BY donor_key ORDER BY amount DESC, donor_key LIMIT ?""",
+        values + [limit],
+    )
+    frame["path"] = [links.donor_url(key) for key in frame["donor_key"]]
+    return frame[DONOR_COLUMNS]

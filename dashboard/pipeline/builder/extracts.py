@@ -23,6 +23,8 @@ import duckdb
 from dashboard.core import contract, fec, geography, normalize
 from dashboard.core.sql import literal_list, quote_literal
 from dashboard.pipeline.builder.candidacies import mark_races
+from dashboard.pipeline.builder.donors import DONORS_SQL
+from dashboard.pipeline.builder.in_district import CANDIDATE_IN_DISTRICT_SQL, load_relationships
 from dashboard.pipeline.builder.outside import OUTSIDE_EXTRACT_SQL, OUTSIDE_STAGING
 from dashboard.store import layout
 
@@ -35,14 +37,17 @@ def raw_views(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> dict[str, int]:
     counts = {}
     for table, columns in contract.RAW.items():
         files = sorted((raw_dir / table).glob("**/*.parquet"))
-        select = ", ".join(f"CAST({c} AS {t}) AS {c}" for c, t in columns.items())
         if files:
             # View bodies take no parameters, so the file list (our own paths) is quoted inline.
-            paths = [str(f) for f in files]
-            con.execute(
-                f"CREATE OR REPLACE VIEW raw_{table} AS SELECT {select} FROM read_parquet("
-                f"[{', '.join(quote_literal(p) for p in paths)}], hive_partitioning = true, union_by_name = true)"
+            source = (
+                f"read_parquet([{', '.join(quote_literal(str(f)) for f in files)}], "
+                "hive_partitioning = true, union_by_name = true)"
             )
+            # A column the contract gained after these files were written (none of them has it) is NULL;
+            # union_by_name fills it in where only some files lack it.
+            present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+            select = ", ".join(f"CAST({c if c in present else 'NULL'} AS {t}) AS {c}" for c, t in columns.items())
+            con.execute(f"CREATE OR REPLACE VIEW raw_{table} AS SELECT {select} FROM {source}")
         else:
             empty = ", ".join(f"CAST(NULL AS {t}) AS {c}" for c, t in columns.items())
             con.execute(f"CREATE OR REPLACE VIEW raw_{table} AS SELECT {empty} WHERE false")
@@ -373,9 +378,12 @@ EXTRACT_SQL: dict[str, str] = {
             FROM outside WHERE candidate_id IS NOT NULL GROUP BY ALL
         ), ranked AS (
             SELECT races.*, i.itemized, i.out_of_state, i.small, o.outside_support, o.outside_oppose, o.outside_notices,
+                   d.in_district_amount, d.placed_amount,
                    row_number() OVER (PARTITION BY cycle, office, state, district
                                       ORDER BY coalesce(receipts, 0) DESC, candidate_id) AS place
             FROM races LEFT JOIN itemized i USING (candidate_id, cycle) LEFT JOIN outside_money o USING (candidate_id, cycle)
+            LEFT JOIN (SELECT candidate_id, cycle, in_district_amount, itemized_amount - unknown_amount AS placed_amount
+                       FROM candidate_in_district) d USING (candidate_id, cycle)  -- builder/in_district.py
         )
         SELECT cycle, office, state, district, count(*) AS n_candidates,
                coalesce(sum(receipts), 0) AS receipts, coalesce(sum(disbursements), 0) AS disbursements,
@@ -404,7 +412,9 @@ EXTRACT_SQL: dict[str, str] = {
                -- receipts plus it
                CAST(coalesce(sum(outside_support), 0) + coalesce(sum(outside_oppose), 0) AS DOUBLE)
                    / nullif(coalesce(sum(receipts), 0) + coalesce(sum(outside_support), 0)
-                            + coalesce(sum(outside_oppose), 0), 0) AS outside_share
+                            + coalesce(sum(outside_oppose), 0), 0) AS outside_share,
+               sum(in_district_amount) AS in_district_amount,
+               CAST(sum(in_district_amount) AS DOUBLE) / nullif(sum(placed_amount), 0) AS in_district_share
         FROM ranked GROUP BY cycle, office, state, district ORDER BY cycle, office, state, district""",
     "agg_daily": """
         SELECT r.date, r.cycle, coalesce(m.party, 'UNK') AS party, coalesce(c.office, 'N') AS office,
@@ -469,6 +479,8 @@ def _text_top(column: str) -> str:
 EXTRACT_SQL.update(OUTSIDE_EXTRACT_SQL)
 EXTRACT_SQL["agg_candidate_employer"] = _text_top("employer")
 EXTRACT_SQL["agg_candidate_occupation"] = _text_top("occupation")
+EXTRACT_SQL["candidate_in_district"] = CANDIDATE_IN_DISTRICT_SQL  # builder/in_district.py
+EXTRACT_SQL["donors"] = DONORS_SQL  # one row per donor and cycle (builder/donors.py)
 
 # The ZIP code of an American address only (a state, territory or military post office) written
 # as 5 or 9 digits: a foreign postal code ('ZZ' BONN 53177, a blank state with PARIS 75004) is no
@@ -482,7 +494,7 @@ RECEIPTS_SQL = f"""
            zip5({US_ZIP}) AS zip5, r.employer, r.occupation,
            (r.receipt_type = '15E' OR r.conduit_committee_id IS NOT NULL) AS is_earmarked,
            r.conduit_committee_id, r.receipt_type, CAST(r.aggregate_ytd AS DECIMAL(14,2)) AS aggregate_ytd,
-           r.entity_type, r.image_number, r.cycle
+           r.entity_type, r.image_number, upper(nullif(trim(r.election_type), '')) AS election_type, r.cycle
     FROM counted_receipts r JOIN candidate_committees cc USING (committee_id, cycle)
     ORDER BY r.cycle, cc.candidate_id, r.date, r.sub_id"""
 
@@ -509,6 +521,8 @@ BUILD_ORDER = (
     "agg_candidate_occupation",
     "candidate_donor_counts",
     "agg_candidate_donor_weeks",
+    "donors",
+    "candidate_in_district",
     "agg_district",
     "agg_daily",
     "large_receipts",
@@ -554,6 +568,8 @@ def build_extracts(con: duckdb.DuckDBPyConnection, raw_dir: Path, out_dir: Path,
                         f"{quote_literal(folder / f'cycle={int(cycle)}' / 'empty.parquet')} (FORMAT parquet)"
                     )
         else:
+            if name == "candidate_in_district":  # the Census relationship cached beside raw/ (data_dir/geo)
+                load_relationships(con, raw_dir.parent)
             cols = ", ".join(contract.EXTRACTS[name])
             sql = EXTRACT_SQL[name].replace("{cols}", cols)
             con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_out AS SELECT {cols} FROM ({sql})")
@@ -561,7 +577,7 @@ def build_extracts(con: duckdb.DuckDBPyConnection, raw_dir: Path, out_dir: Path,
                 f"COPY {name}_out TO {quote_literal(layout.extract_path(out_dir, name))} "
                 "(FORMAT parquet, COMPRESSION zstd)"
             )
-            if name in ("candidate_totals",):
+            if name in ("candidate_totals", "candidate_in_district"):
                 con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_out")
         progress(f"built {name}")
     return raw_counts

@@ -16,6 +16,8 @@ from dashboard.core import config, contract
 from dashboard.pipeline import duck
 from dashboard.pipeline.builder.changes import comparable_previous, record_changes
 from dashboard.pipeline.builder.extracts import build_extracts
+from dashboard.pipeline.builder.in_district import in_district_note
+from dashboard.pipeline.builder.search_index import build_search_index
 from dashboard.pipeline.builder.validation import validate_snapshot
 from dashboard.store import layout, locks, snapshots
 from dashboard.store.snapshots import current_snapshot
@@ -56,6 +58,8 @@ def build_and_publish(
         try:
             con = duck.connect(data_dir, progress_bar=True)
             raw_counts = build_extracts(con, raw_dir, partial, progress)
+            in_district = in_district_note(con)
+            search_index_counts = build_search_index(con, partial, progress)
             facts = validate_snapshot(
                 con,
                 partial,
@@ -88,6 +92,8 @@ def build_and_publish(
             "raw_row_counts": raw_counts,
             "changes": changes,
             "data_quality": facts["data_quality"],
+            "search_index": search_index_counts,
+            "in_district": in_district,  # the ZCTA relationship used per cycle, or why none
             **(extra_manifest or {}),
         }
         snapshots.publish(data_dir, partial, manifest, keep=config.get("SNAPSHOTS_KEPT"))

@@ -226,7 +226,7 @@ KINDS: dict[str, Kind] = {
             OTHER_ID AS other_id,
             CASE WHEN TRANSACTION_TP = '15E' AND regexp_full_match(OTHER_ID, 'C[0-9]{8}') THEN OTHER_ID END
                 AS conduit_committee_id,
-            TRAN_ID AS transaction_id, IMAGE_NUM AS image_number""",
+            TRAN_ID AS transaction_id, IMAGE_NUM AS image_number, TRANSACTION_PGI AS election_type""",
             ("CMTE_ID", "SUB_ID", "TRANSACTION_AMT"),
             "individual contributions",
         ),

@@ -114,3 +114,23 @@ def _jobs(rng: np.random.Generator, n: int) -> tuple[pa.Array, pa.Array]:
         choices = np.array(names.EMPLOYER_BY_KIND[kind])
         employers[mask] = choices[rng.integers(len(choices), size=int(mask.sum()))]
     return occupation, pa.array(employers, pa.string())
+
+
+def place_in_zctas(
+    donors: Donors, rng: np.random.Generator, zctas_by_state: dict[str, np.ndarray], unknown_share: float
+) -> None:
+    """Give the donors of every state with known ZCTAs the ZIP of one of them (plus-four kept), so
+    in-district money can be reconciled against a real ZCTA-to-district relationship; a share of
+    them keep their synthetic ZIP, which is usually no ZCTA (in-district money: unknown). Draws from
+    its own generator: the rest of the demo is what it was."""
+    zip5 = pc.utf8_slice_codeunits(donors.zip, 0, 5).to_numpy(zero_copy_only=False).astype(object)
+    for state, (lo, cdf) in donors.state_slices.items():
+        zctas = zctas_by_state.get(state)
+        if zctas is None or len(zctas) == 0:
+            continue
+        hi = lo + len(cdf)
+        picked = zctas[rng.integers(len(zctas), size=hi - lo)]
+        keep = rng.random(hi - lo) < unknown_share
+        zip5[lo:hi] = np.where(keep, zip5[lo:hi], picked)
+    plus4 = pc.utf8_slice_codeunits(donors.zip, 5, 9)  # empty where the ZIP has none
+    donors.zip = pc.binary_join_element_wise(pa.array(zip5, pa.string()), plus4, "")

@@ -16,7 +16,15 @@ import pandas as pd
 
 from dashboard.pipeline.demo import races
 from dashboard.pipeline.demo.committees import StandingCommittees, make_standing_committees
-from dashboard.pipeline.demo.donors import Donors, make_donors
+from dashboard.pipeline.demo.donor_traps import donor_trap_truth, plant_donor_traps
+from dashboard.pipeline.demo.donors import Donors, make_donors, place_in_zctas
+from dashboard.pipeline.demo.in_district import (
+    UNKNOWN_SHARE,
+    ZCTA_STREAM,
+    in_district_truth,
+    relationships,
+    zctas_by_state,
+)
 from dashboard.pipeline.demo.money import itemize, running_totals
 from dashboard.pipeline.demo.outside import (
     BASE_EXPENDITURES,
@@ -53,16 +61,20 @@ class _Run:
     spenders: list[Spender]
     incumbents: races.Incumbents = field(default_factory=dict)
     balances: Balances = field(default_factory=Balances)
+    zcta: dict = field(default_factory=dict)  # cycle -> cached ZCTA relationship (demo/in_district.py)
 
     @classmethod
-    def start(cls, rows: int, seed: int) -> _Run:
+    def start(cls, rows: int, seed: int, zcta: dict | None = None) -> _Run:
         rng = np.random.default_rng(seed)
         serials = Serials()
         standing = make_standing_committees(rng, serials)
         donors = make_donors(rng, rows)
+        if zcta:  # donors at real ZCTAs (their own random stream), before the look-alikes copy ZIPs
+            place_in_zctas(donors, np.random.default_rng([seed, ZCTA_STREAM]), zctas_by_state(zcta), UNKNOWN_SHARE)
+        plant_donor_traps(donors)  # look-alike donors for the donor pages (no random draw)
         outside_rng = np.random.default_rng([seed, OUTSIDE_STREAM])
         spenders = make_spenders(outside_rng, serials, standing)
-        return cls(rows, rng, serials, standing, donors, outside_rng, spenders)
+        return cls(rows, rng, serials, standing, donors, outside_rng, spenders, zcta=zcta or {})
 
 
 def generate(out_dir: Path, rows: int, seed: int, progress=None) -> dict:
@@ -75,7 +87,7 @@ def generate(out_dir: Path, rows: int, seed: int, progress=None) -> dict:
     files.remove_demo_raw(out_dir)
     shutil.rmtree(out_dir / TRUTH_DIR, ignore_errors=True)
     (out_dir / TRUTH_DIR).mkdir(parents=True)
-    run = _Run.start(rows, seed)
+    run = _Run.start(rows, seed, relationships(out_dir, CYCLES))
     truths, outside, total = [], [], 0
     for cycle in CYCLES:
         truth, expenditures, written = _generate_cycle(run, cycle, out_dir, progress)
@@ -103,6 +115,11 @@ def _generate_cycle(run: _Run, cycle: int, out_dir: Path, progress) -> tuple[pd.
     # Amendments: some candidate reports were refiled; the first version's rows stay in the file.
     stale = amend_reports(run.rng, world, money.table, reports, run.serials)
     truth = candidate_truth(world, money.table, reports)
+    if cycle in run.zcta:
+        in_district_truth(world, money.table, run.donors, run.zcta[cycle]).to_parquet(
+            out_dir / TRUTH_DIR / f"in_district-{cycle}.parquet", index=False
+        )
+    donor_trap_truth(world, money.table, run.donors).to_parquet(out_dir / TRUTH_DIR / f"donors-{cycle}.parquet")
     races.update_incumbents(run.incumbents, world, dict(zip(truth.candidate_id, truth.receipts_cents)))
     ytd = running_totals(run.donors.count, money.table)
     written = write_schedule_a(out_dir, world, calendar, money.table, ytd, stale, reports, run.donors, run.serials)

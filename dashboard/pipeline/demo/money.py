@@ -10,6 +10,7 @@ index into the cycle's committee list and the donor table, dates by day number o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -28,6 +29,16 @@ JFC_GIFT_AMOUNTS = np.array([1000, 2500, 5000, 10000, 15000])
 
 # Share of gifts to a candidate that arrive earmarked through a conduit, by party.
 EARMARK_SHARE = {"DEM": 0.55, "REP": 0.35}
+
+# The election each gift is for (TRANSACTION_PGI: 'P2024', 'G2024'). The demo holds every primary on
+# the first Tuesday after the first Monday of June of the election year: gifts up to that day are for
+# the primary, later ones for the general. Of a donor's gifts to a candidate before the primary, those
+# past the per-election limit are designated to the general, as campaigns do; a few gifts after the
+# primary retire its debt, and some filings leave the designation blank. Taken from the gift itself
+# (donor and day), never from the random stream: the rest of the demo is what it was, and a conduit's
+# copy of an earmarked gift carries the recipient's designation.
+PRIMARY_DEBT_PERCENT = 4
+BLANK_DESIGNATION_PERCENT = 3
 
 
 @dataclass(eq=False)
@@ -56,7 +67,9 @@ class ItemizedRows:
         conduit="",
         entity="IND",
         line="11AI",
+        election=None,
     ):
+        """`election`: the letter of each gift's election ('P', 'G'); by its date when not given."""
         n = len(cmte)
         self.blocks.append(
             {
@@ -71,6 +84,7 @@ class ItemizedRows:
                 "conduit": _fill(conduit, n),
                 "entity": np.full(n, entity, object),
                 "line": np.full(n, line, object),
+                "election": np.full(n, "", object) if election is None else np.asarray(election, object),
             }
         )
 
@@ -78,7 +92,51 @@ class ItemizedRows:
         table = {k: np.concatenate([block[k] for block in self.blocks]) for k in self.blocks[0]}
         table["period"] = calendar.period_of_day[table["day"]]
         table["donor_is_org"] = table["entity"] == "ORG"
+        table["election"] = _election_types(table, calendar)
         return table
+
+
+def primary_day(calendar: CycleCalendar) -> int:
+    """Day number (from the cycle's start) of the demo's primary (see the comment above PRIMARY_DEBT_PERCENT)."""
+    june = date(calendar.cycle, 6, 1)
+    first_monday = june + timedelta(days=(7 - june.weekday()) % 7)
+    return (first_monday + timedelta(days=1) - calendar.start).days
+
+
+def _gift_percentile(donor: np.ndarray, day: np.ndarray, salt: int) -> np.ndarray:
+    """0..99, the same for every row of one donor's gifts of one day (a splitmix64 finalizer of both)."""
+    x = donor.astype(np.uint64) * np.uint64(1_000_003) + day.astype(np.uint64) + np.uint64(salt << 40)
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return (x % np.uint64(100)).astype(np.int64)
+
+
+def _election_types(table: dict, calendar: CycleCalendar) -> np.ndarray:
+    """'P<year>' / 'G<year>' per row, or None (a blank designation)."""
+    letter = table["election"]
+    by_date = np.where(table["day"] <= primary_day(calendar), "P", "G")
+    letter = np.where(letter == "", by_date, letter)
+    types = np.where(letter == "P", f"P{calendar.cycle}", f"G{calendar.cycle}").astype(object)
+    types[_gift_percentile(table["donor"], table["day"], 1) < BLANK_DESIGNATION_PERCENT] = None
+    return types
+
+
+def _candidate_designations(g: dict[str, np.ndarray], calendar: CycleCalendar, cycle: int) -> np.ndarray:
+    """The election letter of each gift to a candidate (see the comment above PRIMARY_DEBT_PERCENT)."""
+    primary = g["day"] <= primary_day(calendar)
+    # Each donor's running total to the committee before the primary, in date order.
+    order = np.lexsort((g["day"], g["donor"], g["cmte"]))
+    cmte, donor = g["cmte"][order], g["donor"][order]
+    amount = np.where(primary, g["amount"], 0)[order]
+    first = np.r_[True, (cmte[1:] != cmte[:-1]) | (donor[1:] != donor[:-1])]
+    start = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
+    running = np.cumsum(amount)
+    running_in_pair = running - running[start] + amount[start]
+    over = np.empty(len(order), bool)
+    over[order] = running_in_pair > MAX_CONTRIBUTION[cycle] * 100
+    debt = ~primary & (_gift_percentile(g["donor"], g["day"], 2) < PRIMARY_DEBT_PERCENT)
+    return np.where((primary & ~over) | debt, "P", "G").astype(object)
 
 
 def _fill(value, n):
@@ -158,6 +216,7 @@ def _gifts_to_candidates(
     Returns the money that stayed below the itemization threshold, per (committee, period)."""
     cmtes = world.committees
     g = _draw_candidate_gifts(rng, world, donors, calendar, int(target * 0.80 * ROWS_OVERSAMPLE))
+    election = _candidate_designations(g, calendar, world.cycle)
     party = np.array([(c.party or "") for c in cmtes])[g["cmte"]]
     earmark_p = np.select([party == "DEM", party == "REP"], [EARMARK_SHARE["DEM"], EARMARK_SHARE["REP"]], 0.12)
     earmarked = rng.random(len(party)) < earmark_p
@@ -178,7 +237,7 @@ def _gifts_to_candidates(
     conduit_id = np.where(conduit_is_red, red.committee_id, blue.committee_id)
     ear = itemized & earmarked
     plain = itemized & ~earmarked
-    rows.add(g["cmte"][plain], g["donor"][plain], g["day"][plain], g["amount"][plain], "15")
+    rows.add(g["cmte"][plain], g["donor"][plain], g["day"][plain], g["amount"][plain], "15", election=election[plain])
     rows.add(
         g["cmte"][ear],
         g["donor"][ear],
@@ -188,6 +247,7 @@ def _gifts_to_candidates(
         memo_text=np.where(conduit_is_red[ear], f"EARMARKED THROUGH {red.name}", f"EARMARKED THROUGH {blue.name}"),
         other=conduit_id[ear],
         conduit=conduit_id[ear],
+        election=election[ear],
     )
     # The conduit itemizes every earmarked gift, itemized by the recipient or not.
     rows.add(
@@ -198,13 +258,15 @@ def _gifts_to_candidates(
         "24T",
         memo_text=earmarked_for[g["cmte"][earmarked]],
         other=cmte_ids[g["cmte"][earmarked]],
+        election=election[earmarked],
     )
     # Refunds of some itemized gifts, a few weeks later, filed as the FEC's files carry them: positive.
     kept_idx = np.flatnonzero(itemized)
     ref = kept_idx[rng.random(len(kept_idx)) < 0.012]
     ref_day = np.minimum(g["day"][ref] + rng.integers(5, 60, size=len(ref)), calendar.n_days - 1)
     ref_amount = np.minimum(g["amount"][ref], (rng.integers(1, 4, size=len(ref)) * 25_000))
-    rows.add(g["cmte"][ref], g["donor"][ref], ref_day, ref_amount, "22Y", line="20A")
+    # a refund is of the gift's election
+    rows.add(g["cmte"][ref], g["donor"][ref], ref_day, ref_amount, "22Y", line="20A", election=election[ref])
     return unitemized
 
 

@@ -11,14 +11,9 @@ from dashboard.pipeline.demo.races import CycleWorld
 
 
 def candidate_truth(world: CycleWorld, table: dict, reports: list[dict]) -> pd.DataFrame:
-    cmtes = world.committees
     superseded = {x["previous_file_number"] for x in reports if x["previous_file_number"]}
     rep = pd.DataFrame([x for x in reports if x["file_number"] not in superseded])
-    cand_of_cmte = {}
-    for c in world.candidates:
-        cand_of_cmte[cmtes.index(c.principal)] = c.candidate_id
-        if c.authorized:
-            cand_of_cmte[cmtes.index(c.authorized)] = c.candidate_id
+    cand_of_cmte = candidate_of_committee(world)
     rep = rep[rep.ci.isin(cand_of_cmte)].copy()
     rep["candidate_id"] = rep.ci.map(cand_of_cmte)
     last = rep.sort_values("pi").groupby("ci").tail(1)
@@ -35,17 +30,7 @@ def candidate_truth(world: CycleWorld, table: dict, reports: list[dict]) -> pd.D
     ].sum()
     money["cash_on_hand"] = last.groupby("candidate_id").cash_on_hand_end.sum()
     money["debts"] = last.groupby("candidate_id").debts_owed.sum()
-    counted = (table["memo_code"] != "X") & np.isin(table["receipt_type"], ["15", "15E", "22Y"])
-    in_cand = np.isin(table["cmte"], list(cand_of_cmte))
-    sel = counted & in_cand
-    rows = pd.DataFrame(
-        {
-            "candidate_id": pd.Series(table["cmte"][sel]).map(cand_of_cmte).to_numpy(),
-            # a refund (filed positive) takes money back
-            "amount": np.where(table["receipt_type"][sel] == "22Y", -table["amount"][sel], table["amount"][sel]),
-            "earmarked": table["receipt_type"][sel] == "15E",
-        }
-    )
+    rows = counted_rows(world, table)
     per_cand = rows.groupby("candidate_id").agg(itemized_net=("amount", "sum"), n_itemized=("amount", "size"))
     per_cand["earmarked"] = rows[rows.earmarked].groupby("candidate_id").amount.sum()
     out = pd.DataFrame({"candidate_id": [c.candidate_id for c in world.candidates]}).set_index("candidate_id")
@@ -59,6 +44,33 @@ def candidate_truth(world: CycleWorld, table: dict, reports: list[dict]) -> pd.D
     out.insert(1, "cycle", world.cycle)
     out["receipts_cents"] = out.receipts_net.astype(np.int64)
     return out
+
+
+def candidate_of_committee(world: CycleWorld) -> dict[int, str]:
+    """Index of each candidate's principal and authorized committee -> the candidate's ID."""
+    cand_of_cmte = {}
+    for c in world.candidates:
+        cand_of_cmte[world.committees.index(c.principal)] = c.candidate_id
+        if c.authorized:
+            cand_of_cmte[world.committees.index(c.authorized)] = c.candidate_id
+    return cand_of_cmte
+
+
+def counted_rows(world: CycleWorld, table: dict) -> pd.DataFrame:
+    """The itemized rows a candidate's donor money counts (no memos, no conduit copies; the money
+    table holds no superseded rows): candidate_id, amount (cents; a refund negative), earmarked, donor."""
+    cand_of_cmte = candidate_of_committee(world)
+    counted = (table["memo_code"] != "X") & np.isin(table["receipt_type"], ["15", "15E", "22Y"])
+    sel = counted & np.isin(table["cmte"], list(cand_of_cmte))
+    return pd.DataFrame(
+        {
+            "candidate_id": pd.Series(table["cmte"][sel]).map(cand_of_cmte).to_numpy(),
+            # a refund (filed positive) takes money back
+            "amount": np.where(table["receipt_type"][sel] == "22Y", -table["amount"][sel], table["amount"][sel]),
+            "earmarked": table["receipt_type"][sel] == "15E",
+            "donor": table["donor"][sel],
+        }
+    )
 
 
 def outside_truth(expenditures: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -134,6 +134,8 @@ def _schedule_a_batch(
                 pc.utf8_lpad(pc.cast(pa.array(sub % 10_000_000), pa.string()), 7, "0"),
                 "",
             ),
+            # 'P2026', 'G2026' or blank (None): money.py's ItemizedRows.table
+            "election_type": pa.array(table["election"][idx], pa.string()),
         }
     )
 

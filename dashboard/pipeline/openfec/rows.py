@@ -143,6 +143,7 @@ def schedule_a_row(api: dict) -> dict:
         "conduit_committee_id": api.get("conduit_committee_id"),
         "transaction_id": api.get("transaction_id"),
         "image_number": api.get("image_number"),
+        "election_type": api.get("election_type"),
     }
 
 

@@ -215,6 +215,8 @@ def write_outside_snapshot(folder) -> None:
                 210.10,
                 75.55,
                 431.35 / 1931.35,
+                None,  # in_district_amount, in_district_share: no ZCTA relationship
+                None,
             ),
             (
                 2024,
@@ -242,6 +244,8 @@ def write_outside_snapshot(folder) -> None:
                 0,
                 0,
                 5.00 / 15.00,
+                None,
+                None,
             ),
         ],
     )

@@ -102,6 +102,7 @@ def test_itcont_fields_latin1_quotes_dates_and_negative_amounts(con, tmp_path):
     assert first["contributor_name"] == 'MUÑOZ, JOSÉ "PEPE"'
     assert first["amount"] == Decimal("1000.50") and as_date(first["date"]) == date(2024, 3, 15)
     assert first["sub_id"] == 4000000000000000001 and first["employer"] == "ACME"
+    assert first["election_type"] == "P2024"  # TRANSACTION_PGI
     assert "cycle" not in first  # schedule_a parts sit in cycle=<year>/ folders, like the other sources'
     assert refund["amount"] == Decimal("-250.00") and refund["receipt_type"] == "22Y"
     assert earmarked["conduit_committee_id"] == "C00401224" and earmarked["other_id"] == "C00401224"
@@ -143,6 +144,16 @@ def test_the_real_fec_sample_parses_completely(con, tmp_path, shared_data):
     assert row["committee_id"] == first[0] and row["receipt_type"] == first[5]
     assert row["amount"] == Decimal(first[14]) and row["file_number"] == int(first[17])
     assert row["zip"] == first[10] and row["report_type"] == first[2]
+
+
+def test_the_election_of_each_real_row_is_kept_as_filed(con, tmp_path, shared_data):
+    # TRANSACTION_PGI of the real sample: election years ('P2022', 'G2022') and bare letters ('P').
+    data = (shared_data / "fec" / "2024" / "indiv24_itcont_sample.txt").read_bytes()
+    _result, rows = parse(con, tmp_path, "itcont", data)
+    filed = {int(f[20]): f[3] or None for f in (line.decode("latin-1").split("|") for line in data.splitlines())}
+    kept = dict(zip(rows["sub_id"], rows["election_type"].where(rows["election_type"].notna(), None)))
+    assert kept == filed
+    assert {"P2022", "G2022", "P"} <= set(kept.values())
 
 
 def test_masters_and_summary_map_to_the_raw_contract(con, tmp_path):

@@ -37,13 +37,18 @@ demo-refresh: install
 	$(BIN)/python -m devtools.fake_openfec --rows $(DEMO_REFRESH_ROWS) --hourly-limit 100000 -- \
 	  env FEC_HOURLY_BUDGET=100000 $(BIN)/python -m dashboard refresh --cycle 2026
 
-# District boundaries for the maps: the cache, else the copy next to the project (offline demo),
-# else a download from the Census Bureau. Not fatal: without them the maps are tile grids.
+# District boundaries for the maps and the ZCTA-to-district pairs for in-district money: the cache,
+# else the copies next to the project (offline demo), else a download from the Census Bureau. Not
+# fatal: without them the maps are tile grids and in-district money says how to get it. Run before
+# the demo, whose donors then live in real ZIP codes of their states.
 SHARED_GEO := ../shared/data/geo/us_cd119_2024_20m.geojson
+SHARED_ZCTA := ../shared/data/geo/zcta/zccd_119_OpenSourceActivismTech.csv
+SHARED_ZIPS := ../shared/data/geo/zcta/ZIPCodetoZCTACrosswalk2021UDS.sheet1.csv
 geo-data: install
-	-$(BIN)/python -m dashboard geo --if-missing $(if $(wildcard $(SHARED_GEO)),--from $(SHARED_GEO))
+	-$(BIN)/python -m dashboard geo --if-missing $(if $(wildcard $(SHARED_GEO)),--from $(SHARED_GEO)) \
+	  $(if $(wildcard $(SHARED_ZCTA)),--zcta-from $(SHARED_ZCTA)) $(if $(wildcard $(SHARED_ZIPS)),--zip-crosswalk $(SHARED_ZIPS))
 
-serve: demo-data geo-data
+serve: geo-data demo-data
 	$(BIN)/gunicorn --no-control-socket --workers $(WEB_WORKERS) --threads 4 \
 	  --bind 127.0.0.1:$(PORT) --timeout 60 app:server
 

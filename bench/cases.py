@@ -611,7 +611,7 @@ CASES.update(
             lambda s: receipts_queries.filter_names(_rx(s, candidate_id=s.candidate_id, committee_id=s.committee_id)),
             "SELECT name FROM raw_candidates WHERE candidate_id = ? AND cycle = ? "
             "UNION ALL SELECT name FROM raw_committees WHERE committee_id = ? AND cycle = ?",
-            lambda s: [s.cycle, s.candidate_id, s.committee_id, s.cycle],
+            lambda s: [s.candidate_id, s.cycle, s.committee_id, s.cycle],
         ),
         "receipts.receipts_by_donor": Case(
             lambda s: receipts_queries.receipts_by_donor(_rx(s, candidate_id=s.candidate_id)),
@@ -687,6 +687,14 @@ for _suffix, _search in _EXPLORER_SEARCHES.items():
 CASES.update(
     {
         "receipts.page_2_keyset_whole_cycle": Case(lambda s: _second_page(_rx(s), "-amount"), limit_ms=EXPLORER_LIMIT),
+        "search.donors": Case(  # the header search's donors, by two partial words of a donor's name
+            lambda s: search.donors(_receipt_samples(s)["two_words"]),
+            RAW_ITEMIZED + "SELECT upper(contributor_name) || left(zip, 5) AS donor, sum(amount) AS total "
+            "FROM raw_itemized WHERE contributor_name ILIKE ? AND contributor_name ILIKE ? "
+            "GROUP BY donor ORDER BY total DESC LIMIT 5",
+            lambda s: _race(s) + [f"%{w}%" for w in _receipt_samples(s)["two_words"].split()],
+            EXPLORER_LIMIT,
+        ),
         "receipts.page_at_row_5000_whole_cycle": Case(  # the grid scrolled far down (offset paging)
             lambda s: receipts_queries.receipts_page(_rx(s), "-amount", 100, 5000), limit_ms=EXPLORER_LIMIT
         ),

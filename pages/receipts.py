@@ -428,21 +428,32 @@ def layout(**query):
 )
 def rows_block(request, view):
     """One block of rows for the grid, read from the server when the grid scrolls to it."""
+
+    def with_filing_links(frame):
+        frame["filing_image"] = [filing_image_link(n) for n in frame["image_number"]]
+        return frame
+
+    return grid_block(request, view, grid_sort, receipts.receipts_page, with_filing_links, "Rows")
+
+
+def grid_block(request, view, sort_of, read, decorate, what: str):
+    """The block of rows a grid asks for (getRowsRequest) in the view's filters and the sort its header
+    asks for (`sort_of`), read by `read(filters, sort, limit, offset)` and given their links by
+    `decorate`; and the status line saying which rows (`what`) arrived."""
     if not request or not view:
         return no_update, no_update
     filters = receipts.ReceiptFilters.from_query(view["query"])
-    sort = grid_sort(request, view["sort"])
+    sort = sort_of(request, view["sort"])
     start = max(0, int(request.get("startRow", 0)))
     end = min(start + receipts.MAX_PAGE, max(start, int(request.get("endRow", start + BLOCK_ROWS))))
     try:
-        frame = receipts.receipts_page(filters, sort, end - start, start)
+        frame = decorate(read(filters, sort, end - start, start))
     except db.QueryTimeoutError:
-        return {"rowData": [], "rowCount": start}, "These rows took too long to read; scroll again to retry."
-    frame["filing_image"] = [filing_image_link(n) for n in frame["image_number"]]
+        return {"rowData": [], "rowCount": start}, f"These {what.lower()} took too long to read; scroll again to retry."
     return {
         "rowData": json_records(frame),
         "rowCount": view["rows"],
-    }, f"Rows {start + 1:,} to {start + len(frame):,} of {view['rows']:,} loaded."
+    }, f"{what} {start + 1:,} to {start + len(frame):,} of {view['rows']:,} loaded."
 
 
 def grid_sort(request, current: str) -> str:
@@ -658,21 +669,12 @@ def donor_grid_sort(request, current: str) -> str:
 )
 def donor_rows_block(request, view):
     """One block of donors for the grid, read from the server when the grid scrolls to it."""
-    if not request or not view:
-        return no_update, no_update
-    filters = receipts.ReceiptFilters.from_query(view["query"])
-    sort = donor_grid_sort(request, view["sort"])
-    start = max(0, int(request.get("startRow", 0)))
-    end = min(start + receipts.MAX_PAGE, max(start, int(request.get("endRow", start + BLOCK_ROWS))))
-    try:
-        frame = receipts.receipts_by_donor(filters, sort, end - start, start)
-    except db.QueryTimeoutError:
-        return {"rowData": [], "rowCount": start}, "These donors took too long to read; scroll again to retry."
-    frame["donor_link"] = [donor_link(k, n) for k, n in zip(frame["donor_key"], frame["contributor_name"])]
-    return {
-        "rowData": json_records(frame),
-        "rowCount": view["rows"],
-    }, f"Donors {start + 1:,} to {start + len(frame):,} of {view['rows']:,} loaded."
+
+    def with_donor_links(frame):
+        frame["donor_link"] = [donor_link(k, n) for k, n in zip(frame["donor_key"], frame["contributor_name"])]
+        return frame
+
+    return grid_block(request, view, donor_grid_sort, receipts.receipts_by_donor, with_donor_links, "Donors")
 
 
 @callback(

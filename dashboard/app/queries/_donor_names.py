@@ -20,7 +20,11 @@ def donors_with_words(words: list[str]) -> tuple[str, list]:
     return " INTERSECT ".join(_ONE_WORD for _ in words), _ranges(words)
 
 
-def fewest_donors_of_a_word(words: list[str]) -> int:
-    """How many donors the rarest of `words` matches on its own: at most this many match them all."""
-    counts = db.query(" UNION ALL ".join(f"SELECT count(*) AS n FROM ({_ONE_WORD})" for _ in words), _ranges(words))
-    return int(counts["n"].min())
+def donors_per_word(words: list[str]) -> list[int]:
+    """How many donors each of `words` matches on its own (the rarest bounds how many match them all)."""
+    counts = db.query(
+        " UNION ALL ".join(f"SELECT {i} AS word, count(*) AS n FROM ({_ONE_WORD})" for i, _ in enumerate(words))
+        + " ORDER BY word",
+        _ranges(words),
+    )
+    return [int(n) for n in counts["n"]]

@@ -26,3 +26,14 @@ def race_members(cycle: int, office: str, state: str | None, district: str | Non
     """A CTE `members` (candidate_id, name, party) of the race's candidates, and its parameters."""
     condition, params = race_condition(cycle, office, state, district)
     return f"members AS (SELECT candidate_id, name, party FROM candidates WHERE {condition} AND in_race)", params
+
+
+# A CTE `grid` of every week (starting Monday) from the first to the last week of a CTE `weekly`
+# (candidate_id, week, ...), for each candidate in it: quiet weeks become rows, so lines do not skip them.
+WEEK_GRID = """grid AS (
+            SELECT c.candidate_id,
+                   CAST(unnest(range(CAST(b.first AS TIMESTAMP), CAST(b.last AS TIMESTAMP) + INTERVAL 1 DAY,
+                                     INTERVAL 7 DAY)) AS DATE) AS week
+            FROM (SELECT DISTINCT candidate_id FROM weekly) AS c,
+                 (SELECT min(week) AS first, max(week) AS last FROM weekly) AS b
+        )"""

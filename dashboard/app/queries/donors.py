@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.app import db
-from dashboard.app.queries._race import race_members
+from dashboard.app.queries._race import WEEK_GRID, race_members
 
 # Shown with every list of named donors and in its CSV: the FEC's own condition on their use.
 DONOR_LIST_NOTICE = (
@@ -167,13 +167,7 @@ def race_new_donors_weekly(
             FROM agg_candidate_donor_weeks AS w
             WHERE w.cycle = ? AND w.candidate_id IN (SELECT candidate_id FROM members)
         ),
-        grid AS (
-            SELECT c.candidate_id,
-                   CAST(unnest(range(CAST(b.first AS TIMESTAMP), CAST(b.last AS TIMESTAMP) + INTERVAL 1 DAY,
-                                     INTERVAL 7 DAY)) AS DATE) AS week
-            FROM (SELECT DISTINCT candidate_id FROM weekly) AS c,
-                 (SELECT min(week) AS first, max(week) AS last FROM weekly) AS b
-        )
+        {WEEK_GRID}
         SELECT g.candidate_id, m.name, m.party, g.week, coalesce(w.new_donors, 0) AS new_donors,
                coalesce(max(w.donors_to_date) OVER (PARTITION BY g.candidate_id ORDER BY g.week
                                                     ROWS UNBOUNDED PRECEDING), 0) AS donors_to_date

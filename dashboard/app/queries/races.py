@@ -6,7 +6,7 @@ import pandas as pd
 
 from dashboard.app import db
 from dashboard.app.queries._columns import add_candidate_links, add_race_links
-from dashboard.app.queries._race import race_condition, race_members
+from dashboard.app.queries._race import WEEK_GRID, race_condition, race_members
 
 RACE_COLUMNS = """cycle, office, state, district, n_candidates, receipts, disbursements,
     cash_on_hand, leader_candidate_id, leader_name, leader_party, leader_receipts, leader_share,
@@ -104,13 +104,7 @@ def race_weekly(cycle: int, office: str, state: str | None = None, district: str
             WHERE d.cycle = ? AND d.candidate_id IN (SELECT candidate_id FROM members)
             GROUP BY ALL
         ),
-        grid AS (
-            SELECT c.candidate_id,
-                   CAST(unnest(range(CAST(b.first AS TIMESTAMP), CAST(b.last AS TIMESTAMP) + INTERVAL 1 DAY,
-                                     INTERVAL 7 DAY)) AS DATE) AS week
-            FROM (SELECT DISTINCT candidate_id FROM weekly) AS c,
-                 (SELECT min(week) AS first, max(week) AS last FROM weekly) AS b
-        )
+        {WEEK_GRID}
         SELECT g.candidate_id, m.name, m.party, g.week,
                coalesce(w.amount, 0) AS amount, coalesce(w.n, 0) AS n,
                sum(coalesce(w.amount, 0)) OVER (PARTITION BY g.candidate_id ORDER BY g.week

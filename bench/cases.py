@@ -613,13 +613,6 @@ CASES.update(
             "UNION ALL SELECT name FROM raw_committees WHERE committee_id = ? AND cycle = ?",
             lambda s: [s.candidate_id, s.cycle, s.committee_id, s.cycle],
         ),
-        "receipts.receipts_by_donor": Case(
-            lambda s: receipts_queries.receipts_by_donor(_rx(s, candidate_id=s.candidate_id)),
-            RAW_ITEMIZED + "SELECT upper(contributor_name) || left(zip, 5) AS donor, sum(amount) AS total "
-            "FROM raw_itemized WHERE cycle = ? AND candidate_id = ? GROUP BY donor ORDER BY total DESC LIMIT 100",
-            lambda s: _race(s) + [s.cycle, s.candidate_id],
-            EXPLORER_LIMIT,
-        ),
     }
 )
 
@@ -904,6 +897,7 @@ CASES.update(
                   FROM raw_itemized WHERE cycle = ? AND candidate_id = ?
                   GROUP BY donor ORDER BY total DESC LIMIT 100""",
             lambda s: _race(s) + [s.cycle, s.candidate_id],
+            EXPLORER_LIMIT,
         ),
         "receipts.by_donor_name_prefix": Case(
             lambda s: receipts_queries.receipts_by_donor(_rx(s, q=_receipt_samples(s)["name"]), "-total", 100, 0),
@@ -912,6 +906,7 @@ CASES.update(
                   FROM raw_itemized WHERE cycle = ? AND contributor_name ILIKE ?
                   GROUP BY donor ORDER BY total DESC LIMIT 100""",
             lambda s: _race(s) + [s.cycle, _receipt_samples(s)["name"] + "%"],
+            EXPLORER_LIMIT,
         ),
         "receipts.by_donor_whole_cycle": Case(
             lambda s: receipts_queries.receipts_by_donor(_rx(s), "-total", 100, 0),
@@ -919,6 +914,7 @@ CASES.update(
             + f"""SELECT {RAW_DONOR} AS donor, sum(amount) AS total, count(*), min(date), max(date)
                   FROM raw_itemized WHERE cycle = ? GROUP BY donor ORDER BY total DESC LIMIT 100""",
             lambda s: _race(s) + [s.cycle],
+            EXPLORER_LIMIT,
         ),
     }
 )

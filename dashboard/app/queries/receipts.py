@@ -269,6 +269,13 @@ def _plan(f: ReceiptFilters, sort: str | None = None) -> _Plan:
         add(*donors[:1], *donors[1])
     elif f.zip:
         table = BY_ZIP
+    elif len(words) == 1 and sort is None:
+        # Totals of one common word: its donors as a subquery let DuckDB skip the row groups outside their
+        # range of keys (a surname's prefix: 20 ms, not 139 by reading every name); a page of rows instead
+        # finds its first rows in the copy sorted for it.
+        table = BY_DONOR
+        subquery, values = _donor_names.donors_with_words(words)
+        add(f"donor_key IN ({subquery})", *values)
     if f.cycle is not None:
         add("cycle = ?", f.cycle)
     if f.candidate_id:
@@ -501,7 +508,9 @@ def receipts_by_donor(
                 FROM donors GROUP BY donor_key {order}""",
             [limit, offset],
         )
-    plan = _plan(filters, "-amount")  # grouping reads fastest from the copy sorted by amount (52 ms, not 209)
+    # Grouping reads fastest from the copy sorted by amount (52 ms, not 209 for a candidate), or by donor
+    # when a name is searched.
+    plan = _plan(filters, None if filters.q else "-amount")
     return db.query(
         f"""SELECT donor_key,
                    arg_max(contributor_name, (date, sub_id)) AS contributor_name,

@@ -621,7 +621,7 @@ EXTRACTS["candidate_in_district"] = (
 )
 
 # The receipts explorer's search index, one DuckDB file per snapshot (search.duckdb; built by
-# dashboard/pipeline/builder/search_index.py, which says why). Four copies of the receipts, each
+# dashboard/pipeline/builder/search_index.py, which says why). Five copies of the receipts, each
 # sorted for one kind of search, with precomputed columns to filter on, and every word of every
 # donor name. Pages read them as views of the same names.
 SEARCH_COLUMNS = EXTRACTS["receipts/"] + (
@@ -638,6 +638,7 @@ SEARCH_INDEX = {
     "receipts_amount_order": SEARCH_COLUMNS,
     "receipts_donor_order": SEARCH_COLUMNS,
     "receipts_zip_order": SEARCH_COLUMNS,
+    "receipts_candidate_order": SEARCH_COLUMNS,
     "donor_name_tokens": ("token", "donor_key"),
     "donors": EXTRACTS["donors"],  # the extract again, sorted by donor_key: the view `donors` reads this copy
 }

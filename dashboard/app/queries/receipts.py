@@ -207,16 +207,18 @@ def _name_words(text: str) -> list[str]:
     return normalize.fold_name(text).split()[:NAME_WORDS]
 
 
-# The explorer reads the snapshot's search index (dashboard/pipeline/builder/search_index.py): four
+# The explorer reads the snapshot's search index (dashboard/pipeline/builder/search_index.py): five
 # copies of the receipts, each sorted for one kind of search, so that DuckDB reads only the few row
 # groups a search can match. _plan picks the copy: a name search reads the copy sorted by donor
-# (through the index of name words), a ZIP search the copy sorted by ZIP, any other search the copy
-# sorted by what the results are sorted by (a count or total: by date, as date windows are common).
-BY_DATE, BY_AMOUNT, BY_DONOR, BY_ZIP = (
+# (through the index of name words), a ZIP search the copy sorted by ZIP, a candidate's receipts the
+# copy sorted by candidate, any other search the copy sorted by what the results are sorted by (a
+# count or total: by date, as date windows are common).
+BY_DATE, BY_AMOUNT, BY_DONOR, BY_ZIP, BY_CANDIDATE = (
     "receipts_date_order",
     "receipts_amount_order",
     "receipts_donor_order",
     "receipts_zip_order",
+    "receipts_candidate_order",
 )
 # A name whose rarest word begins the words of more donors than this ('J', 'SMITH') is matched row by
 # row in the copy sorted for the results: looking its donors up one by one would read everything.
@@ -269,6 +271,8 @@ def _plan(f: ReceiptFilters, sort: str | None = None) -> _Plan:
         add(*donors[:1], *donors[1])
     elif f.zip:
         table = BY_ZIP
+    elif f.candidate_id:
+        table = BY_CANDIDATE
     elif len(words) == 1 and sort is None:
         # Totals of one common word: its donors as a subquery let DuckDB skip the row groups outside their
         # range of keys (a surname's prefix: 20 ms, not 139 by reading every name); a page of rows instead
@@ -297,9 +301,9 @@ def _plan(f: ReceiptFilters, sort: str | None = None) -> _Plan:
     if f.max is not None:
         add("amount <= ?", f.max)
     if f.start:
-        add("sort_date >= ?", f.start)
+        add("date >= ?", f.start)
     if f.end:
-        add("sort_date <= ?", f.end)
+        add("date <= ?", f.end)
     if f.earmarked is not None:
         add("is_earmarked = ?", f.earmarked)
     if f.conduit:

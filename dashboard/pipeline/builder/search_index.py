@@ -1,12 +1,12 @@
 """The receipts explorer's search index: a DuckDB database file in the snapshot (search.duckdb).
 
-Why a DuckDB file and four sorted copies of the receipts (measured on the 40M-row benchmark, 2 cores):
+Why a DuckDB file and five sorted copies of the receipts (measured on the 40M-row benchmark, 2 cores):
 - An explorer query must answer in tens of milliseconds however broad it is. DuckDB skips every row
   group whose min/max cannot match, and a top-N query skips the row groups that cannot beat the rows
   it already holds, so a search is fast when the rows are sorted by what it looks up or sorts by.
   One order cannot serve them all: a ZIP code's rows are 1 of 40,000 and scattered in date order
   (a page took 200 ms); the largest gifts of a cycle took 215 ms from rows in date order and 21 ms
-  from rows in amount order. So the rows are stored four times, each in the order one kind of
+  from rows in amount order. So the rows are stored five times, each in the order one kind of
   search needs (ORDERS below), and dashboard.app.queries.receipts picks the copy.
 - A read-only DuckDB file answers the same lookups several times faster than Parquet (a name lookup:
   1-5 ms against 35-40 ms, as Parquet's footer and row-group statistics are decoded per query), and
@@ -37,6 +37,7 @@ ORDERS = {
     "receipts_amount_order": "cycle, sort_amount DESC, sub_id DESC",
     "receipts_donor_order": "donor_key, cycle, sort_date, sub_id",
     "receipts_zip_order": "zip5, cycle, sort_date, sub_id",
+    "receipts_candidate_order": "candidate_id, cycle, sort_date, sub_id",
 }
 
 _APOSTROPHE = quote_literal(normalize.APOSTROPHE_CLASS)

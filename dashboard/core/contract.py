@@ -641,6 +641,7 @@ SEARCH_INDEX = {
     "receipts_candidate_order": SEARCH_COLUMNS,
     "donor_name_tokens": ("token", "donor_key"),
     "donors": EXTRACTS["donors"],  # the extract again, sorted by donor_key: the view `donors` reads this copy
+    "donors_amount_order": EXTRACTS["donors"],  # and sorted by cycle, amount descending
 }
 
 # Written by the changes step after the others are validated (dashboard/pipeline/builder/changes.py).

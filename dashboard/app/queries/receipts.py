@@ -495,11 +495,12 @@ def receipts_by_donor(
     order = f"ORDER BY {column} {direction} NULLS LAST, donor_key {direction} NULLS LAST LIMIT ? OFFSET ?"
     if filters == ReceiptFilters(cycle=filters.cycle) and filters.cycle is not None:
         # A whole cycle: the donors extract has each donor's totals of the cycle already (grouping the
-        # receipts took 9.6 s at 40M rows; this about 0.1 s). Its name is the one the donor filed most often.
+        # receipts took 9.6 s at 40M rows), and its copy in amount order answers the biggest donors first
+        # without reading them all. Its name is the one the donor filed most often.
         return db.query(
             f"""SELECT donor_key, name AS contributor_name, city, state, zip5, employer, amount AS total, gifts,
                        first_date, last_date, (SELECT count(*) FROM donors WHERE cycle = ?) AS donors
-                FROM donors WHERE cycle = ? {order}""",
+                FROM donors_amount_order WHERE cycle = ? {order}""",
             [filters.cycle, filters.cycle, limit, offset],
         )
     if filters == ReceiptFilters(cycle=None):

@@ -87,6 +87,12 @@ def build_search_index(con: duckdb.DuckDBPyConnection, snapshot: Path, progress=
         # lookup in a sorted DuckDB table (the Parquet copy stays the extract others read).
         columns = ", ".join(contract.EXTRACTS["donors"])
         con.execute(f"CREATE TABLE search_index.donors AS SELECT {columns} FROM donors_out ORDER BY donor_key, cycle")
+        # And in amount order, for the explorer's biggest donors of a whole cycle (a top-N that skips row
+        # groups: read in key order it took 97 ms at 40M rows).
+        con.execute(
+            f"CREATE TABLE search_index.donors_amount_order AS SELECT {columns} FROM donors_out "
+            "ORDER BY cycle, amount DESC, donor_key DESC"
+        )
         counts = {
             table: con.execute(f"SELECT count(*) FROM search_index.{table}").fetchone()[0]
             for table in contract.SEARCH_INDEX

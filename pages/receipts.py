@@ -480,12 +480,18 @@ def filing_image_link(image_number) -> str:
 )
 def sort_from_header(request, view):
     """A click on a sortable header puts its order in the URL (the view shared, exported, summed)."""
+    return path_for_header_sort(request, view, grid_sort)
+
+
+def path_for_header_sort(request, view, sort_of, group: str = ""):
+    """The view's address in the order a grid's header asks for (`sort_of`), or no_update when the
+    order is the view's already."""
     if not request or not view:
         return no_update
-    sort = grid_sort(request, view["sort"])
+    sort = sort_of(request, view["sort"])
     if sort == view["sort"]:
         return no_update
-    return view_path(receipts.ReceiptFilters.from_query(view["query"]), sort)
+    return view_path(receipts.ReceiptFilters.from_query(view["query"]), sort, group)
 
 
 @callback(Output("rx-who-options", "children"), Input("rx-who", "value"), prevent_initial_call=True)
@@ -685,12 +691,7 @@ def donor_rows_block(request, view):
 )
 def donor_sort_from_header(request, view):
     """A click on a sortable header of the by-donor grid puts its order in the URL."""
-    if not request or not view:
-        return no_update
-    sort = donor_grid_sort(request, view["sort"])
-    if sort == view["sort"]:
-        return no_update
-    return view_path(receipts.ReceiptFilters.from_query(view["query"]), sort, "donor")
+    return path_for_header_sort(request, view, donor_grid_sort, "donor")
 
 
 @callback(

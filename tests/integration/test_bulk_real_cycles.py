@@ -9,11 +9,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dashboard.pipeline.builder import search_index
 from dashboard.pipeline.bulk.formats import KINDS
 from dashboard.pipeline.bulk.load import load
 from dashboard.pipeline.bulk.progress import LoadProgress
 from dashboard.store import snapshots
-from dashboard.store.layout import bulk_dir, extract_reader
+from dashboard.store.layout import bulk_dir, extract_reader, search_index_path
 
 # folder under fec/, cycle, the kinds the loader must find there (other files, e.g. oppexp, are not loaded)
 CYCLES = [
@@ -86,6 +87,15 @@ def test_the_whole_2020_set_publishes_in_small_chunks_with_refunds_subtracted(sh
     )
     assert filed_positive > 4000 and filed_negative == 10
     assert refunds > 0 and flipped == refunds and total < Decimal(0)
+    # On the real rows, the donors extract and the explorer's search index hold exactly the receipts.
+    snapshot = snapshots.current_snapshot(tmp_path)
+    count, amount, donor_keys = one(f"SELECT count(*), sum(amount), count(DISTINCT donor_key) FROM {receipts}")
+    donors = extract_reader(snapshot, "donors")
+    assert one(f"SELECT sum(amount), count(DISTINCT donor_key) FROM {donors}") == (amount, donor_keys)
+    index = duckdb.connect(str(search_index_path(snapshot)), read_only=True)
+    for table in search_index.ORDERS:
+        assert index.execute(f"SELECT count(*), sum(amount) FROM {table}").fetchone() == (count, amount), table
+    assert index.execute("SELECT count(DISTINCT donor_key) FROM donor_name_tokens").fetchone()[0] == donor_keys
 
 
 def test_the_real_indiv_sample_loads_under_its_zip_member_name(shared_data, tmp_path):

@@ -74,12 +74,11 @@ def build_search_index(con: duckdb.DuckDBPyConnection, snapshot: Path, progress=
         for table, order in ORDERS.items():
             con.execute(f"CREATE TABLE search_index.{table} AS SELECT * FROM search_rows ORDER BY {order}")
             progress(f"search index: {table}")
-        con.execute(f"""
+        con.execute("""
             CREATE TABLE search_index.donor_name_tokens AS
             SELECT DISTINCT token, donor_key FROM (
                 SELECT donor_key, unnest(string_split(trim(name_words), ' ')) AS token
-                FROM (SELECT DISTINCT donor_key, {NAME_WORDS_SQL} AS name_words FROM receipts
-                      WHERE donor_key IS NOT NULL))
+                FROM (SELECT DISTINCT donor_key, name_words FROM search_rows WHERE donor_key IS NOT NULL))
             WHERE token <> ''
             ORDER BY token, donor_key""")
         progress("search index: donor_name_tokens")

@@ -916,6 +916,38 @@ CASES.update(
             lambda s: _race(s) + [s.cycle],
             EXPLORER_LIMIT,
         ),
+        "receipts.by_donor_whole_cycle_latest": Case(
+            lambda s: receipts_queries.receipts_by_donor(_rx(s), "-last_date", 100, 0),
+            RAW_ITEMIZED
+            + f"""SELECT {RAW_DONOR} AS donor, sum(amount) AS total, count(*), min(date), max(date) AS last
+                  FROM raw_itemized WHERE cycle = ? GROUP BY donor ORDER BY last DESC, donor DESC LIMIT 100""",
+            lambda s: _race(s) + [s.cycle],
+            EXPLORER_LIMIT,
+        ),
+        "receipts.by_donor_all_cycles": Case(
+            lambda s: receipts_queries.receipts_by_donor(_rx(s, cycle="all"), "-total", 100, 0),
+            RAW_ITEMIZED
+            + f"""SELECT {RAW_DONOR} AS donor, sum(amount) AS total, count(*), min(date), max(date)
+                  FROM raw_itemized GROUP BY donor ORDER BY total DESC LIMIT 100""",
+            lambda s: _race(s),
+            EXPLORER_LIMIT,
+        ),
+        "receipts.by_donor_all_cycles_latest": Case(
+            lambda s: receipts_queries.receipts_by_donor(_rx(s, cycle="all"), "-last_date", 100, 0),
+            RAW_ITEMIZED
+            + f"""SELECT {RAW_DONOR} AS donor, sum(amount) AS total, count(*), min(date), max(date) AS last
+                  FROM raw_itemized GROUP BY donor ORDER BY last DESC, donor DESC LIMIT 100""",
+            lambda s: _race(s),
+            EXPLORER_LIMIT,
+        ),
+        "receipts.by_donor_all_cycles_by_name": Case(
+            lambda s: receipts_queries.receipts_by_donor(_rx(s, cycle="all"), "name", 100, 0),
+            RAW_ITEMIZED
+            + f"""SELECT {RAW_DONOR} AS donor, sum(amount) AS total, count(*), min(date), max(date)
+                  FROM raw_itemized GROUP BY donor ORDER BY donor LIMIT 100""",
+            lambda s: _race(s),
+            EXPLORER_LIMIT,
+        ),
     }
 )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 8  # bump whenever an extract's columns change: older snapshots get rebuilt
+SCHEMA_VERSION = 9  # bump whenever an extract's columns change: older snapshots get rebuilt
 
 MONEY = "DECIMAL(14,2)"
 
@@ -633,6 +633,30 @@ SEARCH_COLUMNS = EXTRACTS["receipts/"] + (
     "city_upper",
     "seat_state",
 )
+# What the receipts explorer shows of a donor it groups rows by: these columns of the donor's latest row.
+DONOR_LATEST_COLUMNS = ("contributor_name", "city", "state", "zip5", "employer")
+# The orders the explorer lists donors in: URL sort value -> (column, descending); donor_key breaks ties
+# (in the same direction), NULLs last.
+DONOR_ORDERS = {
+    "-total": ("total", True),
+    "total": ("total", False),
+    "-gifts": ("gifts", True),
+    "gifts": ("gifts", False),
+    "name": ("donor_key", False),  # the normalized name first: case and spacing do not change the order
+    "-name": ("donor_key", True),
+    "-last_date": ("last_date", True),
+    "last_date": ("last_date", False),
+    "-first_date": ("first_date", True),
+    "first_date": ("first_date", False),
+}
+
+
+def donor_position(sort: str) -> str:
+    """The donor_rankings column holding each donor's place (1, 2, ...) in a DONOR_ORDERS order."""
+    column, descending = DONOR_ORDERS[sort]
+    return f"position_{column}" + ("_desc" if descending else "")
+
+
 SEARCH_INDEX = {
     "receipts_date_order": SEARCH_COLUMNS,
     "receipts_amount_order": SEARCH_COLUMNS,
@@ -640,8 +664,32 @@ SEARCH_INDEX = {
     "receipts_zip_order": SEARCH_COLUMNS,
     "receipts_candidate_order": SEARCH_COLUMNS,
     "donor_name_tokens": ("token", "donor_key"),
+    # Each donor's receipts of a cycle summed per spelling of the name words, sorted by donor_key, cycle.
+    "donor_name_totals": (
+        "donor_key",
+        "cycle",
+        "name_words",
+        "receipts",
+        "amount",
+        "gifts",
+        "first_date",
+        "last_date",
+        "latest",
+        *DONOR_LATEST_COLUMNS,
+    ),
     "donors": EXTRACTS["donors"],  # the extract again, sorted by donor_key: the view `donors` reads this copy
-    "donors_amount_order": EXTRACTS["donors"],  # and sorted by cycle, amount descending
+    # Every donor of each cycle, and (cycle NULL) of all cycles, with their place in each DONOR_ORDERS order;
+    # sorted by cycle, donor_key.
+    "donor_rankings": (
+        "cycle",
+        "donor_key",
+        *DONOR_LATEST_COLUMNS,
+        "total",
+        "gifts",
+        "first_date",
+        "last_date",
+        *(donor_position(sort) for sort in DONOR_ORDERS),
+    ),
 }
 
 # Written by the changes step after the others are validated (dashboard/pipeline/builder/changes.py).

@@ -96,6 +96,10 @@ def test_the_whole_2020_set_publishes_in_small_chunks_with_refunds_subtracted(sh
     for table in search_index.ORDERS:
         assert index.execute(f"SELECT count(*), sum(amount) FROM {table}").fetchone() == (count, amount), table
     assert index.execute("SELECT count(DISTINCT donor_key) FROM donor_name_tokens").fetchone()[0] == donor_keys
+    named = one(f"SELECT count(*), sum(amount) FROM {receipts} WHERE donor_key IS NOT NULL")
+    assert index.execute("SELECT sum(receipts), sum(amount) FROM donor_name_totals").fetchone() == named
+    every_cycle = "SELECT count(*), sum(total) FROM donor_rankings WHERE cycle IS NULL"
+    assert index.execute(every_cycle).fetchone() == (donor_keys, named[1])
 
 
 def test_the_real_indiv_sample_loads_under_its_zip_member_name(shared_data, tmp_path):

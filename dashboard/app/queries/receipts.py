@@ -35,7 +35,7 @@ import pyarrow as pa
 
 from dashboard.app import db
 from dashboard.app.queries import _donor_names
-from dashboard.core import normalize, params
+from dashboard.core import contract, normalize, params
 
 # Columns of a receipt as the explorer, the API and the exports show it, in this order.
 COLUMNS = (
@@ -273,13 +273,12 @@ def _plan(f: ReceiptFilters, sort: str | None = None) -> _Plan:
         table = BY_ZIP
     elif f.candidate_id:
         table = BY_CANDIDATE
-    elif len(words) == 1 and sort is None:
-        # Totals of one common word: its donors as a subquery let DuckDB skip the row groups outside their
-        # range of keys (a surname's prefix: 20 ms, not 139 by reading every name); a page of rows instead
-        # finds its first rows in the copy sorted for it.
+    elif words and sort is None:
+        # Totals of common words: a donor's rows are together in the copy sorted by donor, so DuckDB checks the
+        # name words once per run of equal names rather than per row (J in a cycle: 35 ms, 138 in date order,
+        # 126 with the donors' keys as a subquery); a page of rows instead finds its first rows in the copy
+        # sorted for it.
         table = BY_DONOR
-        subquery, values = _donor_names.donors_with_words(words)
-        add(f"donor_key IN ({subquery})", *values)
     if f.cycle is not None:
         add("cycle = ?", f.cycle)
     if f.candidate_id:
@@ -347,12 +346,41 @@ def receipts_summary(filters: ReceiptFilters) -> pd.DataFrame:
     """One row: n (contributions), amount (their sum, net of refunds), first_date, last_date
     of everything the filters select."""
     plan = _plan(filters)
+    rows = _ROWS_OF_NAMES if _by_name_alone(filters) else _ROWS
     return db.query(
-        f"""SELECT count(*) AS n, coalesce(sum(amount), 0) AS amount,
-                   min(date) AS first_date, max(date) AS last_date
-            FROM {plan.table} WHERE {plan.condition}""",
+        f"""SELECT CAST({rows["n"]} AS BIGINT) AS n, coalesce({rows["total"]}, 0) AS amount,
+                   {rows["first_date"]} AS first_date, {rows["last_date"]} AS last_date
+            FROM {rows["table"] or plan.table} WHERE {plan.condition}""",
         plan.bound,
     )
+
+
+# A search by name words alone (and the cycle) reads the search index's donor_name_totals: each donor's
+# receipts of a cycle already summed per spelling of the name words, the only column such a search
+# compares (J in a cycle: 24 ms, not 35 from the receipts). _ROWS says how totals are taken from the
+# receipts, _ROWS_OF_NAMES from those sums.
+_ROWS = {
+    "table": None,
+    "n": "count(*)",
+    "total": "sum(amount)",
+    "gifts": "count(*) FILTER (WHERE amount > 0)",
+    "first_date": "min(date)",
+    "last_date": "max(date)",
+    "latest": "(date, sub_id)",
+}
+_ROWS_OF_NAMES = {
+    "table": "donor_name_totals",
+    "n": "sum(receipts)",
+    "total": "sum(amount)",
+    "gifts": "sum(gifts)",
+    "first_date": "min(first_date)",
+    "last_date": "max(last_date)",
+    "latest": "latest",
+}
+
+
+def _by_name_alone(filters: ReceiptFilters) -> bool:
+    return filters.q is not None and filters == ReceiptFilters(cycle=filters.cycle, q=filters.q)
 
 
 def receipts_page(filters: ReceiptFilters, sort: str = DEFAULT_SORT, limit: int = 100, offset: int = 0) -> pd.DataFrame:
@@ -466,18 +494,7 @@ def filter_names(filters: ReceiptFilters) -> pd.DataFrame:
 
 # The explorer's "one row per donor" view (receipts_by_donor): sort value in the URL -> (column,
 # descending). donor_key breaks ties, so offset paging is stable.
-DONOR_SORTS = {
-    "-total": ("total", True),
-    "total": ("total", False),
-    "-gifts": ("gifts", True),
-    "gifts": ("gifts", False),
-    "name": ("donor_key", False),  # the normalized name first: case and spacing do not change the order
-    "-name": ("donor_key", True),
-    "-last_date": ("last_date", True),
-    "last_date": ("last_date", False),
-    "-first_date": ("first_date", True),
-    "first_date": ("first_date", False),
-}
+DONOR_SORTS = contract.DONOR_ORDERS
 DEFAULT_DONOR_SORT = "-total"
 
 
@@ -489,41 +506,62 @@ def receipts_by_donor(
     employer of the donor's latest row, total (net of refunds, as receipts_summary), gifts (rows with a
     positive amount: a refund is no gift), first_date, last_date, and donors: how many donors the whole
     view has (the same on every row). Rows without a donor key (no name) are one row of their own, so the
-    totals add up to receipts_summary's amount."""
+    totals add up to receipts_summary's amount.
+
+    A page is found in two steps: the donors of the page in order, then what is shown of them, read for
+    those donors only (describing every donor before the top-N took 100 ms for a surname's 97,000 donors)."""
+    if filters == ReceiptFilters(cycle=filters.cycle):
+        return _all_donors(filters.cycle, sort, limit, offset)
+    order = _donor_order(sort)
+    # The donors' totals read fastest from the sums per name for a name alone, else from the copy sorted
+    # by amount (52 ms, not 209 for a candidate), or by donor when a name is searched; what is shown of
+    # them from the same table (for a candidate's 100 donors, 4 ms, where the copy sorted by donor took 90:
+    # they are scattered all over it).
+    plan = _plan(filters, None if filters.q else "-amount")
+    rows = _ROWS_OF_NAMES if _by_name_alone(filters) else _ROWS
+    table = rows["table"] or plan.table
+    page = db.query(
+        f"""WITH totals AS MATERIALIZED (
+                SELECT donor_key, {rows["total"]} AS total, CAST({rows["gifts"]} AS BIGINT) AS gifts,
+                       {rows["first_date"]} AS first_date, {rows["last_date"]} AS last_date
+                FROM {table} WHERE {plan.condition} GROUP BY donor_key)
+            SELECT *, (SELECT count(*) FROM totals) AS donors FROM totals {order} LIMIT ? OFFSET ?""",
+        plan.bound + [limit, offset],
+    )
+    # Rows without a name are a group of their own (its key NULL): matched apart, as an OR in the same
+    # condition stopped DuckDB from reading only the page's donors (15 ms, not 3).
+    donors = "donor_key IS NULL" if page["donor_key"].isna().any() else "false"
+    latest = ", ".join(f"arg_max({column}, {rows['latest']}) AS {column}" for column in contract.DONOR_LATEST_COLUMNS)
+    shown = db.query(
+        f"""SELECT donor_key, {latest}
+            FROM (SELECT * FROM {table} WHERE donor_key IN (SELECT unnest(?::VARCHAR[])) AND {plan.condition}
+                  UNION ALL SELECT * FROM {table} WHERE {donors} AND {plan.condition})
+            GROUP BY donor_key""",
+        [page["donor_key"].dropna().tolist()] + plan.bound + plan.bound,
+    )
+    return page.merge(shown, on="donor_key", how="left")[list(_DONOR_COLUMNS)]
+
+
+_DONOR_COLUMNS = ("donor_key", *contract.DONOR_LATEST_COLUMNS, "total", "gifts", "first_date", "last_date", "donors")
+
+
+def _donor_order(sort: str) -> str:
+    """The ORDER BY of a DONOR_SORTS value (of the view's column names)."""
     column, descending = DONOR_SORTS[sort]
     direction = "DESC" if descending else "ASC"
-    order = f"ORDER BY {column} {direction} NULLS LAST, donor_key {direction} NULLS LAST LIMIT ? OFFSET ?"
-    if filters == ReceiptFilters(cycle=filters.cycle) and filters.cycle is not None:
-        # A whole cycle: the donors extract has each donor's totals of the cycle already (grouping the
-        # receipts took 9.6 s at 40M rows), and its copy in amount order answers the biggest donors first
-        # without reading them all. Its name is the one the donor filed most often.
-        return db.query(
-            f"""SELECT donor_key, name AS contributor_name, city, state, zip5, employer, amount AS total, gifts,
-                       first_date, last_date, (SELECT count(*) FROM donors WHERE cycle = ?) AS donors
-                FROM donors_amount_order WHERE cycle = ? {order}""",
-            [filters.cycle, filters.cycle, limit, offset],
-        )
-    if filters == ReceiptFilters(cycle=None):
-        return db.query(
-            f"""SELECT donor_key, arg_max(name, cycle) AS contributor_name, arg_max(city, cycle) AS city,
-                       arg_max(state, cycle) AS state, arg_max(zip5, cycle) AS zip5,
-                       arg_max(employer, cycle) AS employer, sum(amount) AS total, sum(gifts) AS gifts,
-                       min(first_date) AS first_date, max(last_date) AS last_date,
-                       (SELECT count(DISTINCT donor_key) FROM donors) AS donors
-                FROM donors GROUP BY donor_key {order}""",
-            [limit, offset],
-        )
-    # Grouping reads fastest from the copy sorted by amount (52 ms, not 209 for a candidate), or by donor
-    # when a name is searched.
-    plan = _plan(filters, None if filters.q else "-amount")
+    return f"ORDER BY {column} {direction} NULLS LAST, donor_key {direction} NULLS LAST"
+
+
+def _all_donors(cycle: int | None, sort: str, limit: int, offset: int) -> pd.DataFrame:
+    """receipts_by_donor of a whole cycle (or every cycle, None) from the search index's donor_rankings,
+    which holds each donor's totals already (grouping the receipts took 9.6 s at 40M rows) and their place
+    in every order: a page is a range of places (an ordered top-N took up to 110 ms). The names are the
+    ones the donor filed most often (of the latest cycle, for all cycles)."""
+    position = contract.donor_position(sort)
     return db.query(
-        f"""SELECT donor_key,
-                   arg_max(contributor_name, (date, sub_id)) AS contributor_name,
-                   arg_max(city, (date, sub_id)) AS city, arg_max(state, (date, sub_id)) AS state,
-                   arg_max(zip5, (date, sub_id)) AS zip5, arg_max(employer, (date, sub_id)) AS employer,
-                   sum(amount) AS total, count(*) FILTER (WHERE amount > 0) AS gifts,
-                   min(date) AS first_date, max(date) AS last_date, count(*) OVER () AS donors
-            FROM {plan.table} WHERE {plan.condition}
-            GROUP BY donor_key {order}""",
-        plan.bound + [limit, offset],
+        f"""SELECT donor_key, {", ".join(contract.DONOR_LATEST_COLUMNS)}, total, gifts, first_date, last_date,
+                   (SELECT count(*) FROM donor_rankings WHERE cycle IS NOT DISTINCT FROM ?) AS donors
+            FROM donor_rankings WHERE cycle IS NOT DISTINCT FROM ? AND {position} > ? AND {position} <= ?
+            ORDER BY {position}""",
+        [cycle, cycle, offset, offset + limit],
     )

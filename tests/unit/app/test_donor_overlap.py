@@ -303,3 +303,38 @@ def test_one_row_per_donor_adds_up_to_the_view_in_the_demo(small_snapshot, query
         for offset in range(0, min(len(whole), 35), 7):
             paged += receipts.receipts_by_donor(filters, sort, 7, offset)["donor_key"].tolist()
         assert paged == whole[: len(paged)]
+
+
+@pytest.mark.parametrize("cycle", ["2024", "all"], ids=["whole-cycle", "all-cycles"])
+def test_every_donor_of_a_cycle_or_of_all_cycles_matches_the_receipts(small_snapshot, cycle):
+    """With no filter but the cycle, the view reads the search index's donors tables instead of the
+    receipts: the same donors, totals, gifts and dates as grouping the receipts, in every order."""
+    con = demo_receipts(small_snapshot)
+    truth = (
+        con.execute(
+            f"""SELECT donor_key, sum(amount) AS total, count(*) FILTER (WHERE amount > 0) AS gifts,
+                   min(date) AS first_date, max(date) AS last_date
+            FROM receipts WHERE donor_key IS NOT NULL {"AND cycle = 2024" if cycle == "2024" else ""}
+            GROUP BY donor_key"""
+        )
+        .df()
+        .set_index("donor_key")
+    )
+    filters = ReceiptFilters.from_query({"cycle": cycle})
+    grouped = receipts.receipts_by_donor(filters, "-total", 1_000_000, 0).set_index("donor_key")
+    assert len(grouped) == grouped["donors"].iloc[0] == len(truth)
+    assert grouped["total"].is_monotonic_decreasing
+    joined = grouped.merge(truth, left_index=True, right_index=True, suffixes=("", "_truth"))
+    assert (joined["total"].round(2) == joined["total_truth"].round(2)).all()
+    assert (joined["gifts"] == joined["gifts_truth"]).all()
+    assert (pd.to_datetime(joined["last_date"]) == pd.to_datetime(joined["last_date_truth"])).all()
+    assert joined["contributor_name"].notna().all()
+    for sort in ("name", "-last_date", "gifts"):
+        whole = receipts.receipts_by_donor(filters, sort, 1_000_000, 0)
+        column, descending = receipts.DONOR_SORTS[sort]
+        expected = whole.sort_values([column, "donor_key"], ascending=not descending)["donor_key"].tolist()
+        assert whole["donor_key"].tolist() == expected
+        paged = []
+        for offset in range(0, 35, 7):
+            paged += receipts.receipts_by_donor(filters, sort, 7, offset)["donor_key"].tolist()
+        assert paged == expected[:35]

@@ -79,15 +79,26 @@ _DONORS_TO_RANK = """
 def donor_rankings_sql() -> str:
     """The donor_rankings table: _DONORS_TO_RANK with each donor's place in every order the explorer lists
     donors in, so that a page in any order is a range of one integer column (an ordered top-N over 4.6M
-    donors took 50-110 ms, mostly reading their keys to break ties; a range reads 1.5-20)."""
+    donors took 50-110 ms, mostly reading their keys to break ties; a range reads 1.5-20). One sort per
+    column: the descending place is the ascending one counted from the end, except that NULLs stay last."""
+    columns = dict.fromkeys(column for column, _ in contract.DONOR_ORDERS.values())
+    ascending = ", ".join(
+        f"row_number() OVER (PARTITION BY cycle ORDER BY {column} ASC NULLS LAST, donor_key ASC) AS up_{column}, "
+        f"count({column}) OVER (PARTITION BY cycle) AS known_{column}"
+        for column in columns
+    )
     positions = []
     for sort, (column, descending) in contract.DONOR_ORDERS.items():
-        direction = "DESC" if descending else "ASC"
-        positions.append(
-            f"row_number() OVER (PARTITION BY cycle ORDER BY {column} {direction} NULLS LAST, donor_key {direction})"
-            f" AS {contract.donor_position(sort)}"
+        place = (
+            f"CASE WHEN {column} IS NULL THEN known_{column} + donors + 1 - up_{column}"
+            f" ELSE known_{column} + 1 - up_{column} END"
+            if descending
+            else f"up_{column}"
         )
-    return f"SELECT *, {', '.join(positions)} FROM ({_DONORS_TO_RANK}) ORDER BY cycle NULLS FIRST, donor_key"
+        positions.append(f"{place} AS {contract.donor_position(sort)}")
+    return f"""SELECT * EXCLUDE (donors, {", ".join(f"up_{c}, known_{c}" for c in columns)}), {", ".join(positions)}
+        FROM (SELECT *, count(*) OVER (PARTITION BY cycle) AS donors, {ascending} FROM ({_DONORS_TO_RANK}))
+        ORDER BY cycle NULLS FIRST, donor_key"""
 
 
 def build_search_index(con: duckdb.DuckDBPyConnection, snapshot: Path, progress=None) -> dict[str, int]:

@@ -17,8 +17,9 @@ Why a DuckDB file and five sorted copies of the receipts (measured on the 40M-ro
 - Columns the filters compare are stored precomputed (folded name words, normalized employer and
   occupation, upper-case city, the state of the recipient candidate's seat), so no regular
   expression runs at query time.
-The cost is disk: on the 40M-row benchmark (20.5M receipts) search.duckdb takes 4.5 GB beside the 0.47 GB
-receipts extract (DuckDB compresses text less than zstd Parquet does), and the build about 3.5 minutes more.
+The cost is disk: on the 40M-row benchmark (20.5M receipts) search.duckdb takes 5.3 GB beside the 0.47 GB
+receipts extract (DuckDB compresses text less than zstd Parquet does), and
+the build about 4.5 minutes more on a quiet machine.
 """
 
 from __future__ import annotations

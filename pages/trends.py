@@ -6,8 +6,13 @@ a view can be bookmarked or sent to a colleague. Changing a filter navigates to 
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Callable, NamedTuple
+from urllib.parse import parse_qsl, urlsplit
+
 import dash
-from dash import Input, Output, State, callback, dcc, html, no_update
+import pandas as pd
+from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard.app import labels
 from dashboard.app.components.cards import Stat, stat_cards
@@ -22,7 +27,15 @@ from dashboard.app.queries import home, trends
 from dashboard.app.queries.trends import TrendFilters
 from dashboard.core import contract, fec, geography, params
 
-dash.register_page(__name__, path="/trends", name="Trends", title="Trends monitor")
+dash.register_page(
+    __name__,
+    path="/trends",
+    name="Trends",
+    title="Trends monitor",
+    check=lambda **query: TrendFilters.from_query(**query),  # the shell's 400 (errors.http_status)
+    description="What changed in campaign money lately: itemized receipts over time, the candidates whose "
+    "fundraising moved most, new filings and large contributions, from FEC filings.",
+)
 
 NAVIGATE_ID = "trends-navigate"
 FILTERS_ID = "trends-filters"
@@ -34,7 +47,15 @@ WINDOW_NAMES = {
     "365": "Last 365 days",
     "cycle": "Whole cycle to date",
 }
-LARGE_SHOWN, LARGE_CSV_ROWS = 100, 500  # rows of the large-contribution table, and of its CSV
+# Most rows a table lists (its pages and its CSV alike); the status under it says when there were more.
+LARGE_ROWS, MOVER_ROWS, CHANGE_ROWS = 500, 25, 200
+# Every table shows this many rows a page (the whole of it in its CSV): a 300-row table made the page
+# 25,000 px tall. Turning a page re-renders that table alone (`turn_page`).
+PAGE_ROWS = 10
+PAGER_TABLE, PAGER_STATUS, PAGER_PAGE = "trends-pager-table", "trends-pager-status", "trends-pager-page"
+PAGER_PREVIOUS, PAGER_NEXT = "trends-pager-previous", "trends-pager-next"
+# A button at either end stays focusable (disabling it would drop the keyboard's focus) but says so.
+AT_THE_END = {"opacity": 0.55, "cursor": "default"}
 # One column on a phone, as many as fit on wider screens.
 FILTER_GRID = {"display": "grid", "gridTemplateColumns": "repeat(auto-fit, minmax(11rem, 1fr))", "gap": "0.75rem"}
 
@@ -57,17 +78,20 @@ CANDIDATE = [
 
 
 def over_time_columns(wide, cycle: int) -> list[Column]:
-    """The chart's own series as table columns: the day, each party, the previous cycle."""
-    series = [c for c in wide.columns if c != "period_end"]
-    return [Column("period_end", "Day (or week ending)", labels.date)] + [
-        Column(
-            c,
-            c.capitalize() if c == charts.previous_cycle_column(cycle) else labels.party(c),
-            labels.money_cents,
-            numeric=True,
-        )
-        for c in series
-    ]
+    """The chart's own series as table columns: the day, then each party this cycle and the same
+    party on the same days of the previous cycle."""
+    columns = [Column("period_end", "Day (or week ending)", labels.date)]
+    for party in wide.columns[1::2]:
+        columns += [
+            Column(party, f"{labels.party(party)} ({cycle})", labels.money_cents, numeric=True),
+            Column(
+                charts.previous_cycle_column(party, cycle),
+                f"{labels.party(party)}, same days of {cycle - 2}",
+                labels.money_cents,
+                numeric=True,
+            ),
+        ]
+    return columns
 
 
 COMPARISON_COLUMNS = [
@@ -91,12 +115,14 @@ SNAPSHOT_MOVER_COLUMNS = CANDIDATE + [
 ]
 PERIOD_MOVER_COLUMNS = CANDIDATE + [
     Column("previous_report_type", "Report before"),
-    Column("previous_receipts", "Raised then", labels.money_cents, numeric=True),
+    Column("previous_days", "Its days", labels.count, numeric=True),
+    Column("previous_per_day", "Raised a day then", labels.money_cents, numeric=True),
     Column("report_type", "Latest report"),
     Column("coverage_end", "Ending", labels.date),
-    Column("receipts", "Raised in it", labels.money_cents, numeric=True),
-    Column("receipts_change", "Change", signed_money, numeric=True),
-    Column("receipts_change_pct", "Change %", signed_share, numeric=True),
+    Column("days", "Its days", labels.count, numeric=True),
+    Column("per_day", "Raised a day now", labels.money_cents, numeric=True),
+    Column("per_day_change", "Change a day", signed_money, numeric=True),
+    Column("per_day_change_pct", "Change %", signed_share, numeric=True),
 ]
 REPORT_COLUMNS = CANDIDATE + [
     Column("report_type", "Report"),
@@ -177,15 +203,20 @@ CSV = {
         "district",
         "previous_report_year",
         "previous_report_type",
+        "previous_coverage_start",
         "previous_coverage_end",
+        "previous_days",
         "previous_receipts",
+        "previous_per_day",
         "report_year",
         "report_type",
         "coverage_start",
         "coverage_end",
+        "days",
         "receipts",
-        "receipts_change",
-        "receipts_change_pct",
+        "per_day",
+        "per_day_change",
+        "per_day_change_pct",
     ],
     "new-reports": [
         "candidate_id",
@@ -258,6 +289,239 @@ CSV = {
     ],
     "races": ["office", "state", "district", "race_label", "date", "cumulative", "total"],
 }
+
+
+# NamedTuples, not dataclasses: Dash imports a page without a module in sys.modules, which
+# dataclasses need for their string annotations.
+class View(NamedTuple):
+    """What every panel of one address shows: its filters and the window's days."""
+
+    filters: TrendFilters
+    start: date
+    end: date
+    changes: dict
+
+    @property
+    def where(self) -> dict:
+        return {"state": self.filters.state, "office": self.filters.office, "party": self.filters.party}
+
+
+def view_of(filters: TrendFilters) -> View | None:
+    """None when the cycle has no itemized receipts."""
+    end = trends.data_end(filters.cycle)
+    if end is None:
+        return None
+    start, end = filters.window_dates(end)
+    return View(filters, start, end, trends.changes_summary())
+
+
+class Shown(NamedTuple):
+    """One table of the page: its rows (all of them: the pages show them PAGE_ROWS at a time, the CSV
+    whole), its columns, caption and what to say when empty; `more` says what was left out, if anything."""
+
+    frame: pd.DataFrame
+    columns: list[Column]
+    caption: str
+    empty: str = "No rows."
+    more: str = ""
+
+
+def at_most(query, rows: int, ranking: bool = False, **arguments) -> tuple[pd.DataFrame, str]:
+    """The first `rows` rows of `query(limit=rows + 1, ...)`, and what to say if there were more."""
+    frame = query(limit=rows + 1, **arguments)
+    if len(frame) <= rows:
+        return frame, ""
+    left_out = f" (the top {rows:,})" if ranking else f" (the first {rows:,}; narrow the filters for the rest)"
+    return frame.head(rows), left_out
+
+
+def over_time_table(view: View) -> Shown:
+    f = view.filters
+    over_time = trends.receipts_over_time(f.cycle, view.start, view.end, f.by, **view.where)
+    wide = charts.series_by_party(over_time, f.cycle)
+    unit = "week" if f.by == "week" else "day"
+    return Shown(
+        wide,
+        over_time_columns(wide, f.cycle),
+        f"Itemized receipts per {unit} by party, {labels.date(view.start)} to {labels.date(view.end)}, "
+        f"with each party's money on the same days of {f.cycle - 2}",
+    )
+
+
+def comparison_table(view: View) -> Shown:
+    return Shown(
+        trends.comparison(view.filters.cycle, view.start, view.end, **view.where),
+        COMPARISON_COLUMNS,
+        "The window against the window before, the same days of the previous "
+        "cycle, and the cycle to date against the previous cycle at the same point",
+        "No itemized receipts for these filters.",
+    )
+
+
+def ranked(view: View) -> str:
+    return "in percent" if view.filters.movers == "percent" else "in dollars"
+
+
+def snapshot_movers_table(view: View) -> Shown:
+    f = view.filters
+    frame, more = at_most(trends.movers_since_snapshot, MOVER_ROWS, True, cycle=f.cycle, order=f.movers, **view.where)
+    return Shown(
+        frame,
+        SNAPSHOT_MOVER_COLUMNS,
+        f"Candidates whose receipts grew most since snapshot {view.changes.get('previous_snapshot_id')}, "
+        f"{ranked(view)}",
+        "No candidate's receipts grew since the previous snapshot.",
+        more,
+    )
+
+
+def period_movers_table(view: View) -> Shown:
+    f = view.filters
+    frame, more = at_most(
+        trends.movers_since_period, MOVER_ROWS, True, cycle=f.cycle, since=view.start, order=f.movers, **view.where
+    )
+    return Shown(
+        frame,
+        PERIOD_MOVER_COLUMNS,
+        f"Candidates whose latest report (ending {labels.date(view.start)} or later) raised most a day over "
+        f"the report before, {ranked(view)}",
+        "No candidate's latest report in this window raised more a day than the one before; try a longer window.",
+        more,
+    )
+
+
+def reports_table(view: View) -> Shown:
+    frame, more = at_most(trends.new_reports, CHANGE_ROWS, cycle=view.filters.cycle, **view.where)
+    return Shown(
+        frame,
+        REPORT_COLUMNS,
+        f"Report periods new or revised since the previous snapshot, {view.filters.cycle}",
+        "No new or revised report periods for these filters.",
+        more,
+    )
+
+
+def arrivals_table(view: View) -> Shown:
+    frame, more = at_most(trends.arrivals_since_snapshot, CHANGE_ROWS, cycle=view.filters.cycle, **view.where)
+    return Shown(
+        frame,
+        ARRIVAL_COLUMNS,
+        f"Itemized receipts that arrived since the previous snapshot, by candidate, {view.filters.cycle}",
+        "No itemized receipts arrived for these filters.",
+        more,
+    )
+
+
+def notices_table(view: View) -> Shown:
+    frame, more = at_most(trends.new_notices, CHANGE_ROWS, cycle=view.filters.cycle, **view.where)
+    return Shown(
+        frame,
+        NOTICE_COLUMNS,
+        f"24/48-hour notices new since the previous snapshot, {view.filters.cycle}",
+        "No new 24/48-hour notices for these filters.",
+        more,
+    )
+
+
+def large_table(view: View) -> Shown:
+    f = view.filters
+    frame, more = at_most(
+        trends.large_contributions,
+        LARGE_ROWS,
+        cycle=f.cycle,
+        start=view.start,
+        end=view.end,
+        minimum=f.minimum,
+        **view.where,
+    )
+    return Shown(
+        frame,
+        LARGE_COLUMNS,
+        f"Contributions of {labels.money(f.minimum)} or more",
+        "No contribution this large in the window.",
+        more,
+    )
+
+
+def races_table(view: View) -> Shown:
+    return Shown(
+        trends.top_races_cumulative(view.filters.cycle, **view.where),
+        RACE_COLUMNS,
+        f"Money raised to date by "
+        f"{labels.party(view.filters.party) + ' candidates' if view.filters.party else 'all candidates'} "
+        f"in the races that raised the most, {view.filters.cycle} cycle",
+    )
+
+
+# Every table of the page by name: the layout shows its first page, `turn_page` the others.
+TABLES: dict[str, Callable[[View], Shown]] = {
+    "over-time": over_time_table,
+    "comparison": comparison_table,
+    "snapshot-movers": snapshot_movers_table,
+    "period-movers": period_movers_table,
+    "new-reports": reports_table,
+    "arrivals": arrivals_table,
+    "notices": notices_table,
+    "large": large_table,
+    "races": races_table,
+}
+
+
+def page_status(shown: Shown, page: int) -> str:
+    rows = len(shown.frame)
+    first, last = page * PAGE_ROWS + 1, min((page + 1) * PAGE_ROWS, rows)
+    return f"Rows {first:,} to {last:,} of {rows:,}{shown.more}"
+
+
+def last_page(shown: Shown) -> int:
+    return max(0, (len(shown.frame) - 1) // PAGE_ROWS)
+
+
+def page_of(shown: Shown, page: int):
+    rows = shown.frame.iloc[page * PAGE_ROWS : (page + 1) * PAGE_ROWS]
+    return table(rows, shown.columns, shown.caption, empty=shown.empty)
+
+
+def paged(name: str, shown: Shown):
+    """The table's first PAGE_ROWS rows, with buttons to the others when there are more."""
+    if len(shown.frame) <= PAGE_ROWS:
+        return table(shown.frame, shown.columns, shown.caption, empty=shown.empty)
+    key = {"name": name}
+    return html.Div(
+        [
+            html.Div(page_of(shown, 0), id={"type": PAGER_TABLE, **key}),
+            html.Nav(
+                [
+                    html.Button(
+                        "Previous rows",
+                        id={"type": PAGER_PREVIOUS, **key},
+                        className="button",
+                        n_clicks=0,
+                        style=AT_THE_END,
+                        **{"aria-disabled": "true"},
+                    ),
+                    html.Span(page_status(shown, 0), id={"type": PAGER_STATUS, **key}, role="status"),
+                    html.Button(
+                        "Next rows",
+                        id={"type": PAGER_NEXT, **key},
+                        className="button",
+                        n_clicks=0,
+                        style={},
+                        **{"aria-disabled": "false"},
+                    ),
+                ],
+                className="pager",
+                style={"display": "flex", "flexWrap": "wrap", "gap": "0.75rem", "alignItems": "center"},
+                **{"aria-label": f"Pages of the table: {shown.caption}"},
+            ),
+            dcc.Store(id={"type": PAGER_PAGE, **key}, data=0),
+        ],
+        className="paged-table",
+    )
+
+
+def paged_with_csv(name: str, shown: Shown, csv_columns: list[str], filename: str):
+    return [paged(name, shown), download_button(f"trends-{name}", shown.frame, csv_columns, filename)]
 
 
 def link_choices(legend: str, current: str, options: list[tuple[str, str]], href_for):
@@ -389,85 +653,94 @@ def comparison_stats(frame, filters: TrendFilters, start, end) -> list[Stat]:
     ]
 
 
-def money_over_time(filters: TrendFilters, start, end, where: dict):
-    over_time = trends.receipts_over_time(filters.cycle, start, end, filters.by, **where)
-    wide = charts.series_by_party(over_time, filters.cycle)
-    compared = trends.comparison(filters.cycle, start, end, **where)
-    unit = "week" if filters.by == "week" else "day"
+def money_over_time(view: View):
+    f = view.filters
+    over_time, compared = over_time_table(view), comparison_table(view)
+    unit = "week" if f.by == "week" else "day"
     return html.Section(
         [
             html.H2("Itemized receipts over time"),
-            stat_cards(comparison_stats(compared, filters, start, end), label="Itemized receipts compared"),
+            stat_cards(comparison_stats(compared.frame, f, view.start, view.end), label="Itemized receipts compared"),
             chart_with_table(
                 "trends-over-time",
-                charts.receipts_over_time(wide, filters.by, filters.cycle),
-                wide,
-                over_time_columns(wide, filters.cycle),
-                list(wide.columns),
-                f"trends-receipts-by-{unit}-{filters.cycle}.csv",
-                f"Itemized receipts per {unit} by party, {labels.date(start)} to {labels.date(end)}, "
-                f"with the same days of {filters.cycle - 2}",
+                charts.receipts_over_time(over_time.frame, f.by, f.cycle),
+                over_time.frame,
+                over_time.columns,
+                list(over_time.frame.columns),
+                f"trends-receipts-by-{unit}-{f.cycle}.csv",
+                over_time.caption,
+                shown_table=paged("over-time", over_time),
+            ),
+            html.P(
+                f"Each party is compared with itself: the paler line of a party's colour and style is its money on "
+                f"the same days of {f.cycle - 2} (the same day number of the cycle), under the same filters.",
+                className="muted",
             ),
             html.H3("By party and office"),
-            table(
-                compared,
-                COMPARISON_COLUMNS,
-                "The window against the window before, the same days of the previous "
-                "cycle, and the cycle to date against the previous cycle at the same point",
-                empty="No itemized receipts for these filters.",
-            ),
-            download_button("trends-comparison", compared, CSV["comparison"], f"trends-comparison-{filters.cycle}.csv"),
+            *paged_with_csv("comparison", compared, CSV["comparison"], f"trends-comparison-{f.cycle}.csv"),
         ],
         **{"aria-label": "Itemized receipts over time"},
     )
 
 
-def movers(filters: TrendFilters, start, where: dict, changes: dict):
-    ranked = "in percent" if filters.movers == "percent" else "in dollars"
-    period = trends.movers_since_period(filters.cycle, start, order=filters.movers, **where)
+def movers(view: View):
+    f, minimum = view.filters, labels.money(trends.MOVER_MINIMUM)
     parts = [
         html.H2("Biggest movers"),
         html.P(
-            f"Ranked by growth {ranked}; in percent only from ${trends.PERCENT_BASE:,} before. Summary-total receipts.",
+            f"Ranked by growth {ranked(view)}, from summary-total receipts. Since the previous snapshot: the "
+            f"growth of each candidate's total for the cycle to date; ranked in percent, only candidates who had "
+            f"raised {minimum} or more before. Since the previous report: money raised a day of each report "
+            f"period, the latest report against the one before, since reports cover from 14 to 92 days and their "
+            f"totals alone would compare unequal windows; only candidates who raised {minimum} or more in each of "
+            f"the two reports.",
             className="muted",
         ),
         html.H3("Since the previous snapshot"),
     ]
-    if changes.get("previous_snapshot_id"):
-        since = trends.movers_since_snapshot(filters.cycle, order=filters.movers, **where)
-        parts += [
-            table(
-                since,
-                SNAPSHOT_MOVER_COLUMNS,
-                f"Candidates whose receipts grew most since snapshot {changes['previous_snapshot_id']}, {ranked}",
-                empty="No candidate's receipts grew since the previous snapshot.",
-            ),
-            download_button(
-                "trends-snapshot-movers",
-                since,
-                CSV["snapshot-movers"],
-                f"trends-movers-since-snapshot-{filters.cycle}.csv",
-            ),
-        ]
+    if view.changes.get("previous_snapshot_id"):
+        parts += paged_with_csv(
+            "snapshot-movers",
+            snapshot_movers_table(view),
+            CSV["snapshot-movers"],
+            f"trends-movers-since-snapshot-{f.cycle}.csv",
+        )
     else:
-        parts.append(html.P(f"Nothing to compare: {changes.get('reason', 'no earlier snapshot')}."))
+        parts.append(html.P(f"Nothing to compare: {view.changes.get('reason', 'no earlier snapshot')}."))
     parts += [
         html.H3("Since the previous report"),
-        table(
-            period,
-            PERIOD_MOVER_COLUMNS,
-            f"Candidates whose latest report (ending {labels.date(start)} or later) "
-            f"raised most over the report before, {ranked}",
-            empty="No candidate's latest report in this window raised more than the one before; try a longer window.",
-        ),
-        download_button(
-            "trends-period-movers", period, CSV["period-movers"], f"trends-movers-since-report-{filters.cycle}.csv"
+        *paged_with_csv(
+            "period-movers",
+            period_movers_table(view),
+            CSV["period-movers"],
+            f"trends-movers-since-report-{f.cycle}.csv",
         ),
     ]
     return html.Section(parts, **{"aria-label": "Biggest movers"})
 
 
-def arrivals(filters: TrendFilters, where: dict, changes: dict):
+def arrivals_summary(view: View):
+    """The cycle's receipts that arrived and dropped out, for the page's filters."""
+    f = view.filters
+    total = trends.arrivals_total(f.cycle, **view.where)
+    scope = f"{f.cycle}" + (" for these filters" if any(view.where.values()) else "")
+    return html.P(
+        [
+            html.Strong(
+                f"In {scope}: {int(total['arrived_n']):,} itemized receipts arrived "
+                f"({labels.money(float(total['arrived_amount']))}) for {int(total['candidates']):,} candidates; "
+                f"{int(total['dropped_n']):,} were replaced or removed ({labels.money(float(total['dropped_amount']))})."
+            ),
+            " A receipt arrived when the previous snapshot did not hold it: the same FEC row (sub_id) with the "
+            "same filer, cycle, date and amount. Rows of a report replaced by an amendment count as removed, and "
+            "the amendment's rows as arrived.",
+        ],
+        id="trends-arrivals-total",
+    )
+
+
+def arrivals(view: View):
+    f, changes = view.filters, view.changes
     parts = [html.H2("New since the last refresh")]
     if not changes.get("previous_snapshot_id"):
         return html.Section(
@@ -480,71 +753,47 @@ def arrivals(filters: TrendFilters, where: dict, changes: dict):
             ],
             **{"aria-label": "New since the last refresh"},
         )
-    reports = trends.new_reports(filters.cycle, **where)
-    arrived = trends.arrivals_since_snapshot(filters.cycle, **where)
-    notices = trends.new_notices(filters.cycle, **where)
     parts += [
+        arrivals_summary(view),
         html.P(
             f"Compared with snapshot {changes['previous_snapshot_id']} (built "
-            f"{labels.date(changes.get('previous_built_at'))}): {changes.get('reports_new', 0):,} new and "
-            f"{changes.get('reports_revised', 0):,} revised report periods, "
+            f"{labels.date(changes.get('previous_built_at'))}), over all cycles: {changes.get('reports_new', 0):,} new "
+            f"and {changes.get('reports_revised', 0):,} revised report periods, "
             f"{changes.get('receipts_arrived', 0):,} itemized receipts arrived "
             f"({labels.money(float(changes.get('receipts_arrived_amount', 0)))}), "
             f"{changes.get('receipts_dropped', 0):,} replaced or removed, "
             f"{changes.get('notices_new', 0):,} new 24/48-hour notices of outside spending "
-            f"({labels.money(float(changes.get('notices_new_amount', 0)))}), over all cycles."
+            f"({labels.money(float(changes.get('notices_new_amount', 0)))}).",
+            className="muted",
         ),
         html.H3("Report periods"),
-        table(
-            reports,
-            REPORT_COLUMNS,
-            f"Report periods new or revised since the previous snapshot, {filters.cycle}",
-            empty="No new or revised report periods for these filters.",
-        ),
-        download_button("trends-new-reports", reports, CSV["new-reports"], f"trends-new-reports-{filters.cycle}.csv"),
+        *paged_with_csv("new-reports", reports_table(view), CSV["new-reports"], f"trends-new-reports-{f.cycle}.csv"),
         html.H3("Itemized receipts"),
-        table(
-            arrived,
-            ARRIVAL_COLUMNS,
-            f"Itemized receipts that arrived since the previous snapshot, {filters.cycle}",
-            empty="No itemized receipts arrived for these filters.",
-        ),
-        download_button("trends-arrivals", arrived, CSV["arrivals"], f"trends-arrivals-{filters.cycle}.csv"),
+        *paged_with_csv("arrivals", arrivals_table(view), CSV["arrivals"], f"trends-arrivals-{f.cycle}.csv"),
         html.H3("Outside spending: new 24/48-hour notices"),
         html.P(
             "Independent expenditures from 24/48-hour notices, not yet in a regular report, largest first; "
             "they are not in the outside-spending totals until a regular report repeats them.",
             className="muted",
         ),
-        table(
-            notices,
-            NOTICE_COLUMNS,
-            f"24/48-hour notices new since the previous snapshot, {filters.cycle}",
-            empty="No new 24/48-hour notices for these filters.",
-        ),
-        download_button("trends-notices", notices, CSV["notices"], f"trends-new-notices-{filters.cycle}.csv"),
+        *paged_with_csv("notices", notices_table(view), CSV["notices"], f"trends-new-notices-{f.cycle}.csv"),
     ]
     return html.Section(parts, **{"aria-label": "New since the last refresh"})
 
 
-def large_contributions(filters: TrendFilters, start, end, where: dict):
-    large = trends.large_contributions(filters.cycle, start, end, filters.minimum, limit=LARGE_CSV_ROWS, **where)
+def large_contributions(view: View):
+    f = view.filters
     return html.Section(
         [
             html.H2("Large contributions"),
             html.P(
-                f"Itemized contributions from individuals of {labels.money(filters.minimum)} or more received "
-                f"{labels.date(start)} to {labels.date(end)}, largest first: the {LARGE_SHOWN} largest here, up to "
-                f"{LARGE_CSV_ROWS} in the CSV. State, office and party are the recipient candidate's.",
+                f"Itemized contributions from individuals of {labels.money(f.minimum)} or more received "
+                f"{labels.date(view.start)} to {labels.date(view.end)}, largest first: up to the {LARGE_ROWS} "
+                f"largest, {PAGE_ROWS} a page, all of them in the CSV. State, office and party are the recipient "
+                f"candidate's.",
                 className="muted",
             ),
-            table(
-                large.head(LARGE_SHOWN),
-                LARGE_COLUMNS,
-                f"Contributions of {labels.money(filters.minimum)} or more",
-                empty="No contribution this large in the window.",
-            ),
-            download_button("trends-large", large, CSV["large"], f"trends-large-contributions-{filters.cycle}.csv"),
+            *paged_with_csv("large", large_table(view), CSV["large"], f"trends-large-contributions-{f.cycle}.csv"),
             html.P(
                 "Contributors' names and addresses may not be sold or used to solicit contributions or for "
                 "commercial purposes (52 U.S.C. 30111(a)(4)).",
@@ -555,20 +804,20 @@ def large_contributions(filters: TrendFilters, start, end, where: dict):
     )
 
 
-def top_races(filters: TrendFilters, where: dict):
-    races = trends.top_races_cumulative(filters.cycle, **where)
-    whose = f"{labels.party(filters.party)} candidates" if filters.party else "all candidates"
+def top_races(view: View):
+    races = races_table(view)
     return html.Section(
         [
             html.H2("Top races by money"),
             chart_with_table(
                 "trends-races",
-                charts.cumulative_races(races),
-                races,
-                RACE_COLUMNS,
+                charts.cumulative_races(races.frame),
+                races.frame,
+                races.columns,
                 CSV["races"],
-                f"trends-top-races-{filters.cycle}.csv",
-                f"Money raised to date by {whose} in the races that raised the most, {filters.cycle} cycle",
+                f"trends-top-races-{view.filters.cycle}.csv",
+                races.caption,
+                shown_table=paged("races", races),
             ),
         ],
         **{"aria-label": "Top races by money"},
@@ -580,32 +829,64 @@ def layout(**query):
     filters = TrendFilters.from_query(**query)
     cycles = home.cycles_available()
     header = [html.H1("Trends monitor"), cycle_picker(filters.cycle, cycles, lambda c: filters.path(cycle=c))]
-    end = trends.data_end(filters.cycle)
-    if end is None:
+    view = view_of(filters)
+    if view is None:
         return page(
             *header,
             html.P(
                 f"This snapshot has no itemized receipts for the {filters.cycle} cycle. Pick one of the cycles above."
             ),
         )
-    start, end = filters.window_dates(end)
-    where = {"state": filters.state, "office": filters.office, "party": filters.party}
-    changes = trends.changes_summary()
     return page(
         *header,
         html.P(
             f"What changed, who is surging and what just arrived: {WINDOW_NAMES[filters.window].lower()} "
-            f"of itemized data, {labels.date(start)} to {labels.date(end)}.",
+            f"of itemized data, {labels.date(view.start)} to {labels.date(view.end)}.",
             className="lede",
         ),
         filter_controls(filters, trends.party_options(filters.cycle)),
-        money_over_time(filters, start, end, where),
-        movers(filters, start, where, changes),
-        arrivals(filters, where, changes),
-        large_contributions(filters, start, end, where),
-        top_races(filters, where),
-        methodology_note("itemized", labels.date(end)),
+        money_over_time(view),
+        movers(view),
+        arrivals(view),
+        large_contributions(view),
+        top_races(view),
+        methodology_note("itemized", labels.date(view.end)),
         methodology_note("totals"),
+    )
+
+
+@callback(
+    Output({"type": PAGER_TABLE, "name": MATCH}, "children"),
+    Output({"type": PAGER_STATUS, "name": MATCH}, "children"),
+    Output({"type": PAGER_PAGE, "name": MATCH}, "data"),
+    Output({"type": PAGER_PREVIOUS, "name": MATCH}, "aria-disabled"),
+    Output({"type": PAGER_PREVIOUS, "name": MATCH}, "style"),
+    Output({"type": PAGER_NEXT, "name": MATCH}, "aria-disabled"),
+    Output({"type": PAGER_NEXT, "name": MATCH}, "style"),
+    Input({"type": PAGER_PREVIOUS, "name": MATCH}, "n_clicks"),
+    Input({"type": PAGER_NEXT, "name": MATCH}, "n_clicks"),
+    State({"type": PAGER_PAGE, "name": MATCH}, "data"),
+    State(FILTERS_ID, "data"),
+    prevent_initial_call=True,
+)
+def turn_page(_previous, _next, shown_page, current):
+    """Another page of one table: its rows queried again for the page's address (the buttons keep
+    their focus; at either end they are marked disabled and do nothing)."""
+    view = view_of(TrendFilters.from_query(**dict(parse_qsl(urlsplit(current["filters"]).query))))
+    if view is None:
+        return (no_update,) * 7
+    shown = TABLES[ctx.triggered_id["name"]](view)
+    step = -1 if ctx.triggered_id["type"] == PAGER_PREVIOUS else 1
+    chosen = min(max(0, (shown_page or 0) + step), last_page(shown))
+    first, last = chosen == 0, chosen == last_page(shown)
+    return (
+        page_of(shown, chosen),
+        page_status(shown, chosen),
+        chosen,
+        str(first).lower(),
+        AT_THE_END if first else {},
+        str(last).lower(),
+        AT_THE_END if last else {},
     )
 
 

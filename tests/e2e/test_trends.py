@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +17,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import serve_app
-from tests.known_changes import AMENDMENT_RAISES_RECEIPTS_BY, NEW_DONOR, NEW_PERIOD_RECEIPTS
+from tests.e2e.test_pages import serious_accessibility_violations
+from tests.known_changes import AMENDMENT_RAISES_RECEIPTS_BY, NEW_DONOR, NEW_PERIOD_GIFTS, NEW_PERIOD_RECEIPTS
 
 
 @pytest.fixture(scope="module")
@@ -171,3 +173,70 @@ def test_the_page_fits_a_phone_screen(browser, base_url, problems):
     assert overflow <= 1, f"/trends scrolls sideways by {overflow}px on a phone"
     context.close()
     assert problems.all() == []
+
+
+def rows_of(page_or_locator) -> list[str]:
+    return page_or_locator.locator("tbody tr").all_inner_texts()
+
+
+def test_every_table_is_paged_and_its_csv_stays_whole(page, trends_url, changed):
+    """Tables of 200 and 300 rows made the page 25,000 px tall: each shows one page of rows, the
+    buttons turn its pages (keeping the focus), and its CSV holds every row."""
+    _data_dir, known = changed
+    page.goto(f"{trends_url}/trends?cycle={known.cycle}&window=cycle")
+    page.wait_for_load_state("networkidle")
+    large = section(page, "Large contributions")
+    status = large.get_by_role("status")
+    first, last, total = (int(n.replace(",", "")) for n in re.findall(r"[\d,]+", status.inner_text())[:3])
+    page_rows = last - first + 1
+    assert first == 1 and 5 <= page_rows < total
+    counts = page.evaluate(
+        "[...document.querySelectorAll('main table')].map(t => t.querySelectorAll('tbody tr').length)"
+    )
+    assert max(counts) <= page_rows, counts
+    with page.expect_download() as download:
+        large.get_by_role("button", name="Download CSV").click()
+    whole = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+    assert len(whole) == total  # the CSV is every row, not the page shown
+
+    def shown_names() -> list[str]:
+        return large.locator("tbody tr td:nth-child(3)").all_inner_texts()
+
+    assert shown_names() == [row["contributor_name"] for row in whole[:page_rows]]
+    following = large.get_by_role("button", name="Next rows")
+    following.click()
+    expect(status).to_contain_text(f"Rows {page_rows + 1} to {2 * page_rows} of {total}")
+    assert shown_names() == [row["contributor_name"] for row in whole[page_rows : 2 * page_rows]]
+    assert page.evaluate("document.activeElement.textContent") == "Next rows"  # the focus stays on the button
+    large.get_by_role("button", name="Previous rows").click()
+    expect(status).to_contain_text(f"Rows 1 to {page_rows} of {total}")
+    expect(large.get_by_role("button", name="Previous rows")).to_have_attribute("aria-disabled", "true")
+    # The chart's own table is paged the same way, inside its disclosure.
+    over_time = section(page, "Itemized receipts over time")
+    over_time.get_by_text("The numbers in this chart").first.click()
+    assert 0 < len(rows_of(over_time.locator("details table"))) <= page_rows
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 12_000, f"/trends is {height}px tall"
+    assert serious_accessibility_violations(page) == []  # the pagers' buttons, status and labels included
+
+
+def test_the_arrivals_shown_are_the_known_difference(page, trends_url, changed):
+    """The receipts counted as arrived are the receipts added between the two snapshots: the
+    amendment's re-filed rows and its extra gift, and the new report's three gifts."""
+    data_dir, known = changed
+    page.goto(f"{trends_url}/trends?cycle={known.cycle}")
+    page.wait_for_load_state("networkidle")
+    total = page.locator("#trends-arrivals-total")
+    arrived = known.refiled_n + 1 + len(NEW_PERIOD_GIFTS)
+    expect(total).to_contain_text(f"In {known.cycle}: {arrived:,} itemized receipts arrived")
+    expect(total).to_contain_text(f"for 2 candidates; {known.refiled_n:,} were replaced or removed")
+    # Narrowed to the new report's state, only its three gifts.
+    _name, state = candidate(data_dir, known.new_period, known.cycle)
+    page.goto(f"{trends_url}/trends?cycle={known.cycle}&state={state}")
+    page.wait_for_load_state("networkidle")
+    expect(total).to_contain_text(
+        f"In {known.cycle} for these filters: {len(NEW_PERIOD_GIFTS)} itemized receipts arrived"
+    )
+    # How movers are ranked is said on the page: a day of each report, above a minimum.
+    movers = section(page, "Biggest movers").locator("p.muted").first.inner_text()
+    assert "a day" in movers and "14 to 92 days" in movers and "$5,000" in movers

@@ -486,7 +486,7 @@ TRENDS = (
     ),
     Endpoint(
         "/trends/movers-since",
-        "Candidates whose latest report raised more than the one before",
+        f"Candidates whose latest report raised more a day than the one before (both ${trends.MOVER_MINIMUM:,} or more)",
         trends.movers_since_period,
         (*TREND_FILTERS, SINCE, ORDER, limit(500, 25)),
         tag="trends",

@@ -50,16 +50,27 @@ def chart_with_table(
     caption: str,
     table_open: bool = False,
     csv_frame: pd.DataFrame | None = None,
+    shown_table=None,
 ):
     """`name` must be unique on the page; `caption` titles both the chart and the table.
     `csv_frame` (default: `frame`) lets the CSV keep one row per observation while the table
-    shows the same numbers pivoted for reading."""
+    shows the same numbers pivoted for reading. `shown_table` replaces the plain table of `frame`
+    (a paged one, say); the CSV stays whole."""
     return html.Section(
         [
             html.P(caption, className="chart-caption"),
-            dcc.Graph(figure=figure, config=GRAPH_CONFIG, className="chart", id={"type": "chart", "name": name}),
+            dcc.Graph(
+                figure=figure,
+                # The toolbar's PNG is named like the chart's CSV, not Plotly's "newplot.png".
+                config={**GRAPH_CONFIG, "toImageButtonOptions": {"filename": filename.removesuffix(".csv")}},
+                className="chart",
+                id={"type": "chart", "name": name},
+            ),
             html.Details(
-                [html.Summary("The numbers in this chart"), tables.table(frame, columns, caption)],
+                [
+                    html.Summary("The numbers in this chart"),
+                    tables.table(frame, columns, caption) if shown_table is None else shown_table,
+                ],
                 open=table_open,
             ),
             download_button(name, frame if csv_frame is None else csv_frame, csv_columns, filename),

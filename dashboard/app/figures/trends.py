@@ -22,49 +22,59 @@ def _layout(height: int = 360) -> dict:
 
 
 def series_by_party(frame: pd.DataFrame, cycle: int) -> pd.DataFrame:
-    """What `receipts_over_time` draws, one row per day or week: `period_end`, a column per party
-    (offices added up, the biggest party first) and the previous cycle's same days, all parties."""
+    """What `receipts_over_time` draws, one row per day or week: `period_end`, then for each party
+    (offices added up, the biggest this cycle first) a column of this cycle and a column of the same
+    party on the same days of the previous cycle (`previous_cycle_column`). Like is compared with
+    like: each party against itself, under the same filters. A day without receipts counts 0."""
     if frame.empty:
         return pd.DataFrame(columns=["period_end"])
-    now = frame[~frame["previous_cycle"]]
-    order = list(now.groupby("party")["amount"].sum().sort_values(ascending=False).index)
-    wide = now.pivot_table(index="period_end", columns="party", values="amount", aggfunc="sum")
-    wide = wide.reindex(columns=order).astype(float).fillna(0.0)
-    before = frame[frame["previous_cycle"]].groupby("period_end")["amount"].sum().astype(float)
-    wide[previous_cycle_column(cycle)] = before.reindex(wide.index.union(before.index)).reindex(wide.index)
-    return wide.reset_index()
+    totals = frame.groupby(["party", "previous_cycle"])["amount"].sum().astype(float).unstack(fill_value=0.0)
+    totals = totals.reindex(columns=[False, True], fill_value=0.0)
+    order = list(totals.sort_values([False, True], ascending=False).index)
+    wide = frame.pivot_table(index="period_end", columns=["party", "previous_cycle"], values="amount", aggfunc="sum")
+    columns = {}
+    for party in order:
+        for previous, name in ((False, party), (True, previous_cycle_column(party, cycle))):
+            series = wide[(party, previous)] if (party, previous) in wide.columns else None
+            columns[name] = (series.astype(float) if series is not None else pd.Series(dtype=float)).reindex(wide.index)
+    return pd.DataFrame(columns, index=wide.index).fillna(0.0).sort_index().reset_index()
 
 
-def previous_cycle_column(cycle: int) -> str:
-    return f"all parties, same days of {cycle - 2}"
+def previous_cycle_column(party: str, cycle: int) -> str:
+    """The column of `party`'s money on the same days of the cycle before `cycle`."""
+    return f"{party}, same days of {cycle - 2}"
 
 
 def receipts_over_time(wide: pd.DataFrame, by: str, cycle: int) -> go.Figure:
-    """Lines of `series_by_party`: one per party for this cycle, and a grey dashed line of all
-    parties on the same days of the previous cycle."""
+    """Lines of `series_by_party`: per party, a line for this cycle and a thinner, paler one of the
+    same style and colour for the same party on the same days of the previous cycle."""
     if wide.empty:
         return theme.empty_figure("No itemized receipts in this window")
     unit = "week ending" if by == "week" else "day"
     figure = go.Figure(layout=_layout())
-    parties = [c for c in wide.columns if c not in ("period_end", previous_cycle_column(cycle))]
+    parties = list(wide.columns[1::2])  # this cycle's columns; each followed by its previous cycle
+    markers = "lines+markers" if len(wide) <= 60 else "lines"
     for i, party in enumerate(parties):
+        style = {"color": theme.party_colour(party), "dash": DASHES[i % len(DASHES)]}
+        name = labels.party(party)
         figure.add_scatter(
             x=wide["period_end"],
             y=wide[party],
-            mode="lines+markers" if len(wide) <= 60 else "lines",
-            name=f"{labels.party(party)} ({cycle})",
-            line={"color": theme.party_colour(party), "dash": DASHES[i % len(DASHES)], "width": 2},
-            hovertemplate=f"{labels.party(party)}: %{{y:$,.0f}} (%{{x|%Y-%m-%d}}, {unit})<extra></extra>",
+            mode=markers,
+            name=f"{name} ({cycle})",
+            legendgroup=party,
+            line={**style, "width": 2.5},
+            hovertemplate=f"{name}, {cycle}: %{{y:$,.0f}} (%{{x|%Y-%m-%d}}, {unit})<extra></extra>",
         )
-    before = wide[previous_cycle_column(cycle)]
-    if before.notna().any():
         figure.add_scatter(
             x=wide["period_end"],
-            y=before,
+            y=wide[previous_cycle_column(party, cycle)],
             mode="lines",
-            name=previous_cycle_column(cycle).capitalize(),
-            line={"color": theme.GREY, "dash": "dash", "width": 2},
-            hovertemplate=f"{cycle - 2}, same day of the cycle: %{{y:$,.0f}}<extra></extra>",
+            name=f"{name}, same days of {cycle - 2}",
+            legendgroup=party,
+            opacity=0.55,
+            line={**style, "width": 1.5},
+            hovertemplate=f"{name}, {cycle - 2} (same day of the cycle): %{{y:$,.0f}}<extra></extra>",
         )
     figure.update_yaxes(
         title_text=f"Itemized receipts per {'week' if by == 'week' else 'day'}",

@@ -27,8 +27,10 @@ WINDOWS = {"7": 7, "30": 30, "90": 90, "365": 365, "cycle": None}  # URL value -
 BUCKETS = ("day", "week")
 MOVER_ORDERS = ("dollars", "percent")
 DEFAULT_MINIMUM = 2000
-# Growth in percent is only ranked from this much money before: $10 to $1,000 is not a surge.
-PERCENT_BASE = 1000
+# A mover must have raised at least this much in each of the two things compared (both reports; the
+# cycle total before, when ranked in percent): $10 to $1,000 is not a surge, and without a floor the
+# tiniest committees fill the top of a ranking in percent.
+MOVER_MINIMUM = 5000
 MAXIMUM_THRESHOLD = 100_000_000
 
 
@@ -235,9 +237,9 @@ _CANDIDATE_COLUMNS = "c.name, c.party, c.office, c.state, c.district"
 def movers_since_snapshot(
     cycle: int, state=None, office=None, party=None, order: str = "dollars", limit: int = 25
 ) -> pd.DataFrame:
-    """Candidates whose summary-total receipts grew since the previous snapshot, most first, in
-    dollars or in percent (percent only from PERCENT_BASE dollars before); with the itemized receipts that arrived
-    and dropped out. Empty when there was no earlier snapshot."""
+    """Candidates whose summary-total receipts (the cycle to date) grew since the previous snapshot,
+    most first, in dollars or in percent (in percent only from MOVER_MINIMUM dollars before); with
+    the itemized receipts that arrived and dropped out. Empty when there was no earlier snapshot."""
     condition, bound = _where(state, office, party, table="c.")
     frame = db.query(
         f"""
@@ -252,7 +254,7 @@ def movers_since_snapshot(
                       ELSE CAST(m.receipts_change AS DOUBLE) / m.previous_receipts END DESC, m.candidate_id
         LIMIT ?
         """,
-        [cycle, *bound, order, PERCENT_BASE, order, limit],
+        [cycle, *bound, order, MOVER_MINIMUM, order, limit],
     )
     return _with_links(frame)
 
@@ -273,6 +275,24 @@ def arrivals_since_snapshot(cycle: int, state=None, office=None, party=None, lim
         [cycle, *bound, limit],
     )
     return _with_links(frame)
+
+
+def arrivals_total(cycle: int, state=None, office=None, party=None) -> dict:
+    """The itemized receipts that arrived and dropped out since the previous snapshot in `cycle`
+    (for these filters): `candidates`, `arrived_n`, `arrived_amount`, `dropped_n`, `dropped_amount`.
+    A candidate missing from `candidates` still counts when no filter is set."""
+    condition, bound = _where(state, office, party, table="c.")
+    frame = db.query(
+        f"""
+        SELECT count(*) FILTER (WHERE m.arrived_n > 0) AS candidates,
+               coalesce(sum(m.arrived_n), 0) AS arrived_n, coalesce(sum(m.arrived_amount), 0) AS arrived_amount,
+               coalesce(sum(m.dropped_n), 0) AS dropped_n, coalesce(sum(m.dropped_amount), 0) AS dropped_amount
+        FROM changes_candidates m LEFT JOIN candidates c USING (candidate_id, cycle)
+        WHERE m.cycle = ? AND {condition}
+        """,
+        [cycle, *bound],
+    )
+    return frame.iloc[0].to_dict()
 
 
 def new_reports(cycle: int, state=None, office=None, party=None, limit: int = 200) -> pd.DataFrame:
@@ -315,34 +335,41 @@ def new_notices(cycle: int, state=None, office=None, party=None, limit: int = 20
 def movers_since_period(
     cycle: int, since: date, state=None, office=None, party=None, order: str = "dollars", limit: int = 25
 ) -> pd.DataFrame:
-    """Candidates whose latest report (ending on or after `since`) raised more than the report
-    before it, most first in dollars or percent (percent only from PERCENT_BASE dollars before). Summary-total receipts per report period."""
+    """Candidates whose latest report (ending on or after `since`) raised more per day than the
+    report before it, most first in dollars per day or in percent. Reports cover periods of 14 to
+    92 days, so their totals are not comparable: each report's summary-total receipts are divided
+    by the days it covers (`days`, `per_day`; `previous_days`, `previous_per_day`). Both reports
+    must have raised at least MOVER_MINIMUM dollars; reports without coverage dates are left out."""
     condition, bound = _where(state, office, party, table="c.")
     frame = db.query(
         f"""
         WITH ranked AS (
             SELECT candidate_id, report_year, report_type, coverage_start, coverage_end, receipts,
+                   coverage_end - coverage_start + 1 AS days,
                    row_number() OVER (PARTITION BY candidate_id ORDER BY coverage_end DESC, report_year DESC,
                                       report_type DESC) AS newest
-            FROM candidate_periods WHERE cycle = ?
+            FROM candidate_periods WHERE cycle = ? AND coverage_start IS NOT NULL AND coverage_end IS NOT NULL
         ), latest AS (
-            SELECT l.candidate_id, l.report_type, l.report_year, l.coverage_start, l.coverage_end, l.receipts,
+            SELECT l.candidate_id, l.report_type, l.report_year, l.coverage_start, l.coverage_end, l.receipts, l.days,
+                   CAST(l.receipts AS DOUBLE) / l.days AS per_day,
                    p.report_type AS previous_report_type, p.report_year AS previous_report_year,
-                   p.coverage_end AS previous_coverage_end, p.receipts AS previous_receipts
+                   p.coverage_start AS previous_coverage_start, p.coverage_end AS previous_coverage_end,
+                   p.receipts AS previous_receipts, p.days AS previous_days,
+                   CAST(p.receipts AS DOUBLE) / p.days AS previous_per_day
             FROM ranked l JOIN ranked p ON p.candidate_id = l.candidate_id AND p.newest = 2
-            WHERE l.newest = 1 AND l.coverage_end >= ?
+            WHERE l.newest = 1 AND l.coverage_end >= ? AND l.days > 0 AND p.days > 0
+              AND l.receipts >= ? AND p.receipts >= ?
         )
-        SELECT l.*, ? AS cycle, {_CANDIDATE_COLUMNS}, l.receipts - l.previous_receipts AS receipts_change,
-               CAST(l.receipts - l.previous_receipts AS DOUBLE) / nullif(l.previous_receipts, 0) AS receipts_change_pct
+        SELECT l.*, ? AS cycle, {_CANDIDATE_COLUMNS}, l.per_day - l.previous_per_day AS per_day_change,
+               l.per_day / l.previous_per_day - 1 AS per_day_change_pct
         FROM latest l JOIN candidates c ON c.candidate_id = l.candidate_id AND c.cycle = ?
-        WHERE l.receipts > l.previous_receipts AND {condition}
-          AND (? = 'dollars' OR l.previous_receipts >= ?)
-        ORDER BY CASE WHEN ? = 'dollars' THEN l.receipts - l.previous_receipts
-                      ELSE CAST(l.receipts - l.previous_receipts AS DOUBLE) / l.previous_receipts END DESC,
+        WHERE l.per_day > l.previous_per_day AND {condition}
+        ORDER BY CASE WHEN ? = 'dollars' THEN l.per_day - l.previous_per_day
+                      ELSE l.per_day / l.previous_per_day END DESC,
                  l.candidate_id
         LIMIT ?
         """,
-        [cycle, since, cycle, cycle, *bound, order, PERCENT_BASE, order, limit],
+        [cycle, since, MOVER_MINIMUM, MOVER_MINIMUM, cycle, cycle, *bound, order, limit],
     )
     return _with_links(frame)
 

@@ -7,8 +7,12 @@ extracts (columns in `contract.EXTRACTS`):
 
 - `changes_candidates`: one row per candidate and cycle whose money changed: summary-total
   receipts before and after, itemized individual money before and after, and the itemized
-  receipts that arrived (a sub_id the previous snapshot did not count) or dropped out (a sub_id
-  it counted that is gone, e.g. replaced by an amended filing).
+  receipts that arrived (a receipt the previous snapshot did not count) or dropped out (one it
+  counted that is gone, e.g. replaced by an amended filing). A receipt is the same in both
+  snapshots when its identity matches: the FEC's row id (sub_id) and what that row says, the filer,
+  the cycle, the date and the amount. A sub_id alone is not enough: a source that numbers its
+  rows afresh (the local fake API's data after the demo's, a reprocessed row) reuses ids for
+  other gifts, and an anti-join on the id alone then reported nothing arrived.
 - `changes_reports`: report periods that are new, or whose figures were revised by an
   amendment, with the figures before and after.
 - `changes_notices`: 24/48-hour notices of independent expenditures (not yet in a regular report)
@@ -30,8 +34,13 @@ from dashboard.core.sql import quote_literal
 from dashboard.pipeline.builder.validation import extract_row_counts
 from dashboard.store import layout, snapshots
 
-# candidate_totals and candidate_periods are small; receipts is read for sub_id, candidate_id,
-# cycle and amount only (an anti-join both ways finds what arrived and what dropped out).
+# What makes two rows of `receipts` the same receipt (see the module's docstring). Undated rows exist,
+# so the comparison treats two NULLs as equal.
+RECEIPT_IDENTITY = ("sub_id", "committee_id", "cycle", "date", "amount")
+_SAME_RECEIPT = " AND ".join(f"n.{c} IS NOT DISTINCT FROM o.{c}" for c in RECEIPT_IDENTITY)
+
+# candidate_totals and candidate_periods are small; receipts is read for its identity and candidate
+# only (an anti-join both ways finds what arrived and what dropped out).
 _CANDIDATES_SQL = """
 WITH totals AS (
     SELECT coalesce(n.candidate_id, p.candidate_id) AS candidate_id, coalesce(n.cycle, p.cycle) AS cycle,
@@ -44,14 +53,14 @@ WITH totals AS (
     FULL JOIN (SELECT candidate_id, cycle, sum(amount) AS amount FROM {old_daily} GROUP BY ALL) p
     USING (candidate_id, cycle)
 ), arrived AS (
-    SELECT candidate_id, cycle, count(*) AS arrived_n, sum(amount) AS arrived_amount
-    FROM (SELECT sub_id, candidate_id, cycle, amount FROM {new_receipts})
-    ANTI JOIN (SELECT sub_id FROM {old_receipts}) USING (sub_id)
+    SELECT n.candidate_id, n.cycle, count(*) AS arrived_n, sum(n.amount) AS arrived_amount
+    FROM (SELECT {receipt_identity}, candidate_id FROM {new_receipts}) n
+    ANTI JOIN (SELECT {receipt_identity} FROM {old_receipts}) o ON {same_receipt}
     GROUP BY ALL
 ), dropped AS (
-    SELECT candidate_id, cycle, count(*) AS dropped_n, sum(amount) AS dropped_amount
-    FROM (SELECT sub_id, candidate_id, cycle, amount FROM {old_receipts})
-    ANTI JOIN (SELECT sub_id FROM {new_receipts}) USING (sub_id)
+    SELECT o.candidate_id, o.cycle, count(*) AS dropped_n, sum(o.amount) AS dropped_amount
+    FROM (SELECT {receipt_identity}, candidate_id FROM {old_receipts}) o
+    ANTI JOIN (SELECT {receipt_identity} FROM {new_receipts}) n ON {same_receipt}
     GROUP BY ALL
 )
 SELECT candidate_id, cycle, t.previous_receipts, t.receipts,
@@ -141,6 +150,7 @@ def record_changes(
     # With nothing to compare against, the same statements run with no rows: same columns and types.
     limit = "" if manifest else " LIMIT 0"
     filled = {f"new_{k}": v for k, v in new_sources.items()} | {f"old_{k}": v for k, v in old_sources.items()}
+    filled |= {"receipt_identity": ", ".join(RECEIPT_IDENTITY), "same_receipt": _SAME_RECEIPT}
     for name, sql in (
         ("changes_candidates", _CANDIDATES_SQL),
         ("changes_reports", _REPORTS_SQL),

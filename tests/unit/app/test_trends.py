@@ -15,6 +15,7 @@ from dashboard.app.figures import trends as charts
 from dashboard.app.queries import trends
 from dashboard.app.queries.trends import TrendFilters
 from dashboard.core import params
+from tests.known_changes import AMENDMENT_EXTRA_GIFT, NEW_PERIOD_GIFTS
 
 CYCLE = 2024
 
@@ -135,16 +136,41 @@ def test_money_over_time_adds_up_to_agg_daily_in_both_cycles(sql, end, where):
     assert {(end - d.date()).days % 7 for d in weekly.period_end} == {0}  # weeks end on the last day
 
 
-def test_the_chart_series_are_the_parties_and_the_previous_cycle(end):
-    frame = trends.receipts_over_time(CYCLE, end - timedelta(days=29), end, "day")
+@pytest.mark.parametrize("where", [{}, {"party": "DEM"}, {"office": "S", "state": "CA"}])
+def test_the_chart_compares_each_party_with_itself_in_the_previous_cycle(sql, end, where):
+    """Like with like: every party's line of this cycle has a twin of the same party (and filters) on
+    the same days of the previous cycle, never the previous cycle's all-party total."""
+    start = end - timedelta(days=29)
+    shift = (date(CYCLE - 1, 1, 1) - date(CYCLE - 3, 1, 1)).days
+    frame = trends.receipts_over_time(CYCLE, start, end, "day", **where)
     wide = charts.series_by_party(frame, CYCLE)
     this = frame[~frame.previous_cycle]
-    assert wide.drop(columns=["period_end", charts.previous_cycle_column(CYCLE)]).to_numpy().sum() == pytest.approx(
-        float(this.amount.sum()), abs=0.01
-    )
-    assert list(wide.columns[1:3]) == list(this.groupby("party").amount.sum().sort_values(ascending=False).index[:2])
+    parties = list(wide.columns[1::2])
+    assert list(wide.columns[2::2]) == [charts.previous_cycle_column(p, CYCLE) for p in parties]
+    assert parties[:2] == list(this.groupby("party").amount.sum().sort_values(ascending=False).index[:2])
+    condition = "".join(f" AND {k} = ?" for k in where)
+    for party in parties:
+        for column, cycle, first, last in (
+            (party, CYCLE, start, end),
+            (
+                charts.previous_cycle_column(party, CYCLE),
+                CYCLE - 2,
+                start - timedelta(days=shift),
+                end - timedelta(days=shift),
+            ),
+        ):
+            expected = sql(
+                f"SELECT sum(amount) FROM agg_daily WHERE cycle = ? AND date BETWEEN ? AND ? AND party = ?{condition}",
+                [cycle, first, last, party, *where.values()],
+            )[0][0]
+            assert money(wide[column].sum()) == money(expected), (party, cycle)
+    if "party" in where:
+        assert parties == [where["party"]]
     figure = charts.receipts_over_time(wide, "day", CYCLE)
-    assert len(figure.data) == len(wide.columns) - 1
+    assert len(figure.data) == 2 * len(parties)
+    for now, before in zip(figure.data[::2], figure.data[1::2]):
+        assert now.legendgroup == before.legendgroup and now.line.color == before.line.color
+        assert str(CYCLE - 2) in before.name and str(CYCLE) in now.name
 
 
 def test_comparison_matches_agg_daily_for_each_window(sql, end):
@@ -193,22 +219,53 @@ def test_large_contributions_are_every_gift_over_the_threshold_in_the_window(sql
     assert len(trends.large_contributions(CYCLE, start, end, 2000, limit=5)) == 5
 
 
-def test_movers_since_the_previous_report_compare_each_candidates_last_two_reports(sql, end):
-    since = end - timedelta(days=89)
-    frame = trends.movers_since_period(CYCLE, since)
-    assert not frame.empty and (frame.receipts_change > 0).all()
-    assert list(frame.receipts_change) == sorted(frame.receipts_change, reverse=True)
-    top = frame.iloc[0]
-    reports = sql(
-        """SELECT receipts, coverage_end FROM candidate_periods WHERE candidate_id = ? AND cycle = ?
-                     ORDER BY coverage_end DESC LIMIT 2""",
-        [top.candidate_id, CYCLE],
+def expected_period_movers(sql, cycle, since) -> dict[str, tuple]:
+    """Each candidate's last two reports, per day of the days each covers, computed here in Python:
+    candidate_id -> (per day before, per day now) for those above the minimum in both."""
+    rows = sql(
+        """SELECT candidate_id, coverage_start, coverage_end, receipts FROM candidate_periods
+           WHERE cycle = ? AND coverage_start IS NOT NULL
+           ORDER BY candidate_id, coverage_end DESC, report_year DESC, report_type DESC""",
+        [cycle],
     )
-    assert (money(top.receipts), money(top.previous_receipts)) == (money(reports[0][0]), money(reports[1][0]))
-    assert reports[0][1] >= since
-    by_percent = trends.movers_since_period(CYCLE, since, order="percent")
-    assert (by_percent.previous_receipts >= trends.PERCENT_BASE).all()
-    assert list(by_percent.receipts_change_pct) == sorted(by_percent.receipts_change_pct, reverse=True)
+    reports: dict[str, list] = {}
+    for candidate, first, last, receipts in rows:
+        reports.setdefault(candidate, []).append((first, last, receipts))
+    out = {}
+    for candidate, (now, before, *_older) in ((c, r) for c, r in reports.items() if len(r) >= 2):
+        if now[1] < since or min(now[2], before[2]) < trends.MOVER_MINIMUM:
+            continue
+        per_day = [float(r[2]) / ((r[1] - r[0]).days + 1) for r in (before, now)]
+        if per_day[1] > per_day[0]:
+            out[candidate] = tuple(per_day)
+    return out
+
+
+def test_movers_since_the_previous_report_compare_money_a_day_above_the_minimum(sql):
+    """Reports cover 14 to 92 days: the two are compared per day of each, both at least MOVER_MINIMUM."""
+    # The demo's 2026 reports are bigger than its 2024 ones: enough of them pass the minimum.
+    cycle = CYCLE + 2
+    since = trends.data_end(cycle) - timedelta(days=179)
+    expected = expected_period_movers(sql, cycle, since)
+    assert len(expected) > 3
+    frame = trends.movers_since_period(cycle, since, limit=10_000)
+    assert set(frame.candidate_id) == set(expected)
+    for row in frame.itertuples():
+        assert (row.previous_per_day, row.per_day) == pytest.approx(expected[row.candidate_id])
+    assert (frame.receipts >= trends.MOVER_MINIMUM).all() and (frame.previous_receipts >= trends.MOVER_MINIMUM).all()
+    for row in frame.itertuples():
+        assert row.days == (row.coverage_end - row.coverage_start).days + 1
+        assert row.per_day == pytest.approx(float(row.receipts) / row.days)
+        assert row.per_day_change == pytest.approx(row.per_day - row.previous_per_day)
+    assert list(frame.per_day_change) == sorted(frame.per_day_change, reverse=True)
+    # Unequal windows are what made raw totals mislead: some ranked pairs differ in length.
+    assert (frame.days != frame.previous_days).any()
+    by_percent = trends.movers_since_period(cycle, since, order="percent", limit=10_000)
+    assert set(by_percent.candidate_id) == set(expected)
+    assert list(by_percent.per_day_change_pct) == sorted(by_percent.per_day_change_pct, reverse=True)
+    assert by_percent.per_day_change_pct.iloc[0] == pytest.approx(
+        max(now / before - 1 for before, now in expected.values())
+    )
 
 
 def test_top_races_end_at_each_races_total(sql):
@@ -250,6 +307,10 @@ def test_movers_and_arrivals_show_exactly_the_known_differences(changed, monkeyp
     expected = known.expected_candidates()
     movers = trends.movers_since_snapshot(known.cycle)
     assert list(movers.candidate_id) == sorted(expected, key=lambda c: expected[c]["receipts_change"], reverse=True)
+    by_percent = trends.movers_since_snapshot(known.cycle, order="percent")
+    assert set(by_percent.candidate_id) == {
+        r.candidate_id for r in movers.itertuples() if r.previous_receipts >= trends.MOVER_MINIMUM
+    }
     for row in movers.itertuples():
         assert money(row.receipts_change) == expected[row.candidate_id]["receipts_change"]
         assert money(row.arrived_amount) == expected[row.candidate_id]["arrived_amount"]
@@ -257,6 +318,17 @@ def test_movers_and_arrivals_show_exactly_the_known_differences(changed, monkeyp
     assert {r.candidate_id: (r.arrived_n, r.dropped_n) for r in arrivals.itertuples()} == {
         c: (v["arrived_n"], v["dropped_n"]) for c, v in expected.items()
     }
+    # The cycle's totals are exactly the receipts added: the amendment's re-filed rows and its extra gift,
+    # the new period's three gifts; the replaced filing's rows dropped out.
+    total = trends.arrivals_total(known.cycle)
+    assert total["arrived_n"] == known.refiled_n + 1 + len(NEW_PERIOD_GIFTS)
+    assert money(total["arrived_amount"]) == known.refiled_amount + AMENDMENT_EXTRA_GIFT + sum(NEW_PERIOD_GIFTS)
+    assert (total["dropped_n"], money(total["dropped_amount"])) == (known.refiled_n, known.refiled_amount)
+    assert total["candidates"] == 2
+    assert trends.arrivals_total(known.cycle, state=movers.iloc[0].state)["arrived_n"] == int(
+        expected[movers.iloc[0].candidate_id]["arrived_n"]
+    )
+    assert trends.arrivals_total(known.cycle - 2)["arrived_n"] == 0
     reports = trends.new_reports(known.cycle)
     assert {(r.candidate_id, r.report_year, r.report_type): r.change for r in reports.itertuples()} == {
         key: value["change"] for key, value in known.expected_reports().items()

@@ -9,6 +9,7 @@ report periods, with those amounts, and nothing else.
 from __future__ import annotations
 
 import json
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,11 +17,16 @@ import duckdb
 import pandas as pd
 
 from dashboard.core import contract
+from dashboard.pipeline.builder.changes import record_changes
 from dashboard.pipeline.builder.publish import build_and_publish
 
 
 def read(data_dir: Path, name: str) -> pd.DataFrame:
-    return duckdb.sql(f"SELECT * FROM read_parquet('{(data_dir / 'current').resolve() / name}.parquet')").df()
+    return read_snapshot((data_dir / "current").resolve(), name)
+
+
+def read_snapshot(snapshot: Path, name: str) -> pd.DataFrame:
+    return duckdb.sql(f"SELECT * FROM read_parquet('{snapshot / name}.parquet')").df()
 
 
 def test_the_first_snapshot_records_no_changes_and_says_why(changed):
@@ -97,3 +103,40 @@ def test_a_snapshot_from_another_source_is_not_compared(tmp_path, demo_builds):
     assert manifest["changes"]["previous_snapshot_id"] is None
     assert "came from demo" in manifest["changes"]["reason"]
     assert read(data_dir, "changes_candidates").empty
+
+
+def test_a_sub_id_reused_for_another_gift_counts_as_a_new_receipt(changed, tmp_path):
+    """A source that numbers its rows afresh (the local fake API's data after the demo's: all 13,586
+    receipts of a refresh were missed) reuses sub_ids for other gifts. A receipt is the same only when
+    its identity matches (changes.RECEIPT_IDENTITY): the same sub_id with another filer, date or amount
+    is a gift that arrived, and the old one dropped out."""
+    data_dir, known = changed
+    previous = data_dir / "snapshots" / known.first_snapshot
+    new = tmp_path / "snapshot"
+    shutil.copytree(previous, new)
+    partition = new / "receipts" / f"cycle={known.cycle}"
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE r AS SELECT * FROM read_parquet('{partition}/*.parquet')")
+    ids = [
+        row[0]
+        for row in con.execute(
+            "SELECT sub_id FROM r WHERE candidate_id = ? ORDER BY sub_id LIMIT 9", [known.amended]
+        ).fetchall()
+    ]
+    other_amount, other_date, other_filer = ids[:3], ids[3:6], ids[6:]
+    con.execute("UPDATE r SET amount = amount + 1 WHERE list_contains(?, sub_id)", [other_amount])
+    con.execute("UPDATE r SET date = date - 1 WHERE list_contains(?, sub_id)", [other_date])
+    con.execute("UPDATE r SET committee_id = 'C99999999' WHERE list_contains(?, sub_id)", [other_filer])
+    moved = con.execute("SELECT sum(amount) FROM r WHERE list_contains(?, sub_id)", [ids]).fetchall()[0][0]
+    for old in partition.glob("*.parquet"):
+        old.unlink()
+    con.execute(f"COPY r TO '{partition}/data_0.parquet' (FORMAT parquet)")
+
+    summary, counts = record_changes(duckdb.connect(), previous, new, "demo")
+    assert (summary["receipts_arrived"], summary["receipts_dropped"]) == (9, 9)
+    assert Decimal(summary["receipts_arrived_amount"]) == moved
+    assert Decimal(summary["receipts_dropped_amount"]) == moved - 3  # the three amounts were one dollar less
+    rows = read_snapshot(new, "changes_candidates")
+    assert list(rows.candidate_id) == [known.amended] and counts["changes_candidates"] == 1
+    assert (int(rows.arrived_n[0]), int(rows.dropped_n[0])) == (9, 9)
+    assert Decimal(str(rows.arrived_amount[0])) - Decimal(str(rows.dropped_amount[0])) == Decimal("3.00")

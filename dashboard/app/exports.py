@@ -20,6 +20,7 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
@@ -73,12 +74,43 @@ def filename(filters: receipts.ReceiptFilters, sort: str, fmt: str, coverage_end
     return f"{stem}.{fmt}"
 
 
+# Names, employers and memos are free text filed with the FEC: a cell starting with one of these is read
+# as a formula by spreadsheets (=HYPERLINK(...), =WEBSERVICE(...)). Such a text is written after an
+# apostrophe, which spreadsheets take as "text follows" (OWASP's advice on CSV injection); numbers are
+# written as numbers, so a negative amount stays one.
+FORMULA_STARTS = "=+-@\t\r"
+_FORMULA_PATTERN = "^[" + re.escape(FORMULA_STARTS) + "]"
+
+
+def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell that a spreadsheet would run as a formula made plain text."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = [
+                "'" + value if isinstance(value, str) and re.match(_FORMULA_PATTERN, value) else value
+                for value in safe[column]
+            ]
+    return safe
+
+
+def csv_safe_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """csv_safe_frame for an Arrow batch (the streamed exports)."""
+    columns = []
+    for column in batch.columns:
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            risky = pc.match_substring_regex(column, _FORMULA_PATTERN)
+            column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+        columns.append(column)
+    return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
+
+
 def csv_chunks(batches: Iterator[pa.RecordBatch]) -> Iterator[bytes]:
-    """CSV bytes, one chunk per batch, the header once."""
+    """CSV bytes, one chunk per batch, the header once; text that would run as a formula made plain."""
     header = True
     for batch in batches:
         buffer = io.BytesIO()
-        pa_csv.write_csv(batch, buffer, pa_csv.WriteOptions(include_header=header))
+        pa_csv.write_csv(csv_safe_batch(batch), buffer, pa_csv.WriteOptions(include_header=header))
         header = False
         yield buffer.getvalue()
 

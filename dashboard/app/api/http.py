@@ -82,7 +82,7 @@ def _csv(frame: pd.DataFrame) -> str:
                 )
                 for value in flat[column]
             ]
-    return flat.to_csv(index=False, date_format="%Y-%m-%d", float_format=exports.FLOAT_FORMAT)
+    return exports.csv_safe_frame(flat).to_csv(index=False, date_format="%Y-%m-%d", float_format=exports.FLOAT_FORMAT)
 
 
 def _answer(

@@ -16,8 +16,11 @@ from dashboard.app.figures.theme import GRAPH_CONFIG
 
 def csv_text(frame: pd.DataFrame, columns: list[str]) -> str:
     """The CSV of the given columns, every figure as exact as its data (the cards round, the table
-    shows cents, the CSV writes amounts to the cent and shares to 15 significant digits)."""
-    return frame[columns].to_csv(index=False, date_format="%Y-%m-%d", float_format=exports.FLOAT_FORMAT)
+    shows cents, the CSV writes amounts to the cent and shares to 15 significant digits); a name that
+    would run as a spreadsheet formula is written as text (exports.csv_safe_frame)."""
+    return exports.csv_safe_frame(frame[columns]).to_csv(
+        index=False, date_format="%Y-%m-%d", float_format=exports.FLOAT_FORMAT
+    )
 
 
 def download_button(name: str, frame: pd.DataFrame, csv_columns: list[str], filename: str, label: str = "Download CSV"):

@@ -138,4 +138,4 @@ FILING_IMAGE_URL = "https://docquery.fec.gov/cgi-bin/fecimg/?{}"
 def filing_image_url(image_number) -> str | None:
     """Where the FEC shows the page a receipt was filed on; None without an image number."""
     text = str(image_number).strip() if image_number is not None else ""
-    return FILING_IMAGE_URL.format(text) if text.isdigit() else None
+    return FILING_IMAGE_URL.format(text) if text.isascii() and text.isdigit() else None

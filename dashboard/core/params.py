@@ -55,7 +55,7 @@ def cycle(value=None) -> int:
     if value is None or (isinstance(value, str) and not value.strip()):
         return int(config.get("DEFAULT_CYCLE"))
     text = _text(value, "cycle")
-    if not text.isdigit():
+    if not re.fullmatch(r"[0-9]{1,4}", text):  # not str.isdigit(): it passes '²' and '①', which int() refuses
         raise InvalidParameter(f"cycle: {text[:20]!r} is not a year")
     year = int(text)
     if year % 2:

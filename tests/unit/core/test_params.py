@@ -48,6 +48,10 @@ def test_cycle_defaults_to_the_configured_one(monkeypatch):
         ("2102", "1976-2100"),
         ("20x4", "not a year"),
         ("-2024", "not a year"),
+        ("²", "not a year"),  # str.isdigit() passes these; int() refuses them
+        ("①", "not a year"),
+        ("２０２４", "not a year"),  # full-width digits: int() would read 2024, but no URL means that
+        ("202400000", "not a year"),
     ],
 )
 def test_bad_cycles(raw, reason):

@@ -409,6 +409,11 @@ CASES: dict[str, Case] = {
             WHERE cycle = ? AND candidate_id IS NOT NULL GROUP BY ALL""",
         lambda s: [s.cycle],
     ),
+    "trends.arrivals_total": Case(
+        lambda s: trends.arrivals_total(s.cycle),
+        RAW_COUNTED + "SELECT count(*), sum(amount) FROM raw_counted WHERE cycle = ? AND candidate_id IS NOT NULL",
+        lambda s: [s.cycle],
+    ),
     "trends.new_reports": Case(
         lambda s: trends.new_reports(s.cycle),
         RAW_PERIODS + "SELECT * FROM raw_periods WHERE cycle = ? ORDER BY coverage_end DESC LIMIT 200",
@@ -720,6 +725,7 @@ CASES.update(
         ),
         "committees.cycles_without_candidates": Case(lambda s: committees.cycles_without_candidates()),
         "snapshot.refresh_health": Case(lambda s: snapshot.refresh_health()),
+        "snapshot.last_refreshed_at": Case(lambda s: snapshot.last_refreshed_at()),
         "snapshot.refresh_coverage": Case(lambda s: snapshot.refresh_coverage()),
         "trends.new_notices": Case(lambda s: trends.new_notices(s.cycle)),
         "feeds.race_scope": Case(lambda s: feeds.race_scope(s.cycle, "H", s.house_state, s.house_district)),

@@ -13,7 +13,7 @@ from dashboard.app import labels, links
 from dashboard.app.components.cards import Stat, stat_cards
 from dashboard.app.components.cycle_picker import cycle_picker
 from dashboard.app.components.donors import overlap_section
-from dashboard.app.components.errors import PageNotFound, friendly_layout
+from dashboard.app.components.errors import PageNotFound, friendly_layout, titled
 from dashboard.app.components.in_district import candidate_in_district_section
 from dashboard.app.components.notes import methodology_note
 from dashboard.app.components.outside import (
@@ -39,12 +39,29 @@ from dashboard.app.queries import candidates, donors, outside, search
 from dashboard.core import geography, normalize, params
 
 
-def _title(candidate_id: str = "", **_query) -> str:
-    clean = "".join(ch for ch in str(candidate_id).upper() if ch.isalnum())[:9]
-    return f"Candidate {clean}" if clean else "Candidate"
+def _subject(candidate_id: str = "", cycle=None, **_query) -> str:
+    """The tab's title, 'DOE, JANE, candidate for House OR-05' (the race of the cycle shown; Dash titles a
+    page from its path alone, so no cycle is named); raises as the layout does for an address that names no
+    candidate or a cycle they did not run in (the shell's 400 or 404: errors.http_status)."""
+    candidate_id = params.candidate_id(candidate_id)
+    cycles = [int(c) for c in candidates.candidate_cycles(candidate_id)["cycle"]]
+    chosen = choose_cycle(candidate_id, cycle, cycles)
+    found = candidates.candidate_summary(candidate_id, chosen)
+    if found.empty:
+        raise PageNotFound(f"There is no candidate {candidate_id} in the {chosen} cycle.")
+    row = found.iloc[0]
+    return f"{row['name']}, candidate for {links.race_label(row['office'], row['state'], row['district'])}"
 
 
-dash.register_page(__name__, path_template="/candidate/<candidate_id>", name="Candidate", title=_title)
+dash.register_page(
+    __name__,
+    path_template="/candidate/<candidate_id>",
+    name="Candidate",
+    title=titled(_subject, "Candidate"),
+    check=_subject,
+    description="A candidate's money, report by report: raised, spent and cash on hand, donors by size and "
+    "place, top employers, and the outside money spent for and against them, from FEC filings.",
+)
 
 NOT_REPORTED = "Not reported"
 # Money limits of each size bucket for the receipts explorer's min/max filters.

@@ -11,7 +11,7 @@ from dash import dcc, html
 from dashboard.app import labels, links
 from dashboard.app.components.cards import Stat, stat_cards
 from dashboard.app.components.donors import overlap_section
-from dashboard.app.components.errors import PageNotFound, friendly_layout
+from dashboard.app.components.errors import PageNotFound, friendly_layout, titled
 from dashboard.app.components.outside import (
     DAILY_COLUMNS,
     DAILY_CSV,
@@ -30,7 +30,28 @@ from dashboard.app.figures.outside import cumulative_for_against, for_against_ba
 from dashboard.app.queries import committees, outside
 from dashboard.core import fec, params
 
-dash.register_page(__name__, path_template="/committee/<committee_id>", name="Committee", title="Committee")
+
+def _subject(committee_id: str = "", cycle=None, **_query) -> str:
+    """The tab's title, the committee's name; raises as the layout does for an address that names no
+    committee or a cycle it did not file in (the shell's 400 or 404: errors.http_status)."""
+    committee_id = params.committee_id(committee_id)
+    rows = committees.committee_cycles(committee_id)
+    if rows.empty:
+        raise PageNotFound(f"There is no committee {committee_id} in this data.")
+    if cycle not in (None, "") and rows[rows["cycle"] == params.cycle(cycle)].empty:
+        raise PageNotFound(f"Committee {committee_id} did not file in the {cycle} cycle.")
+    return f"{rows.iloc[0]['name']} (committee {committee_id})"
+
+
+dash.register_page(
+    __name__,
+    path_template="/committee/<committee_id>",
+    name="Committee",
+    title=titled(_subject, "Committee"),
+    check=_subject,
+    description="A political committee's money by cycle as reported to the FEC, who it works for, and the "
+    "outside money it spent for and against candidates.",
+)
 
 # Short words for the table; captions and cards say it in full (labels.committee_totals_source).
 TOTALS_SOURCE_WORDS = {"summary": "FEC committee totals", "reports": "Sum of its reports"}

@@ -13,7 +13,14 @@ from dashboard.app.components.tables import Column, table
 from dashboard.app.components.twin import download_button
 from dashboard.app.queries import snapshot
 
-dash.register_page(__name__, path="/data", name="About the data", title="About the data")
+dash.register_page(
+    __name__,
+    path="/data",
+    name="About the data",
+    title="About the data",
+    description="Where the dashboard's numbers come from, how money is counted, how current the data is and "
+    "what the data-quality checks found.",
+)
 
 SOURCES = html.Section(
     [

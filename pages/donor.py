@@ -12,7 +12,7 @@ from dash import MATCH, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard.app import labels, links
 from dashboard.app.components.cards import Stat, stat_cards
-from dashboard.app.components.errors import PageNotFound, friendly_layout
+from dashboard.app.components.errors import PageNotFound, friendly_layout, titled
 from dashboard.app.components.shell import page as page_shell
 from dashboard.app.components.tables import Column, table
 from dashboard.app.components.twin import csv_text
@@ -21,12 +21,26 @@ from dashboard.app.queries.donors import DONOR_LIST_NOTICE
 from dashboard.core import fec, normalize, params
 
 
-def _title(donor_key: str = "", **_query) -> str:
-    name = unquote(str(donor_key)).split("|")[0].strip()[:60]
-    return f"Donor {name}" if name else "Donor"
+def _subject(donor_key: str = "", page=None, **_query) -> str:
+    """The tab's title, the donor's name as filed most often; raises as the layout does for an address that
+    names no donor or a bad page of gifts (the shell's 400 or 404: errors.http_status)."""
+    donor_key = params.donor_key(unquote(str(donor_key)))
+    summary = donor_profile.donor_summary(donor_key)
+    if summary.empty:
+        raise PageNotFound(f"There is no donor {donor_key} in this data.")
+    params.whole_number(page, "page", 1, 1_000_000, 1)
+    return f"{summary.iloc[0]['name']}: donor"
 
 
-dash.register_page(__name__, path_template="/donor/<donor_key>", name="Donor", title=_title)
+dash.register_page(
+    __name__,
+    path_template="/donor/<donor_key>",
+    name="Donor",
+    title=titled(_subject, "Donor"),
+    check=_subject,
+    description="One donor's itemized gifts to federal candidates, by cycle, recipient and election, as "
+    "filed with the FEC.",
+)
 
 GIFTS_PER_PAGE = 50
 # A donor of thousands of gifts has hundreds of recipients and elections: the page shows the first rows of

@@ -19,7 +19,15 @@ from dashboard.app.figures.races import top_races_bar
 from dashboard.app.queries import committees, home, maps, races
 from dashboard.core import params
 
-dash.register_page(__name__, path="/", name="Home", title="Campaign finance dashboard")
+dash.register_page(
+    __name__,
+    path="/",
+    name="Home",
+    title="Campaign finance dashboard",
+    check=lambda cycle=None, **_other_query: params.cycle(cycle),  # the shell's 400 (errors.http_status)
+    description="Money raised and spent in U.S. federal elections: the cycle's headline numbers, a map of "
+    "every House district and the races that raised the most, from FEC filings.",
+)
 
 TOP_RACES = 10
 

@@ -30,7 +30,29 @@ from dashboard.app.exports import FEC_NOTICE, json_records
 from dashboard.app.queries import donors, home, receipts, search
 from dashboard.core import config, fec, geography, params
 
-dash.register_page(__name__, path="/receipts", name="Receipts", title="Itemized receipts")
+
+def parse_query(**query):
+    """The URL's values, parsed: (filters, group, sort); raises InvalidParameter on a bad one. The layout
+    reads them so, and the shell's status is 400 for it (errors.http_status)."""
+    filters = receipts.ReceiptFilters.from_query(query)
+    group = params.choice(query.get("group"), "group", GROUP_WORDS, "")
+    sort = (
+        params.choice(query.get("sort"), "sort", receipts.DONOR_SORTS, receipts.DEFAULT_DONOR_SORT)
+        if group == "donor"
+        else receipts.ReceiptFilters.parse_sort(query.get("sort"))
+    )
+    return filters, group, sort
+
+
+dash.register_page(
+    __name__,
+    path="/receipts",
+    name="Receipts",
+    title="Itemized receipts",
+    check=parse_query,
+    description="Every itemized contribution from an individual to a federal candidate's committees, "
+    "filtered, sorted and downloadable as CSV or Parquet, from FEC filings.",
+)
 
 BLOCK_ROWS = 100
 SORT_WORDS = {"-date": "Newest first", "date": "Oldest first", "-amount": "Largest first", "amount": "Smallest first"}
@@ -377,13 +399,7 @@ def grid(filters, sort, rows: int):
 
 @friendly_layout
 def layout(**query):
-    filters = receipts.ReceiptFilters.from_query(query)
-    group = params.choice(query.get("group"), "group", GROUP_WORDS, "")
-    sort = (
-        params.choice(query.get("sort"), "sort", receipts.DONOR_SORTS, receipts.DEFAULT_DONOR_SORT)
-        if group == "donor"
-        else receipts.ReceiptFilters.parse_sort(query.get("sort"))
-    )
+    filters, group, sort = parse_query(**query)
     names = {row.id: row.name for row in receipts.filter_names(filters).itertuples()}
     cycles = home.cycles_available()
     conduits = list(receipts.conduits(filters.cycle)[["committee_id", "name"]].itertuples(index=False, name=None))

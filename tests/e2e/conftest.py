@@ -147,11 +147,22 @@ def _record_failure(problems: PageProblems, request) -> None:
         problems.failed_requests.append(f"{request.url} {request.failure}")
 
 
+def _record_console_error(problems: PageProblems, page, message) -> None:
+    # An unknown or invalid address answers 404 or 400 with its friendly page, and Chromium reports the
+    # document's own status as a console error: that is the answer, not a problem of the page.
+    if message.type != "error":
+        return
+    own_status = message.text.startswith("Failed to load resource: the server responded with a status of 4")
+    if own_status and message.location.get("url") == page.url:
+        return
+    problems.console_errors.append(message.text)
+
+
 @pytest.fixture
 def page(browser, problems: PageProblems, base_url):
     context = open_context(browser, problems, accept_downloads=True)
     page = context.new_page()
-    page.on("console", lambda m: problems.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("console", lambda m: _record_console_error(problems, page, m))
     page.on("pageerror", lambda e: problems.console_errors.append(str(e)))
     page.on("requestfailed", lambda r: _record_failure(problems, r))
     yield page

@@ -3,6 +3,12 @@
 `friendly_layout` wraps a page's layout function so a visitor never sees a traceback: a bad
 parameter or an unknown id gives the not-found content, a missing snapshot says how to build
 one, and anything else is logged and answered with a short apology.
+
+Dash serves the same HTML shell for every address and renders the page afterwards, in a callback,
+so the shell's HTTP status cannot come from the layout. A page registers a `check` instead
+(`dash.register_page(..., check=...)`): the cheap part of its validation (the URL's values, and
+whether the entity it names exists), raising what the layout raises; `http_status` turns that into
+404 or 400 for the shell (dashboard/app/factory.py).
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from dashboard.core import params
 
 log = logging.getLogger(__name__)
 
+NOT_FOUND_TITLE = "Page not found"
+
 
 class PageNotFound(LookupError):
     """The address is well formed but names nothing in the data (e.g. an unknown candidate).
@@ -26,6 +34,44 @@ class PageNotFound(LookupError):
     def __init__(self, reason: str, suggestions: list[tuple[str, str]] | None = None):
         super().__init__(reason)
         self.suggestions = list(suggestions or [])
+
+
+def http_status(check, arguments: dict) -> tuple[int, object]:
+    """The status of a page's HTML shell, and what the check returned (a page's subject: its title):
+    404 when the address names nothing in the data, 400 when one of its values is invalid, 503 before
+    any data is published; else 200 (a page that fails later still apologizes in its content)."""
+    if check is None:
+        return 200, None
+    try:
+        return 200, check(**arguments)
+    except PageNotFound:
+        return 404, None
+    except params.InvalidParameter:
+        return 400, None
+    except db.NoSnapshotError:
+        return 503, None
+    except Exception:  # the layout will meet the same problem and answer with its apology
+        log.exception("status check of %s failed with %r", getattr(check, "__module__", "?"), arguments)
+    return 200, None
+
+
+def titled(subject, fallback: str):
+    """A page's title function from `subject(**path_values) -> title`, which raises as the page's
+    check does: an unknown or invalid address is titled "Page not found", any other problem
+    gets the page's generic title (Dash calls titles outside the layout's error handling)."""
+
+    @functools.wraps(subject)
+    def title(**path_values) -> str:
+        try:
+            return subject(**path_values)
+        except (PageNotFound, params.InvalidParameter):
+            return NOT_FOUND_TITLE
+        except Exception:
+            log.warning("no title for %s %r", getattr(subject, "__module__", "?"), path_values, exc_info=True)
+            return fallback
+
+    title.subject = subject  # a page whose check is its subject has its title once the check has run
+    return title
 
 
 def not_found(reason: str | None = None, suggestions: list[tuple[str, str]] | None = None):
@@ -40,7 +86,7 @@ def not_found(reason: str | None = None, suggestions: list[tuple[str, str]] | No
             ]
         )
     return page(
-        html.H1("Page not found"),
+        html.H1(NOT_FOUND_TITLE),
         html.P(reason or "There is no page at this address."),
         closest,
         html.P(["Try the search box above, or ", dcc.Link("go to the home page", href="/"), "."]),

@@ -63,16 +63,31 @@ def _when(iso: str | None) -> str:
         return iso
 
 
+def refreshed_words() -> str:
+    """'Last refreshed from the OpenFEC API <when>.', or that it never was: the build time is not a refresh."""
+    try:
+        refreshed = snapshot.last_refreshed_at()
+    except Exception:  # an unreadable status file must not take every page's footer down with it
+        log.exception("could not read the refresh status")
+        return "Last refresh unknown."
+    return (
+        f"Last refreshed from the OpenFEC API {_when(refreshed)}."
+        if refreshed
+        else "Never refreshed from the OpenFEC API."
+    )
+
+
 def data_footer(manifest: dict | None):
     if not manifest:
-        facts = "No data has been published yet."
+        facts = ["No data has been published yet."]
     else:
         source = source_name(manifest.get("source"))
-        facts = (
-            f"Data through {snapshot.latest_coverage_end(manifest) or 'unknown'}, refreshed "
-            f"{_when(manifest.get('built_at'))}, from {source} "
-            f"(snapshot {manifest.get('snapshot_id', '?')})."
-        )
+        facts = [
+            f"Data through {snapshot.latest_coverage_end(manifest) or 'unknown'}. Built "
+            f"{_when(manifest.get('built_at'))} from {source} (snapshot {manifest.get('snapshot_id', '?')}).",
+            " ",
+            html.Span(refreshed_words(), className="data-refreshed"),
+        ]
     return html.Footer(
         [html.P(facts), html.P(dcc.Link("Where the data comes from and how it is counted", href="/data"))],
         className="data-footer",

@@ -58,8 +58,18 @@ def base_layout(**overrides) -> dict:
     return layout
 
 
-# Passed to dcc.Graph(config=...): no link to plotly's cloud, a PNG export for reporters.
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+# Passed to dcc.Graph(config=...): a PNG export for reporters and nothing that sends a chart's data off
+# the site: no Chart Studio edit or share buttons, no "Edit chart" link, no server to send to.
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "sendDataToCloud", "editInChartStudio"],
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showLink": False,
+    "linkText": "",
+    "plotlyServerURL": "",
+}
 
 
 def empty_figure(message: str) -> go.Figure:

@@ -74,6 +74,13 @@ def refresh_health() -> dict:
     return refresh_status.refresh_health(config.data_dir())
 
 
+def last_refreshed_at() -> str | None:
+    """When an OpenFEC refresh last succeeded on the served data directory (ISO), for the footer; None when
+    none ever has: data built by `demo`, `build` or a bulk load alone was never refreshed. (A refresh
+    publishes its snapshot and then records its success, so this is the refresh of the data on disk.)"""
+    return refresh_status.refresh_health(config.data_dir()).get("last_success_at")
+
+
 def refresh_coverage() -> pd.DataFrame:
     """Per refreshed cycle: what the API raw data holds and when it was pulled."""
     return refresh_status.refresh_coverage(config.data_dir())

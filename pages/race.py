@@ -2,10 +2,14 @@
 contribution size and by where it comes from, and the outside money spent for and against them.
 
 Three addresses share this page: /race/house/<ST>/<DD>/<cycle>, /race/senate/<ST>/<cycle> and
-/race/president/<cycle>; `?money=weekly` switches the over-time chart to weekly itemized money.
+/race/president/<cycle>; `?money=weekly` switches the over-time chart to weekly itemized money,
+`?sort=` sorts the candidate table (and its chart) by one of its columns ('-cash_on_hand': biggest first).
 """
 
 from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
 
 import dash
 import pandas as pd
@@ -15,7 +19,7 @@ from dashboard.app import labels, links
 from dashboard.app.components import donors as donor_parts
 from dashboard.app.components.cards import Stat, stat_cards
 from dashboard.app.components.cycle_picker import cycle_picker
-from dashboard.app.components.errors import PageNotFound, friendly_layout
+from dashboard.app.components.errors import PageNotFound, friendly_layout, titled
 from dashboard.app.components.in_district import race_in_district_block
 from dashboard.app.components.notes import methodology_note
 from dashboard.app.components.outside import (
@@ -32,12 +36,12 @@ from dashboard.app.components.outside import (
     unmatched_list,
 )
 from dashboard.app.components.shell import page
-from dashboard.app.components.tables import Column
+from dashboard.app.components.tables import Column, parse_sort, sort_rows, sort_value, sortable
 from dashboard.app.components.twin import chart_with_table
 from dashboard.app.components.view_links import view_links
 from dashboard.app.figures.money_over_time import candidate_label, race_cumulative_receipts, race_weekly_receipts
 from dashboard.app.figures.outside import for_against_bars, race_money_bars, race_timeline
-from dashboard.app.figures.races import race_candidates_bar
+from dashboard.app.figures.races import race_candidates_money
 from dashboard.app.figures.sizes import bucket_name, race_sizes_bar
 from dashboard.app.figures.states import race_home_state_bar
 from dashboard.app.queries import donors, outside, races
@@ -49,7 +53,7 @@ MONEY_VIEWS = {
 }
 
 CANDIDATE_COLUMNS = [
-    Column("name", "Candidate", link="candidate_path"),
+    Column("candidate", "Candidate", link="candidate_path"),
     Column("party", "Party", labels.party),
     Column("incumbent_challenge", "Status", labels.incumbency),
     Column("receipts", "Raised", labels.money_cents, numeric=True),
@@ -58,6 +62,9 @@ CANDIDATE_COLUMNS = [
     Column("debts", "Debts", labels.money_cents, numeric=True),
     Column("coverage_end", "Data through", labels.date),
 ]
+# The table's columns a header click sorts by; the page opens sorted as the query returns the rows.
+CANDIDATE_SORTS = tuple(column.key for column in CANDIDATE_COLUMNS)
+DEFAULT_SORT = ("receipts", True)
 CANDIDATE_CSV = [
     "cycle",
     "office",
@@ -158,8 +165,16 @@ def by_candidate(frame: pd.DataFrame, index: list[str], value: str, order: list[
     return wide.reindex(columns=[c for c in order if c in wide.columns]).reset_index()
 
 
+def candidate_names(candidates: pd.DataFrame) -> dict[str, str]:
+    """candidate_id -> 'SMITH, JOHN (DEM, incumbent)', as the charts name them."""
+    return {
+        row.candidate_id: candidate_label(row.name, row.party, row.incumbent_challenge)
+        for row in candidates.itertuples()
+    }
+
+
 def candidate_columns(candidates: pd.DataFrame, order: list[str], shown: set) -> list[Column]:
-    names = {row.candidate_id: candidate_label(row.name, row.party) for row in candidates.itertuples()}
+    names = candidate_names(candidates)
     return [Column(cid, names[cid], labels.money_cents, numeric=True) for cid in order if cid in shown]
 
 
@@ -211,8 +226,7 @@ def sizes_section(sizes, candidates, order, cycle, slug, label, coverage):
             .reindex([c for c in order if c in set(sizes["candidate_id"])])
             .reset_index()
         )
-    names = {row.candidate_id: candidate_label(row.name, row.party) for row in candidates.itertuples()}
-    table["label"] = table["candidate_id"].map(names)
+    table["label"] = table["candidate_id"].map(candidate_names(candidates))
     columns = [Column("label", "Candidate")] + [
         Column(f"b{b}", bucket_name(b, text), labels.money_cents, numeric=True) for b, text in contract.SIZE_BUCKETS
     ]
@@ -235,7 +249,9 @@ def home_state_section(office, split, order, cycle, slug, label, coverage):
             "In-state and out-of-state money is not shown for the presidential race: "
             "every state is part of it. Each candidate's page maps their donors by state."
         )
-    split = split.assign(label=[candidate_label(n, p) for n, p in zip(split["name"], split["party"])])
+    split = split.assign(
+        label=[candidate_label(*row) for row in zip(split["name"], split["party"], split["incumbent_challenge"])]
+    )
     return chart_with_table(
         "race-home-state",
         race_home_state_bar(split, order),
@@ -393,44 +409,50 @@ def donors_section(cycle: int, office: str, state, district, candidates: pd.Data
     )
 
 
-def race_page(office: str, state: str | None, district: str | None, cycle: int, money=None):
+def race_page(office: str, state: str | None, district: str | None, cycle: int, money=None, sort=None):
     view = params.choice(money, "money", MONEY_VIEWS, "reports")
+    sort = parse_sort(sort, CANDIDATE_SORTS) or DEFAULT_SORT
     candidates = races.race_candidates(cycle, office, state, district)
     label = links.race_label(office, state, district)
     if candidates.empty:
         raise PageNotFound(
             f"No candidates filed for {label} in the {cycle} cycle.", closest_races(cycle, office, state, district)
         )
-    order = list(candidates["candidate_id"])
+    candidates["candidate"] = [
+        f"{name} (incumbent)" if status == "I" else name
+        for name, status in zip(candidates["name"], candidates["incumbent_challenge"])
+    ]
+    # Biggest fundraiser first, each with its party: every chart of the page draws a candidate in the
+    # colour this gives it (money_over_time.candidate_styles), whatever order the table is sorted in.
+    order = dict(zip(candidates["candidate_id"], candidates["party"]))
     summary = races.race_summary(cycle, office, state, district)
     periods = races.race_periods(cycle, office, state, district)
     weekly = races.race_weekly(cycle, office, state, district) if view == "weekly" else None
     coverage_end = labels.date(candidates["coverage_end"].max())
     slug = f"{office}-{state or 'US'}-{district or '00'}-{cycle}".lower()
-    path = links.race_path(office, state, district, cycle)
 
-    def with_view(target: str, chosen: str) -> str:
-        return target if chosen == "reports" else f"{target}?money={chosen}"
+    def href(cycle=cycle, view=view, sort=sort_value(sort)) -> str:
+        """This page's address with its choices, the defaults left out (the plain page has a plain address)."""
+        query = {"money": view, "sort": sort}
+        query = {name: value for name, value in query.items() if value not in ("reports", sort_value(DEFAULT_SORT))}
+        return links.race_path(office, state, district, cycle) + (f"?{urlencode(query)}" if query else "")
 
+    shown = sort_rows(candidates, sort)
     return page(
         html.H1(f"{label}, {cycle}"),
-        cycle_picker(
-            cycle,
-            races.race_cycles(office, state, district),
-            lambda c: with_view(links.race_path(office, state, district, c), view),
-        ),
+        cycle_picker(cycle, races.race_cycles(office, state, district), lambda c: href(cycle=c)),
         stat_cards(race_stats(summary, candidates), label=f"Totals for {label}, {cycle}"),
         html.Section(
             [
                 html.H2("Candidates"),
                 chart_with_table(
                     "race-candidates",
-                    race_candidates_bar(candidates),
-                    candidates,
-                    CANDIDATE_COLUMNS,
+                    race_candidates_money(shown, order),
+                    shown,
+                    sortable(CANDIDATE_COLUMNS, CANDIDATE_SORTS, sort, lambda s: href(sort=s)),
                     CANDIDATE_CSV,
                     f"race-{slug}.csv",
-                    f"Money raised and spent by each candidate for {label}, {cycle} "
+                    f"Raised, spent and cash on hand of each candidate for {label}, {cycle} "
                     f"(all receipts; reports through {coverage_end})",
                     table_open=True,
                 ),
@@ -440,7 +462,7 @@ def race_page(office: str, state: str | None, district: str | None, cycle: int, 
         html.Section(
             [
                 html.H2("Money over time"),
-                view_links("Show", view, MONEY_VIEWS, lambda v: with_view(path, v)),
+                view_links("Show", view, MONEY_VIEWS, lambda v: href(view=v)),
                 money_over_time(view, periods, weekly, candidates, order, cycle, slug, label),
             ]
         ),
@@ -490,50 +512,80 @@ def closest_races(cycle: int, office: str, state: str | None, district: str | No
     return [(f"{row.race_label}, {row.cycle}", row.race_path) for row in nearby.itertuples()]
 
 
-def _title(label: str, cycle) -> str:
-    return f"{label}, {cycle}" if str(cycle).isdigit() else label
+def _race_subject(office: str, state: str | None, district: str | None, cycle, money=None, sort=None) -> str:
+    """The tab's title, 'House OR-05 race, 2024'; raises as the layout does for an address that names
+    no race or an invalid value (the shell's 400 or 404: errors.http_status)."""
+    cycle = params.cycle(cycle)
+    params.choice(money, "money", MONEY_VIEWS, "reports")
+    parse_sort(sort, CANDIDATE_SORTS)
+    if races.race_candidates(cycle, office, state, district).empty:
+        raise PageNotFound(f"No candidates filed for {links.race_label(office, state, district)} in {cycle}.")
+    label = "Presidential" if office == "P" else links.race_label(office, state, district)
+    return f"{label} race, {cycle}"
+
+
+def _house_subject(state=None, district=None, cycle=None, money=None, sort=None, **_other_query) -> str:
+    return _race_subject("H", params.state(state), params.district(district), cycle, money, sort)
+
+
+def _senate_subject(state=None, cycle=None, money=None, sort=None, **_other_query) -> str:
+    return _race_subject("S", params.state(state), None, cycle, money, sort)
+
+
+def _president_subject(cycle=None, money=None, sort=None, **_other_query) -> str:
+    return _race_subject("P", None, None, cycle, money, sort)
 
 
 @friendly_layout
-def house(state=None, district=None, cycle=None, money=None, **_other_query):
+def house(state=None, district=None, cycle=None, money=None, sort=None, **_other_query):
     state, cycle = params.state(state), params.cycle(cycle)
     try:
         district = params.district(district)
     except params.InvalidParameter as problem:  # a real state and cycle: offer its nearest districts
         number = str(district or "").strip()
-        near = f"{int(number):02d}" if number.isdigit() and len(number) <= 3 else "00"
+        near = f"{int(number):02d}" if re.fullmatch(r"[0-9]{1,3}", number) else "00"
         raise PageNotFound(str(problem), closest_races(cycle, "H", state, near)) from problem
-    return race_page("H", state, district, cycle, money)
+    return race_page("H", state, district, cycle, money, sort)
 
 
 @friendly_layout
-def senate(state=None, cycle=None, money=None, **_other_query):
-    return race_page("S", params.state(state), None, params.cycle(cycle), money)
+def senate(state=None, cycle=None, money=None, sort=None, **_other_query):
+    return race_page("S", params.state(state), None, params.cycle(cycle), money, sort)
 
 
 @friendly_layout
-def president(cycle=None, money=None, **_other_query):
-    return race_page("P", None, None, params.cycle(cycle), money)
+def president(cycle=None, money=None, sort=None, **_other_query):
+    return race_page("P", None, None, params.cycle(cycle), money, sort)
 
 
+RACE_DESCRIPTION = (
+    "Who is raising and spending the most in this race: each candidate's money raised, spent and cash on hand, "
+    "donors by size and home state, and outside spending, from FEC filings."
+)
 dash.register_page(
     f"{__name__}_house",
     path_template="/race/house/<state>/<district>/<cycle>",
     layout=house,
     name="House race",
-    title=lambda state="", district="", cycle="", **_q: _title(f"House {state}-{district}", cycle),
+    title=titled(_house_subject, "House race"),
+    check=_house_subject,
+    description=RACE_DESCRIPTION,
 )
 dash.register_page(
     f"{__name__}_senate",
     path_template="/race/senate/<state>/<cycle>",
     layout=senate,
     name="Senate race",
-    title=lambda state="", cycle="", **_q: _title(f"Senate {state}", cycle),
+    title=titled(_senate_subject, "Senate race"),
+    check=_senate_subject,
+    description=RACE_DESCRIPTION,
 )
 dash.register_page(
     f"{__name__}_president",
     path_template="/race/president/<cycle>",
     layout=president,
     name="Presidential race",
-    title=lambda cycle="", **_q: _title("President", cycle),
+    title=titled(_president_subject, "Presidential race"),
+    check=_president_subject,
+    description=RACE_DESCRIPTION,
 )

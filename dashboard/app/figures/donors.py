@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.app.figures import theme
-from dashboard.app.figures.money_over_time import candidate_label, candidate_styles
+from dashboard.app.figures.money_over_time import bar_row_height, candidate_styles, frame_label, name_bars_above
 
 SHOWN = 15  # bars drawn; the table and the CSV have every row
 
@@ -31,9 +31,12 @@ def top_bar(frame: pd.DataFrame, label_column: str, what: str, empty_label: str 
             customdata=top["n"],
             hovertemplate="%{y}: %{x:$,.0f} in %{customdata:,} contributions<extra></extra>",
         ),
-        layout=theme.base_layout(height=max(220, 60 + 26 * len(top)), margin={"l": 8, "r": 16, "t": 8, "b": 40}),
+        layout=theme.base_layout(
+            height=max(220, 70 + bar_row_height(names) * len(top)), margin={"l": 8, "r": 16, "t": 8, "b": 40}
+        ),
     )
     figure.update_yaxes(autorange="reversed", type="category")
+    name_bars_above(figure, names)
     figure.update_xaxes(title_text="Itemized contributions (net of refunds)", tickprefix="$", tickformat="~s")
     return figure
 
@@ -57,7 +60,7 @@ def race_new_donors_lines(weekly: pd.DataFrame, order: list[str], race: pd.DataF
         rows = weekly[weekly["candidate_id"] == cid]
         if rows.empty:
             continue
-        label = candidate_label(rows["name"].iloc[0], rows["party"].iloc[0])
+        label = frame_label(rows)
         figure.add_scatter(
             x=pd.to_datetime(rows["week"]),
             y=rows["new_donors"],

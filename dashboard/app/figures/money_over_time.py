@@ -6,6 +6,8 @@ charts, so a jump can be read against the calendar.
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import pandas as pd
@@ -14,23 +16,71 @@ import plotly.graph_objects as go
 from dashboard.app.figures import theme
 
 DASHES = ("solid", "dash", "dot", "dashdot")
+PATTERNS = ("", "/", ".", "x")  # bar fills, for candidates of one party
 
 
-def candidate_label(name, party) -> str:
-    """'SMITH, JOHN (DEM)': the party is always named, never shown by colour alone."""
-    return f"{name} ({party})" if isinstance(party, str) and party else str(name)
+def candidate_label(name, party, incumbent_challenge=None) -> str:
+    """'SMITH, JOHN (DEM)', 'SMITH, JOHN (DEM, incumbent)': the party is always named, never shown
+    by colour alone, and an incumbent is marked wherever the frame says so."""
+    notes = [party] if isinstance(party, str) and party else []
+    if incumbent_challenge == "I":
+        notes.append("incumbent")
+    return f"{name} ({', '.join(notes)})" if notes else str(name)
 
 
-def candidate_styles(candidate_ids: list[str]) -> dict[str, dict]:
-    """One colour (and, past eight candidates, a dash style too) per candidate, in the order
-    given, so the same candidate looks the same in every chart of a page."""
-    return {
-        cid: {
-            "color": theme.SEQUENCE[i % len(theme.SEQUENCE)],
-            "dash": DASHES[(i // len(theme.SEQUENCE)) % len(DASHES)],
-        }
-        for i, cid in enumerate(candidate_ids)
-    }
+def candidate_styles(order: Sequence[str] | Mapping[str, str | None]) -> dict[str, dict]:
+    """A colour, a line dash and a bar pattern per candidate, so the same candidate looks the same
+    in every chart of a page. `order` is the candidates' ids in page order, or a mapping of each id
+    to its party code (what the race page passes): then each candidate gets its party's colour,
+    counted in that order within each party: the second of a party the party's darker shade, the
+    third and fourth those shades again with dashed lines; in bars every one after the first of its
+    party is patterned too. Without parties, colours follow the order (a dash too past eight)."""
+    styles, seen = {}, {}
+    for i, cid in enumerate(order):
+        if isinstance(order, Mapping):
+            party = order[cid] if order[cid] in theme.PARTY_SHADES else None  # other parties share grey
+            shades, k = theme.party_shades(party), seen.get(party, 0)
+            seen[party] = k + 1
+            color, dash, pattern = shades[k % len(shades)], (k // len(shades)) % len(DASHES), k % len(PATTERNS)
+        else:
+            color, dash = theme.SEQUENCE[i % len(theme.SEQUENCE)], (i // len(theme.SEQUENCE)) % len(DASHES)
+            pattern = dash
+        styles[cid] = {"color": color, "dash": DASHES[dash], "pattern": PATTERNS[pattern]}
+    return styles
+
+
+NAME_LINE = 40  # characters of a bar's name on one line: 13px text across a 390px phone
+
+
+def bar_row_height(names: list[str]) -> int:
+    """Pixels per bar of a chart named by name_bars_above: room for a name of two lines if one needs them."""
+    return 40 if all(len(name) <= NAME_LINE for name in names) else 60
+
+
+def name_bars_above(figure: go.Figure, names: list[str], row: int = 1) -> None:
+    """Horizontal bars (their axis top down) named above each bar rather than beside it: a long
+    name beside a bar leaves it no room on a phone, and would be cut; a name longer than NAME_LINE
+    takes two lines (give the rows bar_row_height). Row `row` of a stacked subplot figure; every bar
+    trace of the row is drawn in the lower half of its category."""
+    suffix = "" if row == 1 else str(row)
+    for trace in figure.data:
+        if trace.type == "bar" and (trace.yaxis or "y") == f"y{suffix}":
+            trace.update(width=0.45, offset=0.05)
+    figure.layout[f"yaxis{suffix}"].update(showticklabels=False, showgrid=False)
+    for name in names:
+        figure.add_annotation(
+            x=0,
+            xref=f"x{suffix} domain",
+            y=name,
+            yref=f"y{suffix}",
+            yshift=2,
+            text="<br>".join(textwrap.wrap(name, NAME_LINE)) or name,
+            showarrow=False,
+            xanchor="left",
+            align="left",
+            yanchor="bottom",
+            font={"size": 13},
+        )
 
 
 def report_markers(periods: pd.DataFrame) -> list[tuple[date, str]]:
@@ -67,14 +117,20 @@ def _mark_calendar(figure: go.Figure, markers: list[tuple[date, str]], election_
         )
 
 
-def _lines(frame: pd.DataFrame, y: str, order: list[str], hover_what: str) -> list[go.Scatter]:
+def frame_label(rows: pd.DataFrame) -> str:
+    """candidate_label of the first row of a candidate's rows (incumbency marked if the frame has it)."""
+    first = rows.iloc[0]
+    return candidate_label(first["name"], first["party"], first.get("incumbent_challenge"))
+
+
+def _lines(frame: pd.DataFrame, y: str, order: Sequence[str] | Mapping[str, str | None], hover_what: str):
     styles = candidate_styles(order)
     traces = []
     for cid in order:
         rows = frame[frame["candidate_id"] == cid]
         if rows.empty:
             continue
-        label = candidate_label(rows["name"].iloc[0], rows["party"].iloc[0])
+        label = frame_label(rows)
         traces.append(
             go.Scatter(
                 x=rows["x"],
@@ -97,9 +153,9 @@ def _layout(height: int = 420) -> dict:
     )
 
 
-def race_cumulative_receipts(periods: pd.DataFrame, order: list[str], election_day: str | None) -> go.Figure:
+def race_cumulative_receipts(periods: pd.DataFrame, order, election_day: str | None) -> go.Figure:
     """Receipts to date of every candidate at the end of each report period
-    (`queries.races.race_periods`), one line per candidate in `order`."""
+    (`queries.races.race_periods`), one line per candidate in `order` (see candidate_styles)."""
     if periods.empty:
         return theme.empty_figure("No candidate in this race has filed a report for this cycle")
     frame = periods.assign(x=pd.to_datetime(periods["coverage_end"]))
@@ -109,9 +165,7 @@ def race_cumulative_receipts(periods: pd.DataFrame, order: list[str], election_d
     return figure
 
 
-def race_weekly_receipts(
-    weekly: pd.DataFrame, order: list[str], periods: pd.DataFrame, election_day: str | None
-) -> go.Figure:
+def race_weekly_receipts(weekly: pd.DataFrame, order, periods: pd.DataFrame, election_day: str | None) -> go.Figure:
     """Itemized individual money per week of every candidate (`queries.races.race_weekly`)."""
     if weekly.empty:
         return theme.empty_figure("No itemized contributions from individuals in this race for this cycle")

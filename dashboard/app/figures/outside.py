@@ -17,8 +17,11 @@ from dashboard.app.figures import theme
 from dashboard.app.figures.money_over_time import (
     _layout,
     _mark_calendar,
+    bar_row_height,
     candidate_label,
     candidate_styles,
+    frame_label,
+    name_bars_above,
     report_markers,
 )
 
@@ -92,7 +95,7 @@ def race_timeline(periods: pd.DataFrame, daily: pd.DataFrame, order: list[str], 
         if own.empty and spent.empty:
             continue
         first = own if not own.empty else spent
-        label = candidate_label(first["name"].iloc[0], first["party"].iloc[0])
+        label = frame_label(first)
         color = styles[cid]["color"]
         if not own.empty:
             figure.add_scatter(
@@ -140,7 +143,9 @@ def for_against_bars(frame: pd.DataFrame, label_column: str, subject: str) -> go
         for i, (text, side) in enumerate(zip(top[label_column], top["support_oppose"]), 1)
     ]
     figure = go.Figure(
-        layout=theme.base_layout(height=max(220, 60 + 30 * len(top)), margin={"l": 8, "r": 16, "t": 36, "b": 40})
+        layout=theme.base_layout(
+            height=max(220, 80 + bar_row_height(names) * len(top)), margin={"l": 8, "r": 16, "t": 36, "b": 40}
+        )
     )
     for side, style in SIDES.items():
         rows = top["support_oppose"] == side
@@ -158,6 +163,7 @@ def for_against_bars(frame: pd.DataFrame, label_column: str, subject: str) -> go
             hovertemplate=f"%{{y}}: %{{x:$,.0f}} {style['word']} in %{{customdata:,}} expenditures<extra></extra>",
         )
     figure.update_yaxes(autorange="reversed", type="category", categoryorder="array", categoryarray=names)
+    name_bars_above(figure, names)
     figure.update_xaxes(title_text="Outside money (regular reports)", tickprefix="$", tickformat="~s")
     figure.update_layout(barmode="overlay", legend=LEGEND_ABOVE)
     return figure
@@ -170,7 +176,7 @@ def race_money_bars(candidates: pd.DataFrame) -> go.Figure:
         return theme.empty_figure("No candidates in this race")
     names = [candidate_label(n, p) for n, p in zip(candidates["name"], candidates["party"])]
     figure = go.Figure(
-        layout=theme.base_layout(height=max(220, 80 + 40 * len(names)), margin={"l": 8, "r": 16, "t": 36, "b": 40})
+        layout=theme.base_layout(height=max(220, 100 + 44 * len(names)), margin={"l": 8, "r": 16, "t": 36, "b": 40})
     )
     parts = (
         ("receipts", "Raised by the campaign", theme.OKABE_ITO["sky_blue"], ""),
@@ -187,8 +193,9 @@ def race_money_bars(candidates: pd.DataFrame) -> go.Figure:
             hovertemplate=f"%{{y}}: %{{x:$,.0f}} {name.lower()}<extra></extra>",
         )
     figure.update_yaxes(autorange="reversed", type="category")
+    name_bars_above(figure, names)
     figure.update_xaxes(
-        title_text="Money (raised: all receipts; outside: regular reports)", tickprefix="$", tickformat="~s"
+        title_text="Money (raised: all receipts;<br>outside: regular reports)", tickprefix="$", tickformat="~s"
     )
     figure.update_layout(barmode="stack", legend=LEGEND_ABOVE)
     return figure

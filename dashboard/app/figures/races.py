@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from dashboard.app import labels
-from dashboard.app.figures import theme
+from dashboard.app.figures import money_over_time, theme
 
 
 def _bars(names: list[str], amounts: list[float], parties: list, hover: list[str], x_title: str) -> go.Figure:
@@ -48,13 +49,76 @@ def top_races_bar(races: pd.DataFrame, cycle: int) -> go.Figure:
     )
 
 
-def race_candidates_bar(candidates: pd.DataFrame) -> go.Figure:
-    """Receipts of each candidate of a race (`queries.races.race_candidates`)."""
-    reported = candidates.dropna(subset=["receipts"])
+# The race page's candidate chart: one panel per figure, in this order, all on one money scale.
+CANDIDATE_MONEY = (
+    ("receipts", "Raised", "raised"),
+    ("disbursements", "Spent", "spent"),
+    ("cash_on_hand", "Cash on hand", "cash on hand"),
+)
+
+
+def race_candidates_money(candidates: pd.DataFrame, order) -> go.Figure:
+    """Raised, spent and cash on hand of each candidate of a race (`queries.races.race_candidates`),
+    one panel each, stacked so a phone gives every panel its full width, on one money scale so the
+    panels compare; candidates in the frame's order, top down, in the colours of
+    `money_over_time.candidate_styles(order)` (the race's other charts use the same). Each bar is
+    named above it (party named, incumbents marked), not beside it: a long name beside a bar would
+    leave it no room on a phone. Candidates without reports are left out."""
+    keys = [key for key, _, _ in CANDIDATE_MONEY]
+    reported = candidates.dropna(subset=keys, how="all")
     if reported.empty:
         return theme.empty_figure("No candidate in this race has reported money yet")
-    hover = [
-        f"{row.name} ({labels.party(row.party)}): {labels.money(row.receipts)} raised" for row in reported.itertuples()
+    styles = money_over_time.candidate_styles(order)
+    names = [
+        money_over_time.candidate_label(row.name, row.party, row.incumbent_challenge) for row in reported.itertuples()
     ]
-    names = [f"{n} ({p})" if isinstance(p, str) else n for n, p in zip(reported["name"], reported["party"])]
-    return _bars(names, list(reported["receipts"]), list(reported["party"]), hover, "Raised (summary totals)")
+    colours = [styles[cid]["color"] for cid in reported["candidate_id"]]
+    patterns = [styles[cid]["pattern"] for cid in reported["candidate_id"]]
+    panel_height = (money_over_time.bar_row_height(names) + 4) * len(reported) + 30
+    figure = make_subplots(
+        rows=len(CANDIDATE_MONEY),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=min(0.3, 64 / (panel_height * len(CANDIDATE_MONEY))),
+        subplot_titles=[title for _, title, _ in CANDIDATE_MONEY],
+    )
+    # Panel titles at the left edge, above their bars, not centred over a narrow plot.
+    figure.update_annotations(x=0, xanchor="left", font={"size": 15, "weight": "bold"})
+    for row, (key, _title, words) in enumerate(CANDIDATE_MONEY, start=1):
+        amounts = list(reported[key])
+        figure.add_bar(
+            x=amounts,
+            y=names,
+            orientation="h",
+            marker={"color": colours, "pattern": {"shape": patterns, "fgcolor": "#ffffff", "solidity": 0.3}},
+            text=["not reported" if pd.isna(a) else labels.money_short(a) for a in amounts],
+            textposition="outside",
+            cliponaxis=False,
+            hovertext=[
+                f"{name}: {words} not reported" if pd.isna(a) else f"{name}: {labels.money(a)} {words}"
+                for name, a in zip(names, amounts)
+            ],
+            hoverinfo="text",
+            name=words,
+            showlegend=False,
+            row=row,
+            col=1,
+        )
+        figure.update_yaxes(autorange="reversed", row=row, col=1)
+        money_over_time.name_bars_above(figure, names, row)
+    values = reported[keys].stack()
+    low, high = min(0.0, float(values.min())), max(0.0, float(values.max()))
+    figure.update_layout(
+        theme.base_layout(height=len(CANDIDATE_MONEY) * panel_height + 100, margin={"l": 8, "r": 16, "t": 28, "b": 48})
+    )
+    # Room right of the longest bar for its amount, which sits outside the bar.
+    figure.update_xaxes(
+        range=[low * 1.25, high * 1.25 or 1],
+        tickprefix="$",
+        tickformat="~s",
+        gridcolor="#e5e5e5",
+        zerolinecolor="#bdbdbd",
+        automargin=True,
+    )
+    figure.update_xaxes(title_text="Summary totals, all receipts", row=len(CANDIDATE_MONEY), col=1)
+    return figure

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.app.figures import theme
-from dashboard.app.figures.money_over_time import candidate_label
+from dashboard.app.figures.money_over_time import frame_label, name_bars_above
 from dashboard.core import contract
 
 # Ordered buckets in colour-blind-safe colours, small gifts in blue, the largest in vermillion.
@@ -22,12 +22,7 @@ def race_sizes_bar(sizes: pd.DataFrame, order: list[str]) -> go.Figure:
     """One stacked bar per candidate of the race (`queries.races.race_sizes`), in `order`."""
     if sizes.empty or not sizes["amount"].fillna(0).any():
         return theme.empty_figure("No money from individuals reported in this race yet")
-    names = {
-        cid: candidate_label(n, p)
-        for cid, n, p in sizes[["candidate_id", "name", "party"]]
-        .drop_duplicates("candidate_id")
-        .itertuples(index=False)
-    }
+    names = {cid: frame_label(rows) for cid, rows in sizes.groupby("candidate_id", sort=False)}
     ordered = [cid for cid in order if cid in names]
     figure = go.Figure(
         layout=theme.base_layout(
@@ -50,6 +45,7 @@ def race_sizes_bar(sizes: pd.DataFrame, order: list[str]) -> go.Figure:
             hovertemplate=f"%{{y}}<br>{name}: %{{x:$,.0f}} (%{{customdata:.0%}})<extra></extra>",
         )
     figure.update_yaxes(autorange="reversed")
+    name_bars_above(figure, [names[c] for c in ordered])
     figure.update_xaxes(title_text="Money from individuals", tickprefix="$", tickformat="~s")
     return figure
 

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from dashboard.app import labels
 from dashboard.app.figures import theme
-from dashboard.app.figures.money_over_time import candidate_label
+from dashboard.app.figures.money_over_time import candidate_label, name_bars_above
 from dashboard.core import geography
 
 ROWS = 1 + max(r for r, _ in geography.STATE_TILES.values())
@@ -101,7 +101,8 @@ def race_home_state_bar(split: pd.DataFrame, order: list[str]) -> go.Figure:
     if split.empty or not split["itemized"].fillna(0).any():
         return theme.empty_figure("No itemized contributions from individuals in this race yet")
     rows = split.set_index("candidate_id").reindex([c for c in order if c in set(split["candidate_id"])])
-    names = [candidate_label(n, p) for n, p in zip(rows["name"], rows["party"])]
+    statuses = rows["incumbent_challenge"] if "incumbent_challenge" in rows else [None] * len(rows)
+    names = [candidate_label(*row) for row in zip(rows["name"], rows["party"], statuses)]
     figure = go.Figure(
         layout=theme.base_layout(
             height=max(220, 130 + 40 * len(rows)),
@@ -130,5 +131,6 @@ def race_home_state_bar(split: pd.DataFrame, order: list[str]) -> go.Figure:
         hovertemplate="%{y}<br>Out of state: %{x:$,.0f} (%{customdata:.0%})<extra></extra>",
     )
     figure.update_yaxes(autorange="reversed")
+    name_bars_above(figure, names)
     figure.update_xaxes(title_text="Itemized money from individuals", tickprefix="$", tickformat="~s")
     return figure

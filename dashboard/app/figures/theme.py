@@ -26,19 +26,29 @@ SEQUENCE = [
     for name in ("blue", "vermillion", "bluish_green", "orange", "reddish_purple", "sky_blue", "yellow", "black")
 ]
 
-PARTY_COLOURS = {
-    "DEM": OKABE_ITO["blue"],
-    "REP": OKABE_ITO["vermillion"],
-    "LIB": OKABE_ITO["orange"],
-    "GRE": OKABE_ITO["bluish_green"],
-    "IND": OKABE_ITO["reddish_purple"],
+# Each party's colour and a darker shade of it, for a second candidate of the same party (a third
+# and fourth reuse them with another line dash or bar pattern, see figures.money_over_time's
+# candidate_styles). Lightness tells the shades apart under every common colour blindness; every
+# shade but Libertarian orange (an Okabe-Ito colour) has at least 3:1 contrast on white.
+PARTY_SHADES = {
+    "DEM": (OKABE_ITO["blue"], "#003F6B"),
+    "REP": (OKABE_ITO["vermillion"], "#8F3F00"),
+    "LIB": (OKABE_ITO["orange"], "#9C6B00"),
+    "GRE": (OKABE_ITO["bluish_green"], "#006B4E"),
+    "IND": (OKABE_ITO["reddish_purple"], "#8F4F74"),
 }
+OTHER_SHADES = (GREY, "#3D3D3D")  # any other party, or none
+PARTY_COLOURS = {party: shades[0] for party, shades in PARTY_SHADES.items()}
 
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 
 def party_colour(code) -> str:
     return PARTY_COLOURS.get(code, GREY) if isinstance(code, str) else GREY
+
+
+def party_shades(code) -> tuple[str, ...]:
+    return PARTY_SHADES.get(code, OTHER_SHADES) if isinstance(code, str) else OTHER_SHADES
 
 
 def base_layout(**overrides) -> dict:

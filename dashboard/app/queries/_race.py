@@ -23,9 +23,11 @@ def race_condition(
 
 
 def race_members(cycle: int, office: str, state: str | None, district: str | None) -> tuple[str, list]:
-    """A CTE `members` (candidate_id, name, party) of the race's candidates, and its parameters."""
+    """A CTE `members` (candidate_id, name, party, incumbent_challenge) of the race's candidates, and
+    its parameters."""
     condition, params = race_condition(cycle, office, state, district)
-    return f"members AS (SELECT candidate_id, name, party FROM candidates WHERE {condition} AND in_race)", params
+    columns = "candidate_id, name, party, incumbent_challenge"
+    return f"members AS (SELECT {columns} FROM candidates WHERE {condition} AND in_race)", params
 
 
 # A CTE `grid` of every week (starting Monday) from the first to the last week of a CTE `weekly`

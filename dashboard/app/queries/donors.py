@@ -171,7 +171,7 @@ def race_new_donors_weekly(
             WHERE w.cycle = ? AND w.candidate_id IN (SELECT candidate_id FROM members)
         ),
         {WEEK_GRID}
-        SELECT g.candidate_id, m.name, m.party, g.week, coalesce(w.new_donors, 0) AS new_donors,
+        SELECT g.candidate_id, m.name, m.party, m.incumbent_challenge, g.week, coalesce(w.new_donors, 0) AS new_donors,
                coalesce(max(w.donors_to_date) OVER (PARTITION BY g.candidate_id ORDER BY g.week
                                                     ROWS UNBOUNDED PRECEDING), 0) AS donors_to_date
         FROM grid AS g

@@ -74,7 +74,7 @@ def race_periods(cycle: int, office: str, state: str | None = None, district: st
     return db.query(
         f"""
         WITH {members}
-        SELECT p.candidate_id, m.name, m.party, p.report_year, p.report_type,
+        SELECT p.candidate_id, m.name, m.party, m.incumbent_challenge, p.report_year, p.report_type,
                p.coverage_start, p.coverage_end, p.receipts,
                sum(p.receipts) OVER (PARTITION BY p.candidate_id
                                      ORDER BY p.coverage_end, p.report_year, p.report_type
@@ -105,7 +105,7 @@ def race_weekly(cycle: int, office: str, state: str | None = None, district: str
             GROUP BY ALL
         ),
         {WEEK_GRID}
-        SELECT g.candidate_id, m.name, m.party, g.week,
+        SELECT g.candidate_id, m.name, m.party, m.incumbent_challenge, g.week,
                coalesce(w.amount, 0) AS amount, coalesce(w.n, 0) AS n,
                sum(coalesce(w.amount, 0)) OVER (PARTITION BY g.candidate_id ORDER BY g.week
                                                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS amount_to_date
@@ -126,7 +126,7 @@ def race_sizes(cycle: int, office: str, state: str | None = None, district: str 
     return db.query(
         f"""
         WITH {members}
-        SELECT s.candidate_id, m.name, m.party, s.size_bucket, s.size_label, s.amount, s.n,
+        SELECT s.candidate_id, m.name, m.party, m.incumbent_challenge, s.size_bucket, s.size_label, s.amount, s.n,
                CAST(s.amount AS DOUBLE) / nullif(sum(s.amount) OVER (PARTITION BY s.candidate_id), 0) AS share
         FROM agg_candidate_size AS s JOIN members AS m USING (candidate_id)
         WHERE s.cycle = ?
@@ -145,7 +145,7 @@ def race_home_state(cycle: int, office: str, state: str | None = None, district:
     return db.query(
         f"""
         WITH {members}
-        SELECT s.candidate_id, m.name, m.party,
+        SELECT s.candidate_id, m.name, m.party, m.incumbent_challenge,
                coalesce(sum(s.amount) FILTER (WHERE s.in_state), 0)     AS in_state,
                coalesce(sum(s.amount) FILTER (WHERE NOT coalesce(s.in_state, false)), 0) AS out_of_state,
                sum(s.amount) AS itemized,
@@ -153,7 +153,7 @@ def race_home_state(cycle: int, office: str, state: str | None = None, district:
                    / nullif(sum(s.amount), 0) AS in_state_share
         FROM agg_candidate_state AS s JOIN members AS m USING (candidate_id)
         WHERE s.cycle = ?
-        GROUP BY s.candidate_id, m.name, m.party
+        GROUP BY s.candidate_id, m.name, m.party, m.incumbent_challenge
         ORDER BY itemized DESC, m.name
         """,
         params + [cycle],

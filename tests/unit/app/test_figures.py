@@ -31,14 +31,11 @@ def test_top_races_bar_has_one_bar_per_race_with_its_money():
 def test_empty_frames_give_a_message_not_an_error():
     figure = races.top_races_bar(race_frame().iloc[0:0], 2030)
     assert not figure.data and "2030" in figure.layout.annotations[0].text
-    empty = pd.DataFrame({"name": ["A"], "party": ["DEM"], "receipts": [None]})
-    assert races.race_candidates_bar(empty).layout.annotations
-
-
-def test_race_candidates_bar_names_the_party():
-    frame = pd.DataFrame({"name": ["A, B", "C, D"], "party": ["REP", None], "receipts": [5.0, 1.0]})
-    bar = races.race_candidates_bar(frame).data[0]
-    assert list(bar.y) == ["A, B (REP)", "C, D"]
+    empty = pd.DataFrame(
+        {"candidate_id": ["A"], "name": ["A"], "party": ["DEM"], "incumbent_challenge": ["C"]}
+        | {key: [None] for key in ("receipts", "disbursements", "cash_on_hand")}
+    )
+    assert races.race_candidates_money(empty, {"A": "DEM"}).layout.annotations
 
 
 def test_palette_is_okabe_ito():

@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.app.figures import donors, money_over_time, sizes, states, theme
+from dashboard.app.figures import donors, money_over_time, races, sizes, states, theme
 from dashboard.core import geography
 
 
@@ -117,3 +117,109 @@ def test_in_state_bars_and_top_bars():
     top = pd.DataFrame({"rank": [1, 2], "employer": [None, "ACME"], "amount": [9.0, 3.0], "n": [3, 1]})
     bars = donors.top_bar(top, "employer", "employers").data[0]
     assert list(bars.y) == ["1. Not reported", "2. ACME"] and list(bars.x) == [9.0, 3.0]
+
+
+def candidates_frame():
+    """A race as queries.races.race_candidates gives it: two Democrats, a Republican, a Green without money."""
+    return pd.DataFrame(
+        {
+            "candidate_id": ["D1", "R1", "D2", "G1"],
+            "name": ["ASH, A", "BIRCH, B", "CEDAR, C", "DOGWOOD, D"],
+            "party": ["DEM", "REP", "DEM", "GRE"],
+            "incumbent_challenge": ["I", "C", "C", "O"],
+            "receipts": [900.0, 500.0, 100.0, None],
+            "disbursements": [700.0, 450.0, 90.0, None],
+            "cash_on_hand": [200.0, 50.0, 10.0, None],
+        }
+    )
+
+
+def test_candidate_money_panels_draw_raised_spent_and_cash_of_each_candidate():
+    frame = candidates_frame()
+    figure = races.race_candidates_money(frame, dict(zip(frame["candidate_id"], frame["party"])))
+    titles, names = figure.layout.annotations[:3], figure.layout.annotations[3:]
+    assert [a.text for a in titles] == ["Raised", "Spent", "Cash on hand"]
+    # Each bar is named above it, in each panel (not beside it, where a phone would cut the name).
+    assert [(a.text, a.yref) for a in names] == [
+        (name, axis)
+        for axis in ("y", "y2", "y3")
+        for name in ("ASH, A (DEM, incumbent)", "BIRCH, B (REP)", "CEDAR, C (DEM)")
+    ]
+    assert not figure.layout.yaxis.showticklabels
+    assert [list(t.x) for t in figure.data] == [[900.0, 500.0, 100.0], [700.0, 450.0, 90.0], [200.0, 50.0, 10.0]]
+    # The candidate without reports is left out; incumbents and parties are named in the labels.
+    assert list(figure.data[0].y) == ["ASH, A (DEM, incumbent)", "BIRCH, B (REP)", "CEDAR, C (DEM)"]
+    assert figure.data[2].hovertext[0] == "ASH, A (DEM, incumbent): $200 cash on hand"
+    # One money scale for the three panels, so the bars compare across them.
+    assert figure.layout.xaxis.matches == figure.layout.xaxis2.matches == "x3"
+    colours = list(figure.data[0].marker.color)
+    assert colours == [theme.PARTY_SHADES["DEM"][0], theme.PARTY_SHADES["REP"][0], theme.PARTY_SHADES["DEM"][1]]
+    assert list(figure.data[0].marker.pattern.shape) == ["", "", "/"]  # the second Democrat is hatched too
+    assert all(list(t.marker.color) == colours for t in figure.data)
+
+
+def test_candidate_money_follows_the_rows_order_but_keeps_each_candidates_colour():
+    frame = candidates_frame()
+    order = dict(zip(frame["candidate_id"], frame["party"]))
+    by_cash = races.race_candidates_money(frame.iloc[[2, 1, 0]], order)
+    assert list(by_cash.data[2].x) == [10.0, 50.0, 200.0]
+    assert list(by_cash.data[0].marker.color) == [
+        theme.PARTY_SHADES["DEM"][1],
+        theme.PARTY_SHADES["REP"][0],
+        theme.PARTY_SHADES["DEM"][0],
+    ]
+
+
+def test_candidate_styles_give_each_party_its_colour_and_shades_within_a_party():
+    order = {"D1": "DEM", "R1": "REP", "D2": "DEM", "D3": "DEM", "X1": "CON", "N1": None, "G1": "GRE"}
+    styles = money_over_time.candidate_styles(order)
+    assert [styles[c]["color"] for c in order] == [
+        theme.PARTY_SHADES["DEM"][0],
+        theme.PARTY_SHADES["REP"][0],
+        theme.PARTY_SHADES["DEM"][1],
+        theme.PARTY_SHADES["DEM"][0],
+        theme.OTHER_SHADES[0],
+        theme.OTHER_SHADES[1],  # no party and another party share the grey shades
+        theme.PARTY_SHADES["GRE"][0],
+    ]
+    # No two candidates of the race look alike: colour, dash and pattern together differ.
+    looks = {(s["color"], s["dash"], s["pattern"]) for s in styles.values()}
+    assert len(looks) == len(order)
+    assert [styles[c]["dash"] for c in ("D1", "D2", "D3")] == ["solid", "solid", "dash"]
+    # Without parties the colours follow the order, as before.
+    plain = money_over_time.candidate_styles(["A", "B"])
+    assert [plain[c]["color"] for c in ("A", "B")] == theme.SEQUENCE[:2]
+
+
+def test_line_charts_colour_and_label_a_candidate_as_the_money_panels_do():
+    frame = candidates_frame()
+    order = dict(zip(frame["candidate_id"], frame["party"]))
+    periods = pd.DataFrame(
+        {
+            "candidate_id": ["D2", "D1"],
+            "name": ["CEDAR, C", "ASH, A"],
+            "party": ["DEM", "DEM"],
+            "incumbent_challenge": ["C", "I"],
+            "report_year": [2024, 2024],
+            "report_type": ["Q1", "Q1"],
+            "coverage_start": [date(2024, 1, 1)] * 2,
+            "coverage_end": [date(2024, 3, 31)] * 2,
+            "receipts": [100.0, 900.0],
+            "receipts_to_date": [100.0, 900.0],
+        }
+    )
+    lines = money_over_time.race_cumulative_receipts(periods, order, None)
+    bars = races.race_candidates_money(frame, order)
+    bar_colour = dict(zip(bars.data[0].y, bars.data[0].marker.color))
+    assert [t.name for t in lines.data] == ["ASH, A (DEM, incumbent)", "CEDAR, C (DEM)"]
+    assert {t.name: t.line.color for t in lines.data} == {
+        name: bar_colour[name] for name in bar_colour if "DEM" in name
+    }
+
+
+def test_candidate_money_says_when_one_figure_is_not_reported():
+    frame = candidates_frame().iloc[:2].assign(cash_on_hand=[None, 50.0])
+    figure = races.race_candidates_money(frame, dict(zip(frame["candidate_id"], frame["party"])))
+    cash = figure.data[2]
+    assert list(cash.text) == ["not reported", "$50"]
+    assert cash.hovertext[0] == "ASH, A (DEM, incumbent): cash on hand not reported"

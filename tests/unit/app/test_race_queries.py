@@ -114,3 +114,17 @@ def test_nearby_races_offer_the_closest_existing_races():
 def test_race_queries_of_an_unknown_race_are_empty():
     for query in (races.race_periods, races.race_weekly, races.race_sizes, races.race_home_state):
         assert query(2024, "H", "WA", "53").empty
+
+
+def test_race_queries_carry_each_candidates_incumbency_from_the_candidates_extract(candidates_file):
+    status = candidates_file.set_index(["candidate_id", "cycle"])["incumbent_challenge"]
+    seen = set()
+    for race in sample_races(candidates_file):
+        for query in (races.race_candidates, races.race_periods, races.race_weekly, races.race_sizes):
+            frame = query(*race)
+            for row in frame.drop_duplicates("candidate_id").itertuples():
+                assert row.incumbent_challenge == status.loc[(row.candidate_id, race[0])], (query.__name__, race)
+                seen.add(row.incumbent_challenge)
+        split = races.race_home_state(*race)
+        assert list(split.incumbent_challenge) == [status.loc[(c, race[0])] for c in split.candidate_id]
+    assert "I" in seen and "C" in seen  # the sample has incumbents and challengers

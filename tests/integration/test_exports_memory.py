@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard.core import contract, normalize
+from dashboard.core import normalize
+from dashboard.pipeline.builder.donors import DONORS_SQL
 from dashboard.pipeline.builder.search_index import build_search_index
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,7 +100,7 @@ def million_row_snapshot(tmp_path_factory) -> Path:
         f"CREATE TABLE receipts AS SELECT * FROM read_parquet('{folder}/**/*.parquet', hive_partitioning = true)"
     )
     con.execute("CREATE TABLE candidates (candidate_id VARCHAR, cycle INTEGER, office VARCHAR, state VARCHAR)")
-    con.execute(f"CREATE TABLE donors_out ({', '.join(f'{c} VARCHAR' for c in contract.EXTRACTS['donors'])})")
+    con.execute(f"CREATE TABLE donors_out AS {DONORS_SQL}")
     build_search_index(con, snapshot)
     (snapshot / "manifest.json").write_text(
         json.dumps(

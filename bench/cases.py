@@ -512,6 +512,7 @@ CASES.update(
             lambda s: [s.cycle],
         ),
         "maps.map_rows": Case(lambda s: maps.map_rows(s.cycle, "H"), RAW_DISTRICT_MAP, lambda s: [s.cycle, s.cycle]),
+        "maps.sort_rows": Case(lambda s: maps.sort_rows(maps.map_rows(s.cycle, "H"), "receipts")),
         "map_callback.national_map": Case(
             lambda s: map_callback(s, "geo"), RAW_DISTRICT_MAP, lambda s: [s.cycle, s.cycle]
         ),

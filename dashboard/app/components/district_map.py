@@ -10,7 +10,9 @@ served under /geo-files/cd<congress>/ with long-lived caching (their URLs carry 
 
 from __future__ import annotations
 
+import hashlib
 import json
+from dataclasses import dataclass
 
 from dash import MATCH, Input, Output, callback, dcc, html, no_update
 from flask import Blueprint, abort, send_file
@@ -53,7 +55,9 @@ def boundaries(congress: int, name: str):
     path = geo_cache.file_path(congress, name)  # only files a verified manifest lists
     if path is None:
         abort(404)
-    return send_file(path, mimetype="application/geo+json", max_age=YEAR)
+    # Sent as application/json, a type the app's compression knows (geo+json is not on its list): the
+    # national districts shrink from 330 KB to about a third over the wire.
+    return send_file(path, mimetype="application/json", max_age=YEAR)
 
 
 def file_url(boundaries: geo_cache.Boundaries, name: str) -> str:
@@ -154,12 +158,23 @@ def legend_block(items: list[map_classes.LegendItem], metric: map_classes.Metric
     )
 
 
-def map_section(
-    name: str, cycle: int, office: str, metric_key: str, view: str, state: str | None, rows, class_values=None
-):
-    """Notices, legend and the map of `rows` (queries.maps.map_rows), and the view drawn (the
-    tile grid when boundaries are missing). Colour classes come from `class_values` (e.g. the
-    whole country's values, so a state's map uses the national colours), else from `rows`."""
+@dataclass(frozen=True)
+class DrawnMap:
+    """One map as drawn: its figure, the view drawn (the tile grid when boundaries are missing), the
+    notices that explain it, its legend, and `shape`: what must be equal for a new map to be the
+    old one with other values (same view, seats and geometry), so a Patch of values can replace it."""
+
+    figure: dict
+    view: str
+    notices: list
+    legend: list[map_classes.LegendItem]
+    shape: str
+
+
+def draw_map(cycle: int, office: str, metric_key: str, view: str, state: str | None, rows, class_values=None):
+    """The map of `rows` (queries.maps.map_rows) as a DrawnMap. Colour classes come from
+    `class_values` (e.g. the whole country's values, so a state's map uses the national colours),
+    else from `rows`."""
     metric = map_classes.METRICS[metric_key]
     values = rows.loc[rows["has_race"], metric_key] if class_values is None else class_values
     classes = map_classes.classify(values, integer=metric.integer)
@@ -183,21 +198,40 @@ def map_section(
         )
     if view == "geo":
         if office == "H":
-            figure = map_figures.choropleth(
-                rows,
-                metric_key,
-                classes,
-                cycle,
-                districts_url(boundaries, state),
-                None if state else states_url(boundaries),
-                state=state,
-            )
+            shapes = [districts_url(boundaries, state), None if state else states_url(boundaries)]
         else:
-            figure = map_figures.choropleth(rows, metric_key, classes, cycle, states_url(boundaries), state=state)
+            shapes = [states_url(boundaries), None]
+        figure = map_figures.choropleth(rows, metric_key, classes, cycle, shapes[0], shapes[1], state=state)
     else:
+        shapes = []
         centroids = boundaries.centroids if boundaries is not None else None
         figure = map_figures.tile_grid(rows, metric_key, classes, cycle, centroids, geography.geoid)
-    return [*notices, legend_block(map_classes.legend(classes, metric), metric), map_graph(name, figure)], view
+    seats = hashlib.sha256("|".join(rows["geoid"]).encode()).hexdigest()[:16]
+    shape = json.dumps([view, office, state, shapes, seats])
+    return DrawnMap(figure, view, notices, map_classes.legend(classes, metric), shape)
+
+
+# What a Patch of a drawn map's seat traces changes: the values, colours and words, never the geometry.
+SEAT_TRACE_FIELDS = ("z", "zmax", "colorscale", "hovertext", "text", "customdata", "name")
+
+
+def seat_trace_values(figure: dict) -> dict[int, dict]:
+    """Per trace index, the fields of SEAT_TRACE_FIELDS of every trace that draws seats (those
+    carrying race paths in customdata); outlines and labels stay as drawn."""
+    return {
+        i: {field: trace[field] for field in SEAT_TRACE_FIELDS if field in trace}
+        for i, trace in enumerate(figure["data"])
+        if trace.get("customdata") is not None
+    }
+
+
+def map_section(
+    name: str, cycle: int, office: str, metric_key: str, view: str, state: str | None, rows, class_values=None
+):
+    """Notices, legend and the map of `rows` (see draw_map), and the view drawn."""
+    drawn = draw_map(cycle, office, metric_key, view, state, rows, class_values)
+    metric = map_classes.METRICS[metric_key]
+    return [*drawn.notices, legend_block(drawn.legend, metric), map_graph(name, drawn.figure)], drawn.view
 
 
 def _ordinal(n: int) -> str:

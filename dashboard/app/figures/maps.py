@@ -38,7 +38,7 @@ def hover_text(row: dict, metric: Metric, cycle: int) -> str:
         return f"{title}<br>{why} in {cycle}"
     lines = [title, f"{metric.label}: {metric.exact(row[metric.key])}"]
     for name, party, receipts in row["top_candidates"]:
-        lines.append(f"{name} ({party or '?'}) {labels.money_short(receipts)}")
+        lines.append(f"{theme.plain(name)} ({theme.plain(party or '?')}) {labels.money_short(receipts)}")
     more = int(row["n_candidates"]) - len(row["top_candidates"])
     if more > 0:
         lines.append(f"and {more} more")
@@ -130,7 +130,9 @@ def choropleth(
     if state:
         projection = "albers usa" if state in ("AK", "HI") else "mercator"
         geo = {**_GEO_OFF, "projection": {"type": projection}, "fitbounds": "locations", "visible": False}
-        return {"data": [trace(list(range(len(rows))), "geo")], "layout": _layout(480, geo=geo)}
+        # A state's map pans and zooms (drag, pinch, the page's zoom buttons): on a phone the
+        # districts of a city are too small to tap until zoomed in.
+        return {"data": [trace(list(range(len(rows))), "geo")], "layout": _layout(480, geo=geo, dragmode="pan")}
     main = [i for i, r in enumerate(rows) if r["state"] not in INSET_STATES]
     inset = [i for i, r in enumerate(rows) if r["state"] in INSET_STATES]
     data = [trace(main, "geo")]

@@ -113,10 +113,16 @@ def map_rows(
             )
         )
     frame["top_candidates"] = [tops.get((s, d), []) for s, d in zip(frame["state"], frame["district"])]
+    return sort_rows(add_race_links(frame), sort_by, descending)
+
+
+def sort_rows(frame: pd.DataFrame, sort_by: str | None = None, descending: bool = True) -> pd.DataFrame:
+    """`map_rows` (in state and district order) sorted by `sort_by` (a metric column, or 'race_label'
+    for state and district order) with seats lacking the value last; None keeps the order."""
     if sort_by and sort_by != "race_label":
         frame = frame.sort_values(
             [sort_by, "state", "district"], ascending=[not descending, True, True], na_position="last", kind="stable"
         )
     elif sort_by == "race_label" and descending:
         frame = frame.iloc[::-1]
-    return add_race_links(frame.reset_index(drop=True))
+    return frame.reset_index(drop=True)

@@ -19,7 +19,7 @@ def top_bar(frame: pd.DataFrame, label_column: str, what: str, empty_label: str 
     top = frame.head(SHOWN)
     # Numbered, so two donors with the same name (in different ZIP codes) stay two bars.
     names = [
-        f"{rank}. {text if isinstance(text, str) and text else empty_label}"
+        f"{rank}. {theme.plain(text) if isinstance(text, str) and text else empty_label}"
         for rank, text in zip(top["rank"], top[label_column])
     ]
     figure = go.Figure(
@@ -60,7 +60,7 @@ def race_new_donors_lines(weekly: pd.DataFrame, order: list[str], race: pd.DataF
         rows = weekly[weekly["candidate_id"] == cid]
         if rows.empty:
             continue
-        label = frame_label(rows)
+        label = theme.plain(frame_label(rows))
         figure.add_scatter(
             x=pd.to_datetime(rows["week"]),
             y=rows["new_donors"],
@@ -70,7 +70,7 @@ def race_new_donors_lines(weekly: pd.DataFrame, order: list[str], race: pd.DataF
             hovertemplate=f"{label}<br>Week of %{{x|%Y-%m-%d}}: %{{y:,}} new donors<extra></extra>",
         )
     if race is not None and len(race):
-        label = str(race["name"].iloc[0])
+        label = theme.plain(race["name"].iloc[0])
         figure.add_scatter(
             x=pd.to_datetime(race["week"]),
             y=race["new_donors"],

@@ -61,7 +61,8 @@ def name_bars_above(figure: go.Figure, names: list[str], row: int = 1) -> None:
     """Horizontal bars (their axis top down) named above each bar rather than beside it: a long
     name beside a bar leaves it no room on a phone, and would be cut; a name longer than NAME_LINE
     takes two lines (give the rows bar_row_height). Row `row` of a stacked subplot figure; every bar
-    trace of the row is drawn in the lower half of its category."""
+    trace of the row is drawn in the lower half of its category. `names` are the bars' categories,
+    already made plain text (theme.plain)."""
     suffix = "" if row == 1 else str(row)
     for trace in figure.data:
         if trace.type == "bar" and (trace.yaxis or "y") == f"y{suffix}":
@@ -98,7 +99,7 @@ def _mark_calendar(figure: go.Figure, markers: list[tuple[date, str]], election_
             x=end.isoformat(),
             y=1,
             yref="paper",
-            text=kind,
+            text=theme.plain(kind),
             showarrow=False,
             yanchor="bottom",
             font={"size": 11, "color": theme.GREY},
@@ -130,7 +131,7 @@ def _lines(frame: pd.DataFrame, y: str, order: Sequence[str] | Mapping[str, str 
         rows = frame[frame["candidate_id"] == cid]
         if rows.empty:
             continue
-        label = frame_label(rows)
+        label = theme.plain(frame_label(rows))
         traces.append(
             go.Scatter(
                 x=rows["x"],
@@ -188,7 +189,7 @@ def candidate_periods_chart(periods: pd.DataFrame) -> go.Figure:
     line (`queries.candidates.candidate_periods`)."""
     if periods.empty:
         return theme.empty_figure("No reports filed for this cycle yet")
-    x = [period_label(y, t) for y, t in zip(periods["report_year"], periods["report_type"])]
+    x = [theme.plain(period_label(y, t)) for y, t in zip(periods["report_year"], periods["report_type"])]
     figure = go.Figure(layout=_layout(height=380))
     figure.add_bar(
         x=x,

@@ -47,7 +47,7 @@ def _money_axis(figure: go.Figure, title: str) -> None:
 def _outside_lines(rows: pd.DataFrame, side: str, label: str, color: str, show_notices: bool) -> list[go.Scatter]:
     """The running total of one side (regular reports), and the notice-only money's running total
     as its own line (thin, open markers) when there is any; with `show_notices` False that line is
-    hidden until its legend entry is clicked."""
+    hidden until its legend entry is clicked. `label` is plain text already (theme.plain)."""
     style = SIDES[side]
     traces = []
     x = pd.to_datetime(rows["date"])
@@ -95,7 +95,7 @@ def race_timeline(periods: pd.DataFrame, daily: pd.DataFrame, order: list[str], 
         if own.empty and spent.empty:
             continue
         first = own if not own.empty else spent
-        label = frame_label(first)
+        label = theme.plain(frame_label(first))
         color = styles[cid]["color"]
         if not own.empty:
             figure.add_scatter(
@@ -126,7 +126,7 @@ def cumulative_for_against(daily: pd.DataFrame, subject: str, who: str = "All sp
     for side, style in SIDES.items():
         rows = daily[daily["support_oppose"] == side]
         if not rows.empty:
-            figure.add_traces(_outside_lines(rows, side, who, style["color"], show_notices=True))
+            figure.add_traces(_outside_lines(rows, side, theme.plain(who), style["color"], show_notices=True))
     _money_axis(figure, "Outside money to date")
     return figure
 
@@ -139,7 +139,7 @@ def for_against_bars(frame: pd.DataFrame, label_column: str, subject: str) -> go
         return theme.empty_figure(f"No independent expenditures reported {subject}")
     top = frame.sort_values("amount", ascending=False, kind="stable").head(SHOWN)
     names = [
-        f"{i}. {text} ({side_word(side)})"
+        f"{i}. {theme.plain(text)} ({side_word(side)})"
         for i, (text, side) in enumerate(zip(top[label_column], top["support_oppose"]), 1)
     ]
     figure = go.Figure(
@@ -174,7 +174,7 @@ def race_money_bars(candidates: pd.DataFrame) -> go.Figure:
     and what others spent for and against them, stacked: all the money around each candidate."""
     if candidates.empty:
         return theme.empty_figure("No candidates in this race")
-    names = [candidate_label(n, p) for n, p in zip(candidates["name"], candidates["party"])]
+    names = [theme.plain(candidate_label(n, p)) for n, p in zip(candidates["name"], candidates["party"])]
     figure = go.Figure(
         layout=theme.base_layout(height=max(220, 100 + 44 * len(names)), margin={"l": 8, "r": 16, "t": 36, "b": 40})
     )

@@ -36,12 +36,12 @@ def top_races_bar(races: pd.DataFrame, cycle: int) -> go.Figure:
     if races.empty:
         return theme.empty_figure(f"No races with money reported for {cycle}")
     hover = [
-        f"{row.race_label}: {labels.money(row.receipts)} raised by {row.n_candidates} "
-        f"candidates; leader {row.leader_name} ({labels.party(row.leader_party)})"
+        f"{theme.plain(row.race_label)}: {labels.money(row.receipts)} raised by {row.n_candidates} "
+        f"candidates; leader {theme.plain(row.leader_name)} ({theme.plain(labels.party(row.leader_party))})"
         for row in races.itertuples()
     ]
     return _bars(
-        list(races["race_label"]),
+        [theme.plain(label) for label in races["race_label"]],
         list(races["receipts"]),
         list(races["leader_party"]),
         hover,
@@ -70,7 +70,8 @@ def race_candidates_money(candidates: pd.DataFrame, order) -> go.Figure:
         return theme.empty_figure("No candidate in this race has reported money yet")
     styles = money_over_time.candidate_styles(order)
     names = [
-        money_over_time.candidate_label(row.name, row.party, row.incumbent_challenge) for row in reported.itertuples()
+        theme.plain(money_over_time.candidate_label(row.name, row.party, row.incumbent_challenge))
+        for row in reported.itertuples()
     ]
     colours = [styles[cid]["color"] for cid in reported["candidate_id"]]
     patterns = [styles[cid]["pattern"] for cid in reported["candidate_id"]]

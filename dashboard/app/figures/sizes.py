@@ -22,7 +22,7 @@ def race_sizes_bar(sizes: pd.DataFrame, order: list[str]) -> go.Figure:
     """One stacked bar per candidate of the race (`queries.races.race_sizes`), in `order`."""
     if sizes.empty or not sizes["amount"].fillna(0).any():
         return theme.empty_figure("No money from individuals reported in this race yet")
-    names = {cid: frame_label(rows) for cid, rows in sizes.groupby("candidate_id", sort=False)}
+    names = {cid: theme.plain(frame_label(rows)) for cid, rows in sizes.groupby("candidate_id", sort=False)}
     ordered = [cid for cid in order if cid in names]
     figure = go.Figure(
         layout=theme.base_layout(

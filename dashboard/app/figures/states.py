@@ -102,7 +102,7 @@ def race_home_state_bar(split: pd.DataFrame, order: list[str]) -> go.Figure:
         return theme.empty_figure("No itemized contributions from individuals in this race yet")
     rows = split.set_index("candidate_id").reindex([c for c in order if c in set(split["candidate_id"])])
     statuses = rows["incumbent_challenge"] if "incumbent_challenge" in rows else [None] * len(rows)
-    names = [candidate_label(*row) for row in zip(rows["name"], rows["party"], statuses)]
+    names = [theme.plain(candidate_label(*row)) for row in zip(rows["name"], rows["party"], statuses)]
     figure = go.Figure(
         layout=theme.base_layout(
             height=max(220, 130 + 40 * len(rows)),

@@ -43,6 +43,18 @@ PARTY_COLOURS = {party: shades[0] for party, shades in PARTY_SHADES.items()}
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 
+# Plotly reads a small HTML-like markup in every label it draws (hover text, tick labels, legend
+# names, annotations, text on bars): `<a href>` becomes a clickable link, `<b>` bold, `&lt;` a "<".
+# Names and other free text filed with the FEC go through `plain` on their way into a figure, so
+# they are drawn as typed. `%` is escaped too: in a hovertemplate, `%{...}` would be filled in.
+_PLAIN = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "%": "&#37;"})
+
+
+def plain(text) -> str:
+    """`text` (a name, an employer, any value from the data) as literal text in a Plotly label."""
+    return str(text).translate(_PLAIN)
+
+
 def party_colour(code) -> str:
     return PARTY_COLOURS.get(code, GREY) if isinstance(code, str) else GREY
 
@@ -83,9 +95,10 @@ GRAPH_CONFIG = {
 
 
 def empty_figure(message: str) -> go.Figure:
-    """A small chart that says why there is nothing to draw."""
+    """A small chart that says why there is nothing to draw (a message may name a candidate or a spender:
+    it is drawn as plain text)."""
     figure = go.Figure(layout=base_layout(height=200))
-    figure.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    figure.add_annotation(text=plain(message), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False)
     return figure

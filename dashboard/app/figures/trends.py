@@ -56,7 +56,7 @@ def receipts_over_time(wide: pd.DataFrame, by: str, cycle: int) -> go.Figure:
     markers = "lines+markers" if len(wide) <= 60 else "lines"
     for i, party in enumerate(parties):
         style = {"color": theme.party_colour(party), "dash": DASHES[i % len(DASHES)]}
-        name = labels.party(party)
+        name = theme.plain(labels.party(party))
         figure.add_scatter(
             x=wide["period_end"],
             y=wide[party],
@@ -95,14 +95,15 @@ def cumulative_races(frame: pd.DataFrame) -> go.Figure:
     races = frame.drop_duplicates("race_path")
     for i, race in enumerate(races.itertuples()):
         rows = frame[frame["race_path"] == race.race_path]
+        race_label = theme.plain(race.race_label)
         figure.add_scatter(
             x=rows["date"],
             y=rows["cumulative"].astype(float),
             mode="lines",
             line_shape="hv",
-            name=f"{race.race_label}: {labels.money_short(race.total)}",
+            name=f"{race_label}: {labels.money_short(race.total)}",
             line={"color": theme.SEQUENCE[i % len(theme.SEQUENCE)], "dash": DASHES[i % len(DASHES)], "width": 2},
-            hovertemplate=f"{race.race_label}: %{{y:$,.0f}} by %{{x|%Y-%m-%d}}<extra></extra>",
+            hovertemplate=f"{race_label}: %{{y:$,.0f}} by %{{x|%Y-%m-%d}}<extra></extra>",
         )
     figure.update_yaxes(
         title_text="Raised to date (summary totals)", tickprefix="$", tickformat="~s", rangemode="tozero"

@@ -1,0 +1,11 @@
+"""gunicorn's settings for every start of the site: gunicorn reads `./gunicorn.conf.py` from the folder
+it is started in, and `make serve`, the browser tests and the benches all start it from this one.
+
+No server banner: gunicorn names itself in a `Server` header on every answer and has no setting to
+leave it out (its issue 825); its HTTP/1 responses take that name from this module constant, read as
+each response is made. An empty name says nothing of the software behind the site.
+"""
+
+import gunicorn.http.wsgi
+
+gunicorn.http.wsgi.SERVER = ""

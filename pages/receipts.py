@@ -460,8 +460,11 @@ def grid_block(request, view, sort_of, read, decorate, what: str):
         return no_update, no_update
     filters = receipts.ReceiptFilters.from_query(view["query"])
     sort = sort_of(request, view["sort"])
-    start = max(0, int(request.get("startRow", 0)))
-    end = min(start + receipts.MAX_PAGE, max(start, int(request.get("endRow", start + BLOCK_ROWS))))
+    try:  # the grid sends whole numbers; anything else is a crafted request, not a bug to log
+        start = max(0, int(request.get("startRow", 0)))
+        end = min(start + receipts.MAX_PAGE, max(start, int(request.get("endRow", start + BLOCK_ROWS))))
+    except (AttributeError, TypeError, ValueError):
+        return no_update, no_update
     try:
         frame = decorate(read(filters, sort, end - start, start))
     except db.QueryTimeoutError:

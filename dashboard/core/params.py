@@ -15,8 +15,10 @@ from decimal import Decimal
 from dashboard.core import config, fec, geography
 
 _CANDIDATE_ID = re.compile(r"[HSP][0-9A-Z]{8}")
-_COMMITTEE_ID = re.compile(r"C\d{8}")
-_DISTRICT = re.compile(r"\d{1,2}")
+# Digits are [0-9], never \d: in Python \d (like str.isdigit) also matches other scripts' digits ('١٢', '²'),
+# which int() reads or refuses unpredictably.
+_COMMITTEE_ID = re.compile(r"C[0-9]{8}")
+_DISTRICT = re.compile(r"[0-9]{1,2}")
 MAX_DISTRICT = 53  # California's 52 seats, with room for one more after a reapportionment
 
 
@@ -142,8 +144,9 @@ def search_text(value, max_length: int = 80) -> str:
 FIRST_DATE = _date(1975, 1, 1)
 LAST_DATE = _date(2100, 12, 31)
 MAX_AMOUNT = Decimal("100000000")  # no single contribution comes near $100 million
-_ZIP = re.compile(r"(\d{5})(-?\d{4})?")
-_AMOUNT = re.compile(r"-?\d{1,12}(\.\d{1,2})?")
+_ZIP = re.compile(r"([0-9]{5})(-?[0-9]{4})?")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_AMOUNT = re.compile(r"-?[0-9]{1,12}(\.[0-9]{1,2})?")
 
 
 def _blank(value) -> bool:
@@ -158,6 +161,9 @@ def date(value, name: str = "date") -> _date | None:
         return value
     text = _text(value, name)
     try:
+        # fromisoformat alone would also take 20240101 and 2024-W01-1, which the message does not promise.
+        if not _ISO_DATE.fullmatch(text):
+            raise ValueError(text)
         day = _date.fromisoformat(text)
     except ValueError:
         raise InvalidParameter(f"{name}: {text[:20]!r} is not a date written YYYY-MM-DD") from None
@@ -203,16 +209,16 @@ def free_text(value, name: str, max_length: int = 100) -> str | None:
     return text
 
 
-_DONOR_KEY = re.compile(r"[^|\x00-\x1f\x7f]{1,150}\|(\d{5}|\?)")
+_DONOR_KEY = re.compile(r"[^|\x00-\x1f\x7f]{1,150}\|([0-9]{5}|\?)")
 
 
 def donor_key(value) -> str:
     """A donor key as the builder makes it (core/normalize.py donor_key): the normalized name, '|' and the
     ZIP5 (or '?' for none), e.g. 'SMITH, JOHN|20001'; upper-cased, spaces around it dropped."""
-    text = _text(value, "donor_key").upper()
-    if not _DONOR_KEY.fullmatch(text):
+    text = _text(value, "donor_key")
+    if not _DONOR_KEY.fullmatch(text):  # before upper(): 'ß' upper-cased is 'SS', one character more
         raise InvalidParameter(f"donor_key: {text[:40]!r} is not a donor key (a name, '|' and a ZIP5 or '?')")
-    return text
+    return text.upper()
 
 
 # Kinds of contributor a receipts search can keep apart, as the URL names them.
@@ -243,7 +249,7 @@ def whole_number(value, name: str, minimum: int, maximum: int, default: int | No
     if _blank(value):
         return default
     text = _text(value, name)
-    if not re.fullmatch(r"-?\d{1,12}", text):
+    if not re.fullmatch(r"-?[0-9]{1,12}", text):
         raise InvalidParameter(f"{name}: {text[:20]!r} is not a whole number")
     number = int(text)
     if not minimum <= number <= maximum:
@@ -256,8 +262,8 @@ def whole_dollars(value, name: str, minimum: int, maximum: int) -> int:
     text = str(value).strip().replace(",", "").lstrip("$")
     if text.endswith(".00"):
         text = text[:-3]
-    # At most 12 digits: int() of a longer run (or of '²', which isdigit() passes) is not our error.
-    if not re.fullmatch(r"\d{1,12}", text) or not minimum <= int(text) <= maximum:
+    # At most 12 ASCII digits: int() of a longer run (or of '²', which isdigit() passes) is not our error.
+    if not re.fullmatch(r"[0-9]{1,12}", text) or not minimum <= int(text) <= maximum:
         raise InvalidParameter(
             f"{name}: {text[:20]!r} is not a whole number of dollars from {minimum:,} to {maximum:,}"
         )
@@ -310,7 +316,7 @@ def cycles(values, name: str = "cycle", first: int = 1976) -> tuple[int, ...]:
     return tuple(sorted(years))
 
 
-_INTERVAL = re.compile(r"\s*(\d+)\s*([smhd])\s*")
+_INTERVAL = re.compile(r"\s*([0-9]{1,9})\s*([smhd])\s*")
 _INTERVAL_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 

@@ -17,7 +17,9 @@ from dashboard.app.api.params import (
     BUCKET,
     CANDIDATE,
     CANDIDATE_CYCLE,
+    CANDIDATE_SCHEMA,
     COMMITTEE,
+    COMMITTEE_SCHEMA,
     CYCLE,
     DISTRICT,
     LARGE_MINIMUM,
@@ -28,13 +30,16 @@ from dashboard.app.api.params import (
     PER_RACE,
     RACE,
     RACE_COUNT,
+    RACE_RULES,
     RECEIPT_FILTERS,
+    RECEIPT_RULES,
     SEARCH_TEXT,
     SINCE,
     STATE,
     TREND_FILTERS,
     WINDOW,
     Param,
+    Rule,
     limit,
 )
 from dashboard.app.queries import (
@@ -65,6 +70,7 @@ class Endpoint:
     call: Callable[[dict], Any] | None = None  # adapts parsed parameters (default: function(**params))
     tag: str = "data"
     extra: dict = field(default_factory=dict)  # more OpenAPI fields
+    rules: tuple[Rule, ...] = ()  # constraints between parameters (in words in the document)
 
 
 def _race(function: Callable) -> Callable[[dict], Any]:
@@ -138,6 +144,7 @@ RACES = (
         races.race_summary,
         RACE,
         call=_race(races.race_summary),
+        rules=RACE_RULES,
         tag="races",
     ),
     Endpoint(
@@ -146,6 +153,7 @@ RACES = (
         races.race_candidates,
         RACE,
         call=_race(races.race_candidates),
+        rules=RACE_RULES,
         tag="races",
     ),
     Endpoint(
@@ -154,6 +162,7 @@ RACES = (
         races.race_periods,
         RACE,
         call=_race(races.race_periods),
+        rules=RACE_RULES,
         tag="races",
     ),
     Endpoint(
@@ -162,6 +171,7 @@ RACES = (
         races.race_weekly,
         RACE,
         call=_race(races.race_weekly),
+        rules=RACE_RULES,
         tag="races",
     ),
     Endpoint(
@@ -170,6 +180,7 @@ RACES = (
         races.race_sizes,
         RACE,
         call=_race(races.race_sizes),
+        rules=RACE_RULES,
         tag="races",
     ),
     Endpoint(
@@ -178,6 +189,7 @@ RACES = (
         races.race_home_state,
         RACE,
         call=_race(races.race_home_state),
+        rules=RACE_RULES,
         tag="races",
     ),
     Endpoint(
@@ -208,6 +220,7 @@ RACE_OUTSIDE = (
         outside.race_outside_candidates,
         RACE,
         call=_race(outside.race_outside_candidates),
+        rules=RACE_RULES,
         tag="outside",
     ),
     Endpoint(
@@ -217,6 +230,7 @@ RACE_OUTSIDE = (
         outside.race_outside_share,
         RACE,
         call=_race(outside.race_outside_share),
+        rules=RACE_RULES,
         tag="outside",
     ),
     Endpoint(
@@ -225,6 +239,7 @@ RACE_OUTSIDE = (
         outside.race_outside_daily,
         RACE,
         call=_race(outside.race_outside_daily),
+        rules=RACE_RULES,
         tag="outside",
     ),
     Endpoint(
@@ -233,6 +248,7 @@ RACE_OUTSIDE = (
         outside.race_outside_spenders,
         (*RACE, limit(100, 10)),
         call=_race(outside.race_outside_spenders),
+        rules=RACE_RULES,
         tag="outside",
     ),
     Endpoint(
@@ -241,6 +257,7 @@ RACE_OUTSIDE = (
         outside.race_outside_unmatched,
         RACE,
         call=_race(outside.race_outside_unmatched),
+        rules=RACE_RULES,
         tag="outside",
     ),
 )
@@ -407,6 +424,7 @@ RECEIPTS = (
         receipts.receipts_summary,
         RECEIPT_FILTERS,
         call=lambda p: receipts.receipts_summary(receipts.ReceiptFilters.from_query(p)),
+        rules=RECEIPT_RULES,
         tag="receipts",
     ),
     Endpoint(
@@ -533,7 +551,7 @@ MAP = (
 
 # The two candidates whose shared donors /donors/both lists.
 CANDIDATE_PAIR = tuple(
-    Param(name, params.candidate_id, {"type": "string", "pattern": "^[HSPhsp][0-9A-Za-z]{8}$"}, what, required=True)
+    Param(name, params.candidate_id, CANDIDATE_SCHEMA, what, required=True)
     for name, what in (
         ("candidate_a", "FEC candidate id (amount_a, gifts_a)"),
         ("candidate_b", "FEC candidate id (amount_b, gifts_b)"),
@@ -542,22 +560,22 @@ CANDIDATE_PAIR = tuple(
 
 # Any two candidates or any two committees whose shared donors /overlap lists: one pair, not both.
 OVERLAP_PAIR = tuple(
-    Param(name, params.optional(parse), {"type": "string", "pattern": pattern}, what)
-    for name, parse, pattern, what in (
+    Param(name, params.optional(parse), schema, what)
+    for name, parse, schema, what in (
         (
             "committee_a",
             lambda v: params.committee_id(v, "committee_a"),
-            "^[Cc][0-9]{8}$",
+            COMMITTEE_SCHEMA,
             "FEC committee id (amount_a, gifts_a)",
         ),
         (
             "committee_b",
             lambda v: params.committee_id(v, "committee_b"),
-            "^[Cc][0-9]{8}$",
+            COMMITTEE_SCHEMA,
             "FEC committee id (amount_b, gifts_b)",
         ),
-        ("candidate_a", params.candidate_id, "^[HSPhsp][0-9A-Za-z]{8}$", "FEC candidate id, instead of committee_a"),
-        ("candidate_b", params.candidate_id, "^[HSPhsp][0-9A-Za-z]{8}$", "FEC candidate id, instead of committee_b"),
+        ("candidate_a", params.candidate_id, CANDIDATE_SCHEMA, "FEC candidate id, instead of committee_a"),
+        ("candidate_b", params.candidate_id, CANDIDATE_SCHEMA, "FEC candidate id, instead of committee_b"),
     )
 )
 
@@ -586,7 +604,7 @@ DONOR_SORT = Param(
 OFFSET = Param(
     "offset",
     lambda v: params.whole_number(v, "offset", 0, 10_000_000, 0),
-    {"type": "integer", "minimum": 0, "default": 0},
+    {"type": "integer", "minimum": 0, "maximum": 10_000_000, "default": 0},
     "donors to skip (paging)",
 )
 
@@ -611,6 +629,7 @@ DONORS = (
         donors.race_donor_counts,
         RACE,
         call=_race(donors.race_donor_counts),
+        rules=RACE_RULES,
         tag="races",
     ),
     Endpoint(
@@ -628,6 +647,17 @@ DONORS = (
         donors.committee_gave_to_both,
         (*OVERLAP_PAIR, CYCLE, limit(100_000, 100_000)),
         call=_overlap,
+        rules=(
+            Rule(
+                "name one pair: committee_a and committee_b, or candidate_a and candidate_b",
+                lambda q: (
+                    {"committee_a", "committee_b"} <= set(q)
+                    and not {"candidate_a", "candidate_b"} & set(q)
+                    or {"candidate_a", "candidate_b"} <= set(q)
+                    and not {"committee_a", "committee_b"} & set(q)
+                ),
+            ),
+        ),
         tag="donors",
     ),
     Endpoint(
@@ -637,6 +667,7 @@ DONORS = (
         donors.race_new_donors_weekly,
         RACE,
         call=_race(donors.race_new_donors_weekly),
+        rules=RACE_RULES,
         tag="races",
     ),
     Endpoint(
@@ -646,6 +677,7 @@ DONORS = (
         donors.race_new_donors_total_weekly,
         RACE,
         call=_race(donors.race_new_donors_total_weekly),
+        rules=RACE_RULES,
         tag="races",
     ),
     Endpoint(
@@ -657,6 +689,7 @@ DONORS = (
         call=lambda p: receipts.receipts_by_donor(
             receipts.ReceiptFilters.from_query(p), p["sort"], p["limit"], p["offset"]
         ),
+        rules=RECEIPT_RULES,
         tag="receipts",
     ),
 )
@@ -665,7 +698,12 @@ DONORS = (
 DONOR_KEY = Param(
     "donor_key",
     params.donor_key,
-    {"type": "string", "pattern": "^[^|]{1,150}[|]([0-9]{5}|[?])$", "example": "SMITH, JOHN|20001"},
+    # The name starts with no space (the parser trims it) and has no '|' or control character.
+    {
+        "type": "string",
+        "pattern": "^[^|\\s\\x00-\\x1f\\x7f][^|\\x00-\\x1f\\x7f]{0,149}[|]([0-9]{5}|[?])$",
+        "example": "SMITH, JOHN|20001",
+    },
     "donor key: normalized name, '|' and ZIP5 (as in the donor_key columns)",
     required=True,
 )

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from dashboard.app import exports
 from dashboard.app.api.endpoints import ENDPOINTS, PREFIX
-from dashboard.app.api.params import EXPORT_PARAMS, FORMATS, RECEIPTS_PAGE, Param
+from dashboard.app.api.params import (
+    EXPORT_PARAMS,
+    FORMATS,
+    RECEIPT_RULES,
+    RECEIPTS_PAGE,
+    RECEIPTS_PAGE_RULES,
+    Param,
+    Rule,
+)
 
 
 def _parameter_doc(param: Param) -> dict:
@@ -18,7 +26,9 @@ def _parameter_doc(param: Param) -> dict:
     }
 
 
-def _operation(summary: str, declared: tuple[Param, ...], tag: str, formats: bool = True) -> dict:
+def _operation(
+    summary: str, declared: tuple[Param, ...], tag: str, formats: bool = True, rules: tuple[Rule, ...] = ()
+) -> dict:
     parameters = [_parameter_doc(p) for p in declared]
     if formats:
         parameters.append(
@@ -33,6 +43,8 @@ def _operation(summary: str, declared: tuple[Param, ...], tag: str, formats: boo
     return {
         "get": {
             "summary": summary,
+            # What JSON Schema cannot say of query parameters: constraints between them.
+            **({"description": "Also: " + "; ".join(rule.text for rule in rules) + "."} if rules else {}),
             "tags": [tag],
             "parameters": parameters,
             "responses": {
@@ -58,17 +70,19 @@ def _operation(summary: str, declared: tuple[Param, ...], tag: str, formats: boo
 
 
 def document() -> dict:
-    paths = {f"{PREFIX}{e.path}": _operation(e.summary, e.params, e.tag) for e in ENDPOINTS}
+    paths = {f"{PREFIX}{e.path}": _operation(e.summary, e.params, e.tag, rules=e.rules) for e in ENDPOINTS}
     paths[f"{PREFIX}/receipts"] = _operation(
         "Itemized receipts a search selects, one page at a time (keyset paging: pass meta.next_after as `after`)",
         RECEIPTS_PAGE,
         "receipts",
+        rules=RECEIPTS_PAGE_RULES,
     )
     export = _operation(
         "The whole search as a CSV or Parquet file, streamed (at most EXPORT_ROW_CAP rows). " + exports.FEC_NOTICE,
         EXPORT_PARAMS,
         "receipts",
         formats=False,
+        rules=RECEIPT_RULES,
     )
     export["get"]["responses"]["200"] = {
         "description": "The file",
@@ -88,7 +102,8 @@ def document() -> dict:
             "title": "Campaign-finance dashboard API",
             "version": "1",
             "description": "JSON and CSV twins of every chart and table of the dashboard, computed by the "
-            "same queries as the pages. " + exports.FEC_NOTICE,
+            "same queries as the pages. Every parameter is taken as sent: a value its schema refuses (an empty "
+            "one included: leave a parameter out for its default) is a 400 that names it. " + exports.FEC_NOTICE,
         },
         "paths": paths,
         "components": {

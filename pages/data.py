@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import dash
 from dash import dcc, html
 
-from dashboard.app import labels
+from dashboard.app import db, labels
 from dashboard.app.components.cards import Stat, stat_cards
 from dashboard.app.components.errors import friendly_layout
 from dashboard.app.components.shell import current_manifest, page, source_name
@@ -139,6 +141,12 @@ METHODOLOGY = html.Section(
         html.P(
             "Every chart says whether it shows totals or itemized contributions, and the date the reports run through."
         ),
+        html.P(
+            "In every CSV (the download buttons, the API's .csv answers and the receipts export), a text cell "
+            "that starts with =, +, -, @, a tab or a carriage return is written after an apostrophe, as OWASP advises, "
+            "so a spreadsheet shows names and employers as text and never runs them as formulas; numbers stay numbers.",
+            id="csv-formulas",
+        ),
     ]
 )
 
@@ -192,12 +200,23 @@ REFRESH_COVERAGE_COLUMNS = [
 ]
 
 
+# A folder or file of the server (`/srv/data_cache/tmp/...` in an OSError or a DuckDB message), not the
+# path of a URL (`https://host/v1/...`: its slashes follow a colon, a slash or a letter).
+_SERVER_PATH = re.compile(r"(?<![\w:/.~-])/[^\s'\"<>(),;]+")
+
+
+def public_error(message) -> str:
+    """A refresh's error as the public may read it: the server's paths left out (`status` and the log
+    have them)."""
+    return _SERVER_PATH.sub("(a file of the server)", str(message))
+
+
 def refresh_stats(health: dict) -> list[Stat]:
     if health.get("last_attempt_ok") is False:
         attempt = Stat(
             "Last attempt",
             f"failed {labels.date(health.get('last_attempt_at'))}",
-            f"{health.get('last_attempt_error')}. The snapshot shown is the last good one.",
+            f"{public_error(health.get('last_attempt_error'))}. The snapshot shown is the last good one.",
         )
     else:
         attempt = Stat(
@@ -267,6 +286,7 @@ def in_district_note(manifest: dict):
 
 @friendly_layout
 def layout(**_query):
+    db.raise_if_damaged()  # a damaged snapshot's page says so, not "no snapshot published"
     manifest = current_manifest()
     if manifest is None:
         # The sources and rules are worth reading even before a snapshot exists.

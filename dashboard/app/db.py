@@ -9,10 +9,15 @@ index (search.duckdb, a DuckDB file) is attached read-only and its tables are vi
 Threads never share a connection (DuckDB 2.0 fails when they do): each thread gets its own
 cursor on the process's database, and the cursors see the same views.
 
-Before every query the `current` symlink is resolved again. When a new snapshot has been
-published the views are re-created (under a lock) and the next query reads the new files: a
-refresh needs no restart. Old snapshot files stay on disk for a while after a swap, so a query
-that started just before it still finishes.
+Each snapshot's views live in a schema of their own, and a cursor reads one of them (its
+search_path). A request resolves `current` at its first query and reads that snapshot to its end
+(flask.g), so one page render never mixes two snapshots; the next request reads the new one: a
+refresh needs no restart. The previous snapshot's views are kept while the newest is served, and
+its files stay on disk for a while after a swap, so a request that started before it still finishes.
+
+A snapshot is opened only if its files match its manifest (dashboard.store.checksums: presence and
+sizes, looked at again every RECHECK_SECONDS); a damaged one raises SnapshotDamagedError instead of
+answering wrong.
 """
 
 from __future__ import annotations
@@ -26,12 +31,13 @@ from pathlib import Path
 from typing import Iterator
 
 import duckdb
+import flask
 import pandas as pd
 import pyarrow as pa
 
 from dashboard.core import config, contract, normalize
 from dashboard.core.sql import quote_literal
-from dashboard.store import layout, snapshots
+from dashboard.store import checksums, layout
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +50,30 @@ class QueryTimeoutError(RuntimeError):
     """A query ran longer than QUERY_TIMEOUT_MS and was cancelled."""
 
 
+class SnapshotDamagedError(NoSnapshotError):
+    """The snapshot `current` points to is not whole (a file missing or of the wrong size, a manifest
+    unreadable): nothing is answered from it, rather than a wrong answer ("0 contributions")."""
+
+
+# How often a worker looks at the served snapshot's files again (a few stat calls), so damage done in
+# place after it opened them is found by every worker within this, not only by newly started ones.
+RECHECK_SECONDS = 10.0
+
+
+class _Snapshot:
+    """One snapshot's views, in a schema of their own: a query pinned to this snapshot reads these
+    even after `current` has moved on (see `_pinned_snapshot_dir`)."""
+
+    def __init__(self, folder: str, schema: str, health: checksums.Health) -> None:
+        self.folder = folder
+        self.schema = schema
+        self.health = health
+        self.checked_at = time.monotonic()
+        self.search_index: str | None = None  # alias of its attached search index
+
+
 class _Database:
-    """The process's DuckDB database and which snapshot its views currently read."""
+    """The process's DuckDB database and the snapshots its views read (the newest last)."""
 
     def __init__(self) -> None:
         self.pid = os.getpid()
@@ -59,10 +87,8 @@ class _Database:
         self.connection.execute("SET late_materialization_max_rows = 1000")
         # The builder's normalization rules, so a filter can match values exactly as grouped.
         normalize.install(self.connection)
-        self.snapshot_dir: str | None = None
-        self.generation = 0  # bumped on every view swap; thread cursors compare against it
-        self.manifest: tuple[str, dict] | None = None  # (snapshot folder, its manifest)
-        self.search_indexes: list[str] = []  # aliases of the attached search indexes, oldest first
+        self.snapshots: dict[str, _Snapshot] = {}  # folder -> its views, oldest first
+        self.opened = 0  # snapshots opened so far: names their schemas and search indexes
 
 
 _lock = threading.RLock()
@@ -73,7 +99,7 @@ _local = threading.local()
 def _forget_parent_database() -> None:
     """In a forked child, drop the parent's connection and lock (a lock held by another
     parent thread at fork time would never be released here). The pid check in
-    `_database_for` covers processes forked without os.fork's hooks."""
+    `_snapshot_for` covers processes forked without os.fork's hooks."""
     global _lock, _database, _local
     _lock, _database, _local = threading.RLock(), None, threading.local()
 
@@ -87,13 +113,26 @@ def current_link() -> Path:
 
 def _resolve_snapshot_dir() -> str:
     """The real folder `current` points to, or NoSnapshotError with what to do about it."""
-    link = current_link()
-    real = os.path.realpath(link)
+    real = os.path.realpath(current_link())
     if not os.path.isdir(real):
+        # No absolute path in a public answer: the log has it.
+        log.warning("no published snapshot at %s", current_link())
         raise NoSnapshotError(
-            f"No published snapshot at {link}. Build one with `make serve` or `python -m dashboard demo`."
+            "No data snapshot has been published yet. Build one with `make serve` or `python -m dashboard demo`."
         )
     return real
+
+
+def _pinned_snapshot_dir() -> str:
+    """The snapshot this request reads: `current` as it was at the request's first query, so one page
+    render never mixes two snapshots (a publish during it once gave a new footer with an old name).
+    Outside a request (the command line, tests), `current` as it is now."""
+    if not flask.has_request_context():
+        return _resolve_snapshot_dir()
+    pinned = getattr(flask.g, "snapshot_dir", None)
+    if pinned is None or not os.path.isdir(pinned):  # pruned under a very long request: read the new one
+        pinned = flask.g.snapshot_dir = _resolve_snapshot_dir()
+    return pinned
 
 
 def _view_sources(snapshot_dir: str) -> dict[str, str]:
@@ -107,56 +146,137 @@ def _view_sources(snapshot_dir: str) -> dict[str, str]:
     return sources
 
 
-def _attach_search_index(database: _Database, snapshot_dir: str) -> dict[str, str]:
-    """Attach the snapshot's search index (a DuckDB file, read-only) under a new name; its tables
-    -> where to read them. The index attached before the previous one is detached: the previous
-    one may still be read by a query that started before this swap."""
-    path = layout.search_index_path(Path(snapshot_dir))
+def _attach_search_index(database: _Database, snapshot: _Snapshot) -> dict[str, str]:
+    """Attach the snapshot's search index (a DuckDB file, read-only); its tables -> where to read them."""
+    path = layout.search_index_path(Path(snapshot.folder))
     if not path.is_file():
-        log.warning("snapshot %s has no search index; the receipts explorer cannot search it", snapshot_dir)
+        log.warning("snapshot %s has no search index; the receipts explorer cannot search it", snapshot.folder)
         return {}
-    alias = f"search_index_{database.generation + 1}"
+    alias = f"search_index_{database.opened}"
     database.connection.execute(f"ATTACH {quote_literal(str(path))} AS {alias} (READ_ONLY)")
-    database.search_indexes.append(alias)
-    while len(database.search_indexes) > 2:
-        database.connection.execute(f"DETACH {database.search_indexes.pop(0)}")
+    snapshot.search_index = alias
     return {table: f"{alias}.{table}" for table in contract.SEARCH_INDEX}
 
 
-def _point_views_at(database: _Database, snapshot_dir: str) -> None:
+def _open_snapshot(database: _Database, folder: str) -> _Snapshot:
+    """Check a snapshot's files against its manifest and, when whole, create its views in a schema of
+    its own. The snapshots opened before the previous one are closed: the previous one may still be
+    read by a request pinned to it."""
+    health = checksums.check(Path(folder))
+    database.opened += 1
+    snapshot = _Snapshot(folder, f"snapshot_{database.opened}", health)
+    if not health.ok:
+        log.error("snapshot %s is damaged, not served: %s", folder, health.reason)
+    else:
+        if not health.verified:
+            log.warning("snapshot %s is unverified: %s", folder, health.reason)
+        try:
+            _create_views(database, snapshot)
+            log.info("pid %s now reads snapshot %s", database.pid, folder)
+        except duckdb.Error as exc:  # a file of the right size that DuckDB cannot read is damage too
+            log.error("snapshot %s is damaged, not served: %s", folder, exc)
+            _close_snapshot(database, snapshot)
+            snapshot.health = checksums.Health(
+                health.snapshot_id,
+                False,
+                health.verified,
+                [f"{getattr(exc, 'extract', 'a file')} could not be read"],
+                health.manifest,
+            )
+    replaced = database.snapshots.pop(folder, None)  # looked at again and found changed
+    if replaced is not None:
+        _close_snapshot(database, replaced)
+    database.snapshots[folder] = snapshot
+    while len(database.snapshots) > 2:
+        _close_snapshot(database, database.snapshots.pop(next(iter(database.snapshots))))
+    return snapshot
+
+
+def _create_views(database: _Database, snapshot: _Snapshot) -> None:
+    """The snapshot's schema and its views (DuckDB reads each file's footer here); a duckdb.Error
+    names the extract it could not read (`extract`)."""
     connection = database.connection
-    sources = {**_view_sources(snapshot_dir), **_attach_search_index(database, snapshot_dir)}
+    connection.execute(f"CREATE SCHEMA {snapshot.schema}")
+    try:
+        search_index = _attach_search_index(database, snapshot)
+    except duckdb.Error as exc:
+        exc.extract = layout.SEARCH_INDEX
+        raise
+    sources = {**_view_sources(snapshot.folder), **search_index}
     for name, source in sources.items():
-        connection.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM {source}')
-    database.snapshot_dir = snapshot_dir
-    database.generation += 1
-    log.info("pid %s now reads snapshot %s", database.pid, snapshot_dir)
+        try:
+            connection.execute(f'CREATE VIEW {snapshot.schema}."{name}" AS SELECT * FROM {source}')
+        except duckdb.Error as exc:
+            exc.extract = Path(layout.extract_path(snapshot.folder, name)).relative_to(snapshot.folder).as_posix()
+            raise
 
 
-def _database_for(snapshot_dir: str) -> _Database:
-    """This process's database with views over `snapshot_dir` (opened or swapped if needed)."""
+def _close_snapshot(database: _Database, snapshot: _Snapshot) -> None:
+    database.connection.execute(f"DROP SCHEMA IF EXISTS {snapshot.schema} CASCADE")
+    if snapshot.search_index:
+        database.connection.execute(f"DETACH IF EXISTS {snapshot.search_index}")
+        snapshot.search_index = None
+
+
+def _snapshot_for(folder: str, recheck: bool = False) -> _Snapshot:
+    """This process's views over the snapshot in `folder` (opened if needed, and its files looked at
+    again every RECHECK_SECONDS, or now when `recheck`)."""
     global _database
     database = _database
-    if database is not None and database.pid == os.getpid() and database.snapshot_dir == snapshot_dir:
-        return database
+    if database is not None and database.pid == os.getpid() and not recheck:
+        snapshot = database.snapshots.get(folder)
+        if snapshot is not None and time.monotonic() - snapshot.checked_at < RECHECK_SECONDS:
+            return snapshot
     with _lock:
         if _database is None or _database.pid != os.getpid():
             # First use in this process, or a forked child holding its parent's connection.
             _database = _Database()
-        if _database.snapshot_dir != snapshot_dir:
-            _point_views_at(_database, snapshot_dir)
-        return _database
+        snapshot = _database.snapshots.get(folder)
+        if snapshot is None:
+            return _open_snapshot(_database, folder)
+        if recheck or time.monotonic() - snapshot.checked_at >= RECHECK_SECONDS:
+            health = checksums.check(Path(folder))
+            if health.ok != snapshot.health.ok or health.problems != snapshot.health.problems:
+                return _open_snapshot(_database, folder)  # damaged since, or repaired: views anew
+            snapshot.health, snapshot.checked_at = health, time.monotonic()
+        return snapshot
 
 
-def _cursor(database: _Database) -> duckdb.DuckDBPyConnection:
-    """This thread's cursor, renewed when the process or the views changed under it."""
+def _whole(snapshot: _Snapshot) -> _Snapshot:
+    if not snapshot.health.ok:
+        raise SnapshotDamagedError(
+            f"The data snapshot {snapshot.health.snapshot_id} is damaged, so nothing is answered from it "
+            f"until it is rebuilt (`python -m dashboard build`): {snapshot.health.reason}."
+        )
+    return snapshot
+
+
+def _cursor(snapshot: _Snapshot) -> duckdb.DuckDBPyConnection:
+    """This thread's cursor reading `snapshot`'s views: renewed when the process changed under it,
+    pointed at another snapshot's schema when the request reads another one."""
+    database = _database
     cached = getattr(_local, "cursor", None)
-    if cached is not None and _local.database is database and _local.generation == database.generation:
-        return cached
-    with _lock:
-        cursor = database.connection.cursor()
-    _local.cursor, _local.database, _local.generation = cursor, database, database.generation
-    return cursor
+    if cached is None or _local.database is not database:
+        with _lock:
+            cached = database.connection.cursor()
+        _local.cursor, _local.database, _local.schema = cached, database, None
+    if _local.schema != snapshot.schema:
+        cached.execute(f"SET search_path = '{snapshot.schema},main'")
+        _local.schema = snapshot.schema
+    return cached
+
+
+def _timeout_ms() -> int:
+    """QUERY_TIMEOUT_MS, less what this request has spent already when it has a deadline of its own (a
+    costly search's wait for its turn counts, dashboard/app/limits.py): QueryTimeoutError when none is left."""
+    timeout_ms = config.get("QUERY_TIMEOUT_MS")
+    deadline = flask.g.get("query_deadline") if flask.has_request_context() else None
+    if deadline is None or timeout_ms <= 0:
+        return timeout_ms
+    left_ms = int((deadline - time.monotonic()) * 1000)
+    if left_ms <= 0:
+        raise QueryTimeoutError(f"no time left of QUERY_TIMEOUT_MS ({timeout_ms} ms) for this request")
+    return min(timeout_ms, left_ms)
 
 
 class _Deadline:
@@ -192,9 +312,8 @@ class _Deadline:
 
 def query(sql: str, params=None) -> pd.DataFrame:
     """Run one parameterized query (`?` placeholders) against the current snapshot."""
-    database = _database_for(_resolve_snapshot_dir())
-    cursor = _cursor(database)
-    timeout_ms = config.get("QUERY_TIMEOUT_MS")
+    cursor = _cursor(_whole(_snapshot_for(_pinned_snapshot_dir())))
+    timeout_ms = _timeout_ms()
     started = time.perf_counter()
     if timeout_ms <= 0:
         return cursor.execute(sql, params or []).fetchdf()
@@ -217,10 +336,11 @@ def stream(sql: str, params=None, batch_rows: int = 50_000) -> Iterator[pa.Recor
     consumer stops, so a half-read result never breaks the thread's cursor. QUERY_TIMEOUT_MS
     covers the wait for the first batch (a sort finishes before it), which is fetched before
     this returns: a timeout is raised here, not halfway through a download."""
-    database = _database_for(_resolve_snapshot_dir())
+    snapshot = _whole(_snapshot_for(_pinned_snapshot_dir()))
     with _lock:
-        cursor = database.connection.cursor()
-    timeout_ms = config.get("QUERY_TIMEOUT_MS")
+        cursor = _database.connection.cursor()
+    cursor.execute(f"SET search_path = '{snapshot.schema},main'")
+    timeout_ms = _timeout_ms()
     deadline = _Deadline(cursor, timeout_ms / 1000) if timeout_ms > 0 else contextlib.nullcontext()
     try:
         with deadline:
@@ -235,37 +355,72 @@ def stream(sql: str, params=None, batch_rows: int = 50_000) -> Iterator[pa.Recor
         cursor.close()
         raise
 
-    def batches() -> Iterator[pa.RecordBatch]:
-        try:
-            if first is None:  # no rows: one empty batch still carries the columns
-                yield pa.RecordBatch.from_pylist([], schema=reader.schema)
-            else:
-                yield first
-                yield from reader
-        finally:
-            cursor.close()
+    return _Batches(cursor, reader, first)
 
-    return batches()
+
+class _Batches:
+    """The batches of one streamed query. Closing it closes its cursor, which ends the query: at the end,
+    or as soon as the consumer stops (gunicorn closes a response whose client went away), even before
+    the first batch was taken (a generator that never started would run no `finally`)."""
+
+    def __init__(self, cursor, reader, first) -> None:
+        self._cursor, self._reader = cursor, reader
+        # No rows: one empty batch still carries the columns.
+        self._pending = [first if first is not None else pa.RecordBatch.from_pylist([], schema=reader.schema)]
+        self._taken = 0
+        self._closed = False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> pa.RecordBatch:
+        if self._closed:
+            raise StopIteration
+        try:
+            batch = self._pending.pop() if self._pending else self._reader.read_next_batch()
+        except StopIteration:
+            self.close(finished=True)
+            raise
+        self._taken += 1
+        return batch
+
+    def close(self, finished: bool = False) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._cursor.close()
+        log.info("stream %s after %d batches; its query is closed", "ended" if finished else "stopped", self._taken)
+
+    def __del__(self) -> None:
+        self.close()
 
 
 def manifest() -> dict:
-    """The current snapshot's manifest.json, read once per snapshot."""
-    snapshot = _resolve_snapshot_dir()
-    database = _database_for(snapshot)
-    cached = database.manifest
-    if cached is not None and cached[0] == snapshot:
-        return cached[1]
+    """The manifest of the snapshot this request reads (read when the snapshot was opened);
+    SnapshotDamagedError when the snapshot is not whole, as for its queries (the damage is in its
+    health: `snapshot_health`)."""
+    return _whole(_snapshot_for(_pinned_snapshot_dir())).health.manifest
+
+
+def snapshot_health(recheck: bool = False) -> checksums.Health:
+    """Whether the snapshot this request reads is whole, as this worker last found it or, when
+    `recheck`, as its files are now (/readyz); NoSnapshotError when nothing is published."""
+    return _snapshot_for(_pinned_snapshot_dir(), recheck=recheck).health
+
+
+def raise_if_damaged() -> None:
+    """SnapshotDamagedError when the snapshot this request reads is not whole (the data page says so
+    before anything else); nothing when none is published (the page says that itself)."""
     try:
-        loaded = snapshots.read_manifest(Path(snapshot))
-    except FileNotFoundError as exc:
-        raise NoSnapshotError(f"The snapshot {snapshot} has no manifest.json.") from exc
-    database.manifest = (snapshot, loaded)
-    return loaded
+        snapshot = _snapshot_for(_pinned_snapshot_dir())
+    except NoSnapshotError:
+        return
+    _whole(snapshot)
 
 
 def snapshot_dir() -> Path:
     """The folder of the snapshot queries read now."""
-    return Path(_database_for(_resolve_snapshot_dir()).snapshot_dir)
+    return Path(_snapshot_for(_pinned_snapshot_dir()).folder)
 
 
 def has_snapshot() -> bool:

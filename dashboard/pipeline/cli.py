@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from dashboard.core import config, contract, fec, geography, params
-from dashboard.store import layout
+from dashboard.store import checksums, layout
 from dashboard.store.refresh_status import read_status
 from dashboard.store.snapshots import current_snapshot, read_manifest
 
@@ -33,6 +33,15 @@ def cmd_demo(args) -> int:
 
     data_dir = config.data_dir()
     current = current_snapshot(data_dir)
+    if args.if_missing and current is not None:
+        health = checksums.check(current)
+        if not health.ok:  # `make serve` on a damaged snapshot: rebuilt, never served as it is
+            if not layout.raw_dir(data_dir).is_dir():
+                raise RuntimeError(
+                    f"snapshot {health.snapshot_id} is damaged ({health.reason}) and no raw data is left"
+                )
+            _progress(f"snapshot {health.snapshot_id} is damaged ({health.reason}); rebuilding it from raw data")
+            return _rebuild(data_dir, health.manifest or {})
     held = _real_data(data_dir, read_manifest(current) if current is not None else {})
     if held and not args.if_missing:
         print(
@@ -114,7 +123,9 @@ def _serve_real_data(data_dir, current, held: str) -> int:
 def cmd_build(args) -> int:
     data_dir = config.data_dir()
     previous = current_snapshot(data_dir)
-    return _rebuild(data_dir, read_manifest(previous) if previous else {}, allow_shrink=args.allow_shrink)
+    # The manifest as checked: a damaged snapshot's garbled manifest is no reason not to rebuild it.
+    kept = (checksums.check(previous).manifest or {}) if previous else {}
+    return _rebuild(data_dir, kept, allow_shrink=args.allow_shrink)
 
 
 def _rebuild(data_dir, previous_manifest: dict, allow_shrink: bool = False) -> int:
@@ -275,10 +286,18 @@ def cmd_status(args) -> int:
         if not args.json:
             _print_refresh_status(data_dir)
         return 1
-    manifest = read_manifest(snapshot)
+    # Damage is said first and plainly, and the exit status says it too (2), for scripts and monitors.
+    health = checksums.check(snapshot, full=args.verify)
+    manifest = health.manifest or {}
+    damaged = 0 if health.ok else 2
     if args.json:
-        print(json.dumps({**manifest, "refresh_status": read_status(data_dir)}, indent=2, default=str))
-        return 0
+        body = {**manifest, "health": health.as_dict(), "refresh_status": read_status(data_dir)}
+        print(json.dumps(body, indent=2, default=str))
+        return damaged
+    print(_health_line(health))
+    if not manifest:
+        _print_refresh_status(data_dir)
+        return damaged
     print(
         f"snapshot   {manifest['snapshot_id']} ({manifest['source']}), built {manifest['built_at']} "
         f"in {manifest['build_seconds']} s"
@@ -289,7 +308,20 @@ def cmd_status(args) -> int:
         print(f"  {name:<26}{count:>12,}")
     _print_data_quality(manifest)
     _print_refresh_status(data_dir)
-    return 0
+    return damaged
+
+
+def _health_line(health: checksums.Health) -> str:
+    if not health.ok:
+        return (
+            f"DAMAGED    snapshot {health.snapshot_id} is not served (every page and API answer says so): "
+            f"{health.reason}. Rebuild it: `python -m dashboard build`"
+        )
+    if not health.verified:
+        return "unverified: the manifest records no checksums (published before they were recorded)"
+    count = len(health.manifest[checksums.FILES_KEY])
+    how = f"size and {checksums.ALGORITHM}" if health.hashed else "size (`status --verify` also compares hashes)"
+    return f"files      {count} files as published: {how}"
 
 
 def _print_data_quality(manifest: dict) -> None:
@@ -402,6 +434,9 @@ def main(argv=None) -> int:
     )
     status = sub.add_parser("status", help="what snapshot is being served, what it holds, how refreshes went")
     status.add_argument("--json", action="store_true", help="print the manifest as JSON")
+    status.add_argument(
+        "--verify", action="store_true", help="also compare every file's sha256 with the manifest (reads it all)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=config.get("LOG_LEVEL").upper(), format="%(levelname)s %(name)s: %(message)s")
     handlers = {

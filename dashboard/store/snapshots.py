@@ -13,7 +13,7 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
-from dashboard.store import files, layout
+from dashboard.store import checksums, files, layout
 
 
 def current_snapshot(data_dir: Path) -> Path | None:
@@ -47,7 +47,10 @@ def start_partial(data_dir: Path, snapshot_id: str) -> Path:
 
 def publish(data_dir: Path, partial: Path, manifest: dict, keep: int) -> Path:
     """Write the manifest last, make the snapshot final, point `current` at it and prune old
-    snapshots (keeping `keep`, the served one always among them). Returns the final folder."""
+    snapshots (keeping `keep`, the served one always among them). The manifest records the size and
+    checksum of every file, so damage done later is found (dashboard.store.checksums). Returns the
+    final folder."""
+    manifest = {**manifest, checksums.FILES_KEY: checksums.inventory(partial)}
     files.write_json(layout.manifest_path(partial), manifest, indent=2)
     final = layout.snapshots_dir(data_dir) / partial.name.removesuffix(".partial")
     os.rename(partial, final)

@@ -2,7 +2,7 @@
 
 `friendly_layout` wraps a page's layout function so a visitor never sees a traceback: a bad
 parameter or an unknown id gives the not-found content, a missing snapshot says how to build
-one, and anything else is logged and answered with a short apology.
+one, a damaged one says what is damaged, and anything else is logged and answered with a short apology.
 
 Dash serves the same HTML shell for every address and renders the page afterwards, in a callback,
 so the shell's HTTP status cannot come from the layout. A page registers a `check` instead
@@ -111,6 +111,31 @@ def no_snapshot(reason: str | None = None):
     )
 
 
+def damaged_snapshot(reason: str):
+    """The published snapshot is not whole: say so, rather than show numbers computed without a part
+    of it (a missing partition once read as "0 contributions")."""
+    return page(
+        html.H1("Data unavailable"),
+        html.P(
+            "The data on this server is damaged, so its numbers are not shown rather than shown wrong. "
+            "It will be back once the data is rebuilt; please try again later.",
+            className="damage-warning",
+            role="alert",
+        ),
+        html.P(reason, className="muted"),
+        manifest=_damaged_manifest(),
+    )
+
+
+def _damaged_manifest() -> dict:
+    """The damaged snapshot's manifest when it is readable: the demo banner and the footer still say
+    what the data is."""
+    try:
+        return db.snapshot_health().manifest or {}
+    except db.NoSnapshotError:
+        return {}
+
+
 def failure():
     return page(
         html.H1("Something went wrong"),
@@ -136,6 +161,8 @@ def friendly_layout(layout_function):
             return not_found(str(problem), problem.suggestions)
         except params.InvalidParameter as problem:
             return not_found(str(problem))
+        except db.SnapshotDamagedError as problem:
+            return damaged_snapshot(str(problem))
         except db.NoSnapshotError as problem:
             return no_snapshot(str(problem))
         except db.QueryTimeoutError:

@@ -11,6 +11,7 @@ import pytest
 
 from dashboard.app import db
 from dashboard.core import contract
+from dashboard.store import checksums
 
 
 @pytest.fixture
@@ -26,6 +27,12 @@ def two_snapshots(small_snapshot, tmp_path, monkeypatch):
     os.symlink("snapshots/first", tmp_path / "current")
     monkeypatch.setenv("DATA_CACHE_DIR", str(tmp_path))
     return tmp_path
+
+
+def restamp(snapshot):
+    manifest = json.loads((snapshot / "manifest.json").read_text())
+    manifest["files"] = checksums.inventory(snapshot)
+    (snapshot / "manifest.json").write_text(json.dumps(manifest))
 
 
 def point_current_at(data_dir, name):
@@ -66,6 +73,7 @@ def test_a_new_publish_is_picked_up_without_restart(two_snapshots):
     second = two_snapshots / "snapshots" / "second"
     db_rows = db.query("SELECT * FROM candidates WHERE office = 'S'")
     db_rows.to_parquet(second / "candidates.parquet")
+    restamp(second)  # as a publish records it: sizes and checksums of the files as they are now
     point_current_at(two_snapshots, "second")
     assert db.manifest()["snapshot_id"] == "second"
     assert db.query("SELECT count(*) AS n FROM candidates").n[0] == len(db_rows) < before

@@ -178,7 +178,26 @@ def receipts_export(filters: receipts.ReceiptFilters, sort: str, fmt: str) -> Ex
         chunks = parquet_chunks(batches, metadata)
     else:
         chunks = csv_chunks(batches)
-    return Export(filename(filters, sort, fmt, through), MEDIA_TYPES[fmt], rows, chunks)
+    return Export(filename(filters, sort, fmt, through), MEDIA_TYPES[fmt], rows, _ClosingChunks(chunks, batches))
+
+
+class _ClosingChunks:
+    """A file's chunks that end the query as soon as they are closed: gunicorn closes the response when the
+    client stops reading, and the batches' cursor is closed then rather than whenever the garbage is
+    collected (closing a generator does not close the iterator it was reading)."""
+
+    def __init__(self, chunks: Iterator[bytes], batches) -> None:
+        self._chunks, self._batches = chunks, batches
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> bytes:
+        return next(self._chunks)
+
+    def close(self) -> None:
+        self._chunks.close()
+        self._batches.close()
 
 
 def json_value(value):

@@ -121,14 +121,19 @@ class ReceiptFilters:
         def optional(parse, name):
             return params.optional(parse)(get(name))
 
+        def text(name, longest):
+            # '*' alone matches everything: no filter, rather than a pattern tested on every row.
+            value = params.free_text(get(name), name, longest)
+            return None if value is not None and not value.replace("*", "").strip() else value
+
         filters = cls(
             cycle=None if get("cycle") == ALL_CYCLES else params.cycle(get("cycle")),
             candidate_id=optional(params.candidate_id, "candidate_id"),
             committee_id=optional(params.committee_id, "committee_id"),
             q=params.free_text(get("q"), "q", 80),
-            employer=params.free_text(get("employer"), "employer", 80),
-            occupation=params.free_text(get("occupation"), "occupation", 80),
-            city=params.free_text(get("city"), "city", 40),
+            employer=text("employer", 80),
+            occupation=text("occupation", 80),
+            city=text("city", 40),
             state=optional(params.state, "state"),
             not_state=params.state_to_exclude(get("not_state")),
             outside_state=params.flag(get("outside_state"), "outside_state"),
@@ -370,9 +375,9 @@ _ROWS = {
 }
 _ROWS_OF_NAMES = {
     "table": "donor_name_totals",
-    "n": "sum(receipts)",
+    "n": "coalesce(sum(receipts), 0)",  # no matching name: 0, not NULL (an export of it raised)
     "total": "sum(amount)",
-    "gifts": "sum(gifts)",
+    "gifts": "coalesce(sum(gifts), 0)",
     "first_date": "min(first_date)",
     "last_date": "max(last_date)",
     "latest": "latest",

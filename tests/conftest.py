@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import duckdb
@@ -19,6 +20,30 @@ SMALL_SEED = 11
 # Real FEC and Census files are third-party copies kept beside the repository, never inside it;
 # CI has them. SHARED_DATA_DIR points elsewhere (or at nothing, to try a clone without them).
 SHARED_DATA = Path(os.environ.get("SHARED_DATA_DIR") or Path(__file__).resolve().parents[2] / "shared" / "data")
+
+
+@pytest.fixture(autouse=True)
+def fresh_answer_cache(monkeypatch):
+    """Each test computes its own answers: the app's answer cache (dashboard/app/answer_cache.py) keeps
+    pages per snapshot, and a test that replaces a query function (monkeypatch.setattr) must not be
+    served a page computed before, by an earlier test or by itself. (In production new code means a
+    new process, whose cache is empty.)"""
+
+    def forget():
+        app_module = sys.modules.get("app")
+        cache = getattr(app_module, "server", None) and app_module.server.extensions.get("answer_cache")
+        if cache:
+            cache.clear()
+
+    replace = monkeypatch.setattr
+
+    def replace_and_forget(*args, **kwargs):
+        replace(*args, **kwargs)
+        forget()
+
+    forget()
+    monkeypatch.setattr = replace_and_forget
+    yield
 
 
 @pytest.fixture(scope="session")

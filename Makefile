@@ -6,7 +6,7 @@ PORT   ?= 8050
 WEB_WORKERS ?= 2
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test test-fast lint bench bench-load demo-data geo-data demo-refresh chromium install install-test clean-data
+.PHONY: serve test test-fast lint bench bench-browser bench-load loadtest demo-data geo-data demo-refresh chromium install install-test clean-data
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.test-installed
@@ -60,19 +60,43 @@ test: install-test chromium lint
 test-fast: install-test
 	$(BIN)/python -m pytest -q tests/unit -m "not e2e and not slow"
 
+# pip-audit over .venv against a vulnerability database file (OSV's PyPI export at AUDIT_DB, default
+# audit/osv-PyPI.zip), so it runs offline; exits 2 saying "could not check anything" without one.
+# `make audit-refresh` downloads the file (needs internet). Not part of `make test`.
+.PHONY: audit audit-refresh
+audit: install-test
+	$(BIN)/pip check
+	$(BIN)/python -m devtools.audit
+
+audit-refresh: install-test
+	$(BIN)/python -m devtools.audit --refresh
+
 # ruff's settings are in pyproject.toml; `ruff format .` and `ruff check --fix .` repair most findings.
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: install-test
+# Then the browser section: bytes and ms of the map's switches and each page's first load, in chromium
+# against gunicorn over a small demo snapshot of its own (bench/browser_results.txt).
+bench: install-test chromium
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.browser
+
+bench-browser: install-test chromium
+	$(BIN)/python -m bench.browser
 
 # Bulk-load benchmark: writes the demo's data as FEC bulk files (10M and 40M itemized rows) and loads
 # them; reports rows/s, peak memory and disk use (bench/load_results.json). BENCH_DATA_DIR, when set,
 # supplies the 40M demo data instead of generating it. Not part of `make test` (it takes a while).
 bench-load: install-test
 	$(BIN)/python -m bench.load $(if $(BENCH_DATA_DIR),--source $(BENCH_DATA_DIR))
+
+# The load and abuse suite (issue 16): locust against gunicorn over a demo snapshot of its own, bounded in
+# time (about 5 minutes): 50 clients on map switches, race pages and the API with the answer cache off
+# then on, a cheap request beside 16 costly searches and beside 8 slow export readers, large bodies, ten
+# concurrent exports with the workers' memory sampled (bench/loadtest_results.txt). Not part of `make test`.
+loadtest: install-test
+	$(BIN)/python -m bench.loadtest
 
 clean-data:
 	rm -rf data_cache

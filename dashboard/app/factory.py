@@ -17,12 +17,14 @@ from dash._pages import _path_to_page  # Dash's own router: the shell's head nam
 from flask import g, request
 from flask_compress import Compress
 
-from dashboard.app import links
+from dashboard.app import answer_cache, headers, limits, links
 from dashboard.app.api.feeds import feeds
 from dashboard.app.api.http import api
+from dashboard.app.callback_guard import guard_callbacks
 from dashboard.app.components import errors
 from dashboard.app.components.district_map import geo_files
 from dashboard.app.components.header import header
+from dashboard.app.health import health
 from dashboard.core import config
 
 log = logging.getLogger(__name__)
@@ -123,12 +125,16 @@ def create_app(import_name: str) -> dash.Dash:
         on_error=_log_callback_error,
     )
     server = app.server
+    limits.register(server)  # body size, per-client places, the costly searches' pool: before other hooks
     server.register_blueprint(geo_files)  # base map and cached boundaries for the maps
     Compress(server)
     server.register_blueprint(api)  # /api/v1/: JSON and CSV twins, exports, openapi.json
     server.register_blueprint(feeds)  # /feeds/...atom: a race's, candidate's or committee's news
+    guard_callbacks(app)  # malformed callback bodies: a plain 400 and one log line, before Dash reads them
+    server.register_blueprint(health)  # /healthz (alive), /readyz (the served snapshot is whole)
     app.interpolate_index = _with_page_head(app.interpolate_index)
     server.after_request(_with_page_status)
+    answer_cache.install(server)  # after Compress: keeps uncompressed answers, per snapshot
     server.register_error_handler(500, _internal_error)
     app.layout = html.Div(
         [
@@ -139,6 +145,7 @@ def create_app(import_name: str) -> dash.Dash:
         ]
     )
     app.clientside_callback(PAGE_SHOWN, Output(PAGE_SHOWN_STORE, "data"), Input(PAGES_STORE, "data"))
+    headers.protect(app)  # security headers and CSP on every answer; after the last inline script
     _warm_up(app)
     return app
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dashboard.app import limits
 from dashboard.pipeline import demo
 from dashboard.pipeline.builder.publish import build_and_publish
 
@@ -23,17 +24,23 @@ SHARED_DATA = Path(os.environ.get("SHARED_DATA_DIR") or Path(__file__).resolve()
 
 
 @pytest.fixture(autouse=True)
-def fresh_answer_cache(monkeypatch):
-    """Each test computes its own answers: the app's answer cache (dashboard/app/answer_cache.py) keeps
+def fresh_app_state(monkeypatch):
+    """Each test starts with no answer kept and no client place held. It computes its own answers: the app's answer cache (dashboard/app/answer_cache.py) keeps
     pages per snapshot, and a test that replaces a query function (monkeypatch.setattr) must not be
     served a page computed before, by an earlier test or by itself. (In production new code means a
     new process, whose cache is empty.)"""
 
     def forget():
         app_module = sys.modules.get("app")
-        cache = getattr(app_module, "server", None) and app_module.server.extensions.get("answer_cache")
-        if cache:
-            cache.clear()
+        server = getattr(app_module, "server", None)
+        if server is None:
+            return
+        if server.extensions.get("answer_cache"):
+            server.extensions["answer_cache"].clear()
+        # Flask's test client leaves a streamed download open unless the test closes it, and an open one
+        # holds its client's place (CLIENT_EXPORTS): each test starts with none held.
+        if "limits" in server.extensions:
+            limits.forget_places(server)
 
     replace = monkeypatch.setattr
 

@@ -146,6 +146,12 @@ def register(server: Flask) -> None:
     server.register_error_handler(RequestEntityTooLarge, _too_large)
 
 
+def forget_places(server: Flask) -> None:
+    """Start the counts afresh: for tests, whose test client may leave a streamed download unclosed (a real
+    server always closes a response, which gives its places back)."""
+    server.extensions["limits"] = _Limits()
+
+
 def _refusal(status: int, message: str, retry_after: int | None = None) -> Response:
     """A plain answer: JSON for the API (as its other errors), text elsewhere (a page's callback shows none)."""
     if request.path.startswith("/api/"):

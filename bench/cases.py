@@ -685,7 +685,13 @@ for _suffix, _search in _EXPLORER_SEARCHES.items():
 
 CASES.update(
     {
-        "receipts.page_2_keyset_whole_cycle": Case(lambda s: _second_page(_rx(s), "-amount"), limit_ms=EXPLORER_LIMIT),
+        "receipts.page_2_keyset_whole_cycle": Case(
+            lambda s: _second_page(_rx(s), "-amount"),
+            RAW_ITEMIZED
+            + "SELECT * FROM raw_itemized WHERE cycle = ? ORDER BY amount DESC, sub_id LIMIT 100 OFFSET 100",
+            lambda s: _race(s) + [s.cycle],
+            EXPLORER_LIMIT,
+        ),
         "search.donors": Case(  # the header search's donors, by two partial words of a donor's name
             lambda s: search.donors(_receipt_samples(s)["two_words"]),
             RAW_ITEMIZED + "SELECT upper(contributor_name) || left(zip, 5) AS donor, sum(amount) AS total "
@@ -695,9 +701,20 @@ CASES.update(
             EXPLORER_LIMIT,
         ),
         "receipts.page_at_row_5000_whole_cycle": Case(  # the grid scrolled far down (offset paging)
-            lambda s: receipts_queries.receipts_page(_rx(s), "-amount", 100, 5000), limit_ms=EXPLORER_LIMIT
+            lambda s: receipts_queries.receipts_page(_rx(s), "-amount", 100, 5000),
+            RAW_ITEMIZED
+            + "SELECT * FROM raw_itemized WHERE cycle = ? ORDER BY amount DESC, sub_id LIMIT 100 OFFSET 5000",
+            lambda s: _race(s) + [s.cycle],
+            EXPLORER_LIMIT,
         ),
-        "receipts.page_2_keyset_name": Case(lambda s: _second_page(_rx(s, q="j"), "-date"), limit_ms=EXPLORER_LIMIT),
+        "receipts.page_2_keyset_name": Case(
+            lambda s: _second_page(_rx(s, q="j"), "-date"),
+            RAW_ITEMIZED
+            + """SELECT * FROM raw_itemized WHERE cycle = ? AND contributor_name ILIKE '%J%'
+                  ORDER BY date DESC, sub_id LIMIT 100 OFFSET 100""",
+            lambda s: _race(s) + [s.cycle],
+            EXPLORER_LIMIT,
+        ),
         "receipts.page_all_cycles_by_amount": Case(
             lambda s: receipts_queries.receipts_page(ReceiptFilters.from_query({"cycle": "all"}), "-amount"),
             RAW_ITEMIZED + "SELECT * FROM raw_itemized ORDER BY amount DESC, sub_id LIMIT 100",
@@ -708,11 +725,17 @@ CASES.update(
             lambda s: receipts_queries.receipts_page(
                 ReceiptFilters.from_query({"cycle": "all", "q": _receipt_samples(s)["two_words"]}), "-date"
             ),
-            limit_ms=EXPLORER_LIMIT,
+            RAW_ITEMIZED
+            + """SELECT * FROM raw_itemized WHERE contributor_name ILIKE ? AND contributor_name ILIKE ?
+                  ORDER BY date DESC, sub_id LIMIT 100""",
+            lambda s: _race(s) + [f"%{w}%" for w in _receipt_samples(s)["two_words"].split()],
+            EXPLORER_LIMIT,
         ),
         "receipts.summary_all_cycles": Case(
             lambda s: receipts_queries.receipts_summary(ReceiptFilters.from_query({"cycle": "all"})),
-            limit_ms=EXPLORER_LIMIT,
+            RAW_ITEMIZED + "SELECT count(*), sum(amount), min(date), max(date) FROM raw_itemized",
+            lambda s: _race(s),
+            EXPLORER_LIMIT,
         ),
     }
 )
@@ -783,6 +806,11 @@ def _rival(cycle: int, state: str, district: str, candidate_id: str) -> str:
 
 # Donors: distinct donor keys (name + ZIP5) over gifts, the money rules by hand over the raw rows.
 RAW_DONOR = "upper(contributor_name) || '|' || left(zip, 5)"
+# Donors who gave to both of two recipients (a candidate's or a committee's gifts, refunds left out).
+RAW_SHARED_DONORS = f"""SELECT count(*) FROM (
+    SELECT {RAW_DONOR} FROM raw_itemized WHERE cycle = ? AND {{column}} = ? AND amount > 0
+    INTERSECT
+    SELECT {RAW_DONOR} FROM raw_itemized WHERE cycle = ? AND {{column}} = ? AND amount > 0)"""
 CASES.update(
     {
         "donors.candidate_donor_counts": Case(
@@ -816,6 +844,11 @@ CASES.update(
         "donors.shared_donor_count": Case(
             lambda s: donors.shared_donor_count(
                 s.candidate_id, _rival(s.cycle, s.house_state, s.house_district, s.candidate_id), s.cycle
+            ),
+            RAW_ITEMIZED + RAW_SHARED_DONORS.format(column="candidate_id"),
+            lambda s: (
+                _race(s)
+                + [s.cycle, s.candidate_id, s.cycle, _rival(s.cycle, s.house_state, s.house_district, s.candidate_id)]
             ),
         ),
         "donors.gave_to_both": Case(
@@ -875,8 +908,23 @@ CASES.update(
             lambda s: donors.committee_shared_donor_count(
                 s.committee_id, _rival_committee(s.cycle, s.house_state, s.house_district, s.candidate_id), s.cycle
             ),
+            RAW_ITEMIZED + RAW_SHARED_DONORS.format(column="committee_id"),
+            lambda s: (
+                _race(s)
+                + [
+                    s.cycle,
+                    s.committee_id,
+                    s.cycle,
+                    _rival_committee(s.cycle, s.house_state, s.house_district, s.candidate_id),
+                ]
+            ),
         ),
-        "donors.committee_has_receipts": Case(lambda s: donors.committee_has_receipts(s.spender_id, s.cycle)),
+        "donors.committee_has_receipts": Case(
+            lambda s: donors.committee_has_receipts(s.spender_id, s.cycle),
+            RAW_ITEMIZED
+            + "SELECT EXISTS (SELECT 1 FROM raw_itemized WHERE cycle = ? AND committee_id = ? AND amount > 0)",
+            lambda s: _race(s) + [s.cycle, s.spender_id],
+        ),
         "donors.race_new_donors_weekly": Case(
             lambda s: donors.race_new_donors_weekly(s.cycle, "H", s.house_state, s.house_district),
             RAW_ITEMIZED

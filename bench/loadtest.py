@@ -43,13 +43,13 @@ from locust import FastHttpUser, constant, task
 from locust.env import Environment
 
 from bench.browser import build_snapshot
+from devtools.pages_router import router_body
 from tests.e2e.conftest import serve_app
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_JSON = ROOT / "bench" / "loadtest_results.json"
 RESULTS_TXT = ROOT / "bench" / "loadtest_results.txt"
 DEFAULT_ROWS = 1_000_000
-ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
 CHEAP_PATH = "/_dash-layout"
 COSTLY_SEARCH = "/api/v1/receipts?employer=*&occupation=*"
 COSTLY_LIMITS = 1000  # `limit` values the costly searches draw from (the API's most, receipts.MAX_PAGE)
@@ -61,20 +61,6 @@ TARGETS = {"mixed_p95_ms": 300, "cheap_p95_ms_under_costly_searches": 100, "work
 
 
 # ----------------------------------------------------------------------------- what the clients ask
-
-
-def router_body(path: str, search: str = "") -> dict:
-    """The pages router callback, as the browser asks it after loading a page's shell."""
-    return {
-        "output": ROUTER_OUTPUT,
-        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": path},
-            {"id": "_pages_location", "property": "search", "value": search},
-        ],
-        "changedPropIds": ["_pages_location.pathname"],
-        "state": [],
-    }
 
 
 def _components(node, found: dict) -> dict:

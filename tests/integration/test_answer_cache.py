@@ -11,10 +11,10 @@ import pytest
 
 from dashboard.app.answer_cache import Answer, AnswerCache
 from dashboard.pipeline.builder.publish import build_and_publish
+from devtools.pages_router import router_body
 from tests.integration.test_app_routes import render
 
 API = "/api/v1/races/top?cycle=2026&limit=5"
-ROUTER = ".._pages_content.children..._pages_store.data.."
 
 
 @pytest.fixture(scope="module")
@@ -22,19 +22,6 @@ def client(small_snapshot):
     import app  # imported only once DATA_CACHE_DIR points at the snapshot
 
     return app.server.test_client()
-
-
-def router_body(path: str, search: str = "") -> dict:
-    return {
-        "output": ROUTER,
-        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": path},
-            {"id": "_pages_location", "property": "search", "value": search},
-        ],
-        "changedPropIds": ["_pages_location.pathname"],
-        "state": [],
-    }
 
 
 def test_the_same_api_address_on_the_same_snapshot_is_answered_from_the_cache(client):

@@ -12,8 +12,7 @@ import pytest
 
 from dashboard.app import db
 from dashboard.app.queries import races
-
-ROUTER = ".._pages_content.children..._pages_store.data.."
+from devtools.pages_router import router_body
 
 
 @pytest.fixture(scope="module")
@@ -24,16 +23,7 @@ def client(small_snapshot):
 
 
 def render(client, path: str, search: str = "") -> dict:
-    body = {
-        "output": ROUTER,
-        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": path},
-            {"id": "_pages_location", "property": "search", "value": search},
-        ],
-        "changedPropIds": ["_pages_location.pathname"],
-        "state": [],
-    }
+    body = router_body(path, search)
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200, response.data[:500]
     return response.get_json()["response"]

@@ -10,7 +10,8 @@ import pytest
 
 from dashboard.pipeline import cli
 from dashboard.store import checksums, files, layout
-from tests.integration.test_app_routes import ROUTER, text_of
+from devtools.pages_router import router_body
+from tests.integration.test_app_routes import text_of
 
 
 @pytest.fixture
@@ -37,16 +38,7 @@ def answer(client, path: str) -> tuple[int, dict | str]:
 
 def page_text(client, path: str, search: str = "") -> str:
     """The visible text of a page as the pages router renders it (tests/integration/test_app_routes.py)."""
-    body = {
-        "output": ROUTER,
-        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": path},
-            {"id": "_pages_location", "property": "search", "value": search},
-        ],
-        "changedPropIds": ["_pages_location.pathname"],
-        "state": [],
-    }
+    body = router_body(path, search)
     with client.post("/_dash-update-component", json=body) as response:
         assert response.status_code == 200, response.data[:500]
         return text_of(response.get_json()["response"]["_pages_content"]["children"])

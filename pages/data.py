@@ -20,6 +20,9 @@ dash.register_page(
     path="/data",
     name="About the data",
     title="About the data",
+    # The shell's 503 when the snapshot is damaged (errors.http_status); with none published yet the
+    # snapshot gate (dashboard/app/health.py) answers 503 before any page is drawn.
+    check=lambda **_query: db.raise_if_damaged(),
     description="Where the dashboard's numbers come from, how money is counted, how current the data is and "
     "what the data-quality checks found.",
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard.app import labels, links
+from dashboard.app import db, labels, links
 from dashboard.app.components.cards import Stat, stat_cards
 from dashboard.app.components.committees_only import no_candidates_note
 from dashboard.app.components.cycle_picker import cycle_picker
@@ -24,12 +24,19 @@ dash.register_page(
     path="/",
     name="Home",
     title="Campaign finance dashboard",
-    check=lambda cycle=None, **_other_query: params.cycle(cycle),  # the shell's 400 (errors.http_status)
+    check=lambda cycle=None, **_other_query: _check(cycle),  # the shell's 400 or 503 (errors.http_status)
     description="Money raised and spent in U.S. federal elections: the cycle's headline numbers, a map of "
     "every House district and the races that raised the most, from FEC filings.",
 )
 
 TOP_RACES = 10
+
+
+def _check(cycle) -> None:
+    """The page's cheap checks: a valid cycle (400) and a readable snapshot (503 when it is damaged)."""
+    params.cycle(cycle)
+    db.raise_if_damaged()
+
 
 TOP_RACE_COLUMNS = [
     Column("race_label", "Race", link="race_path"),

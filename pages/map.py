@@ -38,7 +38,16 @@ from dashboard.app.components.district_map import draw_map, legend_block, map_gr
 from dashboard.app.components.errors import friendly_layout
 from dashboard.app.components.notes import methodology_note
 from dashboard.app.components.shell import page as page_shell
-from dashboard.app.components.tables import Column, table
+from dashboard.app.components.tables import (
+    Column,
+    Rows,
+    page_parts,
+    paged_table,
+    pager_id,
+    pager_outputs,
+    sort_buttons,
+    turn,
+)
 from dashboard.app.components.twin import csv_text
 from dashboard.app.figures import map_classes
 from dashboard.app.queries import committees, home, maps
@@ -62,6 +71,7 @@ VIEWS = {"geo": "Map", "hex": "Tile grid"}
 # their few districts are big enough to tap without zooming.
 UNZOOMED_STATES = ("AK", "HI")
 PAGE_SIZE = 25  # table rows sent at a time: the page stays light, on a phone too
+TABLE = ("map", "districts")  # the paged table's owner and name (components/tables.py)
 METRIC_NAMES = {key: metric.label for key, metric in map_classes.METRICS.items()}
 SORTABLE = (
     "race_label",
@@ -164,7 +174,7 @@ def _parse_sort(value) -> str | None:
 
 
 def table_columns(metric_key: str, sort: tuple[str, bool]) -> list[Column]:
-    """The table's columns, the coloured metric second; headers are buttons that sort by them."""
+    """The table's columns, the coloured metric second; headers are buttons that sort by them (`update_map`)."""
     figures = [
         Column("n_candidates", "Candidates", labels.count, numeric=True),
         Column("receipts", "Raised", labels.money_cents, numeric=True),
@@ -181,35 +191,8 @@ def table_columns(metric_key: str, sort: tuple[str, bool]) -> list[Column]:
     same = next(c for c in figures if c.key == metric_key)
     coloured = Column(metric_key, map_classes.METRICS[metric_key].label, same.format, numeric=True)
     columns = [Column("race_label", "Race", link="race_path"), coloured, *figures]
-    seen, unique = set(), []
-    for column in columns:
-        if column.key in seen:
-            continue
-        seen.add(column.key)
-        unique.append(_sortable(column, sort) if column.key in SORTABLE else column)
-    return unique
-
-
-def _sortable(column: Column, sort: tuple[str, bool]) -> Column:
-    current = sort[0] == column.key
-    descending = not sort[1] if current else column.key != "race_label"
-    arrow = (" ▼" if sort[1] else " ▲") if current else ""
-    order = "descending" if descending else "ascending"
-    header = html.Button(
-        [column.header, arrow],
-        id={"type": "map-sort", "key": ("-" if descending else "") + column.key},
-        className="sort-button",
-        title=f"Sort by {column.header.lower()}, {order}",
-        n_clicks=0,
-    )
-    return Column(
-        column.key,
-        header,
-        column.format,
-        column.link,
-        column.numeric,
-        sort=("descending" if sort[1] else "ascending") if current else None,
-    )
+    unique = list({column.key: column for column in reversed(columns)}.values())[::-1]  # the first of each key
+    return sort_buttons(unique, SORTABLE, sort, *TABLE)
 
 
 def state_links(query: MapQuery):
@@ -298,22 +281,25 @@ def map_parts(query: MapQuery, rows):
     return parts, drawn, caption
 
 
+def table_rows(query: MapQuery, rows, caption: str) -> Rows:
+    """Every seat of the view in the table's order (sorted on the server), with the table's columns."""
+    ordered = maps.sort_rows(_shown_rows(query, rows), *query.sort_key)
+    return Rows(ordered, table_columns(query.metric, query.sort_key), caption)
+
+
 def table_parts(query: MapQuery, rows, caption: str) -> dict:
-    """The table's page of rows, sorted on the server, with its summary and the pager's state."""
-    shown = _shown_rows(query, rows)
-    key, descending = query.sort_key
-    ordered = maps.sort_rows(shown, key, descending)
-    pages = max(1, -(-len(ordered) // PAGE_SIZE))
-    number = min(query.page, pages)
-    first = (number - 1) * PAGE_SIZE
-    page_rows = ordered.iloc[first : first + PAGE_SIZE]
+    """The table's summary and its page of rows with the pager's state (by the part's name in
+    `update_map`'s outputs: "table-rows", "table-status"...)."""
+    whole = table_rows(query, rows, caption)
+    parts = page_parts(whole, query.page, PAGE_SIZE)
     return {
-        "map-table-summary": f"The numbers in this map ({len(shown)} {_seats(query)})",
-        "map-table-body": table(page_rows, table_columns(query.metric, query.sort_key), caption),
-        "map-range": f"Rows {first + 1}-{first + len(page_rows)} of {len(ordered)}" if len(ordered) else "No rows",
-        "map-prev": number <= 1,
-        "map-next": number >= pages,
+        "map-table-summary": table_summary(query, whole),
+        **{f"table-{part}": value for part, value in parts.items()},
     }
+
+
+def table_summary(query: MapQuery, whole: Rows) -> str:
+    return f"The numbers in this map ({len(whole.frame)} {_seats(query)})"
 
 
 @friendly_layout
@@ -335,7 +321,7 @@ def layout(cycle=None, office=None, metric=None, view=None, state=None, sort=Non
             else html.P(f"This snapshot has no {OFFICES[query.office]} races for the {query.cycle} cycle."),
         )
     parts, drawn, caption = map_parts(query, rows)
-    table_now = table_parts(query, rows, caption)
+    table_now = table_rows(query, rows, caption)
     coverage_end = labels.date(rows["coverage_end"].max())
     zoom = (
         html.Div(
@@ -382,28 +368,10 @@ def layout(cycle=None, office=None, metric=None, view=None, state=None, sort=Non
                 html.Div(
                     html.Details(
                         [
-                            html.Summary(table_now["map-table-summary"], id="map-table-summary"),
-                            html.Div(table_now["map-table-body"], id="map-table-body"),
-                            html.Nav(
-                                [
-                                    html.Button(
-                                        "Previous rows",
-                                        id="map-prev",
-                                        className="button",
-                                        n_clicks=0,
-                                        disabled=table_now["map-prev"],
-                                    ),
-                                    html.Span(table_now["map-range"], id="map-range", **{"aria-live": "polite"}),
-                                    html.Button(
-                                        "Next rows",
-                                        id="map-next",
-                                        className="button",
-                                        n_clicks=0,
-                                        disabled=table_now["map-next"],
-                                    ),
-                                ],
-                                className="pager",
-                                **{"aria-label": "Pages of the table"},
+                            html.Summary(table_summary(query, table_now), id="map-table-summary"),
+                            # Always with its buttons: a switch to other seats may bring more pages.
+                            paged_table(
+                                *TABLE, table_now, query.page, PAGE_SIZE, pager=True, label="Pages of the table"
                             ),
                         ],
                         open=True,
@@ -443,7 +411,7 @@ CONTENT_DEPENDS = {
 }
 CONTENT_IDS = tuple(CONTENT_DEPENDS)
 TABLE_DEPENDS = {"cycle", "office", "metric", "sort", "page"}
-TABLE_IDS = ("map-table-summary", "map-table-body", "map-range")
+TABLE_OUTPUTS = {f"table-{part}": output for part, output in pager_outputs(*TABLE).items()}
 
 
 @callback(
@@ -453,16 +421,15 @@ TABLE_IDS = ("map-table-summary", "map-table-body", "map-range")
         "reload": Output("map-reload", "href"),
         "shown": Output("map-shown", "data"),
         "figure": Output({"type": "map-graph", "name": "district-map"}, "figure"),
-        **{name: Output(name, "children") for name in CONTENT_IDS + TABLE_IDS},
-        "map-prev": Output("map-prev", "disabled"),
-        "map-next": Output("map-next", "disabled"),
+        **{name: Output(name, "children") for name in CONTENT_IDS + ("map-table-summary",)},
+        **TABLE_OUTPUTS,
     },
     inputs={
         "choices": Input({"type": "map-choice", "name": ALL, "value": ALL}, "n_clicks"),
         "search": Input("map-url", "search"),
-        "sorts": Input({"type": "map-sort", "key": ALL}, "n_clicks"),
-        "previous": Input("map-prev", "n_clicks"),
-        "following": Input("map-next", "n_clicks"),
+        "sorts": Input(pager_id("sort", *TABLE, key=ALL), "n_clicks"),
+        "previous": Input(pager_id("previous", *TABLE), "n_clicks"),
+        "following": Input(pager_id("next", *TABLE), "n_clicks"),
     },
     state={"shown": State("map-shown", "data"), "pathname": State("map-url", "pathname")},
     prevent_initial_call=True,
@@ -471,8 +438,8 @@ def update_map(choices, search, sorts, previous, following, shown, pathname):
     """One switch, one answer: the new view's address, and only the parts of the page it changes."""
     if pathname != "/map" or not shown:
         raise PreventUpdate  # the visitor is leaving the page
-    old = MapQuery(**shown["query"])
-    new = _next_query(old, ctx.triggered_id, search)
+    old = _checked(shown["query"])
+    new = _checked(_next_query(old, ctx.triggered_id, search)._asdict())
     if new == old:
         raise PreventUpdate
     answer = {name: no_update for name in update_map_outputs}
@@ -482,6 +449,10 @@ def update_map(choices, search, sorts, previous, following, shown, pathname):
     rows = maps.map_rows(new.cycle, new.office_code, new.state)
     if not rows["has_race"].any():
         return {**answer, "reload": new.path()}  # the page that says why there is no map
+    pages = max(1, -(-len(_shown_rows(new, rows)) // PAGE_SIZE))
+    new = new._replace(page=min(new.page, pages))  # Next on the last page (marked, not disabled) stays there
+    if new == old:
+        raise PreventUpdate
     if ctx.triggered_id != "map-url":  # (Back and Forward have moved the address already)
         answer["search"] = new.path().removeprefix("/map")
     parts, drawn, caption = map_parts(new, rows)
@@ -508,9 +479,8 @@ update_map_outputs = (
     "shown",
     "figure",
     *CONTENT_IDS,
-    *TABLE_IDS,
-    "map-prev",
-    "map-next",
+    "map-table-summary",
+    *TABLE_OUTPUTS,
 )
 
 
@@ -529,14 +499,23 @@ def _next_query(old: MapQuery, trigger, search: str | None) -> MapQuery:
             return old._replace(metric=value, sort=f"-{value}", page=1)
         if name == "office":
             return old._replace(office=value, state=None, page=1)
-        return old._replace(**{name: int(value) if name == "cycle" else value}, page=1)
-    if isinstance(trigger, dict) and trigger.get("type") == "map-sort":
+        return old._replace(**{name: value}, page=1)  # checked by the caller, as an address's value
+    if trigger == pager_id("sort", *TABLE, key=trigger.get("key") if isinstance(trigger, dict) else None):
         if not ctx.triggered[0]["value"]:
             raise PreventUpdate  # a header button drawn anew, not clicked
         return old._replace(sort=trigger["key"], page=1)
-    if isinstance(trigger, str) and trigger in ("map-prev", "map-next"):
-        return old._replace(page=max(1, old.page + (1 if trigger == "map-next" else -1)))
+    if trigger in (pager_id("previous", *TABLE), pager_id("next", *TABLE)):
+        return old._replace(page=max(1, turn(old.page)))
     raise PreventUpdate
+
+
+def _checked(values: dict) -> MapQuery:
+    """A view from values a request carried (the stored view, a button's id), parsed as an address's are:
+    a value the page does not offer raises InvalidParameter (a 400, dashboard.app.callback_guard)."""
+    fields = {k: v for k, v in values.items() if k in MapQuery._fields}
+    if not all(isinstance(v, (str, int)) or v is None for v in fields.values()):
+        raise params.InvalidParameter("the map's view holds a value of the wrong kind")
+    return parse_query(**{k: None if v is None else str(v) for k, v in fields.items()})
 
 
 def _figure_update(drawn, shape_drawn: str, same_cycle: bool):
@@ -561,7 +540,7 @@ def _figure_update(drawn, shape_drawn: str, same_cycle: bool):
 )
 def send_csv(_n_clicks, shown):
     """The CSV of every seat of the view shown, in the table's order (made on the click, not sent with the page)."""
-    query = MapQuery(**shown["query"])
+    query = _checked(shown["query"])
     rows = _shown_rows(query, maps.map_rows(query.cycle, query.office_code, query.state))
     ordered = maps.sort_rows(rows, *query.sort_key)
     return {"content": csv_text(ordered, CSV_COLUMNS), "filename": _csv_filename(query), "type": "text/csv"}

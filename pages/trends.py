@@ -7,12 +7,13 @@ a view can be bookmarked or sent to a colleague. Changing a filter navigates to 
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Callable, NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
 import dash
 import pandas as pd
-from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard.app import labels
 from dashboard.app.components.cards import Stat, stat_cards
@@ -20,7 +21,7 @@ from dashboard.app.components.cycle_picker import cycle_picker
 from dashboard.app.components.errors import friendly_layout
 from dashboard.app.components.notes import methodology_note
 from dashboard.app.components.shell import page
-from dashboard.app.components.tables import Column, table
+from dashboard.app.components.tables import Column, Rows, paged_table, register_pager
 from dashboard.app.components.twin import chart_with_table, download_button
 from dashboard.app.figures import trends as charts
 from dashboard.app.queries import home, trends
@@ -50,12 +51,9 @@ WINDOW_NAMES = {
 # Most rows a table lists (its pages and its CSV alike); the status under it says when there were more.
 LARGE_ROWS, MOVER_ROWS, CHANGE_ROWS = 500, 25, 200
 # Every table shows this many rows a page (the whole of it in its CSV): a 300-row table made the page
-# 25,000 px tall. Turning a page re-renders that table alone (`turn_page`).
-PAGE_ROWS = 10
-PAGER_TABLE, PAGER_STATUS, PAGER_PAGE = "trends-pager-table", "trends-pager-status", "trends-pager-page"
-PAGER_PREVIOUS, PAGER_NEXT = "trends-pager-previous", "trends-pager-next"
-# A button at either end stays focusable (disabling it would drop the keyboard's focus) but says so.
-AT_THE_END = {"opacity": 0.55, "cursor": "default"}
+# 25,000 px tall, and on a phone, where each row is a card of its ten-odd values, ten rows a table
+# still made it 20,000. Turning a page re-renders that table alone (`tables.register_pager`).
+PAGE_ROWS = 5
 # One column on a phone, as many as fit on wider screens.
 FILTER_GRID = {"display": "grid", "gridTemplateColumns": "repeat(auto-fit, minmax(11rem, 1fr))", "gap": "0.75rem"}
 
@@ -315,17 +313,6 @@ def view_of(filters: TrendFilters) -> View | None:
     return View(filters, start, end, trends.changes_summary())
 
 
-class Shown(NamedTuple):
-    """One table of the page: its rows (all of them: the pages show them PAGE_ROWS at a time, the CSV
-    whole), its columns, caption and what to say when empty; `more` says what was left out, if anything."""
-
-    frame: pd.DataFrame
-    columns: list[Column]
-    caption: str
-    empty: str = "No rows."
-    more: str = ""
-
-
 def at_most(query, rows: int, ranking: bool = False, **arguments) -> tuple[pd.DataFrame, str]:
     """The first `rows` rows of `query(limit=rows + 1, ...)`, and what to say if there were more."""
     frame = query(limit=rows + 1, **arguments)
@@ -335,12 +322,12 @@ def at_most(query, rows: int, ranking: bool = False, **arguments) -> tuple[pd.Da
     return frame.head(rows), left_out
 
 
-def over_time_table(view: View) -> Shown:
+def over_time_table(view: View) -> Rows:
     f = view.filters
     over_time = trends.receipts_over_time(f.cycle, view.start, view.end, f.by, **view.where)
     wide = charts.series_by_party(over_time, f.cycle)
     unit = "week" if f.by == "week" else "day"
-    return Shown(
+    return Rows(
         wide,
         over_time_columns(wide, f.cycle),
         f"Itemized receipts per {unit} by party, {labels.date(view.start)} to {labels.date(view.end)}, "
@@ -348,8 +335,8 @@ def over_time_table(view: View) -> Shown:
     )
 
 
-def comparison_table(view: View) -> Shown:
-    return Shown(
+def comparison_table(view: View) -> Rows:
+    return Rows(
         trends.comparison(view.filters.cycle, view.start, view.end, **view.where),
         COMPARISON_COLUMNS,
         "The window against the window before, the same days of the previous "
@@ -362,10 +349,10 @@ def ranked(view: View) -> str:
     return "in percent" if view.filters.movers == "percent" else "in dollars"
 
 
-def snapshot_movers_table(view: View) -> Shown:
+def snapshot_movers_table(view: View) -> Rows:
     f = view.filters
     frame, more = at_most(trends.movers_since_snapshot, MOVER_ROWS, True, cycle=f.cycle, order=f.movers, **view.where)
-    return Shown(
+    return Rows(
         frame,
         SNAPSHOT_MOVER_COLUMNS,
         f"Candidates whose receipts grew most since snapshot {view.changes.get('previous_snapshot_id')}, "
@@ -375,12 +362,12 @@ def snapshot_movers_table(view: View) -> Shown:
     )
 
 
-def period_movers_table(view: View) -> Shown:
+def period_movers_table(view: View) -> Rows:
     f = view.filters
     frame, more = at_most(
         trends.movers_since_period, MOVER_ROWS, True, cycle=f.cycle, since=view.start, order=f.movers, **view.where
     )
-    return Shown(
+    return Rows(
         frame,
         PERIOD_MOVER_COLUMNS,
         f"Candidates whose latest report (ending {labels.date(view.start)} or later) raised most a day over "
@@ -390,40 +377,62 @@ def period_movers_table(view: View) -> Shown:
     )
 
 
-def reports_table(view: View) -> Shown:
-    frame, more = at_most(trends.new_reports, CHANGE_ROWS, cycle=view.filters.cycle, **view.where)
-    return Shown(
-        frame,
+class Changes(NamedTuple):
+    """One list of what the last refresh brought, for the cycle and the page's filters: its heading,
+    its query (`limit`, `cycle` and the filters as arguments), columns, caption, what to say when
+    empty, its CSV's columns and the stem of its file name, and a note under the heading, if any."""
+
+    heading: str
+    query: Callable
+    columns: list[Column]
+    caption: str  # with "{cycle}"
+    empty: str
+    csv: list[str]
+    filename: str  # "trends-new-reports" (then "-<cycle>.csv")
+    note: str = ""
+
+
+CHANGES = {
+    "new-reports": Changes(
+        "Report periods",
+        trends.new_reports,
         REPORT_COLUMNS,
-        f"Report periods new or revised since the previous snapshot, {view.filters.cycle}",
+        "Report periods new or revised since the previous snapshot, {cycle}",
         "No new or revised report periods for these filters.",
-        more,
-    )
-
-
-def arrivals_table(view: View) -> Shown:
-    frame, more = at_most(trends.arrivals_since_snapshot, CHANGE_ROWS, cycle=view.filters.cycle, **view.where)
-    return Shown(
-        frame,
+        CSV["new-reports"],
+        "trends-new-reports",
+    ),
+    "arrivals": Changes(
+        "Itemized receipts",
+        trends.arrivals_since_snapshot,
         ARRIVAL_COLUMNS,
-        f"Itemized receipts that arrived since the previous snapshot, by candidate, {view.filters.cycle}",
+        "Itemized receipts that arrived since the previous snapshot, by candidate, {cycle}",
         "No itemized receipts arrived for these filters.",
-        more,
-    )
-
-
-def notices_table(view: View) -> Shown:
-    frame, more = at_most(trends.new_notices, CHANGE_ROWS, cycle=view.filters.cycle, **view.where)
-    return Shown(
-        frame,
+        CSV["arrivals"],
+        "trends-arrivals",
+    ),
+    "notices": Changes(
+        "Outside spending: new 24/48-hour notices",
+        trends.new_notices,
         NOTICE_COLUMNS,
-        f"24/48-hour notices new since the previous snapshot, {view.filters.cycle}",
+        "24/48-hour notices new since the previous snapshot, {cycle}",
         "No new 24/48-hour notices for these filters.",
-        more,
-    )
+        CSV["notices"],
+        "trends-new-notices",
+        "Independent expenditures from 24/48-hour notices, not yet in a regular report, largest first; "
+        "they are not in the outside-spending totals until a regular report repeats them.",
+    ),
+}
 
 
-def large_table(view: View) -> Shown:
+def changes_table(name: str, view: View) -> Rows:
+    """The first CHANGE_ROWS rows of the list CHANGES[name]."""
+    changes = CHANGES[name]
+    frame, more = at_most(changes.query, CHANGE_ROWS, cycle=view.filters.cycle, **view.where)
+    return Rows(frame, changes.columns, changes.caption.format(cycle=view.filters.cycle), changes.empty, more)
+
+
+def large_table(view: View) -> Rows:
     f = view.filters
     frame, more = at_most(
         trends.large_contributions,
@@ -434,7 +443,7 @@ def large_table(view: View) -> Shown:
         minimum=f.minimum,
         **view.where,
     )
-    return Shown(
+    return Rows(
         frame,
         LARGE_COLUMNS,
         f"Contributions of {labels.money(f.minimum)} or more",
@@ -443,8 +452,8 @@ def large_table(view: View) -> Shown:
     )
 
 
-def races_table(view: View) -> Shown:
-    return Shown(
+def races_table(view: View) -> Rows:
+    return Rows(
         trends.top_races_cumulative(view.filters.cycle, **view.where),
         RACE_COLUMNS,
         f"Money raised to date by "
@@ -453,75 +462,25 @@ def races_table(view: View) -> Shown:
     )
 
 
-# Every table of the page by name: the layout shows its first page, `turn_page` the others.
-TABLES: dict[str, Callable[[View], Shown]] = {
+# Every table of the page by name: the layout shows its first page, `rows_again` the others.
+TABLES: dict[str, Callable[[View], Rows]] = {
     "over-time": over_time_table,
     "comparison": comparison_table,
     "snapshot-movers": snapshot_movers_table,
     "period-movers": period_movers_table,
-    "new-reports": reports_table,
-    "arrivals": arrivals_table,
-    "notices": notices_table,
+    **{name: partial(changes_table, name) for name in CHANGES},
     "large": large_table,
     "races": races_table,
 }
 
 
-def page_status(shown: Shown, page: int) -> str:
-    rows = len(shown.frame)
-    first, last = page * PAGE_ROWS + 1, min((page + 1) * PAGE_ROWS, rows)
-    return f"Rows {first:,} to {last:,} of {rows:,}{shown.more}"
-
-
-def last_page(shown: Shown) -> int:
-    return max(0, (len(shown.frame) - 1) // PAGE_ROWS)
-
-
-def page_of(shown: Shown, page: int):
-    rows = shown.frame.iloc[page * PAGE_ROWS : (page + 1) * PAGE_ROWS]
-    return table(rows, shown.columns, shown.caption, empty=shown.empty)
-
-
-def paged(name: str, shown: Shown):
+def paged(name: str, rows: Rows):
     """The table's first PAGE_ROWS rows, with buttons to the others when there are more."""
-    if len(shown.frame) <= PAGE_ROWS:
-        return table(shown.frame, shown.columns, shown.caption, empty=shown.empty)
-    key = {"name": name}
-    return html.Div(
-        [
-            html.Div(page_of(shown, 0), id={"type": PAGER_TABLE, **key}),
-            html.Nav(
-                [
-                    html.Button(
-                        "Previous rows",
-                        id={"type": PAGER_PREVIOUS, **key},
-                        className="button",
-                        n_clicks=0,
-                        style=AT_THE_END,
-                        **{"aria-disabled": "true"},
-                    ),
-                    html.Span(page_status(shown, 0), id={"type": PAGER_STATUS, **key}, role="status"),
-                    html.Button(
-                        "Next rows",
-                        id={"type": PAGER_NEXT, **key},
-                        className="button",
-                        n_clicks=0,
-                        style={},
-                        **{"aria-disabled": "false"},
-                    ),
-                ],
-                className="pager",
-                style={"display": "flex", "flexWrap": "wrap", "gap": "0.75rem", "alignItems": "center"},
-                **{"aria-label": f"Pages of the table: {shown.caption}"},
-            ),
-            dcc.Store(id={"type": PAGER_PAGE, **key}, data=0),
-        ],
-        className="paged-table",
-    )
+    return paged_table("trends", name, rows, page_rows=PAGE_ROWS)
 
 
-def paged_with_csv(name: str, shown: Shown, csv_columns: list[str], filename: str):
-    return [paged(name, shown), download_button(f"trends-{name}", shown.frame, csv_columns, filename)]
+def paged_with_csv(name: str, rows: Rows, csv_columns: list[str], filename: str):
+    return [paged(name, rows), download_button(f"trends-{name}", rows.frame, csv_columns, filename)]
 
 
 def link_choices(legend: str, current: str, options: list[tuple[str, str]], href_for):
@@ -766,18 +725,13 @@ def arrivals(view: View):
             f"({labels.money(float(changes.get('notices_new_amount', 0)))}).",
             className="muted",
         ),
-        html.H3("Report periods"),
-        *paged_with_csv("new-reports", reports_table(view), CSV["new-reports"], f"trends-new-reports-{f.cycle}.csv"),
-        html.H3("Itemized receipts"),
-        *paged_with_csv("arrivals", arrivals_table(view), CSV["arrivals"], f"trends-arrivals-{f.cycle}.csv"),
-        html.H3("Outside spending: new 24/48-hour notices"),
-        html.P(
-            "Independent expenditures from 24/48-hour notices, not yet in a regular report, largest first; "
-            "they are not in the outside-spending totals until a regular report repeats them.",
-            className="muted",
-        ),
-        *paged_with_csv("notices", notices_table(view), CSV["notices"], f"trends-new-notices-{f.cycle}.csv"),
     ]
+    for name, changes in CHANGES.items():
+        parts += [
+            html.H3(changes.heading),
+            html.P(changes.note, className="muted") if changes.note else None,
+            *paged_with_csv(name, changes_table(name, view), changes.csv, f"{changes.filename}-{f.cycle}.csv"),
+        ]
     return html.Section(parts, **{"aria-label": "New since the last refresh"})
 
 
@@ -855,39 +809,13 @@ def layout(**query):
     )
 
 
-@callback(
-    Output({"type": PAGER_TABLE, "name": MATCH}, "children"),
-    Output({"type": PAGER_STATUS, "name": MATCH}, "children"),
-    Output({"type": PAGER_PAGE, "name": MATCH}, "data"),
-    Output({"type": PAGER_PREVIOUS, "name": MATCH}, "aria-disabled"),
-    Output({"type": PAGER_PREVIOUS, "name": MATCH}, "style"),
-    Output({"type": PAGER_NEXT, "name": MATCH}, "aria-disabled"),
-    Output({"type": PAGER_NEXT, "name": MATCH}, "style"),
-    Input({"type": PAGER_PREVIOUS, "name": MATCH}, "n_clicks"),
-    Input({"type": PAGER_NEXT, "name": MATCH}, "n_clicks"),
-    State({"type": PAGER_PAGE, "name": MATCH}, "data"),
-    State(FILTERS_ID, "data"),
-    prevent_initial_call=True,
-)
-def turn_page(_previous, _next, shown_page, current):
-    """Another page of one table: its rows queried again for the page's address (the buttons keep
-    their focus; at either end they are marked disabled and do nothing)."""
+def rows_again(name: str, current: dict) -> Rows | None:
+    """The table `name` for the page's address (its filters' store), to show another of its pages."""
     view = view_of(TrendFilters.from_query(**dict(parse_qsl(urlsplit(current["filters"]).query))))
-    if view is None:
-        return (no_update,) * 7
-    shown = TABLES[ctx.triggered_id["name"]](view)
-    step = -1 if ctx.triggered_id["type"] == PAGER_PREVIOUS else 1
-    chosen = min(max(0, (shown_page or 0) + step), last_page(shown))
-    first, last = chosen == 0, chosen == last_page(shown)
-    return (
-        page_of(shown, chosen),
-        page_status(shown, chosen),
-        chosen,
-        str(first).lower(),
-        AT_THE_END if first else {},
-        str(last).lower(),
-        AT_THE_END if last else {},
-    )
+    return None if view is None else TABLES[name](view)
+
+
+register_pager("trends", rows_again, State(FILTERS_ID, "data"), PAGE_ROWS)
 
 
 @callback(

@@ -278,15 +278,17 @@ def test_the_table_pages_and_sorts_by_its_own_callback(page, base_url, small_sna
     wait_for_districts(page)
     rebuilds = rebuilds_of_the_page(page)
     raised = ranked_paths(agg_values(small_snapshot, "H", 2024, "receipts"))
-    expect(page.locator("#map-range")).to_have_text("Rows 1-25 of 437")
+    status = page.locator("#map-table").get_by_role("status")
+    expect(status).to_have_text("Rows 1 to 25 of 437")
     assert table_races(page) == raised[:25]  # 25 rows sent, not 437
     expect(page.get_by_role("button", name="Previous rows")).to_be_disabled()
     page.get_by_role("button", name="Next rows").click()
-    expect(page.locator("#map-range")).to_have_text("Rows 26-50 of 437")
+    expect(status).to_have_text("Rows 26 to 50 of 437")
+    assert page.evaluate("document.activeElement.textContent") == "Next rows"  # the focus stays on the button
     assert table_races(page) == raised[25:50]
     page.wait_for_url("**page=2**")
     page.locator("th").get_by_role("button", name="Race").click()  # sorted by race, from the first page
-    expect(page.locator("#map-range")).to_have_text("Rows 1-25 of 437")
+    expect(status).to_have_text("Rows 1 to 25 of 437")
     expect(page.locator("th[aria-sort='ascending']")).to_contain_text("Race")
     by_seat = [f"/race/house/{s}/{d}/2024" for s, d in geography.house_districts()]
     assert table_races(page) == by_seat[:25]
@@ -296,7 +298,7 @@ def test_the_table_pages_and_sorts_by_its_own_callback(page, base_url, small_sna
     assert rebuilds == []
     # The address reopens the same table.
     page.goto(f"{base_url}/map?cycle=2024&sort=race_label&page=3")
-    expect(page.locator("#map-range")).to_have_text("Rows 51-75 of 437")
+    expect(status).to_have_text("Rows 51 to 75 of 437")
     assert table_races(page) == by_seat[50:75]
 
 
@@ -398,3 +400,12 @@ def test_on_a_phone_the_map_fits_and_zooms_until_every_district_is_a_finger_size
         width, height = phone.evaluate(SEAT_BOX, seat["loc"])
         assert width >= 24 and height >= 24, (seat["loc"], width, height)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # A tap (a touch, not a mouse click) on the smallest district opens its race.
+    smallest = min(seats, key=lambda s: s["width"] * s["height"])
+    pan_to(phone, smallest["lonlat"])
+    x, y = phone.evaluate(INSIDE_POINT, smallest["loc"])
+    phone.touchscreen.tap(x, y)
+    district = smallest["loc"][2:]
+    phone.wait_for_url(f"**/race/house/CA/{district}/2024")
+    expect(phone.locator("h1")).to_contain_text(f"CA-{district}")

@@ -108,15 +108,26 @@ def test_bad_urls_get_a_clear_message_not_a_traceback(page, base_url, junk):
     assert BANNER in text
 
 
-def test_pages_fit_a_phone_screen(browser, base_url, problems):
+# Each chart's legend, as [chart's right edge, legend's right edge, caption] (a legend entry does not
+# wrap: one wider than the chart is cut off).
+LEGENDS = """() => [...document.querySelectorAll('main .js-plotly-plot')].filter(gd => gd.querySelector('.legend'))
+    .map(gd => [gd.getBoundingClientRect().right, gd.querySelector('.legend').getBoundingClientRect().right,
+                (gd.closest('section') || gd).getAttribute('aria-label')])"""
+
+
+def test_pages_fit_a_phone_screen(browser, base_url, small_snapshot, problems):
+    """On a phone (390 x 844, touch) no page scrolls sideways, and every chart's legend fits in its chart."""
     from tests.e2e.conftest import open_context
 
-    context = open_context(browser, problems, viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    context = open_context(browser, problems, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
-    for url in ("/", "/data"):
+    urls = registered_urls(small_snapshot) + ["/map?cycle=2024&view=hex", "/trends?cycle=2024&window=cycle"]
+    for url in urls:
         page.goto(base_url + url)
         page.wait_for_load_state("networkidle")
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 1, f"{url} scrolls sideways by {overflow}px on a phone"
+        for chart_right, legend_right, caption in page.evaluate(LEGENDS):
+            assert legend_right <= chart_right + 1, f"{url}: the legend of {caption!r} is cut off on a phone"
     context.close()
     assert problems.all() == []

@@ -83,6 +83,8 @@ def test_a_donor_page_is_titled_with_the_donors_name(client, known):
         "/race/president/2026",
         "/committee/C99999999",
         "/donor/NOBODY%20AT%20ALL%7C00000",
+        "/race/house/WA/01/2024/extra",  # more segments than the race's address has: no page, not a bad value
+        "/race/president/2024/extra",
     ],
 )
 def test_addresses_that_name_nothing_answer_404_with_the_friendly_page(client, path):

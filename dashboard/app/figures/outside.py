@@ -26,6 +26,11 @@ from dashboard.app.figures.money_over_time import (
 )
 
 NOTICE_NAME = "from 24/48-hour notices, not yet in a regular report"
+# A legend entry does not wrap, and on a phone the legend under a chart starts after the money axis'
+# labels, leaving it about 290 px: a line of an entry holds about this many characters. The
+# notice-only line's entry is short (the chart's caption and the line's hover say what it is).
+LEGEND_LINE = 26
+NOTICE_LEGEND = "24/48-hour notices"
 SIDES = {
     "S": {"word": "for", "dash": "dash", "symbol": "triangle-up", "color": theme.OKABE_ITO["bluish_green"]},
     "O": {"word": "against", "dash": "dot", "symbol": "triangle-down", "color": theme.OKABE_ITO["reddish_purple"]},
@@ -33,6 +38,13 @@ SIDES = {
 SHOWN = 15  # bars drawn; the table and the CSV have every row
 # Bar charts name their sides above the bars: below, the legend would sit on the axis title.
 LEGEND_ABOVE = {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "traceorder": "normal"}
+
+
+def legend_name(label: str, what: str) -> str:
+    """'label: what' (`what` may hold a <br>), on two lines, 'label:' then 'what', when too long for
+    a phone's legend on one."""
+    first_line = f"{label}: {what.split('<br>')[0]}"
+    return f"{label}:<br>{what}" if len(first_line) > LEGEND_LINE else f"{label}: {what}"
 
 
 def side_word(code) -> str:
@@ -59,7 +71,7 @@ def _outside_lines(rows: pd.DataFrame, side: str, label: str, color: str, show_n
             mode="lines+markers",
             line={"color": color, "dash": style["dash"], "width": 2, "shape": "hv"},
             marker={"symbol": style["symbol"], "size": 7, "color": color},
-            name=name,
+            name=legend_name(label, f"outside money {style['word']}"),
             hovertemplate=f"{name}<br>%{{x|%Y-%m-%d}}: %{{y:$,.0f}} to date<extra></extra>",
         )
     )
@@ -72,7 +84,7 @@ def _outside_lines(rows: pd.DataFrame, side: str, label: str, color: str, show_n
                 mode="lines+markers",
                 line={"color": color, "dash": style["dash"], "width": 1, "shape": "hv"},
                 marker={"symbol": f"{style['symbol']}-open", "size": 7, "color": color},
-                name=noticed,
+                name=legend_name(label, f"{style['word']},<br>{NOTICE_LEGEND}"),
                 visible=True if show_notices else "legendonly",
                 hovertemplate=f"{noticed}<br>%{{x|%Y-%m-%d}}: %{{y:$,.0f}} to date<extra></extra>",
             )
@@ -104,7 +116,7 @@ def race_timeline(periods: pd.DataFrame, daily: pd.DataFrame, order: list[str], 
                 mode="lines+markers",
                 line={"color": color, "dash": styles[cid]["dash"], "width": 3},
                 marker={"symbol": "circle", "size": 7},
-                name=f"{label}: raised",
+                name=legend_name(label, "raised"),
                 hovertemplate=f"{label}<br>%{{x|%Y-%m-%d}}: %{{y:$,.0f}} raised to date<extra></extra>",
             )
         for side in SIDES:

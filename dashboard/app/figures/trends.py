@@ -70,7 +70,8 @@ def receipts_over_time(wide: pd.DataFrame, by: str, cycle: int) -> go.Figure:
             x=wide["period_end"],
             y=wide[previous_cycle_column(party, cycle)],
             mode="lines",
-            name=f"{name}, same days of {cycle - 2}",
+            # Short, to fit a phone's legend: the chart's caption says these are the same days of that cycle.
+            name=f"{name} ({cycle - 2})",
             legendgroup=party,
             opacity=0.55,
             line={**style, "width": 1.5},

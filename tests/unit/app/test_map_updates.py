@@ -94,10 +94,14 @@ def test_a_metric_switch_answer_is_small(map_page):
 def test_the_table_is_one_page_of_rows_sorted_on_the_server(map_page):
     rows = maps.map_rows(2024, "H")
     first = map_page.table_parts(map_page.parse_query(2024), rows, "caption")
-    assert first["map-range"] == "Rows 1-25 of 437" and first["map-prev"] and not first["map-next"]
+    assert first["table-status"] == "Rows 1 to 25 of 437"
+    assert (first["table-previous"], first["table-next"]) == ("true", "false")  # aria-disabled
     last = map_page.table_parts(map_page.parse_query(2024, sort="race_label", page="18"), rows, "caption")
-    assert last["map-range"] == "Rows 426-437 of 437" and last["map-next"] and not last["map-prev"]
-    body = json.dumps(last["map-table-body"].to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder)
+    assert last["table-status"] == "Rows 426 to 437 of 437" and last["table-page"] == 18
+    assert (last["table-previous"], last["table-next"]) == ("false", "true")
+    beyond = map_page.table_parts(map_page.parse_query(2024, page="40"), rows, "caption")
+    assert beyond["table-page"] == 18  # a page past the end shows the last
+    body = json.dumps(last["table-rows"].to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder)
     assert "/race/house/WY/00/2024" in body and "/race/house/AL/01/2024" not in body
 
 

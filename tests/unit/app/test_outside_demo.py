@@ -105,7 +105,7 @@ def test_race_page_draws_both_kinds_of_money_on_one_chart(pages, races_with_outs
         for component in _walk(layout)
         if getattr(component, "id", None) and isinstance(component.id, dict) and hasattr(component, "figure")
     }
-    names = [trace.name for trace in graphs["race-outside-timeline"].data]
+    names = [trace.name.replace("<br>", " ") for trace in graphs["race-outside-timeline"].data]  # (long names: 2 lines)
     assert any(n.endswith(": raised") for n in names)
     assert any(n.endswith(": outside money for") or n.endswith(": outside money against") for n in names)
     share = outside.race_outside_share(cycle, office, state, district).iloc[0]

@@ -49,10 +49,10 @@ def test_race_timeline_puts_both_kinds_of_money_on_one_chart_in_each_candidates_
     names = [t.name for t in figure.data]
     assert names == [
         "X, A (DEM): raised",
-        "X, A (DEM): outside money for",
+        "X, A (DEM):<br>outside money for",
         "Y, B (REP): raised",
-        "Y, B (REP): outside money against",
-        "Y, B (REP): against, from 24/48-hour notices, not yet in a regular report",
+        "Y, B (REP):<br>outside money against",
+        "Y, B (REP): against,<br>24/48-hour notices",
     ]
     raised_a, for_a, raised_b, against_b, notice_b = figure.data
     colours = money_over_time.candidate_styles(["A", "B"])  # as in the race's other charts
@@ -76,6 +76,13 @@ def test_race_timeline_table_holds_every_number_of_the_chart():
     assert timeline_rows(periods_frame().iloc[:0], daily_frame().iloc[:0]).empty
 
 
+def test_a_long_legend_entry_is_broken_in_its_label_to_fit_a_phone():
+    assert outside.legend_name("X (DEM)", "outside money for") == "X (DEM): outside money for"
+    long = outside.legend_name("CRANCOMBE, BRIAR (REP)", "outside money for")
+    assert long == "CRANCOMBE, BRIAR (REP):<br>outside money for"
+    assert all(len(line) <= outside.LEGEND_LINE for line in long.split("<br>"))
+
+
 def test_for_against_bars_name_the_side_and_hatch_against():
     frame = pd.DataFrame(
         {
@@ -97,8 +104,8 @@ def test_cumulative_lines_and_the_money_around_each_candidate():
     daily = daily_frame()[daily_frame().candidate_id == "B"].drop(columns=["candidate_id", "name", "party"])
     figure = outside.cumulative_for_against(daily, "for or against Y, B")
     assert [t.name for t in figure.data] == [
-        "All spenders: outside money against",
-        "All spenders: against, from 24/48-hour notices, not yet in a regular report",
+        "All spenders:<br>outside money against",
+        "All spenders: against,<br>24/48-hour notices",
     ]
     assert figure.data[1].visible is True  # shown on the candidate's own chart
     candidates = pd.DataFrame(

@@ -9,3 +9,11 @@ each response is made. An empty name says nothing of the software behind the sit
 import gunicorn.http.wsgi
 
 gunicorn.http.wsgi.SERVER = ""
+
+
+def post_worker_init(worker):
+    """Each worker watches where `current` points, so a new snapshot is opened and its most asked answers
+    computed before visitors ask them (dashboard/app/answer_cache.py: the publish's wake)."""
+    from dashboard.app import answer_cache
+
+    answer_cache.watch_for_snapshots(worker.wsgi)

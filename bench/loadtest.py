@@ -18,6 +18,11 @@ asserted (the machine is shared); the issue's targets are printed beside the fig
 4. large bodies: callback posts of `--body-mb` MB (3 at once): statuses and workers' peak RSS.
 5. concurrent exports: ten exports of the largest cycle at once, read in full: statuses, rows and the
    workers' peak RSS (sampled every 0.1 s).
+6. cold after a publish (`cold_publish`): the mixed load for `--seconds` on one
+   snapshot, then a new snapshot published (the same files under a new id, as a publish swaps `current`)
+   and the mixed load again for `--cold-seconds`, whose answers all start cold: once with the answer
+   cache's warm-up off (ANSWER_CACHE_WARM_UP=0) and once on, each against a fresh server (`--pause`: seconds
+   without requests after the publish; `--think`: each client's pause between requests).
 
 Figures go to bench/loadtest_results.json and bench/loadtest_results.txt.
 """
@@ -28,6 +33,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -199,7 +205,7 @@ def sample_races(data_dir: Path, count: int = 300) -> tuple[list[str], str]:
         "WHERE office = 'H' AND receipts > 0 ORDER BY receipts DESC LIMIT ?",
         [count],
     ).fetchall()
-    return [f"/race/H/{state}/{district}/{c}" for c, state, district in rows], str(cycle)
+    return [f"/race/house/{state}/{district}/{c}" for c, state, district in rows], str(cycle)
 
 
 API_PATHS = (
@@ -318,8 +324,16 @@ def server(data_dir: Path, **env):
 # ----------------------------------------------------------------------------- phases
 
 
-def mixed(base_url: str, races: list[str], cycle: str, clients: int, seconds: float) -> dict:
-    walker = MapWalker(base_url, cycle)
+def mixed(
+    base_url: str,
+    races: list[str],
+    cycle: str,
+    clients: int,
+    seconds: float,
+    walker: MapWalker | None = None,
+    think: float = 0,
+) -> dict:
+    walker = walker or MapWalker(base_url, cycle)
     api_paths = []
     for race in races[:60]:
         _, _, office, state, district, race_cycle = race.split("/")
@@ -328,7 +342,7 @@ def mixed(base_url: str, races: list[str], cycle: str, clients: int, seconds: fl
     served = {}  # (name, X-Answer-Cache) -> answers
 
     class Visitor(FastHttpUser):
-        wait_time = constant(0)
+        wait_time = constant(think)
 
         def on_start(self):
             self.values = json.loads(json.dumps(walker.values))
@@ -511,6 +525,47 @@ def concurrent_exports(base_url: str, cycle: str, count: int = 10) -> dict:
     return {"exports": results, "rss": rss.figures()}
 
 
+def publish_copy(data_dir: Path) -> str:
+    """A new snapshot as a publish makes one (new id, `current` swapped in one step), with the current one's
+    files (hard links): every answer is cold for the app, while the figures stay comparable. Its id."""
+    from dashboard.store import files, layout, snapshots
+
+    current = snapshots.current_snapshot(data_dir)
+    snapshot_id = snapshots.new_snapshot_id()
+    partial = layout.snapshots_dir(data_dir) / f"{snapshot_id}.partial"
+    shutil.copytree(current, partial, copy_function=os.link)
+    manifest = {**snapshots.read_manifest(current), "snapshot_id": snapshot_id}
+    files.write_json(layout.manifest_path(partial), manifest, indent=2)  # a new file: the linked one is left alone
+    snapshots.promote(data_dir, partial, keep=3)
+    return snapshot_id
+
+
+def cold_publish(
+    base_url: str,
+    data_dir: Path,
+    races: list[str],
+    cycle: str,
+    clients: int,
+    seconds: float,
+    cold_seconds: float,
+    think: float,
+    pause: float = 0,
+) -> dict:
+    """The mixed load on one snapshot (what the workers count as most asked), a publish, then the same load
+    for `cold_seconds` (before a request reads the new snapshot, the clients are ready: none warms it).
+    `think`: each client's pause between requests (0: as fast as the server answers); `pause`: seconds
+    without requests between the publish and the load."""
+    walker = MapWalker(base_url, cycle)
+    mixed(base_url, races, cycle, clients, seconds, walker, think)
+    snapshot_id = publish_copy(data_dir)
+    time.sleep(pause)  # visitors come back `pause` seconds after the publish
+    figures = mixed(base_url, races, cycle, clients, cold_seconds, walker, think)
+    figures["_published"] = snapshot_id
+    figures["_think_seconds"] = think
+    figures["_pause_seconds"] = pause
+    return figures
+
+
 # ----------------------------------------------------------------------------- report
 
 
@@ -520,7 +575,7 @@ def _ratio(after: float, before: float) -> float | None:
 
 def report(results: dict) -> str:
     lines = [f"Load and abuse suite ({results['when']}, {results['rows']:,} demo rows, {results['clients']} clients)"]
-    for phase in ("mixed_cache_off", "mixed_cache_on", "mixed_cache_warm"):
+    for phase in ("mixed_cache_off", "mixed_cache_on", "mixed_cache_warm", "cold_publish_off", "cold_publish_on"):
         if phase not in results:
             continue
         figures = results[phase]
@@ -538,12 +593,16 @@ def report(results: dict) -> str:
         for error, times in figures["_errors"].items():
             lines.append(f"    error x{times}: {error}")
         lines.append(f"  CPU seconds used: {figures.get('_cpu_seconds')}")
-    for phase in ("mixed_cache_on", "mixed_cache_warm"):
-        if "mixed_cache_off" not in results or phase not in results:
+    for phase, base in (
+        ("mixed_cache_on", "mixed_cache_off"),
+        ("mixed_cache_warm", "mixed_cache_off"),
+        ("cold_publish_on", "cold_publish_off"),
+    ):
+        if base not in results or phase not in results:
             continue
-        lines.append(f"\n{phase} / mixed_cache_off:")
+        lines.append(f"\n{phase} / {base}:")
         for name in ("map switch", "race page", "api"):
-            off, on = results["mixed_cache_off"].get(name), results[phase].get(name)
+            off, on = results[base].get(name), results[phase].get(name)
             if off and on:
                 lines.append(
                     f"  {name:11s} throughput x{_ratio(on['req_per_s'], off['req_per_s'])}, "
@@ -582,13 +641,18 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, default=60, help="length of each mixed phase")
     parser.add_argument("--abuse-seconds", type=float, default=20, help="length of each starvation phase")
     parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--cold-seconds", type=float, default=15, help="length of the window after a publish")
+    parser.add_argument("--think", type=float, default=0, help="cold_publish: each client's pause between requests")
+    parser.add_argument("--warm-up-first", action="store_true", help="cold_publish: the run with the warm-up first")
+    parser.add_argument("--pause", type=float, default=0, help="cold_publish: seconds between publish and load")
     parser.add_argument(
         "--warm", type=int, default=1, help="1: after mixed_cache_on, a second window on the same server (0: not)"
     )
     parser.add_argument("--body-mb", type=int, default=64, help="size of each large callback post")
     parser.add_argument(
         "--phases",
-        default="mixed_cache_off,mixed_cache_on,costly_searches,slow_export_readers,large_bodies,concurrent_exports",
+        default="mixed_cache_off,mixed_cache_on,costly_searches,slow_export_readers,large_bodies,concurrent_exports,"
+        "cold_publish",
     )
     parser.add_argument("--output", type=Path, default=RESULTS_JSON, help="JSON results (the .txt beside it)")
     args = parser.parse_args(argv)
@@ -606,6 +670,24 @@ def main(argv=None) -> int:
         for phase in phases:
             print(f"phase {phase}", flush=True)
             cache_mb = 0 if phase == "mixed_cache_off" else os.environ.get("ANSWER_CACHE_MB", "64")
+            if phase == "cold_publish":
+                for warm_up in ("on", "off") if args.warm_up_first else ("off", "on"):
+                    count = 0 if warm_up == "off" else os.environ.get("ANSWER_CACHE_WARM_UP", "256")
+                    with server(
+                        data_dir, ANSWER_CACHE_MB=cache_mb, ANSWER_CACHE_WARM_UP=count, TRUSTED_PROXY_HOPS=1
+                    ) as url:
+                        results[f"cold_publish_{warm_up}"] = cold_publish(
+                            url,
+                            data_dir,
+                            races,
+                            cycle,
+                            args.clients,
+                            args.seconds,
+                            args.cold_seconds,
+                            args.think,
+                            args.pause,
+                        )
+                continue
             with server(data_dir, ANSWER_CACHE_MB=cache_mb, TRUSTED_PROXY_HOPS=1) as url:
                 if phase.startswith("mixed"):
                     results[phase] = mixed(url, races, cycle, args.clients, args.seconds)

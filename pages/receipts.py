@@ -15,9 +15,9 @@ from urllib.parse import urlencode
 
 import dash
 import dash_ag_grid as dag
-from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
-from dashboard.app import db, labels, links
+from dashboard.app import db, labels, limits, links
 from dashboard.app.api.endpoints import PREFIX
 from dashboard.app.components.cards import Stat, stat_cards
 from dashboard.app.components.cycle_picker import cycle_picker
@@ -44,11 +44,12 @@ def parse_query(**query):
     return filters, group, sort
 
 
+TITLE = "Itemized receipts"
 dash.register_page(
     __name__,
     path="/receipts",
     name="Receipts",
-    title="Itemized receipts",
+    title=TITLE,
     check=parse_query,
     description="Every itemized contribution from an individual to a federal candidate's committees, "
     "filtered, sorted and downloadable as CSV or Parquet, from FEC filings.",
@@ -422,7 +423,7 @@ def layout(**query):
         ]
     )
     return page(
-        html.H1("Itemized receipts"),
+        html.H1(TITLE),
         html.P(
             "Every itemized contribution from an individual to a candidate's committees, counted once: "
             "memo entries and the conduit's copy of an earmarked gift are left out.",
@@ -473,6 +474,54 @@ def grid_block(request, view, sort_of, read, decorate, what: str):
         "rowData": json_records(frame),
         "rowCount": view["rows"],
     }, f"{what} {start + 1:,} to {start + len(frame):,} of {view['rows']:,} loaded."
+
+
+# When every search of the worker's pool is taken (dashboard/app/limits.py), the page and its grids say so
+# and offer to try again, instead of a blank page or an empty grid.
+@limits.answer_when_busy("_pages_content", "children")
+def page_when_busy(body: dict) -> dict | None:
+    """The explorer's page when it cannot be searched now: the message and a link to load it again."""
+    values = {i.get("property"): i.get("value") for i in body.get("inputs", []) if isinstance(i, dict)}
+    path, search = str(values.get("pathname") or "/receipts"), str(values.get("search") or "")
+    if path.rstrip("/") != "/receipts":
+        return None
+    content = page(
+        html.H1(TITLE),
+        html.P([limits.BUSY_MESSAGE + " ", html.A("Try again", href=path + search, id="rx-busy-retry")], role="status"),
+    )
+    return {"_pages_content": {"children": content}, "_pages_store": {"data": {"title": TITLE}}}
+
+
+def busy_status(grid_id: str) -> list:
+    return [limits.BUSY_MESSAGE + " ", html.Button("Try again", id=f"{grid_id}-retry", className="button", n_clicks=0)]
+
+
+@limits.answer_when_busy("rx-grid", "getRowsResponse")
+def rows_when_busy(_body: dict) -> dict:
+    return {"rx-grid-status": {"children": busy_status("rx-grid")}}  # its rows are asked again by the button
+
+
+@limits.answer_when_busy("rx-donor-grid", "getRowsResponse")
+def donor_rows_when_busy(_body: dict) -> dict:
+    return {"rx-donor-grid-status": {"children": busy_status("rx-donor-grid")}}
+
+
+# The grid asks again for the blocks it is missing.
+RETRY_BLOCKS = """
+function (n_clicks) {
+    if (!n_clicks) { return window.dash_clientside.no_update; }
+    const api = dash_ag_grid.getApi(GRID);
+    if (api) { api.refreshInfiniteCache(); }
+    return "Asking again...";
+}
+"""
+for _grid in ("rx-grid", "rx-donor-grid"):
+    clientside_callback(
+        RETRY_BLOCKS.replace("GRID", json.dumps(_grid)),
+        Output(f"{_grid}-status", "children", allow_duplicate=True),
+        Input(f"{_grid}-retry", "n_clicks"),
+        prevent_initial_call=True,
+    )
 
 
 def grid_sort(request, current: str) -> str:

@@ -17,10 +17,10 @@ from dash._pages import _path_to_page  # Dash's own router: the shell's head nam
 from flask import g, request
 from flask_compress import Compress
 
-from dashboard.app import answer_cache, headers, limits, links
+from dashboard.app import answer_cache, bundles, headers, limits, links
 from dashboard.app.api.feeds import feeds
 from dashboard.app.api.http import api
-from dashboard.app.callback_guard import guard_callbacks
+from dashboard.app.callback_guard import guard_callbacks, refuse_invalid_value
 from dashboard.app.components import errors
 from dashboard.app.components.district_map import geo_files
 from dashboard.app.components.header import header
@@ -127,6 +127,7 @@ def create_app(import_name: str) -> dash.Dash:
     server = app.server
     limits.register(server)  # body size, per-client places, the costly searches' pool: before other hooks
     server.register_blueprint(geo_files)  # base map and cached boundaries for the maps
+    bundles.install(app)  # the partial plotly.js for charts; AG Grid's bundle only where a grid is drawn
     Compress(server)
     server.register_blueprint(api)  # /api/v1/: JSON and CSV twins, exports, openapi.json
     server.register_blueprint(feeds)  # /feeds/...atom: a race's, candidate's or committee's news
@@ -158,6 +159,8 @@ def _with_page_head(interpolate):
 
     def interpolate_index(**parts):
         found, path_values = _path_to_page(request.path.strip("/"))
+        if any("/" in value for value in (path_values or {}).values()):  # Dash's <value> spans segments
+            found, path_values = {}, None  # /race/house/WA/01/2024/extra names no page: 404
         path_values = path_values or {}
         check, title = found.get("check"), found.get("title", SITE_NAME)
         g.page_status, subject = (
@@ -171,7 +174,9 @@ def _with_page_head(interpolate):
             description = _resolve(found.get("description"), path_values) or SITE_DESCRIPTION
         parts["title"] = escape(title)
         parts["metas"] = (
-            parts.get("metas", "") + _meta_tags(title, description, request.url) + links.feed_link_tag(request.path)
+            parts.get("metas", "")
+            + _meta_tags(title, description, request.url)
+            + links.feed_link_tag(request.path)
         )
         return interpolate(**parts)
 
@@ -208,7 +213,9 @@ def _with_page_status(response):
 
 
 def _log_callback_error(error: Exception) -> None:
-    """Callbacks that fail leave the page as it was; the traceback goes to the log only."""
+    """Callbacks that fail leave the page as it was; the traceback goes to the log only. A value the
+    parsers refuse (a crafted request) is a 400 with one log line instead."""
+    refuse_invalid_value(error)
     log.error("callback failed", exc_info=error)
 
 

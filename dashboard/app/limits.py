@@ -5,12 +5,20 @@
 - One client (its address, see below) may have CLIENT_REQUESTS requests in progress at once in a worker
   and CLIENT_EXPORTS downloads of whole views; beyond, 429 with Retry-After. A download holds its places
   until its last chunk is taken or the client stops reading, not only while its view function runs.
+- A worker streams at most WORKER_EXPORTS downloads at once, all clients together; beyond, 503 with
+  Retry-After at once (no thread is held waiting). A download's rows are sorted before the first is
+  sent and DuckDB keeps them until the last is read, about 370 MB for a cap-size export of 1,000,000
+  receipts: ten at once took one worker from 190 MB to 2.9-3.2 GB, two 910 MB, one 555-579 MB
+  (tests/integration/test_exports_concurrent_memory.py).
 - Costly searches (the itemized receipts: the explorer's page and callbacks, the API's /receipts routes and
   exports) take turns in a pool of COSTLY_SEARCHES per worker, with at most as many waiting, so the other
   threads stay free for everything else. The wait counts against QUERY_TIMEOUT_MS (dashboard.app.db reads
   the deadline set here): a search that cannot start in time is refused with 503 and Retry-After. The turn
   is taken just before the view function runs (an answer from the answer cache takes none) and given back
   when it returns; a download's rows are then read outside the pool, its sort being done.
+  A browser shows nothing of a callback's 503 (the explorer's grid stayed empty, without a word): a page
+  registers what its costly callback answers instead (`answer_when_busy`), a 200 with BUSY_MESSAGE and a
+  way to try again, never kept by the answer cache (Cache-Control: no-store).
 
 Counts are per worker process (gunicorn's workers share no memory): a client may have up to
 CLIENT_REQUESTS in progress in each worker. A browser opens at most 6 connections to a site and a worker
@@ -25,12 +33,15 @@ never set it without such a proxy in front, or any client could name itself.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Flask, Response, current_app, g, jsonify, request
+from plotly.utils import PlotlyJSONEncoder
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -49,8 +60,16 @@ EXPORT_COMPONENTS = ("rx-donor-download",)
 CALLBACK_PATH = "/_dash-update-component"
 PAGES_LOCATION = "_pages_location"  # Dash's pages router: its callback renders the layout of this pathname
 
+BUSY_MESSAGE = "Many searches are running; try again in a few seconds."
+# What a page's costly callback answers when the pool has no turn for it: (component id, property) of one of
+# its outputs -> a function of the callback's body giving {component id: {property: value}}, or None for a 503.
+_BUSY_ANSWERS: dict[tuple[str, str], Callable[[dict], dict | None]] = {}
+
+WORKER = "\x00worker"  # the name the worker's downloads are counted under (no client address looks like it)
+
 # Seconds a refused client is asked to wait: a page's requests end within a second; a download takes longer.
 RETRY_REQUESTS, RETRY_EXPORTS, RETRY_COSTLY = 1, 10, 2
+RETRY_WORKER_EXPORTS = 30  # a cap-size download takes 10-50 s
 
 
 @dataclass
@@ -106,6 +125,7 @@ class _Limits:
         slots = config.get("COSTLY_SEARCHES")
         self.costly = _CostlyPool(slots, slots) if slots > 0 else None
         self.requests, self.exports = _Counts(), _Counts()
+        self.worker_exports = config.get("WORKER_EXPORTS")
 
 
 class _Places:
@@ -114,7 +134,8 @@ class _Places:
 
     def __init__(self, limits: _Limits, client: str) -> None:
         self.limits, self.client = limits, client
-        self.request = self.export = self.costly = self.wants_costly = False
+        self.request = self.export = self.costly = self.wants_costly = self.is_costly = False
+        self.worker_export = False
 
     def leave_costly(self) -> None:
         if self.costly:
@@ -126,6 +147,9 @@ class _Places:
         if self.export:
             self.export = False
             self.limits.exports.give_back(self.client)
+        if self.worker_export:
+            self.worker_export = False
+            self.limits.exports.give_back(WORKER)
         if self.request:
             self.request = False
             self.limits.requests.give_back(self.client)
@@ -203,8 +227,24 @@ def _admit():
                 RETRY_EXPORTS,
             )
         places.export = True
+        # All of the worker's downloads, counted as one client's.
+        if limits.worker_exports > 0 and not limits.exports.take(WORKER, limits.worker_exports):
+            return _refusal(
+                503,
+                "This server is sending as many downloads as its memory allows: try again in a minute.",
+                RETRY_WORKER_EXPORTS,
+            )
+        places.worker_export = True
+    places.is_costly = costly
     places.wants_costly = costly and limits.costly is not None
     return None
+
+
+def is_costly() -> bool:
+    """Whether this request is a costly search (the answer cache never replays one: its warm-up would take
+    a turn of the pool the visitors' searches need)."""
+    places: _Places | None = g.get("limits_places")
+    return places is not None and places.is_costly
 
 
 def _in_turn(dispatch):
@@ -217,6 +257,9 @@ def _in_turn(dispatch):
             timeout_ms = config.get("QUERY_TIMEOUT_MS")
             started = time.monotonic()
             if not places.limits.costly.enter(timeout_ms / 1000 if timeout_ms > 0 else None):
+                busy = _busy_answer()
+                if busy is not None:
+                    return busy
                 return _refusal(
                     503,
                     "Searches of itemized contributions are all busy right now: try again in a few seconds.",
@@ -228,6 +271,40 @@ def _in_turn(dispatch):
         return dispatch()
 
     return dispatch_in_turn
+
+
+def answer_when_busy(component_id: str, prop: str):
+    """Registers the decorated function as the answer of a costly callback that updates `component_id`'s
+    `prop`, when every turn of the pool is taken: it gets the callback's body and gives the updates
+    ({component id: {property: value}}) that say so on the page, or None to refuse with a 503."""
+
+    def register(make: Callable[[dict], dict | None]):
+        _BUSY_ANSWERS[(component_id, prop)] = make
+        return make
+
+    return register
+
+
+def _busy_answer() -> Response | None:
+    """A costly callback's answer when the pool is full, as its page registered it, else None."""
+    if request.path != CALLBACK_PATH:
+        return None
+    body = request.get_json(silent=True)  # parsed already (the callback guard); a dict with a list of outputs
+    outputs = body.get("outputs") if isinstance(body, dict) else None
+    outputs = outputs if isinstance(outputs, list) else [outputs]
+    for output in outputs:
+        if not isinstance(output, dict):
+            continue
+        make = _BUSY_ANSWERS.get((str(output.get("id")), str(output.get("property"))))
+        updates = make(body) if make is not None else None
+        if updates is not None:
+            response = Response(
+                json.dumps({"multi": True, "response": updates}, cls=PlotlyJSONEncoder), mimetype="application/json"
+            )
+            response.headers["Cache-Control"] = "no-store"  # never kept: the next try is computed
+            response.headers["Retry-After"] = str(RETRY_COSTLY)
+            return response
+    return None
 
 
 def _what_it_costs() -> tuple[bool, bool]:

@@ -76,6 +76,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("CLIENT_EXPORTS", "2", "Downloads of whole views one client may have in progress at once per worker.", int),
     Setting(
+        "WORKER_EXPORTS",
+        "1",
+        "Downloads of whole views a web worker streams at once, all clients together (each holds its sorted rows); 0: no limit.",
+        int,
+    ),
+    Setting(
         "COSTLY_SEARCHES",
         "1",
         "Searches of itemized receipts a web worker runs at once (as many more wait, within QUERY_TIMEOUT_MS); 0: no pool.",
@@ -91,6 +97,12 @@ SETTINGS: tuple[Setting, ...] = (
         "ANSWER_CACHE_MB",
         "64",
         "Memory each web worker keeps answers of the current snapshot in (pages, callbacks, API); 0 turns it off.",
+        int,
+    ),
+    Setting(
+        "ANSWER_CACHE_WARM_UP",
+        "256",
+        "Answers most asked before a publish that each web worker computes again for the new snapshot, in the background; 0: none.",
         int,
     ),
     Setting("SNAPSHOTS_KEPT", "3", "Published snapshots kept on disk (the current one included).", int),

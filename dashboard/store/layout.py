@@ -6,6 +6,7 @@
       snapshots/<id>/             a published, immutable snapshot: manifest.json and the extracts
       current -> snapshots/<id>   the snapshot being served (a symlink swapped with os.replace)
       refresh/                    the OpenFEC refresh's pending pages, state and status.json
+      sync/status.json            the last upload to the object store and the last `follow` of it
       bulk/<cycle>/               a bulk load's staging and state
       geo/cd<congress>/           Census boundaries, simplified, with a manifest of checksums
       geo/zcta-cd<congress>/      Census ZCTA-to-district relationship, normalized, with a manifest of checksums
@@ -46,6 +47,11 @@ def refresh_dir(data_dir: Path) -> Path:
 
 def refresh_status_path(data_dir: Path) -> Path:
     return refresh_dir(data_dir) / "status.json"
+
+
+def sync_status_path(data_dir: Path) -> Path:
+    """What the last upload to the object store and the last `follow` of it did (store/sync_status.py)."""
+    return Path(data_dir) / "sync" / "status.json"
 
 
 def bulk_dir(data_dir: Path, cycle: int) -> Path:

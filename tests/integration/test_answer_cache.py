@@ -99,6 +99,7 @@ def test_exports_and_downloaded_files_are_never_kept(client):
         assert export.status_code == 200
         assert "X-Answer-Cache" not in export.headers
         assert export.headers["Cache-Control"] == "no-store"
+        export.close()  # as a server does once sent: the worker's download place is given back (WORKER_EXPORTS)
     click = {
         "output": "map-csv.data",
         "outputs": {"id": "map-csv", "property": "data"},
@@ -164,7 +165,8 @@ def test_a_new_snapshot_replaces_every_kept_answer(client, demo_builds, tmp_path
     assert client.get(API, headers={"If-None-Match": before.headers["ETag"]}).status_code == 200
     # The page's data footer names the snapshot it was drawn from: the new one.
     page_after = client.post("/_dash-update-component", json=router_body("/map"))
-    assert page_after.headers["X-Answer-Cache"] == "miss"
+    # Computed again for the new snapshot: by this request or by the warm-up the publish started (a hit).
+    assert page_after.headers["X-Answer-Cache"] in ("miss", "hit")
     assert f"snapshot {manifest['snapshot_id']}" in json.dumps(page_after.get_json()["response"])
     assert f"snapshot {manifest['snapshot_id']}" not in json.dumps(page_before)
 

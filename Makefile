@@ -6,7 +6,7 @@ PORT   ?= 8050
 WEB_WORKERS ?= 2
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test test-fast lint bench bench-browser bench-load loadtest demo-data geo-data demo-refresh chromium install install-test clean-data
+.PHONY: serve test test-fast lint bench bench-browser bench-load bench-scale loadtest demo-data geo-data demo-refresh chromium nginx install install-test clean-data plotly-bundle
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.test-installed
@@ -24,6 +24,12 @@ $(VENV)/.test-installed: requirements-test.txt $(VENV)/.installed
 chromium:
 	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for the browser tests..."; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+# Debian's nginx as the load balancer of the two-server test and `make bench-scale` (devtools/load_balancer.py
+# runs it as a child process with its files in a temporary folder; the system's nginx service is not used).
+nginx:
+	@test -x /usr/sbin/nginx || { echo "Installing Debian's nginx for the two-server test..."; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null; }
 
 # Builds the synthetic demo snapshot when DATA_CACHE_DIR has none yet.
 demo-data: install
@@ -53,7 +59,7 @@ serve: geo-data demo-data
 	  --bind 127.0.0.1:$(PORT) --timeout 60 app:server
 
 # Everything: lint, then unit, integration and browser tests (no marker left out).
-test: install-test chromium lint
+test: install-test chromium nginx lint
 	$(BIN)/python -m pytest -q tests
 
 # The day-to-day loop: unit tests without the slow ones (no browser, no subprocesses), under two minutes.
@@ -85,11 +91,23 @@ bench: install-test chromium
 bench-browser: install-test chromium
 	$(BIN)/python -m bench.browser
 
+# The partial plotly.js the charts load (dashboard/app/static/plotly/, committed): plotly.js with only the
+# trace types in devtools/plotly_bundle/traces.json. Rebuild after changing that list or upgrading plotly
+# (the plotly.js version in devtools/plotly_bundle/package.json must be the one the plotly package ships).
+# Needs node and npm; serving and testing the app never do.
+plotly-bundle:
+	cd devtools/plotly_bundle && npm ci --ignore-scripts --no-audit --no-fund && node build.mjs
+
 # Bulk-load benchmark: writes the demo's data as FEC bulk files (10M and 40M itemized rows) and loads
 # them; reports rows/s, peak memory and disk use (bench/load_results.json). BENCH_DATA_DIR, when set,
 # supplies the 40M demo data instead of generating it. Not part of `make test` (it takes a while).
 bench-load: install-test
 	$(BIN)/python -m bench.load $(if $(BENCH_DATA_DIR),--source $(BENCH_DATA_DIR))
+
+# One app server against two behind nginx, in the same run, over a demo snapshot of its own: req/s, p50/p95,
+# failed requests (bench/scale_results.txt; docs/scaling.md). Not part of `make test`.
+bench-scale: install-test nginx
+	$(BIN)/python -m bench.scale
 
 # The load and abuse suite (issue 16): locust against gunicorn over a demo snapshot of its own, bounded in
 # time (about 5 minutes): 50 clients on map switches, race pages and the API with the answer cache off

@@ -257,6 +257,20 @@ def refresh_section():
     )
 
 
+def follow_section():
+    """Whether this node's copy of the object store's snapshots is in step (`python -m dashboard follow`);
+    nothing on a node that builds its own. The store's address and errors stay in `status`, off the public page."""
+    health = snapshot.follow_health()
+    if not health:
+        return None
+    state = "In step" if health["ok"] else "Failing: this server keeps serving the snapshot it has"
+    stats = [
+        Stat("Copy from the object store", state, f"since {health['since']}"),
+        Stat("Snapshot copied last", str(health["snapshot_followed"] or "none yet"), health["last_success_at"]),
+    ]
+    return html.Section([html.H2("Copied from the object store"), stat_cards(stats, label="Object store copy")])
+
+
 def snapshot_stats(manifest: dict) -> list[Stat]:
     return [
         Stat("Snapshot", str(manifest.get("snapshot_id", "?"))),
@@ -294,7 +308,12 @@ def layout(**_query):
     if manifest is None:
         # The sources and rules are worth reading even before a snapshot exists.
         return page(
-            html.H1("About the data"), html.P("No snapshot has been published yet."), SOURCES, METHODOLOGY, manifest={}
+            html.H1("About the data"),
+            html.P("No snapshot has been published yet."),
+            follow_section(),
+            SOURCES,
+            METHODOLOGY,
+            manifest={},
         )
     coverage = snapshot.coverage_by_cycle()
     counts = snapshot.row_counts()
@@ -321,6 +340,7 @@ def layout(**_query):
         ),
         data_quality_section(),
         refresh_section(),
+        follow_section(),
         html.P(dcc.Link("Back to the home page", href="/")),
         manifest=manifest,
     )

@@ -63,7 +63,13 @@ def shared_data() -> Path:
 
 def make_demo(data_dir: Path, rows: int = SMALL_ROWS, seed: int = SMALL_SEED) -> Path:
     demo.generate(data_dir, rows=rows, seed=seed)
-    build_and_publish(data_dir, source="demo", extra_manifest={"demo": {"rows": rows, "seed": seed}})
+    # Published here only, even inside a test that set SNAPSHOT_STORE_URL: session builds are shared.
+    store_url = os.environ.pop("SNAPSHOT_STORE_URL", None)
+    try:
+        build_and_publish(data_dir, source="demo", extra_manifest={"demo": {"rows": rows, "seed": seed}})
+    finally:
+        if store_url is not None:
+            os.environ["SNAPSHOT_STORE_URL"] = store_url
     return data_dir
 
 
@@ -159,3 +165,24 @@ def odd_snapshot(demo_builds, tmp_path_factory) -> tuple[Path, dict]:
     Read-only for tests."""
     data_dir = demo_builds.copy(tmp_path_factory.mktemp("odd-demo"))
     return data_dir, make_odd(data_dir)
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """A real S3-compatible server (moto_server) on 127.0.0.1 and a free port, for the session
+    (devtools/s3_server.py). Tests that stop it start their own S3Server instead."""
+    from devtools.s3_server import S3Server
+
+    with S3Server(log_path=tmp_path_factory.mktemp("s3-server") / "moto.log") as server:
+        yield server
+
+
+@pytest.fixture
+def snapshot_store(s3_server, monkeypatch) -> str:
+    """SNAPSHOT_STORE_URL (`s3://<fresh bucket>/site`) on the session's S3 server, set in the
+    environment with the AWS variables pointing at it (subprocesses inherit them)."""
+    for name, value in s3_server.env().items():
+        monkeypatch.setenv(name, value)
+    url = s3_server.new_bucket() + "/site"
+    monkeypatch.setenv("SNAPSHOT_STORE_URL", url)
+    return url

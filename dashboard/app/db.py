@@ -12,8 +12,15 @@ cursor on the process's database, and the cursors see the same views.
 Each snapshot's views live in a schema of their own, and a cursor reads one of them (its
 search_path). A request resolves `current` at its first query and reads that snapshot to its end
 (flask.g), so one page render never mixes two snapshots; the next request reads the new one: a
-refresh needs no restart. The previous snapshot's views are kept while the newest is served, and
-its files stay on disk for a while after a swap, so a request that started before it still finishes.
+refresh needs no restart. The views of older snapshots still kept on disk stay open while the newest
+is served, and their files stay on disk for a while after a swap, so a request that started before it
+still finishes.
+
+Behind a load balancer, the servers of a rolling update are on different snapshots for a while. A page
+names its snapshot in its shell and the browser sends it back with each callback (X-Snapshot-Id,
+assets/snapshot_pin.js): `pin_request` makes the request read that snapshot while it is still on disk,
+so every answer of one page load comes from one snapshot whichever server gives it (SnapshotNotHereYet
+when this server has not received it yet: the load balancer asks another one).
 
 A snapshot is opened only if its files match its manifest (dashboard.store.checksums: presence and
 sizes, looked at again every RECHECK_SECONDS); a damaged one raises SnapshotDamagedError instead of
@@ -25,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -44,6 +52,11 @@ log = logging.getLogger(__name__)
 
 class NoSnapshotError(RuntimeError):
     """No snapshot has been published yet (or `current` points at nothing usable)."""
+
+
+class SnapshotNotHereYet(RuntimeError):
+    """A request asks for a snapshot newer than any this server has (it is behind in a rolling update):
+    answering from an older one would mix two snapshots in one page load."""
 
 
 class QueryTimeoutError(RuntimeError):
@@ -135,6 +148,34 @@ def _pinned_snapshot_dir() -> str:
     return pinned
 
 
+# A snapshot id as dashboard.store.snapshots.new_snapshot_id writes it (20261205T052920283Z): of one
+# width, so a later id sorts after an earlier one; anything else a client sends is ignored (and no dot
+# or slash can name another folder).
+_SNAPSHOT_ID = re.compile(r"\d{8}T\d{9}Z")
+
+
+def pin_request(requested: str | None) -> str:
+    """Pin this request to the snapshot the client asks for (its page's snapshot) when that one is on disk,
+    else to `current`; returns the id read. NoSnapshotError when nothing is published here;
+    SnapshotNotHereYet when the client's snapshot is newer than this server's (not received yet). A
+    snapshot older than every one kept (pruned) gives way to `current`: the page is old anyway."""
+    served = _resolve_snapshot_dir()
+    if requested and _SNAPSHOT_ID.fullmatch(requested) and requested != os.path.basename(served):
+        folder = layout.snapshots_dir(config.data_dir()) / requested
+        if folder.is_dir():
+            served = str(folder.resolve())
+        elif requested > os.path.basename(served):
+            raise SnapshotNotHereYet(f"This server has not received data snapshot {requested} yet.")
+    flask.g.snapshot_dir = served
+    return os.path.basename(served)
+
+
+def pinned_snapshot_id() -> str | None:
+    """The id of the snapshot this request read (or was pinned to), None when it read none."""
+    pinned = flask.g.get("snapshot_dir") if flask.has_request_context() else None
+    return os.path.basename(pinned) if pinned else None
+
+
 def _view_sources(snapshot_dir: str) -> dict[str, str]:
     """Extract name -> the table function that reads it, for every extract present on disk."""
     sources = {}
@@ -160,8 +201,8 @@ def _attach_search_index(database: _Database, snapshot: _Snapshot) -> dict[str, 
 
 def _open_snapshot(database: _Database, folder: str) -> _Snapshot:
     """Check a snapshot's files against its manifest and, when whole, create its views in a schema of
-    its own. The snapshots opened before the previous one are closed: the previous one may still be
-    read by a request pinned to it."""
+    its own. Up to SNAPSHOTS_KEPT (at least 2) stay open, as older ones may still be read by requests
+    pinned to them; beyond, the oldest is closed."""
     health = checksums.check(Path(folder))
     database.opened += 1
     snapshot = _Snapshot(folder, f"snapshot_{database.opened}", health)
@@ -187,8 +228,12 @@ def _open_snapshot(database: _Database, folder: str) -> _Snapshot:
     if replaced is not None:
         _close_snapshot(database, replaced)
     database.snapshots[folder] = snapshot
-    while len(database.snapshots) > 2:
-        _close_snapshot(database, database.snapshots.pop(next(iter(database.snapshots))))
+    # Requests pinned to an older snapshot still on disk may read it: the oldest (by id, as sorted
+    # on disk) is closed first, never the one just opened nor the one `current` names.
+    kept = {folder, os.path.realpath(current_link())}
+    while len(database.snapshots) > max(2, config.get("SNAPSHOTS_KEPT")):
+        oldest = min((f for f in database.snapshots if f not in kept), key=os.path.basename)
+        _close_snapshot(database, database.snapshots.pop(oldest))
     return snapshot
 
 

@@ -24,7 +24,7 @@ from dashboard.app.callback_guard import guard_callbacks, refuse_invalid_value
 from dashboard.app.components import errors
 from dashboard.app.components.district_map import geo_files
 from dashboard.app.components.header import header
-from dashboard.app.health import health
+from dashboard.app.health import health, serve_from_one_snapshot
 from dashboard.core import config
 
 log = logging.getLogger(__name__)
@@ -126,6 +126,7 @@ def create_app(import_name: str) -> dash.Dash:
     )
     server = app.server
     limits.register(server)  # body size, per-client places, the costly searches' pool: before other hooks
+    serve_from_one_snapshot(server)  # each request pinned to one snapshot; 503 while there is none
     server.register_blueprint(geo_files)  # base map and cached boundaries for the maps
     bundles.install(app)  # the partial plotly.js for charts; AG Grid's bundle only where a grid is drawn
     Compress(server)
@@ -177,6 +178,7 @@ def _with_page_head(interpolate):
             parts.get("metas", "")
             + _meta_tags(title, description, request.url)
             + links.feed_link_tag(request.path)
+            + headers.snapshot_meta_tag()
         )
         return interpolate(**parts)
 

@@ -28,14 +28,25 @@ turns off the powerful features the site never uses, and `Cross-Origin-Opener-Po
 (a page opened from another site cannot keep a handle on ours). Strict-Transport-Security is sent
 on HTTPS requests (as a TLS-terminating proxy reports them with `X-Forwarded-Proto`).
 
+`X-Snapshot-Id` on every answer but static files: the id of the data snapshot it was built from (the
+one the request was pinned to, dashboard/app/db.py), so a client, a cache or a test can tell that the
+answers of one page load come from one snapshot; the page's shell names it in `<meta name="snapshot-id">`
+too, for the page's script to send back with its callbacks (assets/snapshot_pin.js).
+
 HTTPS itself is the reverse proxy's: Talisman's redirect to HTTPS is off, the site also answers on
 plain HTTP on 127.0.0.1. The `Server` banner is gunicorn's, dropped in `gunicorn.conf.py`.
 """
 
 from __future__ import annotations
 
+from html import escape
+
 import dash
 from flask_talisman import DENY, Talisman
+
+from dashboard.app import db
+
+SNAPSHOT_HEADER = "X-Snapshot-Id"
 
 STATIC_POLICY = {
     "default-src": "'self'",
@@ -82,6 +93,15 @@ def protect(app: dash.Dash) -> None:
         # runs before it: Flask runs `after_request` functions last registered first.
         talisman.content_security_policy["script-src"] = ["'self'", *app.csp_hashes()]  # read on each answer
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"  # Talisman does not send this one
+        snapshot_id = db.pinned_snapshot_id()
+        if snapshot_id:
+            response.headers[SNAPSHOT_HEADER] = snapshot_id
         return response
 
     app.server.after_request(hash_inline_scripts)
+
+
+def snapshot_meta_tag() -> str:
+    """The page shell's note of the snapshot it was built from, which its script sends back with each callback."""
+    snapshot_id = db.pinned_snapshot_id()
+    return f'<meta name="snapshot-id" content="{escape(snapshot_id)}">' if snapshot_id else ""

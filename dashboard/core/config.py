@@ -106,8 +106,32 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting("SNAPSHOTS_KEPT", "3", "Published snapshots kept on disk (the current one included).", int),
+    Setting(
+        "SNAPSHOT_STORE_URL",
+        "",
+        "Object store every publish also uploads to, and `follow` copies from: s3://bucket/prefix. Empty: local only.",
+    ),
+    Setting("FOLLOW_INTERVAL", "30s", "How often `python -m dashboard follow` asks the store for a new snapshot."),
+    Setting(
+        "STORE_SNAPSHOT_GRACE",
+        "1d",
+        "How long a replaced snapshot stays in the store (for followers still copying it) before a publish prunes it.",
+    ),
+    Setting(
+        "AWS_ENDPOINT_URL", "", "S3-compatible endpoint (e.g. http://127.0.0.1:9000); empty: AWS S3. Read by boto3."
+    ),
+    Setting(
+        "AWS_ACCESS_KEY_ID", "", "Key id for the object store (or any other way boto3 finds credentials).", secret=True
+    ),
+    Setting("AWS_SECRET_ACCESS_KEY", "", "Secret key for the object store; never commit it.", secret=True),
+    Setting("AWS_DEFAULT_REGION", "", "Region of the object store's bucket, e.g. us-east-1."),
     Setting("DUCKDB_MEMORY_LIMIT", "4GB", "Memory DuckDB may use while building extracts; it spills to disk beyond."),
     Setting("DUCKDB_THREADS", "2", "Threads DuckDB uses while building extracts.", int),
+    Setting(
+        "DUCKDB_TEMP_DIR",
+        "",
+        "Folder DuckDB spills to while building beyond DUCKDB_MEMORY_LIMIT (a fast local disk); empty: the data folder's tmp/.",
+    ),
     Setting(
         "QUERY_MEMORY_LIMIT",
         "2GB",

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from dashboard.core import config, contract, fec, geography, params
-from dashboard.store import checksums, layout
+from dashboard.store import checksums, layout, sync_status
 from dashboard.store.refresh_status import read_status
 from dashboard.store.snapshots import current_snapshot, read_manifest
 
@@ -278,12 +278,83 @@ def cmd_geo(args) -> int:
     return 0
 
 
+def cmd_follow(args) -> int:
+    from dashboard.pipeline import follow
+    from dashboard.pipeline.progress import Progress
+
+    progress = Progress()
+    if not args.once:
+        try:  # a bad interval fails before the loop
+            params.interval(args.every or config.get("FOLLOW_INTERVAL"), "--every" if args.every else "FOLLOW_INTERVAL")
+        except params.InvalidParameter as exc:
+            return _usage_error(exc)
+        follow.follow_every(config.data_dir(), args.every, progress)
+        return 0
+    try:
+        outcome = follow.follow_once(config.data_dir(), progress)
+    except follow.FollowError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    progress.line(outcome.message)
+    return 0
+
+
+def cmd_upload(_args) -> int:
+    """Upload the snapshot served here to SNAPSHOT_STORE_URL: after a failed upload, or for a
+    snapshot published before the setting was."""
+    from dashboard.pipeline import object_store
+
+    data_dir = config.data_dir()
+    if object_store.configured_store() is None:
+        print("error: SNAPSHOT_STORE_URL is empty: set it to s3://bucket/prefix", file=sys.stderr)
+        return 1
+    snapshot = current_snapshot(data_dir)
+    if snapshot is None:
+        print(f"error: no snapshot published in {data_dir}", file=sys.stderr)
+        return 1
+    health = checksums.check(snapshot, full=True)  # followers would refuse it: never upload damage
+    if not health.ok:
+        print(f"error: {_health_line(health)}", file=sys.stderr)
+        return 2
+    outcome = object_store.publish_to_store(data_dir, snapshot, _progress)
+    return 0 if outcome and outcome["ok"] else 1
+
+
+def _print_sync_status(data_dir) -> None:
+    """The object store's lines of `status`: the last upload (a building node) and follow (a serving one)."""
+    status = sync_status.read_status(data_dir)
+    upload, follow = status.get("upload"), status.get("follow") or {}
+    if upload:
+        if upload.get("ok"):
+            print(
+                f"store      uploaded {upload['snapshot_id']} to {upload['store']} at {upload['at']} "
+                f"({upload.get('bytes', 0):,} bytes in {upload.get('seconds')} s)"
+            )
+        else:
+            print(f"store      UPLOAD FAILED at {upload['at']}: {upload.get('error')}")
+    success, attempt = follow.get("last_success") or {}, follow.get("last_attempt") or {}
+    if attempt.get("ok"):
+        print(
+            f"follow     in step with {attempt['store']} since {attempt['since']}: serving {attempt.get('snapshot_id')}"
+            + (
+                f" (copied {success['at']}, {success['bytes']:,} bytes in {success['seconds']} s)"
+                if "bytes" in success
+                else ""
+            )
+        )
+    elif attempt:
+        print(f"follow     FAILING since {attempt['since']}: {attempt.get('error')}")
+        if success:
+            print(f"           last success {success['at']}: {success.get('snapshot_id')}")
+
+
 def cmd_status(args) -> int:
     data_dir = config.data_dir()
     snapshot = current_snapshot(data_dir)
     if snapshot is None:
         print(f"no snapshot published in {data_dir}; run `python -m dashboard demo` or `make serve`")
         if not args.json:
+            _print_sync_status(data_dir)
             _print_refresh_status(data_dir)
         return 1
     # Damage is said first and plainly, and the exit status says it too (2), for scripts and monitors.
@@ -291,10 +362,16 @@ def cmd_status(args) -> int:
     manifest = health.manifest or {}
     damaged = 0 if health.ok else 2
     if args.json:
-        body = {**manifest, "health": health.as_dict(), "refresh_status": read_status(data_dir)}
+        body = {
+            **manifest,
+            "health": health.as_dict(),
+            "refresh_status": read_status(data_dir),
+            "store_sync": sync_status.read_status(data_dir),
+        }
         print(json.dumps(body, indent=2, default=str))
         return damaged
     print(_health_line(health))
+    _print_sync_status(data_dir)
     if not manifest:
         _print_refresh_status(data_dir)
         return damaged
@@ -432,7 +509,16 @@ def main(argv=None) -> int:
         help="only the masters and summary files (cn cm ccl weball webl webk, a few MB): candidates, races, "
         "totals and the district map without the itemized gigabytes",
     )
-    status = sub.add_parser("status", help="what snapshot is being served, what it holds, how refreshes went")
+    follow = sub.add_parser(
+        "follow",
+        help="copy each new snapshot the object store (SNAPSHOT_STORE_URL) names current, verified, and serve it",
+    )
+    follow.add_argument("--once", action="store_true", help="one pass, then exit (cron, tests); exit 1 if it failed")
+    follow.add_argument("--every", help="interval between passes, e.g. 30s (default: FOLLOW_INTERVAL)")
+    sub.add_parser("upload", help="upload the snapshot served here to SNAPSHOT_STORE_URL (after a failed upload)")
+    status = sub.add_parser(
+        "status", help="what snapshot is being served, what it holds, how refreshes, uploads and follows went"
+    )
     status.add_argument("--json", action="store_true", help="print the manifest as JSON")
     status.add_argument(
         "--verify", action="store_true", help="also compare every file's sha256 with the manifest (reads it all)"
@@ -447,6 +533,8 @@ def main(argv=None) -> int:
         "refresh": cmd_refresh,
         "geo": cmd_geo,
         "load-bulk": cmd_load_bulk,
+        "follow": cmd_follow,
+        "upload": cmd_upload,
     }
     try:
         return handlers[args.command](args)

@@ -52,6 +52,12 @@ def publish(data_dir: Path, partial: Path, manifest: dict, keep: int) -> Path:
     final folder."""
     manifest = {**manifest, checksums.FILES_KEY: checksums.inventory(partial)}
     files.write_json(layout.manifest_path(partial), manifest, indent=2)
+    return promote(data_dir, partial, keep)
+
+
+def promote(data_dir: Path, partial: Path, keep: int) -> Path:
+    """Make a complete partial snapshot (its manifest written) final, point `current` at it and
+    prune old snapshots: the end of a local publish, and of `follow` copying one from the store."""
     final = layout.snapshots_dir(data_dir) / partial.name.removesuffix(".partial")
     os.rename(partial, final)
     point_current_at(data_dir, final)

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -70,6 +71,9 @@ def serve_app(data_dir: Path, workers: int = 2):
                 with urllib.request.urlopen(url + "/", timeout=5) as response:
                     if response.status == 200:
                         break
+            except urllib.error.HTTPError as answer:
+                if answer.code == 503:  # up, with no snapshot yet (dashboard/app/health.py)
+                    break
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:

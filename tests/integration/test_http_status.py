@@ -14,6 +14,7 @@ import pytest
 
 from dashboard.app import db
 from dashboard.app.queries import committees, donor_profile, races
+from devtools.pages_router import router_body
 from tests.integration.test_app_routes import page_text
 
 
@@ -162,8 +163,28 @@ def test_without_javascript_the_shell_says_what_the_site_is_and_where_the_number
     assert "<noscript><style>._dash-loading { display: none; }</style></noscript>" in text
 
 
-def test_without_a_snapshot_a_page_that_needs_data_answers_503(client, tmp_path, monkeypatch):
+def test_without_a_snapshot_every_page_answers_503(client, tmp_path, monkeypatch):
+    """Before its first snapshot (a follower not synced yet) a server answers 503 with Retry-After and a plain
+    message, the data page included (tests/integration/test_snapshot_pins.py has the rest)."""
     monkeypatch.setenv("DATA_CACHE_DIR", str(tmp_path))
-    assert client.get("/candidate/H4WA01001").status_code == 503
-    assert "No data yet" in page_text(client, "/candidate/H4WA01001")
-    assert client.get("/data").status_code == 200
+    for path in ("/candidate/H4WA01001", "/data"):
+        response = client.get(path)
+        assert response.status_code == 503 and response.headers["Retry-After"], path
+    callback = client.post("/_dash-update-component", json=router_body("/candidate/H4WA01001"))
+    assert callback.status_code == 503 and "No data snapshot" in callback.get_data(as_text=True)
+
+
+def test_a_damaged_snapshot_answers_503_on_every_page_that_shows_its_numbers(
+    client, known, demo_builds, tmp_path, monkeypatch
+):
+    """Pages answer 503 with "Data unavailable" when the published snapshot cannot be read whole (a
+    partition deleted after publishing), the home page and the data page included."""
+    data_dir = demo_builds.copy(tmp_path / "data")
+    snapshot = (data_dir / "current").resolve()
+    sorted((snapshot / "receipts").glob("cycle=2024/*.parquet"))[0].unlink()
+    monkeypatch.setenv("DATA_CACHE_DIR", str(data_dir))
+    for path in ["/", "/?cycle=2024", "/data", known["race"].race_path, "/committee/C10000001"]:
+        assert client.get(path).status_code == 503, path
+    for path in ["/", "/data"]:
+        assert "Data unavailable" in page_text(client, path), path
+    assert client.get("/?cycle=abc").status_code == 400  # an invalid address is still said to be one

@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHECKED = ("dashboard", "pages", "devtools", "app.py")
 FIRST_PARTY = ("dashboard", "devtools", "pages", "app", "bench", "tests")
-NETWORK = ("httpx", "requests", "urllib.request", "http.client", "socket", "ftplib")
+NETWORK = ("httpx", "requests", "urllib.request", "http.client", "socket", "ftplib", "boto3", "botocore", "s3transfer")
 READ_SIDE = ("app", "dashboard.app")  # app.py, the gunicorn entry, belongs to the read side
 
 

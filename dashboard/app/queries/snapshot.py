@@ -7,7 +7,7 @@ import pandas as pd
 
 from dashboard.app import db
 from dashboard.core import config, contract
-from dashboard.store import refresh_status
+from dashboard.store import refresh_status, sync_status
 
 
 def coverage_by_cycle() -> pd.DataFrame:
@@ -72,6 +72,11 @@ def latest_coverage_end(manifest: dict | None = None) -> str | None:
 def refresh_health() -> dict:
     """Facts about the last refreshes of the served data directory; empty when none has run."""
     return refresh_status.refresh_health(config.data_dir())
+
+
+def follow_health() -> dict:
+    """How this node's `follow` of the object store goes (sync/status.json); empty when it never ran."""
+    return sync_status.follow_health(config.data_dir())
 
 
 def last_refreshed_at() -> str | None:

@@ -1,4 +1,5 @@
-"""Build a snapshot from the raw store, validate it, and publish it atomically.
+"""Build a snapshot from the raw store, validate it, and publish it atomically (and, when
+SNAPSHOT_STORE_URL is set, upload it to the object store: dashboard.pipeline.object_store).
 
 The layout of the data directory and the swap of `current` belong to dashboard.store; this is
 the build around them. A build that fails or is killed at any point leaves `current` pointing
@@ -13,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from dashboard.core import config, contract
-from dashboard.pipeline import duck
+from dashboard.pipeline import duck, object_store
 from dashboard.pipeline.builder.changes import comparable_previous, record_changes
 from dashboard.pipeline.builder.extracts import build_extracts
 from dashboard.pipeline.builder.in_district import in_district_note
@@ -45,6 +46,7 @@ def build_and_publish(
     """Build every extract from data_dir/raw, validate, publish; returns the new manifest. The
     manifest's `source` is what the raw files' names say (layout.raw_source); `source` overrides
     it only for tests that stage a source change."""
+    shown = progress  # the upload's byte counts are shown only where progress is
     progress = progress or (lambda msg: None)
     data_dir = Path(data_dir).resolve()
     raw_dir = layout.raw_dir(data_dir)
@@ -96,8 +98,11 @@ def build_and_publish(
             "in_district": in_district,  # the ZCTA relationship used per cycle, or why none
             **(extra_manifest or {}),
         }
-        snapshots.publish(data_dir, partial, manifest, keep=config.get("SNAPSHOTS_KEPT"))
+        final = snapshots.publish(data_dir, partial, manifest, keep=config.get("SNAPSHOTS_KEPT"))
         progress(f"published snapshot {snapshot_id}")
+        # Under the build lock, so two publishes never race for the store's `current`. A failed
+        # upload is reported and recorded, never raised: the local publish stands.
+        object_store.publish_to_store(data_dir, final, shown)
         return manifest
 
 

@@ -144,7 +144,7 @@ def test_no_absolute_path_in_public_answers_without_a_snapshot(tmp_path):
     for kind, (_status, _headers, body) in answers.items():
         text = body.decode()
         assert str(tmp_path) not in text and "/tmp" not in text and "Traceback" not in text, (kind, text[:300])
-    assert "snapshot has been published yet" in answers["data page"][2].decode()
+    assert "No data snapshot has been published" in answers["data page"][2].decode()
     assert answers["API JSON"][0] == 503
     assert str(empty / "current") in (empty / "gunicorn.log").read_text()  # the operator's log has it
 

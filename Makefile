@@ -104,8 +104,9 @@ plotly-bundle:
 bench-load: install-test
 	$(BIN)/python -m bench.load $(if $(BENCH_DATA_DIR),--source $(BENCH_DATA_DIR))
 
-# One app server against two behind nginx, in the same run, over a demo snapshot of its own: req/s, p50/p95,
-# failed requests (bench/scale_results.txt; docs/scaling.md). Not part of `make test`.
+# Issue 17's figures over a demo snapshot of its own (200,000 rows; a few minutes): one server against two
+# behind nginx, each while a new snapshot is published (req/s, p50/p95, failed requests); latency with and
+# without the store; upload and follow times (bench/scale_results.txt; docs/scaling.md). Not part of `make test`.
 bench-scale: install-test nginx
 	$(BIN)/python -m bench.scale
 

@@ -1,17 +1,31 @@
-"""One app server against two behind nginx, in the same run: `make bench-scale` (or `python -m bench.scale
-[--seconds 20] [--clients 8] [--workers 1] [--rows 200000]`).
+"""Issue 17's figures in one run: `make bench-scale` (or `python -m bench.scale [--seconds 20] [--clients 8]
+[--workers 1] [--rows 200000] [--data-dir D]`). Bounded: a few minutes with the defaults.
 
-A demo snapshot is built in a temporary folder (or `--data-dir`, reused when it already holds one); each
-app server (gunicorn, `--workers` workers x 4 threads, as `make serve`) gets its own copy of the data
-folder, as each follows the store into its own. Three set-ups, each for `--seconds` with `--clients`
-threads loading pages without pause: one server alone, the same behind nginx (what the balancer costs),
-two servers behind nginx (devtools/load_balancer.py). Each server first loads every page once (its answer
-cache then holds them, so each set-up serves the same mix: most visitors ask what others asked). A page load is what a browser asks: the page's
-shell, then the pages router's callback sending back the shell's snapshot id (X-Snapshot-Id), then one
-API answer. Reported, never asserted (the machine is shared); figures go to bench/scale_results.txt.
+A demo snapshot (`--rows`, or the one in `--data-dir`, copied with hard links) is built in a temporary
+folder, the builder's. A real S3-compatible server (moto, devtools/s3_server.py) on 127.0.0.1 is the store.
+The snapshot is uploaded, and two empty data folders follow it (`python -m dashboard follow --once`):
+that is the sync time (upload; download and verify). Three gunicorn servers (`--workers` workers x 4
+threads each, as `make serve`) then serve the same snapshot: one from the builder's folder (built here,
+no store anywhere) and two from the followed copies. Each first loads every page of the mix once (its
+answer cache then holds them: most visitors ask what others asked). Then, with `--clients` threads loading
+pages without pause:
 
-`PageLoads` is also the bounded load run of tests/integration/test_two_servers.py: it counts failed
-requests and page loads whose answers name more than one snapshot.
+1. latency with and without the store: the same mix against the server on the local build and the one on
+   the followed copy, in turns (local, followed, followed, local: `--seconds` in all per server), p50/p95
+   side by side;
+2. one server while a new snapshot is published locally (`python -m dashboard build` in its own folder,
+   the store not set);
+3. two servers behind nginx (devtools/cluster.py) while a new snapshot is built and uploaded to the store,
+   then followed by one server and, four seconds later, the other (a rolling update).
+In 2 and 3 the load runs for at least `--seconds`, from 3 s before the publish to 8 s after its last step;
+the build runs at nice 10 in both (in production it runs on its own machine, or niced beside the app).
+
+A page load is what a browser asks: the page's shell, then the pages router's callback sending back the
+shell's snapshot id (X-Snapshot-Id), then one API answer. Failed requests, page loads whose answers name
+two snapshots, and (behind nginx) requests a server answered 503 and nginx retried on the other are
+counted. Reported, never asserted (the machine is shared); figures go to bench/scale_results.txt.
+
+`PageLoads` is also the bounded load run of tests/integration/test_two_servers.py.
 """
 
 from __future__ import annotations
@@ -36,8 +50,17 @@ from urllib.parse import urlsplit
 import duckdb
 
 from dashboard.app.headers import SNAPSHOT_HEADER
-from devtools.load_balancer import LoadBalancer
+from devtools.cluster import (
+    RETRIED_AFTER_503,
+    environment,
+    last_upload,
+    rolling_follow,
+    run_dashboard,
+    served_id,
+    servers_behind_balancer,
+)
 from devtools.pages_router import router_body
+from devtools.s3_server import S3Server
 from tests.e2e.conftest import serve_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,13 +97,26 @@ class Figures:
         return {
             "page_loads": self.page_loads,
             "requests": self.requests,
+            "seconds": round(self.seconds, 1),
             "requests_per_second": round(self.requests / self.seconds, 1) if self.seconds else 0.0,
             "failed_requests": len(self.failures),
+            "failed_by_kind": dict(Counter(f"{what} {status}" for what, _path, status, _body in self.failures)),
             "mixed_page_loads": len(self.mixed),
             "p50_ms": round(latencies[len(latencies) // 2], 1),
             "p95_ms": round(latencies[int(len(latencies) * 0.95)], 1),
             "snapshots": dict(self.snapshots),
         }
+
+    def add(self, other: Figures) -> Figures:
+        """Fold another run of the same set-up into this one (rounds taken in turns with another set-up)."""
+        self.page_loads += other.page_loads
+        self.requests += other.requests
+        self.failures += other.failures
+        self.mixed += other.mixed
+        self.snapshots += other.snapshots
+        self.latencies_ms += other.latencies_ms
+        self.seconds += other.seconds
+        return self
 
 
 class PageLoads:
@@ -190,64 +226,197 @@ class PageLoads:
         return connection
 
 
-def copy_data_dir(source: Path, target: Path) -> Path:
-    """A server's own data folder: the snapshots and `current` (a relative link), hard-linked files."""
-    shutil.copytree(source / "snapshots", target / "snapshots", copy_function=os.link)
-    os.symlink(os.readlink(source / "current"), target / "current")
-    for extra in ("geo",):
-        if (source / extra).is_dir():
-            shutil.copytree(source / extra, target / extra, copy_function=os.link)
-    return target
+LEAD_SECONDS, TAIL_SECONDS = 3.0, 8.0  # load before the publish begins and after its last step
+ROLLING_PAUSE = 4.0  # between the two servers' follows: for that long they serve two snapshots
+BUILD_NICE = 10
 
 
-def bench(data_dir: Path, seconds: float, clients: int, workers: int, folder: Path) -> dict:
-    pages, cycle = sample_pages(data_dir)
-    results = {}
-    env = {"TRUSTED_PROXY_HOPS": "1", "CLIENT_REQUESTS": str(max(6, clients * 2))}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
+def load_during(url: str, pages: list[str], cycle: str, clients: int, seconds: float, publish) -> tuple[dict, dict]:
+    """Page loads against `url` from LEAD_SECONDS before `publish()` to TAIL_SECONDS after it returns, and
+    `seconds` at least; (the load's summary, what `publish()` returned plus its "publish_seconds")."""
+    load = PageLoads(url, pages, cycle, clients).start()
+    started = time.monotonic()
     try:
-        one, two = copy_data_dir(data_dir, folder / "server-1"), copy_data_dir(data_dir, folder / "server-2")
-        with serve_app(one, workers=workers) as first:
-            PageLoads(first, pages, cycle, clients).prime()
-            results["one server"] = PageLoads(first, pages, cycle, clients).run(seconds).summary()
-            port = urlsplit(first).port
-            with LoadBalancer([port], folder / "nginx-1") as balancer:
-                results["one server behind nginx"] = PageLoads(balancer.url, pages, cycle, clients).run(seconds)
-                results["one server behind nginx"] = results["one server behind nginx"].summary()
-            with ExitStack() as stack:
-                second = stack.enter_context(serve_app(two, workers=workers))
-                PageLoads(second, pages, cycle, clients).prime()
-                ports = [port, urlsplit(second).port]
-                balancer = stack.enter_context(LoadBalancer(ports, folder / "nginx-2"))
-                results["two servers behind nginx"] = PageLoads(balancer.url, pages, cycle, clients).run(seconds)
-                results["two servers behind nginx"] = results["two servers behind nginx"].summary()
+        time.sleep(LEAD_SECONDS)
+        begun = time.monotonic()
+        facts = publish()
+        facts["publish_seconds"] = round(time.monotonic() - begun, 1)
+        time.sleep(max(TAIL_SECONDS, seconds - (time.monotonic() - started)))
     finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        figures = load.stop()
+    return figures.summary(), facts
+
+
+def latency_in_turns(urls: dict[str, str], pages: list[str], cycle: str, clients: int, seconds: float) -> dict:
+    """The same mix against each server in turns, in the order A B B A (`seconds` per server in all), so the
+    machine's other work, rising or falling during the run, weighs on every server alike; each server's
+    summary."""
+    figures = {name: Figures() for name in urls}
+    for name in [*urls, *reversed(urls)]:
+        figures[name].add(PageLoads(urls[name], pages, cycle, clients).run(seconds / 2))
+    return {name: each.summary() for name, each in figures.items()}
+
+
+def publish_locally(builder: Path) -> dict:
+    """A new snapshot built and published in the served folder itself, no store (a one-machine site)."""
+    with environment(SNAPSHOT_STORE_URL=None):
+        run_dashboard(["build"], builder, timeout=900, nice=BUILD_NICE)
+    return {"snapshot_id": served_id(builder)}
+
+
+def publish_to_store(builder: Path, followers: list[Path]) -> dict:
+    """A new snapshot built and uploaded by the builder, then followed by each server in turn."""
+    begun = time.monotonic()
+    run_dashboard(["build"], builder, timeout=900, nice=BUILD_NICE)  # SNAPSHOT_STORE_URL is set: it uploads
+    built = round(time.monotonic() - begun, 1)
+    return {
+        "snapshot_id": served_id(builder),
+        "build_and_upload_seconds": built,
+        "upload": last_upload(builder),
+        "follow": rolling_follow(followers, pause=ROLLING_PAUSE),
+        "served": [served_id(folder) for folder in followers],
+    }
+
+
+def bench(builder: Path, seconds: float, clients: int, workers: int, folder: Path) -> dict:
+    pages, cycle = sample_pages(builder)
+    followers = [folder / "server-1", folder / "server-2"]
+    first = served_id(builder)
+    results: dict = {"first": first}
+    settings = {
+        "TRUSTED_PROXY_HOPS": "1",  # behind nginx, the per-client limits count the clients, not nginx
+        "CLIENT_REQUESTS": str(max(6, clients * 2)),  # every client is 127.0.0.1
+        "QUERY_TIMEOUT_MS": "30000",  # as the two-server test: the build shares the cores, slow is not failed
+    }
+    with ExitStack() as stack:
+        s3 = stack.enter_context(S3Server(log_path=folder / "moto.log"))
+        stack.enter_context(environment(**settings, **s3.env(), SNAPSHOT_STORE_URL=s3.new_bucket() + "/site"))
+        run_dashboard(["upload"], builder)  # the demo snapshot, built before the store was set
+        results["demo_sync"] = {"upload": last_upload(builder), "follow": rolling_follow(followers)}
+        urls, balancer = stack.enter_context(servers_behind_balancer(followers, folder / "nginx", workers))
+        for url in urls:
+            PageLoads(url, pages, cycle, clients).prime()
+        with ExitStack() as alone:
+            with environment(SNAPSHOT_STORE_URL=None):  # this server knows of no store
+                local = alone.enter_context(serve_app(builder, workers=workers))
+            PageLoads(local, pages, cycle, clients).prime()
+            print("latency with and without the store", flush=True)
+            results["latency"] = latency_in_turns(
+                {"built locally (no store)": local, "copied from the store by follow": urls[0]},
+                pages,
+                cycle,
+                clients,
+                seconds,
+            )
+            print("one server while a snapshot is published locally", flush=True)
+            results["one"] = load_during(local, pages, cycle, clients, seconds, lambda: publish_locally(builder))
+        print("two servers behind nginx while a snapshot is published to the store and followed", flush=True)
+        results["two"] = load_during(
+            balancer.url, pages, cycle, clients, seconds, lambda: publish_to_store(builder, followers)
+        )
+        results["retried"] = balancer.access_log.read_text().count(RETRIED_AFTER_503)
     return results
 
 
+def _ms(value: float) -> str:
+    return f"{value:,.1f} ms"
+
+
+def _ratio(numerator: float, denominator: float) -> str:
+    return f"{numerator / denominator:.2f}" if denominator else "-"
+
+
+def _per_snapshot(summary: dict, old: str, new: str) -> str:
+    counted = summary["snapshots"]
+    others = sum(n for snapshot_id, n in counted.items() if snapshot_id not in (old, new))
+    return f"{counted.get(old, 0)} / {counted.get(new, 0)}" + (f" (+{others} other)" if others else "")
+
+
 def report(results: dict, args, rows: str, load_before: float) -> str:
+    one, local_publish = results["one"]
+    two, store_publish = results["two"]
+    first = results["first"]
+    demo_upload, demo_follow = results["demo_sync"]["upload"], results["demo_sync"]["follow"]
+    new_upload, new_follow = store_publish["upload"], store_publish["follow"]
     lines = [
-        f"Scale bench ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {rows} demo rows, {args.clients} clients "
-        f"x {args.seconds:.0f} s per set-up, {args.workers} gunicorn worker(s) x 4 threads per server, "
-        f"{os.cpu_count()} CPUs shared with the client; load average {load_before:.1f} before, "
-        f"{os.getloadavg()[0]:.1f} after)",
+        f"Scale bench ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}): {rows} demo rows "
+        f"(snapshot {demo_upload.get('bytes', 0) / 1e6:.0f} MB), {args.clients} clients, "
+        f"{args.workers} gunicorn worker(s) x 4 threads per server, {os.cpu_count()} CPUs shared by servers, "
+        f"clients, nginx, moto and the build (and other users); load average {load_before:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after. QUERY_TIMEOUT_MS=30000; builds at nice {BUILD_NICE}.",
         "A page load: the shell, its router callback (naming the shell's snapshot), one API answer.",
+        "",
+        f"Throughput while a new snapshot is published (load from {LEAD_SECONDS:.0f} s before the publish to "
+        f"{TAIL_SECONDS:.0f} s after its last step, {args.seconds:.0f} s at least):",
+        "",
+        "| set-up | seconds | req/s | page loads | p50 | p95 | failed | retried by nginx | mixed | "
+        "page loads old / new snapshot | publish |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+        f"| one server, snapshot built locally; a new one built and published in its folder | {one['seconds']} | "
+        f"{one['requests_per_second']:,} | {one['page_loads']:,} | {_ms(one['p50_ms'])} | {_ms(one['p95_ms'])} | "
+        f"{one['failed_requests']} | - | {one['mixed_page_loads']} | "
+        f"{_per_snapshot(one, first, local_publish['snapshot_id'])} | build {local_publish['publish_seconds']} s |",
+        f"| two servers behind nginx, each following the store; a new one built, uploaded, followed by one "
+        f"server then {ROLLING_PAUSE:.0f} s later the other | {two['seconds']} | {two['requests_per_second']:,} | "
+        f"{two['page_loads']:,} | {_ms(two['p50_ms'])} | {_ms(two['p95_ms'])} | {two['failed_requests']} | "
+        f"{results['retried']} | {two['mixed_page_loads']} | {_per_snapshot(two, first, store_publish['snapshot_id'])} "
+        f"| build + upload {store_publish['build_and_upload_seconds']} s, all {store_publish['publish_seconds']} s |",
+        "",
+        f"Two servers / one server: {_ratio(two['requests_per_second'], one['requests_per_second'])} x the req/s. "
+        f"Both followers serve the new snapshot after the run: "
+        f"{store_publish['served'] == [store_publish['snapshot_id']] * 2}.",
+        "",
+        f"Latency with and without the store (snapshot {first} on both, the same mix, {args.seconds:.0f} s per "
+        "server, in turns: local, followed, followed, local):",
+        "",
+        "| snapshot served from | requests | req/s | p50 | p95 | failed |",
+        "|---|---|---|---|---|---|",
     ]
-    for name, figures in results.items():
-        if not isinstance(figures, dict) or "requests_per_second" not in figures:
-            continue
+    latency = results["latency"]
+    for name, figures in latency.items():
         lines.append(
-            f"- {name}: {figures['requests_per_second']} req/s, {figures['page_loads']} page loads, "
-            f"p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, failed {figures['failed_requests']}, "
-            f"mixed {figures['mixed_page_loads']}"
+            f"| {name} | {figures['requests']:,} | {figures['requests_per_second']:,} | {_ms(figures['p50_ms'])} | "
+            f"{_ms(figures['p95_ms'])} | {figures['failed_requests']} |"
         )
+    local, followed = latency.values()
+    lines += [
+        "",
+        f"Followed / local: p50 {_ratio(followed['p50_ms'], local['p50_ms'])}, "
+        f"p95 {_ratio(followed['p95_ms'], local['p95_ms'])}, req/s "
+        f"{_ratio(followed['requests_per_second'], local['requests_per_second'])}.",
+        "",
+        "Sync time (moto S3 server on 127.0.0.1; follow = download and verify every sha256, then swap):",
+        "",
+        "| snapshot | files | bytes | upload | follow, server 1 | follow, server 2 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for what, upload, follow in (
+        (f"demo {first}, before the load runs", demo_upload, demo_follow),
+        (f"new {store_publish['snapshot_id']}, during the two-server load run", new_upload, new_follow),
+    ):
+        lines.append(
+            f"| {what} | {upload.get('files')} | {upload.get('bytes', 0):,} | {upload.get('seconds')} s | "
+            + " | ".join(f"{each.get('seconds')} s ({each.get('bytes', 0):,} bytes)" for each in follow)
+            + " |"
+        )
+    for name, figures in (("one server", one), ("two servers", two), *latency.items()):
+        if figures["failed_by_kind"]:
+            lines.append(f"Failed requests, {name}: {figures['failed_by_kind']}")
     return "\n".join(lines) + "\n"
+
+
+def copy_folder(source: Path, target: Path) -> Path:
+    """A writable copy of a demo data folder (hard links where the file system allows: builds write new
+    files, never into existing ones); `current` stays a relative link, to the copy's own snapshot."""
+
+    def link_or_copy(src, dst):
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, symlinks=True, copy_function=link_or_copy)
+    return target
 
 
 def main(argv=None) -> int:
@@ -256,19 +425,22 @@ def main(argv=None) -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=1, help="gunicorn workers per app server")
     parser.add_argument("--rows", type=int, default=200_000, help="demo rows when a snapshot is built")
-    parser.add_argument("--data-dir", type=Path, help="a demo data folder to use (built there when empty)")
+    parser.add_argument(
+        "--data-dir", type=Path, help="a demo data folder to start from (built there when empty; copied, not changed)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         folder = Path(tmp)
-        data_dir = args.data_dir or folder / "data"
-        if not (data_dir / "current").exists():
+        source = args.data_dir or folder / "builder"
+        if not (source / "current").exists():
             from bench.browser import build_snapshot
 
-            print(f"building a demo snapshot of {args.rows:,} rows in {data_dir}", flush=True)
-            build_snapshot(data_dir, args.rows)
-        rows = json.loads((data_dir / "current" / "manifest.json").read_text()).get("demo", {}).get("rows", "?")
+            print(f"building a demo snapshot of {args.rows:,} rows in {source}", flush=True)
+            build_snapshot(source, args.rows)
+        builder = copy_folder(source, folder / "builder") if args.data_dir else source
+        rows = json.loads((builder / "current" / "manifest.json").read_text()).get("demo", {}).get("rows", "?")
         load_before = os.getloadavg()[0]
-        results = bench(data_dir, args.seconds, args.clients, args.workers, folder)
+        results = bench(builder, args.seconds, args.clients, args.workers, folder)
     text = report(results, args, f"{rows:,}" if isinstance(rows, int) else str(rows), load_before)
     RESULTS_TXT.write_text(text)
     print(text, end="")

@@ -63,38 +63,35 @@ def _next_sort(column: Column, sort: tuple[str, bool]) -> tuple[bool, str | None
 def sortable(columns: list[Column], keys: Sequence[str], sort: tuple[str, bool], href_for) -> list[Column]:
     """The columns, the headers of `keys` made links that sort by them (`href_for(sort_value)` gives
     the address)."""
-    sorted_columns = []
-    for column in columns:
-        if column.key not in keys:
-            sorted_columns.append(column)
-            continue
-        descending, now, title = _next_sort(column, sort)
-        sorted_columns.append(
-            replace(column, sort=now, sort_link=(href_for(sort_value((column.key, descending))), title))
-        )
-    return sorted_columns
+
+    def linked(column: Column, descending: bool, now: str, title: str) -> Column:
+        return replace(column, sort=now, sort_link=(href_for(sort_value((column.key, descending))), title))
+
+    return _with_sort_headers(columns, keys, sort, linked)
 
 
 def sort_buttons(columns: list[Column], keys: Sequence[str], sort: tuple[str, bool], owner: str, name: str):
     """The columns, the headers of `keys` made buttons that sort by them, for a page whose callback
     sorts (an Input of `pager_id("sort", owner, name, key=ALL)`; the pressed button's id names the
     new sort, as `sort_value` writes it)."""
-    sorted_columns = []
-    for column in columns:
-        if column.key not in keys:
-            sorted_columns.append(column)
-            continue
-        descending, now, title = _next_sort(column, sort)
-        arrow = {"descending": " ▼", "ascending": " ▲"}.get(now, "")
-        button = html.Button(
+
+    def button(column: Column, descending: bool, now: str, title: str) -> Column:
+        arrow = {"descending": " \u25bc", "ascending": " \u25b2"}.get(now, "")
+        pressed = html.Button(
             [column.header, arrow],
             id=pager_id("sort", owner, name, key=sort_value((column.key, descending))),
             className="sort-button",
             title=title,
             n_clicks=0,
         )
-        sorted_columns.append(replace(column, header=button, sort=now))
-    return sorted_columns
+        return replace(column, header=pressed, sort=now)
+
+    return _with_sort_headers(columns, keys, sort, button)
+
+
+def _with_sort_headers(columns: list[Column], keys: Sequence[str], sort: tuple[str, bool], make) -> list[Column]:
+    """The columns, each of `keys` remade by `make(column, descending next, aria-sort now, title)`."""
+    return [make(column, *_next_sort(column, sort)) if column.key in keys else column for column in columns]
 
 
 def sort_rows(frame: pd.DataFrame, sort: tuple[str, bool]) -> pd.DataFrame:

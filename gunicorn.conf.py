@@ -13,7 +13,7 @@ gunicorn.http.wsgi.SERVER = ""
 
 def post_worker_init(worker):
     """Each worker watches where `current` points, so a new snapshot is opened and its most asked answers
-    computed before visitors ask them (dashboard/app/answer_cache.py: the publish's wake)."""
+    computed before the worker serves it (dashboard/app/answer_cache.py: the publish's wake)."""
     from dashboard.app import answer_cache
 
     answer_cache.watch_for_snapshots(worker.wsgi)

@@ -20,9 +20,12 @@ asserted (the machine is shared); the issue's targets are printed beside the fig
    workers' peak RSS (sampled every 0.1 s).
 6. cold after a publish (`cold_publish`): the mixed load for `--seconds` on one
    snapshot, then a new snapshot published (the same files under a new id, as a publish swaps `current`)
-   and the mixed load again for `--cold-seconds`, whose answers all start cold: once with the answer
-   cache's warm-up off (ANSWER_CACHE_WARM_UP=0) and once on, each against a fresh server (`--pause`: seconds
+   and the mixed load again for `--cold-seconds`: once with the answer cache's warm-up off
+   (ANSWER_CACHE_WARM_UP=0: every answer starts cold) and once on (each worker keeps serving the previous
+   snapshot while it warms the new one, ANSWER_CACHE_WARM_UP_SECONDS at most; the answers each snapshot
+   gave are counted), each against a fresh server (`--cold-runs on`: only that one; `--pause`: seconds
    without requests after the publish; `--think`: each client's pause between requests).
+   Only this phase: `--phases cold_publish`.
 
 Figures go to bench/loadtest_results.json and bench/loadtest_results.txt.
 """
@@ -49,7 +52,8 @@ from locust import FastHttpUser, constant, task
 from locust.env import Environment
 
 from bench.browser import build_snapshot
-from devtools.pages_router import router_body
+from devtools.cluster import environment
+from devtools.pages_router import component_key, layout_components, router_body
 from tests.e2e.conftest import serve_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,25 +71,6 @@ TARGETS = {"mixed_p95_ms": 300, "cheap_p95_ms_under_costly_searches": 100, "work
 
 
 # ----------------------------------------------------------------------------- what the clients ask
-
-
-def _components(node, found: dict) -> dict:
-    """Every component of a rendered layout with an id: {json id: props}."""
-    if isinstance(node, list):
-        for child in node:
-            _components(child, found)
-    elif isinstance(node, dict) and "props" in node:
-        props = node["props"]
-        if "id" in props:
-            found[_id_key(props["id"])] = props
-        for value in props.values():
-            if isinstance(value, (list, dict)):
-                _components(value, found)
-    return found
-
-
-def _id_key(component_id) -> str:
-    return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
 
 
 def _split_output(output: str) -> list[dict]:
@@ -107,7 +92,7 @@ class MapWalker:
         session = requests.Session()
         self.search = f"?cycle={cycle}"
         layout = session.post(f"{base_url}/_dash-update-component", json=router_body("/map", self.search)).json()
-        self.values = _components(layout["response"]["_pages_content"]["children"], {})
+        self.values = layout_components(layout["response"]["_pages_content"]["children"], {})
         dependencies = session.get(f"{base_url}/_dash-dependencies").json()
         self.callback = next(
             c
@@ -127,9 +112,9 @@ class MapWalker:
                 for key in self.values:
                     if key.startswith("{") and json.loads(key).get("type") == kind:
                         self.buttons.setdefault(json.loads(key)["name"], []).append(key)
-            elif prop == "value" and isinstance(self.values.get(_id_key(component_id), {}).get("options"), list):
-                options = self.values[_id_key(component_id)]["options"]
-                self.radios[_id_key(component_id)] = [o["value"] if isinstance(o, dict) else o for o in options]
+            elif prop == "value" and isinstance(self.values.get(component_key(component_id), {}).get("options"), list):
+                options = self.values[component_key(component_id)]["options"]
+                self.radios[component_key(component_id)] = [o["value"] if isinstance(o, dict) else o for o in options]
         if not self.buttons and not self.radios:
             raise RuntimeError("the map page has no controls to switch")
 
@@ -145,7 +130,7 @@ class MapWalker:
                 if key.startswith("{") and json.loads(key).get("type") == kind
             ]
         parsed = json.loads(component_id) if component_id.startswith("{") else component_id
-        return {"id": parsed, "property": prop, "value": values.get(_id_key(parsed), {}).get(prop)}
+        return {"id": parsed, "property": prop, "value": values.get(component_key(parsed), {}).get(prop)}
 
     def switch(self, values: dict) -> tuple[dict, str]:
         """The body of one switch from `values` (a client's copy of the page) and its trigger."""
@@ -176,7 +161,7 @@ class MapWalker:
     def apply(values: dict, answer: dict) -> None:
         """What the answer changed, as the browser would (controls and the stored view)."""
         for component_id, props in answer.get("response", {}).items():
-            key = _id_key(json.loads(component_id) if component_id.startswith("{") else component_id)
+            key = component_key(json.loads(component_id) if component_id.startswith("{") else component_id)
             if key in values and isinstance(props, dict):
                 values[key] = {
                     **values[key],
@@ -308,17 +293,8 @@ class RssSampler:
 
 @contextmanager
 def server(data_dir: Path, **env):
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update({k: str(v) for k, v in env.items()})
-    try:
-        with serve_app(data_dir) as url:
-            yield url
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with environment(**{name: str(value) for name, value in env.items()}), serve_app(data_dir) as url:
+        yield url
 
 
 # ----------------------------------------------------------------------------- phases
@@ -340,6 +316,7 @@ def mixed(
         api_paths += [p.format(cycle=race_cycle, state=state, district=district) for p in API_PATHS]
 
     served = {}  # (name, X-Answer-Cache) -> answers
+    snapshots = {}  # X-Snapshot-Id -> answers (after a publish: how long the workers served the previous one)
 
     class Visitor(FastHttpUser):
         wait_time = constant(think)
@@ -355,6 +332,8 @@ def mixed(
             with method(path, name=name, headers=self.headers, catch_response=True, **kwargs) as answer:
                 cache = answer.headers.get("X-Answer-Cache", "off") if answer.headers else "off"
                 served[(name, cache)] = served.get((name, cache), 0) + 1
+                snapshot = answer.headers.get("X-Snapshot-Id", "none") if answer.headers else "none"
+                snapshots[snapshot] = snapshots.get(snapshot, 0) + 1
                 if answer.status_code in (200, 204):
                     answer.success()
                 else:
@@ -390,6 +369,7 @@ def mixed(
         name: f"{served.get((name, 'hit'), 0) / max(1, sum(v for (n, _), v in served.items() if n == name)):.0%}"
         for name in ("map switch", "race page", "api")
     }
+    figures["_answers_by_snapshot"] = dict(sorted(snapshots.items()))
     return figures
 
 
@@ -556,11 +536,16 @@ def cold_publish(
     `think`: each client's pause between requests (0: as fast as the server answers); `pause`: seconds
     without requests between the publish and the load."""
     walker = MapWalker(base_url, cycle)
-    mixed(base_url, races, cycle, clients, seconds, walker, think)
+    before = mixed(base_url, races, cycle, clients, seconds, walker, think)
     snapshot_id = publish_copy(data_dir)
     time.sleep(pause)  # visitors come back `pause` seconds after the publish
     figures = mixed(base_url, races, cycle, clients, cold_seconds, walker, think)
     figures["_published"] = snapshot_id
+    # The same load's p95 before the publish, on this machine as it is now (a fresh server: its own start
+    # is cold too).
+    figures["_p95_ms_before_publish"] = {
+        name: before[name]["p95_ms"] for name in ("map switch", "race page", "api") if name in before
+    }
     figures["_think_seconds"] = think
     figures["_pause_seconds"] = pause
     return figures
@@ -593,6 +578,11 @@ def report(results: dict) -> str:
         for error, times in figures["_errors"].items():
             lines.append(f"    error x{times}: {error}")
         lines.append(f"  CPU seconds used: {figures.get('_cpu_seconds')}")
+        if "_published" in figures:
+            lines.append(f"  published {figures['_published']}; answers by snapshot: {figures['_answers_by_snapshot']}")
+            lines.append(
+                f"  p95 ms of the same load before the publish (from the server's start): {figures.get('_p95_ms_before_publish')}"
+            )
     for phase, base in (
         ("mixed_cache_on", "mixed_cache_off"),
         ("mixed_cache_warm", "mixed_cache_off"),
@@ -644,6 +634,7 @@ def main(argv=None) -> int:
     parser.add_argument("--cold-seconds", type=float, default=15, help="length of the window after a publish")
     parser.add_argument("--think", type=float, default=0, help="cold_publish: each client's pause between requests")
     parser.add_argument("--warm-up-first", action="store_true", help="cold_publish: the run with the warm-up first")
+    parser.add_argument("--cold-runs", default="off,on", help="cold_publish: its runs, the warm-up off and/or on")
     parser.add_argument("--pause", type=float, default=0, help="cold_publish: seconds between publish and load")
     parser.add_argument(
         "--warm", type=int, default=1, help="1: after mixed_cache_on, a second window on the same server (0: not)"
@@ -671,7 +662,8 @@ def main(argv=None) -> int:
             print(f"phase {phase}", flush=True)
             cache_mb = 0 if phase == "mixed_cache_off" else os.environ.get("ANSWER_CACHE_MB", "64")
             if phase == "cold_publish":
-                for warm_up in ("on", "off") if args.warm_up_first else ("off", "on"):
+                runs = args.cold_runs.split(",")
+                for warm_up in sorted(runs, reverse=args.warm_up_first):
                     count = 0 if warm_up == "off" else os.environ.get("ANSWER_CACHE_WARM_UP", "256")
                     with server(
                         data_dir, ANSWER_CACHE_MB=cache_mb, ANSWER_CACHE_WARM_UP=count, TRUSTED_PROXY_HOPS=1

@@ -264,8 +264,9 @@ def publish_locally(builder: Path) -> dict:
     return {"snapshot_id": served_id(builder)}
 
 
-def publish_to_store(builder: Path, followers: list[Path]) -> dict:
-    """A new snapshot built and uploaded by the builder, then followed by each server in turn."""
+def publish_to_store(builder: Path, followers: list[Path], urls: list[str]) -> dict:
+    """A new snapshot built and uploaded by the builder, then followed by each server in turn (the next
+    one ROLLING_PAUSE after the last answers from it)."""
     begun = time.monotonic()
     run_dashboard(["build"], builder, timeout=900, nice=BUILD_NICE)  # SNAPSHOT_STORE_URL is set: it uploads
     built = round(time.monotonic() - begun, 1)
@@ -273,7 +274,7 @@ def publish_to_store(builder: Path, followers: list[Path]) -> dict:
         "snapshot_id": served_id(builder),
         "build_and_upload_seconds": built,
         "upload": last_upload(builder),
-        "follow": rolling_follow(followers, pause=ROLLING_PAUSE),
+        "follow": rolling_follow(followers, pause=ROLLING_PAUSE, urls=urls),
         "served": [served_id(folder) for folder in followers],
     }
 
@@ -312,7 +313,7 @@ def bench(builder: Path, seconds: float, clients: int, workers: int, folder: Pat
             results["one"] = load_during(local, pages, cycle, clients, seconds, lambda: publish_locally(builder))
         print("two servers behind nginx while a snapshot is published to the store and followed", flush=True)
         results["two"] = load_during(
-            balancer.url, pages, cycle, clients, seconds, lambda: publish_to_store(builder, followers)
+            balancer.url, pages, cycle, clients, seconds, lambda: publish_to_store(builder, followers, urls)
         )
         results["retried"] = balancer.access_log.read_text().count(RETRIED_AFTER_503)
     return results

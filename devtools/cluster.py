@@ -19,11 +19,14 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from dashboard.app.headers import SNAPSHOT_HEADER
 from dashboard.store import sync_status
 from devtools.load_balancer import LoadBalancer
 from tests.e2e.conftest import ROOT, serve_app
@@ -67,16 +70,36 @@ def last_follow(data_dir: Path) -> dict:
     return (sync_status.read_status(data_dir).get("follow") or {}).get("last_success") or {}
 
 
-def rolling_follow(data_dirs: list[Path], pause: float = 0.0) -> list[dict]:
+def rolling_follow(data_dirs: list[Path], pause: float = 0.0, urls: list[str] | None = None) -> list[dict]:
     """`follow --once` on each data folder in turn, `pause` seconds apart (a rolling update: for that
-    long the servers serve two snapshots); each one's last_follow() afterwards."""
+    long the servers serve two snapshots); each one's last_follow() afterwards. With the servers' `urls`,
+    each pause starts once that server answers from the new snapshot: a worker adopts it only when its
+    answer cache is warm for it (dashboard/app/answer_cache.py), within ANSWER_CACHE_WARM_UP_SECONDS."""
     copied = []
     for number, folder in enumerate(data_dirs):
         if number and pause:
             time.sleep(pause)
         run_dashboard(["follow", "--once"], folder)
+        if urls:
+            wait_until_served(urls[number], served_id(folder))
         copied.append(last_follow(folder))
     return copied
+
+
+def wait_until_served(url: str, snapshot_id: str, seconds: float = 60) -> None:
+    """Until the server answers a request naming no snapshot from `snapshot_id` (its X-Snapshot-Id)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/data", timeout=10) as answer:
+                if answer.headers.get(SNAPSHOT_HEADER) == snapshot_id:
+                    return
+        except urllib.error.HTTPError as refused:  # 503 before a first snapshot
+            if refused.headers.get(SNAPSHOT_HEADER) == snapshot_id:
+                return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{url} still does not serve {snapshot_id} after {seconds:.0f} s")
+        time.sleep(0.2)
 
 
 @contextmanager

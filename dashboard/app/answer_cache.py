@@ -8,8 +8,11 @@ so serving it again from memory is what lets 2 cores keep up with many visitors.
 - Key: the snapshot id the request reads (from db.manifest(), as the API's ETags), the kind of answer
   and a digest of the normalized request: host and path plus the query's pairs in sorted order for a
   shell or an API answer; the callback's output, inputs, state and changed properties for a callback.
-- Invalidated by id, never by time: when a worker sees a new snapshot id, it drops every answer of the
-  old one. The few files pages show beside the snapshot (the refresh's status, the district
+- Invalidated by id, never by time: the cache holds the answers of the snapshot the worker serves to
+  requests naming none and of the one it is warming (below); when it serves another one, it drops those
+  of any other. A request pinned to a third snapshot (a page built from an older one, X-Snapshot-Id) is
+  answered but not kept, so a worker asked for two snapshots in turn during a rolling update keeps the
+  served one's answers. The few files pages show beside the snapshot (the refresh's status, the district
   boundaries) count as part of its id, by their stamps. An answer computed while a snapshot was
   published (the id read before and after differ) is not kept.
 - Bounded in bytes (ANSWER_CACHE_MB per worker, 0 turns it off), least recently used answers leave
@@ -31,20 +34,25 @@ so serving it again from memory is what lets 2 cores keep up with many visitors.
 - One computation per answer: a request whose answer another thread of the worker is computing waits for
   it (at most WAIT_FOR_SAME_SECONDS) instead of computing it again; right after a publish many visitors
   ask the same few answers at once.
-- Warm after a publish: each worker counts the requests it is asked (at most DEMAND_KEPT of them, with
-  their bodies when small) and, when it first sees a new snapshot, computes the most asked
+- Warm before serving a new snapshot: each worker counts the requests it is asked (at most DEMAND_KEPT
+  of them, with their bodies when small) and, on a new snapshot, computes the most asked
   (ANSWER_CACHE_WARM_UP of those asked at least WARM_UP_MIN_ASKED times, within WARM_UP_SECONDS) again
-  in a background thread, one at a time, each started only after WARM_UP_QUIET_SECONDS without any
-  visitor's request in the worker (not at a lower OS priority: a thread descheduled while it holds
-  Python's GIL holds the visitors' threads back; measured), so it warms in the lulls (the moments after
-  a publish, a quiet site) and stays out of the way of a steady load; a visitor never waits for a warm-up's computation (it
-  computes the answer itself). It stops when a newer snapshot arrives. The replays go through the
-  whole app (limits, guard, headers) as any request, under a client address of their own, and take no
-  costly search's turn: costly searches are never replayed. The publish's wake: the pipeline (the write
-  side) cannot call the app, so each gunicorn worker looks at `current` every WATCH_SECONDS
-  (`watch_for_snapshots`, started by gunicorn.conf.py) and, on a new snapshot, opens it and starts the
-  warm-up at once, before a visitor's request reads it; without the watcher (the tests' app), the first
-  request that reads the new snapshot starts it.
+  in a background thread, one at a time, pinned to the new snapshot (X-Snapshot-Id). The publish's
+  wake: the pipeline (the write side) cannot call the app, so each gunicorn worker looks at `current`
+  every WATCH_SECONDS (`watch_for_snapshots`, started by gunicorn.conf.py); on a new snapshot it opens
+  it and warms it while requests naming no snapshot are still answered from the one it served
+  (db.serve_snapshot; still on disk, SNAPSHOTS_KEPT) and from its kept answers, so the replays run one
+  after another on the CPU those hits leave; it adopts the new snapshot when the warm-up is done or
+  ANSWER_CACHE_WARM_UP_SECONDS after it saw it, whichever comes first (a publish during a warm-up warms
+  the newer one instead, within the same time). Without the watcher (the tests' app), or with
+  ANSWER_CACHE_WARM_UP_SECONDS or ANSWER_CACHE_WARM_UP at 0, the first request after a publish reads
+  the new snapshot, and it starts the warm-up, each replay only after WARM_UP_QUIET_SECONDS without any
+  visitor's request in the worker (visitors then compute the same answers: replays beside them halved
+  the worker's throughput; not at a lower OS priority: a thread descheduled while it holds Python's GIL
+  holds the visitors' threads back; measured). A visitor never waits for a warm-up's computation (it
+  computes the answer itself). The replays go through the whole app (limits, guard, headers) as any
+  request, under a client address of their own, and take no costly search's turn: costly searches are
+  never replayed.
 
 Why not Flask-Caching: its in-process backend bounds entries by count, not bytes, and expires by time;
 a shared backend (Redis) needs a server this project does not run. Each worker's own LRU is enough:
@@ -67,6 +75,7 @@ from flask import Flask, Response, g, request
 
 from dashboard.app import db, limits
 from dashboard.app.api import http
+from dashboard.app.headers import SNAPSHOT_HEADER
 from dashboard.core import config
 from dashboard.store import layout
 
@@ -115,63 +124,70 @@ class Answer:
 
 
 class AnswerCache:
-    """Answers of one snapshot, least recently used first, at most `max_bytes` of them."""
+    """Answers of the snapshot served and of the one being warmed (see `adopt`), least recently used
+    first, at most `max_bytes` of them together."""
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
         self.max_entry_bytes = max_bytes // 16
-        self._answers: OrderedDict[str, Answer] = OrderedDict()
+        self._answers: OrderedDict[tuple[str, str], Answer] = OrderedDict()  # (version, key) -> answer
         self._lock = threading.Lock()
-        self.snapshot_id: str | None = None
+        self.served: str | None = None  # version of the snapshot requests naming none read
+        self.warming: str | None = None  # id of the snapshot the warm-up computes answers for, before adopting it
         self.bytes = 0
         self.hits = 0
         self.misses = 0
-        self._computing: dict[str, threading.Event] = {}  # key -> set when its computation ends
+        self._computing: dict[tuple[str, str], threading.Event] = {}  # set when its computation ends
         self.generation = 0  # moves on at each clear(): an answer computed before a clear is not kept
-        self.on_new_snapshot = None  # called with (previous, new) snapshot versions, under the lock
+        self.on_new_snapshot = None  # called with (previous, new) served versions, under the lock
 
-    def get(self, snapshot_id: str, key: str) -> Answer | None:
+    def get(self, version: str, key: str, served: bool = True) -> Answer | None:
+        """The kept answer; `served`: the request reads the snapshot served to requests naming none (a new
+        version of it drops the previous one's answers)."""
         with self._lock:
-            self._forget_other_snapshots(snapshot_id)
-            answer = self._answers.get(key)
+            if served:
+                self._serve(version)
+            answer = self._answers.get((version, key))
             if answer is None:
                 self.misses += 1
                 return None
-            self._answers.move_to_end(key)
+            self._answers.move_to_end((version, key))
             self.hits += 1
             return answer
 
-    def claim(self, snapshot_id: str, key: str) -> threading.Event | None:
+    def claim(self, version: str, key: str) -> threading.Event | None:
         """None when the caller is now the one computing `key` (it calls `release` when done), else the
         event set when the thread computing it is done."""
         with self._lock:
-            self._forget_other_snapshots(snapshot_id)
-            running = self._computing.get(key)
+            running = self._computing.get((version, key))
             if running is not None:
                 return running
-            self._computing[key] = threading.Event()
+            self._computing[(version, key)] = threading.Event()
             return None
 
-    def release(self, key: str) -> None:
+    def release(self, version: str, key: str) -> None:
         with self._lock:
-            done = self._computing.pop(key, None)
+            done = self._computing.pop((version, key), None)
         if done is not None:
             done.set()
 
-    def holds(self, snapshot_id: str, key: str) -> bool:
+    def holds(self, version: str, key: str) -> bool:
         with self._lock:
-            return snapshot_id == self.snapshot_id and key in self._answers
+            return (version, key) in self._answers
 
-    def put(self, snapshot_id: str, key: str, answer: Answer) -> bool:
+    def put(self, version: str, key: str, answer: Answer) -> bool:
+        """Keep an answer of the served snapshot or of the one being warmed (of another one: not kept, so
+        a worker asked for two snapshots in turn keeps the served one's answers)."""
         size = answer.size
         if size > self.max_entry_bytes:
             return False
         with self._lock:
-            self._forget_other_snapshots(snapshot_id)
-            previous = self._answers.pop(key, None)
+            if not self._kept(version):
+                return False
+            previous = self._answers.pop((version, key), None)
             if previous is not None:
                 self.bytes -= previous.size
-            self._answers[key] = answer
+            self._answers[(version, key)] = answer
             self.bytes += size
             while self.bytes > self.max_bytes:
                 _, dropped = self._answers.popitem(last=False)
@@ -182,7 +198,22 @@ class AnswerCache:
         """The served snapshot is now `version`: the answers of another one are dropped (and the warm-up
         started) now rather than at the next request."""
         with self._lock:
-            self._forget_other_snapshots(version)
+            self._serve(version)
+
+    def warm(self, snapshot_id: str | None) -> None:
+        """Keep answers of `snapshot_id` beside the served one's too: the warm-up computes them before the
+        worker adopts it (a previous warming one's are dropped; None: none warming)."""
+        with self._lock:
+            self.warming = snapshot_id
+            self._drop_unkept()
+
+    def adopt(self, version: str) -> None:
+        """Serve `version` (the snapshot warmed): its answers become the served ones, the previous ones are
+        dropped, no warm-up is started (it was warmed)."""
+        with self._lock:
+            self.warming = None
+            self.served = version
+            self._drop_unkept()
 
     def clear(self) -> None:
         """Forget every answer (tests that replace a query function start from an empty cache)."""
@@ -194,14 +225,21 @@ class AnswerCache:
     def __len__(self) -> int:
         return len(self._answers)
 
-    def _forget_other_snapshots(self, snapshot_id: str) -> None:
-        if snapshot_id != self.snapshot_id:
-            previous = self.snapshot_id
-            self._answers.clear()
-            self.bytes = 0
-            self.snapshot_id = snapshot_id
-            if previous is not None and self.on_new_snapshot is not None:
-                self.on_new_snapshot(previous, snapshot_id)  # only starts a thread: safe under the lock
+    def _kept(self, version: str) -> bool:
+        return version == self.served or (self.warming is not None and version.split(":")[0] == self.warming)
+
+    def _serve(self, version: str) -> None:
+        if version != self.served:
+            previous = self.served
+            self.served = version
+            self._drop_unkept()
+            warmed = version.split(":")[0] == self.warming  # being adopted: its warm-up was done
+            if previous is not None and self.on_new_snapshot is not None and not warmed:
+                self.on_new_snapshot(previous, version)  # only starts a thread: safe under the lock
+
+    def _drop_unkept(self) -> None:
+        for answer_key in [k for k in self._answers if not self._kept(k[0])]:
+            self.bytes -= self._answers.pop(answer_key).size
 
 
 @dataclass(frozen=True)
@@ -253,7 +291,7 @@ class Demand:
 
 class WarmUp:
     """Computes the most asked answers of the previous snapshot again for a new one, in a background
-    thread, one at a time, each started after a quiet moment (see the module's notes)."""
+    thread, one at a time (see the module's notes)."""
 
     def __init__(self, server: Flask, cache: AnswerCache, demand: Demand):
         self.server, self.cache, self.demand = server, cache, demand
@@ -261,6 +299,8 @@ class WarmUp:
         self._last_live = 0.0  # when one last started or ended (time.monotonic)
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._target: threading.Thread | None = None  # the warm-up that goes on (an older one stops)
+        self._holding = False  # the last warm-up was started before an adoption (`watch_for_snapshots`)
         self.warmed: list[str] = []  # keys computed by the last warm-up (for tests and operators)
         self.done = threading.Event()
         self.done.set()
@@ -275,41 +315,57 @@ class WarmUp:
             self._live -= 1
             self._last_live = time.monotonic()
 
-    def start(self, _previous: str, version: str) -> None:
-        """A new snapshot was seen (called under the cache's lock: starts the thread and returns)."""
+    def wanted(self) -> list[tuple[str, Replay]]:
+        """The most asked requests worth computing again for a new snapshot (counted afresh from now)."""
         most = config.get("ANSWER_CACHE_WARM_UP")
         if len(self.demand) == 0 or most <= 0:
+            return []
+        return self.demand.most_asked(most, WARM_UP_MIN_ASKED)
+
+    def start(self, _previous: str | None, version: str, wanted=None, quiet: bool = True) -> None:
+        """Compute `wanted` (else the most asked) for snapshot `version` in a thread, each replay after a
+        quiet moment when `quiet` (visitors read this snapshot meanwhile), else one after another (visitors
+        are answered from the previous one's answers meanwhile). Called under the cache's lock on a new
+        served snapshot: a warm-up before an adoption goes on (a stamp moved under it)."""
+        if quiet and self._holding and not self.done.is_set():
             return
-        wanted = self.demand.most_asked(most, WARM_UP_MIN_ASKED)
+        wanted = self.wanted() if wanted is None else wanted
         if not wanted:
             return
-        self.done.clear()
+        self.done = done = threading.Event()
+        self._holding = not quiet
         self._thread = threading.Thread(
-            target=self._run, args=(version, wanted, self.cache.generation), name="answer-cache-warm-up", daemon=True
+            target=self._run,
+            args=(version, wanted, self.cache.generation, quiet, done),
+            name="answer-cache-warm-up",
+            daemon=True,
         )
+        self._target = self._thread
         self._thread.start()
 
-    def _run(self, version: str, wanted: list[tuple[str, Replay]], generation: int) -> None:
+    def _run(self, version: str, wanted: list[tuple[str, Replay]], generation: int, quiet: bool, done) -> None:
         deadline = time.monotonic() + WARM_UP_SECONDS
+        snapshot_id = version.split(":")[0]
+        me = threading.current_thread()
         warmed = []
         try:
             client = self.server.test_client()
             for key, replay in wanted:
-                if not self._free_moment(deadline):
+                if (quiet and not self._free_moment(deadline)) or time.monotonic() >= deadline:
                     break
                 # A newer snapshot (its own warm-up takes over) or a cleared cache: stop.
-                if self.cache.snapshot_id != version or self.cache.generation != generation:
+                if self._target is not me or self.cache.generation != generation:
                     break
                 if self.cache.holds(version, key):
                     continue  # a visitor asked it first
-                if self._replay(client, replay):
+                if self._replay(client, replay, snapshot_id):
                     warmed.append(key)
         except Exception:  # a warm-up must never take the worker down; the visitors' requests still work
             log.exception("answer cache warm-up failed")
         finally:
             self.warmed = warmed
-            self.done.set()
-        log.info("answer cache warm-up: %d answers computed for snapshot %s", len(warmed), version.split(":")[0])
+            done.set()
+        log.info("answer cache warm-up: %d answers computed for snapshot %s", len(warmed), snapshot_id)
 
     def _free_moment(self, deadline: float) -> bool:
         while time.monotonic() < deadline:
@@ -319,9 +375,11 @@ class WarmUp:
         return False
 
     @staticmethod
-    def _replay(client, replay: Replay) -> bool:
+    def _replay(client, replay: Replay, snapshot_id: str) -> bool:
         environ = {"REMOTE_ADDR": WARM_UP_CLIENT, WARM_UP_ENVIRON: True}
-        headers = {"Accept-Encoding": "gzip"}  # kept gzipped: not compressed a second time
+        # Kept gzipped: not compressed a second time; read from the new snapshot, which this worker may not
+        # serve yet.
+        headers = {"Accept-Encoding": "gzip", SNAPSHOT_HEADER: snapshot_id}
         if replay.body is None:
             response = client.get(
                 replay.path,
@@ -380,15 +438,16 @@ def install(server: Flask) -> None:
             etag = http.snapshot_etag(snapshot_id)
             if http.not_modified(etag):
                 return _finish(Response(status=304), kind, etag, "hit")
-        answer, computing = cache.get(version, key), None
+        served = db.reads_served_snapshot()
+        answer, computing = cache.get(version, key, served), None
         if answer is None and not replaying:  # a visitor never waits for the background warm-up
             computing = cache.claim(version, key)
             if computing is not None:  # another thread is computing this answer: its result, when done
                 computing.wait(WAIT_FOR_SAME_SECONDS)
-                answer = cache.get(version, key)
+                answer = cache.get(version, key, served)
         if answer is None:
             g.answer_cache_key = (snapshot_id, version, kind, key, cache.generation)
-            g.answer_cache_claim = key if computing is None and not replaying else None
+            g.answer_cache_claim = (version, key) if computing is None and not replaying else None
             return None
         response = Response(status=answer.status)
         for name, value in answer.headers:
@@ -423,7 +482,7 @@ def install(server: Flask) -> None:
     def _release_claim() -> None:
         claimed = g.pop("answer_cache_claim", None)
         if claimed is not None:
-            cache.release(claimed)
+            cache.release(*claimed)
 
     @server.teardown_request
     def end_of_request(_error=None) -> None:
@@ -433,30 +492,66 @@ def install(server: Flask) -> None:
 
 
 def watch_for_snapshots(server: Flask, every: float = WATCH_SECONDS) -> threading.Thread | None:
-    """In a daemon thread of this process, look where `current` points every `every` seconds; on a new
-    snapshot, open it (the views, as its first request would) and start the warm-up. For gunicorn's
-    workers (gunicorn.conf.py's post_worker_init), after the fork."""
+    """In a daemon thread of this process, look where `current` points every `every` seconds. On a new
+    snapshot, open it (the views, as its first request would) and warm the cache for it while requests
+    naming no snapshot are still answered from the one served (db.serve_snapshot); adopt it when the
+    warm-up is done or ANSWER_CACHE_WARM_UP_SECONDS have passed since the publish was seen. With no
+    adoption delay (0) or no warm-up, the worker reads the new snapshot at once, as the tests' app does.
+    For gunicorn's workers (gunicorn.conf.py's post_worker_init), after the fork."""
     cache: AnswerCache | None = server.extensions.get("answer_cache")
-    if cache is None:
+    warm_up: WarmUp | None = server.extensions.get("answer_cache_warm_up")
+    if cache is None or warm_up is None:
         return None
+    holding = config.get("ANSWER_CACHE_WARM_UP_SECONDS") > 0 and config.get("ANSWER_CACHE_WARM_UP") > 0
 
     def watch() -> None:
-        seen = None
+        served = None  # the folder adopted
+        warming = None  # (folder, snapshot id, when to adopt it at the latest, the requests warmed)
         while True:
-            time.sleep(every)
+            if warming is None:
+                time.sleep(every)
+            else:
+                warm_up.done.wait(every)
             try:
                 folder = os.path.realpath(db.current_link())
-                if folder == seen:
+                if warming is not None and folder == warming[0]:
+                    if warm_up.done.is_set() or time.monotonic() >= warming[2]:
+                        _adopt(cache, folder, warming[1], "warm" if warm_up.done.is_set() else "deadline")
+                        served, warming = folder, None
                     continue
-                snapshot_id = str(db.manifest().get("snapshot_id", "none"))
-                cache.notice(f"{snapshot_id}:{_files_beside_the_snapshot()}")
-                seen = folder
+                if folder == served:
+                    if warming is not None:  # `current` back to the one served: nothing to adopt
+                        cache.warm(None)
+                        warming = None
+                    continue
+                snapshot_id = str(db.manifest().get("snapshot_id", "none"))  # opens it
+                version = f"{snapshot_id}:{_files_beside_the_snapshot()}"
+                wanted = warming[3] if warming is not None else warm_up.wanted() if served and holding else []
+                if not wanted:  # the first look, nothing to warm, or no delay: serve it at once
+                    if holding:
+                        db.serve_snapshot(folder)
+                    cache.notice(version)  # starts the (quiet) warm-up when there is no delay
+                    served, warming = folder, None
+                    continue
+                db.serve_snapshot(served)  # still (the previous served folder)
+                cache.warm(snapshot_id)
+                warm_up.start(None, version, wanted, quiet=False)
+                deadline = (
+                    warming[2] if warming is not None else time.monotonic() + config.get("ANSWER_CACHE_WARM_UP_SECONDS")
+                )
+                warming = (folder, snapshot_id, deadline, wanted)
             except Exception:  # nothing published yet, a damaged snapshot, a publish half seen: next time
                 log.debug("answer cache watch: no snapshot to open", exc_info=True)
 
     thread = threading.Thread(target=watch, name="answer-cache-watch", daemon=True)
     thread.start()
     return thread
+
+
+def _adopt(cache: AnswerCache, folder: str, snapshot_id: str, why: str) -> None:
+    db.serve_snapshot(folder)  # first: a request reading the previous one now would make it served again
+    cache.adopt(f"{snapshot_id}:{_files_beside_the_snapshot()}")
+    log.info("answer cache: snapshot %s adopted (%s)", snapshot_id, why)
 
 
 def _replay_of_request(kind: str) -> Replay | None:

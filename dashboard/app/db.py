@@ -138,13 +138,13 @@ def _resolve_snapshot_dir() -> str:
 
 def _pinned_snapshot_dir() -> str:
     """The snapshot this request reads: `current` as it was at the request's first query, so one page
-    render never mixes two snapshots (a publish during it once gave a new footer with an old name).
-    Outside a request (the command line, tests), `current` as it is now."""
+    render never mixes two snapshots (a publish during it once gave a new footer with an old name); the
+    one this worker serves (`serve_snapshot`) when the request was not pinned (/readyz). Outside a request (the command line, tests), `current` as it is now."""
     if not flask.has_request_context():
         return _resolve_snapshot_dir()
     pinned = getattr(flask.g, "snapshot_dir", None)
     if pinned is None or not os.path.isdir(pinned):  # pruned under a very long request: read the new one
-        pinned = flask.g.snapshot_dir = _resolve_snapshot_dir()
+        pinned = flask.g.snapshot_dir = _served_dir()
     return pinned
 
 
@@ -154,17 +154,47 @@ def _pinned_snapshot_dir() -> str:
 _SNAPSHOT_ID = re.compile(r"\d{8}T\d{9}Z")
 
 
+# The snapshot this worker answers requests naming none from: the one it adopted, which stays served while
+# it warms its answer cache for a newer `current` (dashboard/app/answer_cache.py); None: `current` as it is.
+_served_folder: str | None = None
+
+
+def serve_snapshot(folder: str | None) -> None:
+    """Answer requests that name no snapshot from `folder` (a snapshot on disk), or from `current` as it
+    is when None. Only the answer cache's watch of `current` calls it (gunicorn workers)."""
+    global _served_folder
+    _served_folder = folder
+
+
+def reads_served_snapshot() -> bool:
+    """Whether this request reads the snapshot this worker serves now to requests naming none (rather than
+    an older or newer one its page was built from, or the one served before an adoption during it)."""
+    pinned = pinned_snapshot_id()
+    try:
+        return pinned is None or pinned == os.path.basename(_served_dir())
+    except NoSnapshotError:
+        return False
+
+
+def _served_dir() -> str:
+    """The folder requests naming no snapshot read: the one served, else (none set, or pruned) `current`."""
+    if _served_folder is not None and os.path.isdir(_served_folder):
+        return _served_folder
+    return _resolve_snapshot_dir()
+
+
 def pin_request(requested: str | None) -> str:
     """Pin this request to the snapshot the client asks for (its page's snapshot) when that one is on disk,
-    else to `current`; returns the id read. NoSnapshotError when nothing is published here;
-    SnapshotNotHereYet when the client's snapshot is newer than this server's (not received yet). A
-    snapshot older than every one kept (pruned) gives way to `current`: the page is old anyway."""
-    served = _resolve_snapshot_dir()
+    else to the one this worker serves (`current`, or the previous one while it warms for `current`);
+    returns the id read. NoSnapshotError when nothing is published here; SnapshotNotHereYet when the
+    client's snapshot is newer than this server's (not received yet). A snapshot older than every one
+    kept (pruned) gives way to the served one: the page is old anyway."""
+    current, served = _resolve_snapshot_dir(), _served_dir()
     if requested and _SNAPSHOT_ID.fullmatch(requested) and requested != os.path.basename(served):
         folder = layout.snapshots_dir(config.data_dir()) / requested
         if folder.is_dir():
             served = str(folder.resolve())
-        elif requested > os.path.basename(served):
+        elif requested > os.path.basename(current):
             raise SnapshotNotHereYet(f"This server has not received data snapshot {requested} yet.")
     flask.g.snapshot_dir = served
     return os.path.basename(served)
@@ -230,7 +260,7 @@ def _open_snapshot(database: _Database, folder: str) -> _Snapshot:
     database.snapshots[folder] = snapshot
     # Requests pinned to an older snapshot still on disk may read it: the oldest (by id, as sorted
     # on disk) is closed first, never the one just opened nor the one `current` names.
-    kept = {folder, os.path.realpath(current_link())}
+    kept = {folder, os.path.realpath(current_link()), _served_folder}
     while len(database.snapshots) > max(2, config.get("SNAPSHOTS_KEPT")):
         oldest = min((f for f in database.snapshots if f not in kept), key=os.path.basename)
         _close_snapshot(database, database.snapshots.pop(oldest))

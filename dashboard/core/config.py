@@ -105,6 +105,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Answers most asked before a publish that each web worker computes again for the new snapshot, in the background; 0: none.",
         int,
     ),
+    Setting(
+        "ANSWER_CACHE_WARM_UP_SECONDS",
+        "30",
+        "Longest a web worker keeps serving the previous snapshot after a publish while it warms its cache for the new one; 0: at once.",
+        int,
+    ),
     Setting("SNAPSHOTS_KEPT", "3", "Published snapshots kept on disk (the current one included).", int),
     Setting(
         "SNAPSHOT_STORE_URL",

@@ -173,6 +173,7 @@ def test_a_new_snapshot_replaces_every_kept_answer(client, demo_builds, tmp_path
 
 def test_the_cache_is_bounded_in_bytes_and_forgets_the_least_recently_used():
     cache = AnswerCache(max_bytes=16 * 1000)
+    cache.notice("s1")  # the snapshot served
     answer = Answer(200, b"x" * 900, (("Content-Type", "application/json"),))
     for number in range(30):
         assert cache.put("s1", f"k{number}", answer)
@@ -185,6 +186,22 @@ def test_the_cache_is_bounded_in_bytes_and_forgets_the_least_recently_used():
     # Another snapshot: nothing of the first one is served.
     assert cache.get("s2", "k0") is None
     assert len(cache) == 0 and cache.bytes == 0
+
+
+def test_the_cache_holds_the_served_snapshot_and_the_one_warmed_then_drops_the_one_left():
+    cache = AnswerCache(max_bytes=16 * 1000)
+    answer = Answer(200, b"x" * 100, ())
+    cache.notice("s1:0")
+    assert cache.put("s1:0", "k", answer)
+    cache.warm("s2")  # the warm-up computes the new snapshot's answers while s1 is served
+    assert cache.put("s2:0", "k", answer)
+    assert cache.get("s1:0", "k") is not None and cache.get("s2:0", "k", served=False) is not None
+    # A request pinned to a third snapshot (a page of an older one) is answered but not kept.
+    assert not cache.put("s0:0", "k", answer)
+    assert cache.get("s0:0", "k", served=False) is None and len(cache) == 2
+    cache.adopt("s2:0")
+    assert cache.get("s2:0", "k") is not None
+    assert not cache.holds("s1:0", "k") and len(cache) == 1 and cache.bytes == answer.size
 
 
 def test_a_refresh_status_beside_the_snapshot_is_shown_at_once(client, demo_builds, tmp_path, monkeypatch):

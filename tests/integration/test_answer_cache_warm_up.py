@@ -96,26 +96,68 @@ def test_demand_is_bounded_and_ranks_the_most_asked_first():
     assert len(demand) == 0  # counted afresh for the new snapshot
 
 
-def _get(url: str) -> tuple[dict, dict]:
-    with urllib.request.urlopen(url, timeout=30) as answer:
+def _get(url: str, headers: dict | None = None) -> tuple[dict, dict]:
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=30) as answer:
+        return dict(answer.headers), json.loads(answer.read())
+
+
+def _post(url: str, body: dict) -> tuple[dict, dict]:
+    asked = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
+    with urllib.request.urlopen(asked, timeout=30) as answer:
         return dict(answer.headers), json.loads(answer.read())
 
 
 @pytest.mark.slow
-def test_gunicorn_workers_warm_a_new_snapshot_before_any_request_reads_it(demo_builds, tmp_path):
-    """The publish's wake: each worker watches `current` (gunicorn.conf.py), so no visitor's request
-    starts the warm-up, nor computes the popular answer first."""
+def test_gunicorn_workers_serve_the_previous_snapshot_until_warm_for_the_new_one(demo_builds, tmp_path):
+    """The publish's wake: each worker watches `current` (gunicorn.conf.py) and, on a new snapshot, keeps
+    answering requests naming none from the one it served (and its kept answers) while it computes the most
+    asked answers of the new one; then it adopts the new one, whose popular answers are already kept: no
+    visitor's request computes one, none waits for one."""
     data_dir = demo_builds.copy(tmp_path / "data")
     with serve_app(data_dir, workers=1) as url:
         for _ in range(3):
             headers, before = _get(url + POPULAR_API)
+            _post(url + "/_dash-update-component", router_body("/trends"))
         assert headers["X-Answer-Cache"] == "hit"
+        old_id = before["meta"]["snapshot_id"]
+        assert headers["X-Snapshot-Id"] == old_id
+
         manifest = build_and_publish(data_dir, source="demo", extra_manifest={"demo": {"rows": 1}})
-        log = data_dir / "gunicorn.log"
+        new_id = manifest["snapshot_id"]
+        answers = []  # (X-Snapshot-Id, X-Answer-Cache, the answer's own snapshot id) of each request, in turn
         deadline = time.monotonic() + 60
-        while f"computed for snapshot {manifest['snapshot_id']}" not in log.read_text():
-            assert time.monotonic() < deadline, log.read_text()[-2000:]
-            time.sleep(0.2)
+        while not answers or answers[-1][0] != new_id:
+            assert time.monotonic() < deadline, (answers[-5:], (data_dir / "gunicorn.log").read_text()[-2000:])
+            headers, answer = _get(url + POPULAR_API)
+            answers.append((headers["X-Snapshot-Id"], headers["X-Answer-Cache"], answer["meta"]["snapshot_id"]))
+            time.sleep(0.02)
+        page_headers, page = _post(url + "/_dash-update-component", router_body("/trends"))
+        # A page of the previous snapshot still reads it (its callbacks name it), while it is on disk.
+        _, pinned = _get(url + POPULAR_API, {"X-Snapshot-Id": old_id})
+        log = (data_dir / "gunicorn.log").read_text()
+
+    held = answers[:-1]
+    assert held, "the first request after the publish already read the new snapshot"
+    # Until the adoption: the previous snapshot, from the kept answers (no request computed anything).
+    assert all(answer == (old_id, "hit", old_id) for answer in held), held
+    # Then the new one, its popular answers computed by the warm-up before any request asked them.
+    assert answers[-1] == (new_id, "hit", new_id)
+    assert f"snapshot {new_id} adopted (warm)" in log
+    assert page_headers["X-Snapshot-Id"] == new_id and page_headers["X-Answer-Cache"] == "hit"
+    assert f"snapshot {new_id}" in json.dumps(page["response"])
+    assert pinned["meta"]["snapshot_id"] == old_id
+
+
+@pytest.mark.slow
+def test_gunicorn_workers_read_a_new_snapshot_at_once_without_an_adoption_delay(demo_builds, tmp_path, monkeypatch):
+    """ANSWER_CACHE_WARM_UP_SECONDS=0: the first request after a publish reads the new snapshot, as before."""
+    monkeypatch.setenv("ANSWER_CACHE_WARM_UP_SECONDS", "0")
+    data_dir = demo_builds.copy(tmp_path / "data")
+    with serve_app(data_dir, workers=1) as url:
+        for _ in range(3):
+            _get(url + POPULAR_API)
+        manifest = build_and_publish(data_dir, source="demo", extra_manifest={"demo": {"rows": 1}})
         headers, after = _get(url + POPULAR_API)
-    assert headers["X-Answer-Cache"] == "hit"
-    assert after["meta"]["snapshot_id"] == manifest["snapshot_id"] != before["meta"]["snapshot_id"]
+    assert headers["X-Snapshot-Id"] == after["meta"]["snapshot_id"] == manifest["snapshot_id"]

@@ -16,7 +16,7 @@ import pytest
 
 from dashboard.app import db
 from dashboard.app.queries import races
-from devtools.pages_router import router_body
+from devtools.pages_router import component_key, layout_components, router_body
 
 CRAFTED = [
     None,
@@ -79,25 +79,6 @@ def page_addresses(small_snapshot):
     ]
 
 
-def _components(node, found: dict) -> dict:
-    """Every component of a rendered layout with an id: {json id: props}, the first seen kept."""
-    if isinstance(node, list):
-        for child in node:
-            _components(child, found)
-    elif isinstance(node, dict) and "props" in node:
-        props = node["props"]
-        if "id" in props:
-            found.setdefault(_key(props["id"]), props)
-        for value in props.values():
-            if isinstance(value, (list, dict)):
-                _components(value, found)
-    return found
-
-
-def _key(component_id) -> str:
-    return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
-
-
 @pytest.fixture(scope="module")
 def shown(client, page_addresses) -> dict:
     """Components (and their props) of every page type, as a browser holds them."""
@@ -105,12 +86,12 @@ def shown(client, page_addresses) -> dict:
     for path, search in page_addresses:
         answer = client.post("/_dash-update-component", json=router_body(path, search))
         assert answer.status_code == 200, (path, search)
-        _components(answer.get_json()["response"]["_pages_content"]["children"], found)
-        found.setdefault(_key("_pages_location"), {"pathname": path, "search": search})
-        found.setdefault(_key("url"), {"pathname": path, "search": search})
+        layout_components(answer.get_json()["response"]["_pages_content"]["children"], found)
+        found.setdefault(component_key("_pages_location"), {"pathname": path, "search": search})
+        found.setdefault(component_key("url"), {"pathname": path, "search": search})
         for location in ("url", "map-url"):  # dcc.Location's address is the browser's, not in the layout
-            if _key(location) in found and not found[_key(location)].get("pathname"):
-                found[_key(location)] = {**found[_key(location)], "pathname": path, "search": search}
+            if component_key(location) in found and not found[component_key(location)].get("pathname"):
+                found[component_key(location)] = {**found[component_key(location)], "pathname": path, "search": search}
     return found
 
 
@@ -135,11 +116,13 @@ def _dependency(spec: dict, shown: dict, match: dict) -> dict | list:
     """One input, state or output of a request: {id, property, value}, or a list of them for ALL."""
     pattern, prop = _pattern(spec["id"]), spec["property"]
     if pattern is None:
-        return {"id": spec["id"], "property": prop, "value": shown.get(_key(spec["id"]), {}).get(prop)}
+        return {"id": spec["id"], "property": prop, "value": shown.get(component_key(spec["id"]), {}).get(prop)}
     if any(v == ["ALL"] for v in pattern.values()):
-        return [{"id": c, "property": prop, "value": shown[_key(c)].get(prop)} for c in _concrete(pattern, shown)]
+        return [
+            {"id": c, "property": prop, "value": shown[component_key(c)].get(prop)} for c in _concrete(pattern, shown)
+        ]
     concrete = {k: (match.get(k, "x") if v == ["MATCH"] else v) for k, v in pattern.items()}
-    return {"id": concrete, "property": prop, "value": shown.get(_key(concrete), {}).get(prop)}
+    return {"id": concrete, "property": prop, "value": shown.get(component_key(concrete), {}).get(prop)}
 
 
 def _outputs(output: str) -> list[dict]:
@@ -234,7 +217,7 @@ def _bodies(callback: dict, output: str, shown: dict):
                 changed_entry = (crafted[index] if where == "inputs" else inputs[0]) if inputs else None
                 changed_items = changed_entry if isinstance(changed_entry, list) else [changed_entry]
                 changed = [
-                    f"{_key(i['id']) if isinstance(i['id'], dict) else i['id']}.{i['property']}"
+                    f"{component_key(i['id']) if isinstance(i['id'], dict) else i['id']}.{i['property']}"
                     for i in changed_items[:1]
                     if i
                 ]

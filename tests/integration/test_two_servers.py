@@ -44,7 +44,7 @@ def test_two_followers_behind_nginx_take_a_new_snapshot_with_no_failed_request(
         assert status == 503 and headers["Retry-After"]
         assert [get(url + "/healthz")[0] for url in urls] == [200, 200]
         assert [get(url + "/readyz")[0] for url in urls] == [503, 503]
-        rolling_follow(server_dirs)
+        rolling_follow(server_dirs, urls=urls)
         assert [get(url + "/readyz")[0] for url in urls] == [200, 200]
 
         pages, cycle = sample_pages(builder, count=40)
@@ -53,7 +53,7 @@ def test_two_followers_behind_nginx_take_a_new_snapshot_with_no_failed_request(
         run_dashboard(["build"], builder)  # publishes and uploads the second snapshot
         second = served_id(builder)
         # A rolling update: for 4 s server A is on the new snapshot, server B still on the old one.
-        rolling_follow(server_dirs, pause=4)
+        rolling_follow(server_dirs, pause=4, urls=urls)
         time.sleep(3)
         figures = load.stop()
         status, headers = get(balancer.url + "/data")

@@ -1,11 +1,12 @@
 """The browser section of `make bench`: what a visitor waits for and downloads, measured in Debian's
 chromium (Playwright) against gunicorn serving a small demo snapshot built in a temporary folder.
 
-    python -m bench.browser [--rows N] [--repeat K] [--keep DIR]
+    python -m bench.browser [--rows N] [--repeat K] [--keep DIR] [--pages race,candidate]
 
 Reports, as figures (never asserted; these machines are shared):
 - the first load of each page type: bytes over the wire (compressed bodies and headers, every request
-  until the page is idle) and ms from navigation start to the first chart drawn;
+  until the page is idle), ms from navigation start to the first chart drawn and to every chart of the
+  page drawn (charts are drawn one a frame, top first: assets/chart_turns.js);
 - a map metric switch and a map cycle switch: bytes over the wire and ms from the click to the new map
   drawn (Plotly's newPlot/react promise resolved for a map whose trace shows the new choice), and how
   much of that the callbacks' round trips took (the rest is the browser drawing).
@@ -54,6 +55,13 @@ DRAW_HOOK = """(() => {
         }
     }});
 })();"""
+
+
+# Every chart of the page drawn (dcc.Graph's box holds Plotly's drawing) and its draw recorded.
+EVERY_CHART_DRAWN = """() => {
+    const graphs = [...document.querySelectorAll('.dash-graph')];
+    return graphs.every(g => g.querySelector('.main-svg')) && window.__draws.length >= graphs.length;
+}"""
 
 
 def build_snapshot(data_dir: Path, rows: int) -> None:
@@ -136,11 +144,13 @@ def first_load(browser, url: str, **context_options) -> dict:
     try:
         page.wait_for_function("() => window.__draws.length > 0", timeout=15_000)
         drawn = page.evaluate("window.__draws[0].t")
+        page.wait_for_function(EVERY_CHART_DRAWN, timeout=15_000)
+        everything = page.evaluate("Math.max(...window.__draws.map(d => d.t))")
     except Exception:  # a page without a chart
-        drawn = None
+        drawn = everything = None
     page.wait_for_load_state("networkidle")
     time.sleep(0.3)
-    result = {"kb": wire.total / 1024, "ms": drawn, "requests": wire.requests}
+    result = {"kb": wire.total / 1024, "ms": drawn, "all_ms": everything, "requests": wire.requests}
     context.close()
     return result
 
@@ -189,13 +199,15 @@ def switch(browser, url: str, group: str, choice: str, expect_name: str | None) 
 
 def median_of(runs: list[dict]) -> dict:
     out = {"runs": len(runs)}
-    for key in ("kb", "ms", "requests", "callback_ms"):
+    for key in ("kb", "ms", "all_ms", "requests", "callback_ms"):
         values = [r[key] for r in runs if r.get(key) is not None]
         out[key] = round(statistics.median(values), 1) if values else None
     return out
 
 
-def measure(base_url: str, paths: dict[str, str], repeat: int, loads: bool = True) -> dict[str, dict]:
+def measure(
+    base_url: str, paths: dict[str, str], repeat: int, loads: bool = True, pages: list[str] | None = None
+) -> dict[str, dict]:
     from playwright.sync_api import sync_playwright
 
     from dashboard.app.figures import map_classes
@@ -205,28 +217,34 @@ def measure(base_url: str, paths: dict[str, str], repeat: int, loads: bool = Tru
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         for name, path in paths.items():
-            if name.startswith("_") or not loads:
+            if name.startswith("_") or not loads or (pages and name not in pages):
                 continue
             runs = [first_load(browser, base_url + path) for _ in range(repeat)]
             results[f"first load {name}"] = median_of(runs)
         phone = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-        if loads:
+        if loads and not pages:
             results["first load map (phone)"] = median_of(
                 [first_load(browser, base_url + paths["map"], **phone) for _ in range(repeat)]
             )
-        metric = map_classes.METRICS["cash_on_hand"].label
-        results["map metric switch"] = median_of(
-            [switch(browser, base_url + paths["map"], "Colour by", metric, metric) for _ in range(repeat)]
-        )
-        results["map cycle switch"] = median_of(
-            [switch(browser, base_url + paths["map"], "Election cycle", str(cycle - 2), None) for _ in range(repeat)]
-        )
+        if not pages:  # the map's switches, unless only some pages' first loads were asked for
+            metric = map_classes.METRICS["cash_on_hand"].label
+            results["map metric switch"] = median_of(
+                [switch(browser, base_url + paths["map"], "Colour by", metric, metric) for _ in range(repeat)]
+            )
+            results["map cycle switch"] = median_of(
+                [
+                    switch(browser, base_url + paths["map"], "Election cycle", str(cycle - 2), None)
+                    for _ in range(repeat)
+                ]
+            )
         browser.close()
     return results
 
 
 def format_table(results: dict[str, dict]) -> str:
-    header = f"{'browser':<28}{'KB over wire':>13}{'ms drawn':>10}{'requests':>10}{'callback ms':>13}  limit"
+    header = (
+        f"{'browser':<28}{'KB over wire':>13}{'ms drawn':>10}{'ms all':>8}{'requests':>10}{'callback ms':>13}  limit"
+    )
     lines = [header, "-" * len(header)]
     for name, r in results.items():
         is_switch = "switch" in name
@@ -239,8 +257,9 @@ def format_table(results: dict[str, dict]) -> str:
         ]
         verdict = ("over: " + ", ".join(over) if over else "ok") + f" ({kb_limit} KB/{ms_limit} ms)"
         ms = f"{r['ms']:>10.0f}" if r["ms"] is not None else f"{'no chart':>10}"
+        every = f"{r['all_ms']:>8.0f}" if r.get("all_ms") is not None else f"{'-':>8}"
         server = f"{r['callback_ms']:>13.0f}" if r.get("callback_ms") is not None else f"{'-':>13}"
-        lines.append(f"{name:<28}{r['kb']:>13.1f}{ms}{r['requests']:>10.0f}{server}  {verdict}")
+        lines.append(f"{name:<28}{r['kb']:>13.1f}{ms}{every}{r['requests']:>10.0f}{server}  {verdict}")
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     lines.append(f"median of {next(iter(results.values()))['runs']} runs each, loopback, demo snapshot; load {load}")
     return "\n".join(lines)
@@ -251,6 +270,9 @@ def main(argv=None) -> int:
     parser.add_argument("--rows", type=int, default=DEFAULT_ROWS, help="rows of the demo snapshot")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement (the median is reported)")
     parser.add_argument("--keep", type=Path, help="use (and keep) this data folder; built there if empty")
+    parser.add_argument(
+        "--pages", help="first loads of these page types only (comma-separated: race,candidate), no switches"
+    )
     parser.add_argument("--switches-only", action="store_true", help="measure the map's switches, not first loads")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-browser-") as scratch:
@@ -261,7 +283,8 @@ def main(argv=None) -> int:
             build_snapshot(data_dir, args.rows)
         paths = sample_paths(data_dir)
         with serve_app(data_dir) as base_url:
-            results = measure(base_url, paths, args.repeat, loads=not args.switches_only)
+            pages = args.pages.split(",") if args.pages else None
+            results = measure(base_url, paths, args.repeat, loads=not args.switches_only, pages=pages)
     table = format_table(results)
     report = {"measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "limits": LIMITS, "results": results}
     (ROOT / "bench" / "browser_results.json").write_text(json.dumps(report, indent=2) + "\n")

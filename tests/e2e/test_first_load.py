@@ -39,6 +39,10 @@ def test_chart_pages_draw_with_the_partial_plotly_js(page, base_url, paths, kind
     page.goto(base_url + paths[kind])
     page.locator(".js-plotly-plot .main-svg").first.wait_for()
     page.wait_for_load_state("networkidle")
+    # Charts are drawn one a frame, top first (assets/chart_turns.js): wait for the last.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.dash-graph')].every(g => g.querySelector('.main-svg'))"
+    )
     assert sorted(page.evaluate("Object.keys(window.Plotly.PlotSchema.get().traces)")) == LISTED
     charts = page.evaluate(DRAWN)
     assert charts and all(chart["drawn"] for chart in charts)

@@ -365,6 +365,11 @@ SEAT_BOX = """(loc) => { const el = Array.from(document.querySelectorAll('.map-f
     .find(e => e.__data__.loc === loc); const b = el.getBoundingClientRect(); return [b.width, b.height]; }"""
 
 
+# Resolves once draws queued behind one another (assets/chart_turns.js: one a frame) have run.
+AFTER_QUEUED_DRAWS = """() => new Promise(done => { let frames = 4;
+    const next = () => (frames-- ? requestAnimationFrame(() => setTimeout(next, 0)) : done()); next(); })"""
+
+
 def pan_to(page, lonlat) -> None:
     """Pans the map (what a drag does) so the point is in its middle, keeping the zoom."""
     page.evaluate(
@@ -376,6 +381,7 @@ def pan_to(page, lonlat) -> None:
         }""",
         lonlat,
     )
+    page.evaluate(AFTER_QUEUED_DRAWS)  # the redraw may wait its turn behind the zoom's
 
 
 def test_on_a_phone_the_map_fits_and_zooms_until_every_district_is_a_finger_sized_target(phone, base_url):

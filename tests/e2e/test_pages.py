@@ -125,6 +125,10 @@ def test_pages_fit_a_phone_screen(browser, base_url, small_snapshot, problems):
     for url in urls:
         page.goto(base_url + url)
         page.wait_for_load_state("networkidle")
+        # Charts are drawn one a frame, top first (assets/chart_turns.js): every legend is checked once drawn.
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.dash-graph')].every(g => g.querySelector('.main-svg'))"
+        )
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 1, f"{url} scrolls sideways by {overflow}px on a phone"
         for chart_right, legend_right, caption in page.evaluate(LEGENDS):

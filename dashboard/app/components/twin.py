@@ -43,6 +43,14 @@ def download_button(name: str, frame: pd.DataFrame, csv_columns: list[str], file
     )
 
 
+def reserved_height(figure) -> dict:
+    """The space a chart takes before plotly.js has drawn it: its figure's height (every figure of
+    dashboard/app/figures sets one), so nothing below it moves when it is drawn."""
+    layout = figure.layout if hasattr(figure, "layout") else (figure or {}).get("layout", {})
+    height = layout["height"] if "height" in layout else None
+    return {"minHeight": f"{int(height)}px"} if height else {}
+
+
 def chart_with_table(
     name: str,
     figure,
@@ -58,7 +66,10 @@ def chart_with_table(
     """`name` must be unique on the page; `caption` titles both the chart and the table.
     `csv_frame` (default: `frame`) lets the CSV keep one row per observation while the table
     shows the same numbers pivoted for reading. `shown_table` replaces the plain table of `frame`
-    (a paged one, say); the CSV stays whole."""
+    (a paged one, say); the CSV stays whole.
+
+    The chart keeps its figure's height from the start: charts are drawn one a frame, top first
+    (assets/chart_turns.js), and one drawn below another moves nothing on the page."""
     return html.Section(
         [
             html.P(caption, className="chart-caption"),
@@ -68,6 +79,7 @@ def chart_with_table(
                 config={**GRAPH_CONFIG, "toImageButtonOptions": {"filename": filename.removesuffix(".csv")}},
                 className="chart",
                 id={"type": "chart", "name": name},
+                style=reserved_height(figure),
             ),
             html.Details(
                 [

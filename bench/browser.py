@@ -35,7 +35,10 @@ SHARED_BOUNDARIES = ROOT.parent / "shared" / "data" / "geo" / "us_cd119_2024_20m
 LIMITS = {"switch_kb": 30, "switch_ms": 300, "load_kb": 1024, "load_ms": 1000}
 
 # Records when Plotly finishes drawing: every newPlot/react (dcc.Graph's calls) resolves after the
-# chart, its fetched geometry included, is drawn. performance.now() counts from navigation start.
+# chart, its fetched geometry included, is drawn; the record is taken in the next frame, before it is
+# painted. performance.now() counts from navigation start. Also what the page held then: the chart's place
+# among the page's charts (section.twin), how many were drawn, and the twins' tables and CSV buttons
+# (tests/e2e/test_chart_turns.py reads those).
 DRAW_HOOK = """(() => {
     window.__draws = [];
     let plotly;
@@ -45,11 +48,20 @@ DRAW_HOOK = """(() => {
             const original = value[name];
             value[name] = function (gd, ...rest) {
                 const result = original.call(this, gd, ...rest);
-                Promise.resolve(result).then(() => requestAnimationFrame(() => window.__draws.push({
-                    t: performance.now(),
-                    name: (gd && gd.data && gd.data[0] && gd.data[0].name) || '',
-                    map: !!(gd && gd.closest && gd.closest('.map-frame')),
-                })));
+                Promise.resolve(result).then(() => requestAnimationFrame(frame => {
+                    const charts = [...document.querySelectorAll('section.twin .dash-graph')];
+                    window.__draws.push({
+                        t: performance.now(),
+                        frame,
+                        name: (gd && gd.data && gd.data[0] && gd.data[0].name) || '',
+                        map: !!(gd && gd.closest && gd.closest('.map-frame')),
+                        place: charts.findIndex(c => c.contains(gd)),
+                        charts: charts.length,
+                        drawn: charts.filter(c => c.querySelector('.main-svg')).length,
+                        buttons: document.querySelectorAll('section.twin button[id*="csv-button"]').length,
+                        tables: document.querySelectorAll('section.twin details table').length,
+                    });
+                }));
                 return result;
             };
         }

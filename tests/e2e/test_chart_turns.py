@@ -6,35 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.browser import sample_paths
-
-# Before the page's scripts: for every chart drawn (Plotly's promise resolved), the frame it was painted
-# in, its place among the page's charts, and what the page held then.
-RECORD_DRAWS = """(() => {
-    window.__drawn = [];
-    let plotly;
-    Object.defineProperty(window, 'Plotly', {configurable: true, get() { return plotly; }, set(value) {
-        plotly = value;
-        for (const name of ['newPlot', 'react']) {
-            const original = value[name];
-            value[name] = function (gd, ...rest) {
-                const result = original.call(this, gd, ...rest);
-                Promise.resolve(result).then(() => requestAnimationFrame(frame => {
-                    const charts = [...document.querySelectorAll('section.twin .dash-graph')];
-                    window.__drawn.push({
-                        frame,
-                        place: charts.findIndex(c => c.contains(gd)),
-                        charts: charts.length,
-                        drawn: charts.filter(c => c.querySelector('.main-svg')).length,
-                        buttons: document.querySelectorAll('section.twin button[id*="csv-button"]').length,
-                        tables: document.querySelectorAll('section.twin details table').length,
-                    });
-                }));
-                return result;
-            };
-        }
-    }});
-})();"""
+from bench.browser import DRAW_HOOK, sample_paths
 
 
 @pytest.fixture(scope="module")
@@ -44,12 +16,12 @@ def paths(small_snapshot):
 
 @pytest.mark.parametrize("kind", ["race", "candidate"])
 def test_the_top_chart_is_on_screen_before_the_others_are_drawn(page, base_url, paths, kind):
-    page.add_init_script(RECORD_DRAWS)
+    page.add_init_script(DRAW_HOOK)
     page.goto(base_url + paths[kind])
     page.wait_for_function(
-        "() => window.__drawn.length > 1 && window.__drawn.length >= window.__drawn[0].charts", timeout=20_000
+        "() => window.__draws.length > 1 && window.__draws.length >= window.__draws[0].charts", timeout=20_000
     )
-    drawn = page.evaluate("window.__drawn")
+    drawn = page.evaluate("window.__draws")
     charts = drawn[0]["charts"]
     assert charts >= 3
     assert [d["place"] for d in drawn] == list(range(charts))  # top first, in the page's order

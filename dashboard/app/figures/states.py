@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from dashboard.app import labels
 from dashboard.app.figures import theme
-from dashboard.app.figures.money_over_time import candidate_label, name_bars_above
+from dashboard.app.figures.money_over_time import add_to_layout, candidate_label, name_bars_above
 from dashboard.core import geography
 
 ROWS = 1 + max(r for r, _ in geography.STATE_TILES.values())
@@ -69,27 +69,32 @@ def state_tile_map(states: pd.DataFrame, home_state: str | None = None) -> go.Fi
         zmin=0,
         colorbar={"title": {"text": "Itemized"}, "tickprefix": "$", "tickformat": "~s", "thickness": 12, "len": 0.8},
     )
-    for column, row in zip(grey_x, grey_y):  # grey tiles for states without money
-        figure.add_shape(
-            type="rect",
-            x0=column - 0.45,
-            x1=column + 0.45,
-            y0=row - 0.45,
-            y1=row + 0.45,
-            fillcolor=NO_MONEY,
-            line={"width": 0},
-            layer="below",
-        )
+    tiles = [  # grey tiles for states without money
+        {
+            "type": "rect",
+            "x0": column - 0.45,
+            "x1": column + 0.45,
+            "y0": row - 0.45,
+            "y1": row + 0.45,
+            "fillcolor": NO_MONEY,
+            "line": {"width": 0},
+            "layer": "below",
+        }
+        for column, row in zip(grey_x, grey_y)
+    ]
     if home_state in geography.STATE_TILES:
         row, column = geography.STATE_TILES[home_state]
-        figure.add_shape(
-            type="rect",
-            x0=column - 0.5,
-            x1=column + 0.5,
-            y0=row - 0.5,
-            y1=row + 0.5,
-            line={"color": theme.OKABE_ITO["orange"], "width": 3},
+        tiles.append(
+            {
+                "type": "rect",
+                "x0": column - 0.5,
+                "x1": column + 0.5,
+                "y0": row - 0.5,
+                "y1": row + 0.5,
+                "line": {"color": theme.OKABE_ITO["orange"], "width": 3},
+            }
         )
+    add_to_layout(figure, shapes=tiles)
     figure.update_xaxes(visible=False, range=[-0.6, COLUMNS - 0.4], fixedrange=True)
     figure.update_yaxes(visible=False, range=[ROWS - 0.4, -0.6], fixedrange=True, scaleanchor="x")
     return figure

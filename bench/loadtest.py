@@ -8,9 +8,10 @@ asserted (the machine is shared); the issue's targets are printed beside the fig
 1. mixed: `--clients` clients, no think time, for `--seconds`: map switches (the map's `update_map`
    callback, each client walking from the view it was shown to another, as a browser does), race pages
    (the pages router callback, as a browser asks after the shell) and API answers. Run twice, with the
-   answer cache off (ANSWER_CACHE_MB=0) and on, each against a fresh server, then (`--warm 1`) a second
-   window on the cache's server, its answers of the first window kept: req/s, p95, errors, share of
-   answers served from the cache.
+   answer cache off (ANSWER_CACHE_MB=0) and on, each against a fresh server, then (`--warm N`, 3) N more
+   windows on the cache's server, its answers of the earlier windows kept, then (`--restart 1`) a window on
+   a new server over the same folder (a deploy: the answers the workers share on disk kept): req/s, p95,
+   errors, share of answers served from the cache. A fresh server starts with no answer on disk.
 2. costly searches: 16 clients asking `/api/v1/receipts?employer=*&occupation=*&limit=<random>` (the
    answer cache cannot help) without pause, all from one address, while another
    client asks a cheap address (`/_dash-layout`) every 0.2 s: its p50 and p95.
@@ -52,6 +53,7 @@ from locust import FastHttpUser, constant, task
 from locust.env import Environment
 
 from bench.browser import build_snapshot
+from dashboard.store import layout
 from devtools.cluster import environment
 from devtools.pages_router import component_key, layout_components, router_body
 from tests.e2e.conftest import serve_app
@@ -292,7 +294,11 @@ class RssSampler:
 
 
 @contextmanager
-def server(data_dir: Path, **env):
+def server(data_dir: Path, keep_answers: bool = False, **env):
+    """gunicorn over `data_dir` with settings `env`; its answers on disk (the answer cache's disk tier) are
+    removed first unless `keep_answers` (a restart)."""
+    if not keep_answers:
+        shutil.rmtree(layout.answers_dir(data_dir), ignore_errors=True)
     with environment(**{name: str(value) for name, value in env.items()}), serve_app(data_dir) as url:
         yield url
 
@@ -558,9 +564,21 @@ def _ratio(after: float, before: float) -> float | None:
     return round(after / before, 2) if before else None
 
 
+def _warm_window(number: int) -> str:
+    return "mixed_cache_warm" if number == 1 else f"mixed_cache_warm_{number}"
+
+
 def report(results: dict) -> str:
     lines = [f"Load and abuse suite ({results['when']}, {results['rows']:,} demo rows, {results['clients']} clients)"]
-    for phase in ("mixed_cache_off", "mixed_cache_on", "mixed_cache_warm", "cold_publish_off", "cold_publish_on"):
+    warm = [_warm_window(n) for n in range(1, 100) if _warm_window(n) in results]
+    for phase in (
+        "mixed_cache_off",
+        "mixed_cache_on",
+        *warm,
+        "mixed_after_restart",
+        "cold_publish_off",
+        "cold_publish_on",
+    ):
         if phase not in results:
             continue
         figures = results[phase]
@@ -585,7 +603,8 @@ def report(results: dict) -> str:
             )
     for phase, base in (
         ("mixed_cache_on", "mixed_cache_off"),
-        ("mixed_cache_warm", "mixed_cache_off"),
+        *((window, "mixed_cache_off") for window in warm),
+        ("mixed_after_restart", "mixed_cache_off"),
         ("cold_publish_on", "cold_publish_off"),
     ):
         if base not in results or phase not in results:
@@ -637,7 +656,10 @@ def main(argv=None) -> int:
     parser.add_argument("--cold-runs", default="off,on", help="cold_publish: its runs, the warm-up off and/or on")
     parser.add_argument("--pause", type=float, default=0, help="cold_publish: seconds between publish and load")
     parser.add_argument(
-        "--warm", type=int, default=1, help="1: after mixed_cache_on, a second window on the same server (0: not)"
+        "--warm", type=int, default=3, help="windows after mixed_cache_on on the same server, its cache kept (0: none)"
+    )
+    parser.add_argument(
+        "--restart", type=int, default=1, help="1: then a window on a restarted server, its answers on disk kept"
     )
     parser.add_argument("--body-mb", type=int, default=64, help="size of each large callback post")
     parser.add_argument(
@@ -683,9 +705,9 @@ def main(argv=None) -> int:
             with server(data_dir, ANSWER_CACHE_MB=cache_mb, TRUSTED_PROXY_HOPS=1) as url:
                 if phase.startswith("mixed"):
                     results[phase] = mixed(url, races, cycle, args.clients, args.seconds)
-                    if phase == "mixed_cache_on" and args.warm:
-                        # The same again on the same server: the answers of the first window are kept.
-                        results["mixed_cache_warm"] = mixed(url, races, cycle, args.clients, args.seconds)
+                    for window in range(1, args.warm + 1 if phase == "mixed_cache_on" else 1):
+                        # The same again on the same server: the answers of the earlier windows are kept.
+                        results[_warm_window(window)] = mixed(url, races, cycle, args.clients, args.seconds)
                 elif phase == "costly_searches":
                     results[phase] = starvation(url, args.abuse_seconds, "costly", cycle)
                 elif phase == "slow_export_readers":
@@ -696,6 +718,10 @@ def main(argv=None) -> int:
                     results[phase] = concurrent_exports(url, export_cycle)
                 else:
                     raise SystemExit(f"unknown phase {phase}")
+            if phase == "mixed_cache_on" and args.restart:
+                # A new server over the same folder: the first minute after a restart (a deploy).
+                with server(data_dir, keep_answers=True, ANSWER_CACHE_MB=cache_mb, TRUSTED_PROXY_HOPS=1) as url:
+                    results["mixed_after_restart"] = mixed(url, races, cycle, args.clients, args.seconds)
     text = report(results)
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     args.output.with_suffix(".txt").write_text(text)

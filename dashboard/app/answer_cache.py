@@ -54,22 +54,31 @@ so serving it again from memory is what lets 2 cores keep up with many visitors.
   request, under a client address of their own, and take no costly search's turn: costly searches are
   never replayed.
 
+Behind each worker's LRU, the workers of one server share a disk tier (SharedAnswers, ANSWER_CACHE_DISK_MB):
+a worker reads an answer there before computing it and writes each answer it computes, so the server
+computes each answer once per snapshot, and a restarted server starts with the answers of the snapshot it
+serves (measured: bench/loadtest.py, mixed_after_restart).
+
 Why not Flask-Caching: its in-process backend bounds entries by count, not bytes, and expires by time;
-a shared backend (Redis) needs a server this project does not run. Each worker's own LRU is enough:
-two workers compute each answer at most twice per snapshot.
+a shared backend (Redis) needs a server this project does not run; files on the server's disk, renamed
+into place, are shared by its workers without one.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib.metadata
 import json
 import logging
 import os
+import re
+import shutil
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import Flask, Response, g, request
 
@@ -140,6 +149,7 @@ class AnswerCache:
         self._computing: dict[tuple[str, str], threading.Event] = {}  # set when its computation ends
         self.generation = 0  # moves on at each clear(): an answer computed before a clear is not kept
         self.on_new_snapshot = None  # called with (previous, new) served versions, under the lock
+        self.shared: SharedAnswers | None = None  # the disk tier the workers of the server share
 
     def get(self, version: str, key: str, served: bool = True) -> Answer | None:
         """The kept answer; `served`: the request reads the snapshot served to requests naming none (a new
@@ -212,15 +222,19 @@ class AnswerCache:
         dropped, no warm-up is started (it was warmed)."""
         with self._lock:
             self.warming = None
-            self.served = version
+            previous, self.served = self.served, version
             self._drop_unkept()
+            self._prune_shared(previous)
 
     def clear(self) -> None:
-        """Forget every answer (tests that replace a query function start from an empty cache)."""
+        """Forget every answer, those on disk too (tests that replace a query function start from an empty
+        cache)."""
         with self._lock:
             self._answers.clear()
             self.bytes = 0
             self.generation += 1
+            if self.shared is not None:
+                self.shared.forget_all()
 
     def __len__(self) -> int:
         return len(self._answers)
@@ -234,12 +248,162 @@ class AnswerCache:
             self.served = version
             self._drop_unkept()
             warmed = version.split(":")[0] == self.warming  # being adopted: its warm-up was done
+            self._prune_shared(previous)
             if previous is not None and self.on_new_snapshot is not None and not warmed:
                 self.on_new_snapshot(previous, version)  # only starts a thread: safe under the lock
+
+    def _prune_shared(self, previous: str | None) -> None:
+        """The disk tier keeps the served version's answers, the previous one's (another worker may serve
+        it a little longer) and the warming snapshot's (only starts a thread: safe under the lock)."""
+        if self.shared is not None and previous is not None:
+            self.shared.keep_only({self.served, previous}, self.warming)
 
     def _drop_unkept(self) -> None:
         for answer_key in [k for k in self._answers if not self._kept(k[0])]:
             self.bytes -= self._answers.pop(answer_key).size
+
+
+class SharedAnswers:
+    """The answers of every worker of one server, in files (the disk tier): a worker that does not hold an
+    answer in memory reads it here before computing it, and writes each answer it computes, so the server
+    computes each answer once per snapshot however many workers it runs, and a restarted server starts
+    with the answers of the snapshot it serves. A folder per version (snapshot id and the stamps of the
+    files beside it) and per code and settings (`code_and_settings`: a server started with other code,
+    other packages or other settings computes its own) under <data dir>/answers/, a file per answer: a line of JSON (status, headers,
+    gzipped) and the body, written to a temporary name and renamed, so a reader sees a whole answer or
+    none. At most `max_bytes` a version (checked from the folder's size every WRITES_BETWEEN_SIZE_CHECKS
+    writes: the workers write there together); past it answers are only kept in memory. A version's
+    folder is removed once a newer one is served and another after it (`keep_only`); a folder a slower
+    worker still writes to is removed at the next change. A data folder the server cannot write to turns
+    the tier off, with one log line."""
+
+    WRITES_BETWEEN_SIZE_CHECKS = 200
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.code_and_settings = code_and_settings()
+        self._lock = threading.Lock()
+        self._written: dict[str, int] = {}  # version folder -> bytes this worker wrote since the last check
+        self._full: set[str] = set()  # version folders at their budget
+        self._writes = 0
+        self.broken = False  # the data folder is not writable: memory only
+
+    def folder(self, version: str) -> Path:
+        snapshot_id, _, stamps = version.partition(":")
+        name = f"{_digest(snapshot_id)[:8] if not _SAFE_NAME.fullmatch(snapshot_id) else snapshot_id}-"
+        return layout.answers_dir(config.data_dir()) / (name + _digest(stamps, self.code_and_settings)[:12])
+
+    def get(self, version: str, key: str) -> Answer | None:
+        try:
+            with open(self.folder(version) / key[:2] / key, "rb") as kept:
+                head, _, body = kept.read().partition(b"\n")
+            meta = json.loads(head)
+            return Answer(
+                int(meta["status"]), body, tuple(tuple(pair) for pair in meta["headers"]), bool(meta["gzipped"])
+            )
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError):  # a damaged file: computed again (and rewritten)
+            log.warning("answer cache: unreadable kept answer %s of %s", key, version, exc_info=True)
+            return None
+
+    def put(self, version: str, key: str, answer: Answer) -> None:
+        if self.broken:
+            return
+        folder = self.folder(version)
+        with self._lock:
+            if folder.name in self._full:
+                return
+            self._writes += 1
+            check = self._writes % self.WRITES_BETWEEN_SIZE_CHECKS == 0
+        head = json.dumps({"status": answer.status, "headers": answer.headers, "gzipped": answer.gzipped})
+        path = folder / key[:2] / key
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{key}.{os.getpid()}.{threading.get_ident()}")
+            temporary.write_bytes(head.encode() + b"\n" + answer.body)
+            os.replace(temporary, path)
+        except OSError:
+            self.broken = True
+            log.warning(
+                "answer cache: cannot write answers to %s: each worker keeps its own only", folder, exc_info=True
+            )
+            return
+        with self._lock:
+            written = self._written.get(folder.name, 0) + len(answer.body) + len(head)
+            self._written[folder.name] = written
+        if check or written > self.max_bytes:
+            self._check_size(folder)
+
+    def keep_only(self, versions: set[str | None], warming: str | None = None) -> None:
+        """Remove the folders of every version but `versions` and those of snapshot `warming` (in a thread:
+        thousands of files)."""
+        kept = {self.folder(version).name for version in versions if version}
+        warming_prefix = self.folder(f"{warming}:").name.rsplit("-", 1)[0] + "-" if warming else None
+        root = layout.answers_dir(config.data_dir())
+
+        def remove() -> None:
+            try:
+                stale = [
+                    entry
+                    for entry in root.iterdir()
+                    if entry.is_dir()
+                    and entry.name not in kept
+                    and not (warming_prefix and entry.name.startswith(warming_prefix))
+                ]
+            except OSError:
+                return
+            for entry in stale:
+                shutil.rmtree(entry, ignore_errors=True)
+            with self._lock:
+                for entry in stale:
+                    self._written.pop(entry.name, None)
+                    self._full.discard(entry.name)
+
+        threading.Thread(target=remove, name="answer-cache-prune", daemon=True).start()
+
+    def forget_all(self) -> None:
+        shutil.rmtree(layout.answers_dir(config.data_dir()), ignore_errors=True)
+        with self._lock:
+            self._written.clear()
+            self._full.clear()
+
+    def _check_size(self, folder: Path) -> None:
+        try:
+            size = sum(entry.stat().st_size for entry in folder.glob("*/*"))
+        except OSError:
+            return
+        with self._lock:
+            self._written[folder.name] = size
+            if size >= self.max_bytes:
+                self._full.add(folder.name)
+                log.info(
+                    "answer cache: %s holds %d MB, its budget: new answers kept in memory only", folder, size >> 20
+                )
+
+
+_SAFE_NAME = re.compile(r"[0-9A-Za-z_.-]{1,64}")
+ANSWER_PACKAGES = ("dash", "plotly", "duckdb", "pandas", "pyarrow", "flask", "werkzeug")
+
+
+def code_and_settings() -> str:
+    """A digest of what answers are computed by besides the snapshot: the app's files (their paths, sizes and
+    times), the versions of the packages that render them and every setting's value. Answers kept on disk
+    by a server with other code or settings are not served (a deploy restarts the server with new code)."""
+    root = Path(__file__).resolve().parents[2]
+    parts = []
+    for folder in ("dashboard", "pages", "assets"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".js", ".css", ".json") and "__pycache__" not in path.parts:
+                stat = path.stat()
+                parts.append(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}")
+    for package in ANSWER_PACKAGES:
+        try:
+            parts.append(f"{package}=={importlib.metadata.version(package)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"{package} missing")
+    parts += [f"{setting.name}={config.get(setting.name)}" for setting in config.SETTINGS]
+    return _digest(*parts)
 
 
 @dataclass(frozen=True)
@@ -411,6 +575,8 @@ def install(server: Flask) -> None:
         return
     cache = AnswerCache(max_bytes)
     server.extensions["answer_cache"] = cache
+    disk_bytes = config.get("ANSWER_CACHE_DISK_MB") * 1024 * 1024
+    shared = cache.shared = SharedAnswers(disk_bytes) if disk_bytes > 0 else None
     demand = Demand()
     warm_up = WarmUp(server, cache, demand)
     server.extensions["answer_cache_warm_up"] = warm_up
@@ -440,6 +606,10 @@ def install(server: Flask) -> None:
                 return _finish(Response(status=304), kind, etag, "hit")
         served = db.reads_served_snapshot()
         answer, computing = cache.get(version, key, served), None
+        if answer is None and shared is not None:  # computed by another worker (or before a restart)
+            answer = shared.get(version, key)
+            if answer is not None:
+                cache.put(version, key, answer)
         if answer is None and not replaying:  # a visitor never waits for the background warm-up
             computing = cache.claim(version, key)
             if computing is not None:  # another thread is computing this answer: its result, when done
@@ -473,8 +643,11 @@ def install(server: Flask) -> None:
             answer = Answer(status, body, headers)
             if len(body) >= GZIP_FROM_BYTES:
                 answer = Answer(status, gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0), headers, gzipped=True)
-            if cache.put(version, key, answer) and answer.gzipped and request.accept_encodings["gzip"]:
-                _set_body(response, answer)  # compressed once: Flask-Compress leaves an encoded answer alone
+            if cache.put(version, key, answer):
+                if shared is not None:
+                    shared.put(version, key, answer)
+                if answer.gzipped and request.accept_encodings["gzip"]:
+                    _set_body(response, answer)  # compressed once: Flask-Compress leaves an encoded answer alone
         _release_claim()
         etag = http.snapshot_etag(snapshot_id) if kind == "shell" and status == 200 else None
         return _finish(response, kind, etag, "miss")

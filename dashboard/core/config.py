@@ -100,6 +100,12 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting(
+        "ANSWER_CACHE_DISK_MB",
+        "1024",
+        "Disk the web workers of one server share their answers on (<data dir>/answers/, a folder per snapshot), so each is computed once per server; 0: each worker keeps its own only.",
+        int,
+    ),
+    Setting(
         "ANSWER_CACHE_WARM_UP",
         "256",
         "Answers most asked before a publish that each web worker computes again for the new snapshot, in the background; 0: none.",

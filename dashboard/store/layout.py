@@ -54,6 +54,12 @@ def sync_status_path(data_dir: Path) -> Path:
     return Path(data_dir) / "sync" / "status.json"
 
 
+def answers_dir(data_dir: Path) -> Path:
+    """The answers the web workers of one server share, a folder per snapshot (dashboard/app/answer_cache.py):
+    derived from a snapshot, never loaded data; removed with the snapshot they were computed from."""
+    return Path(data_dir) / "answers"
+
+
 def bulk_dir(data_dir: Path, cycle: int) -> Path:
     return Path(data_dir) / "bulk" / str(cycle)
 

@@ -26,9 +26,13 @@ def test_callbacks_send_their_pages_snapshot_back(page, base_url, small_snapshot
     assert {sent for _body, sent, _answer in callbacks} == {served}
     assert {answer.get(HEADER) for _body, _sent, answer in callbacks} == {served}
 
-    callbacks.clear()
-    page.click("nav >> text=About the data")  # inside the app: the pages router renders the new page
+    # Inside the app: the pages router renders the new page. (Waited for as an event: the page can show
+    # the answer before the browser reports its request finished, and its load state does not change.)
+    with page.expect_request_finished(
+        lambda request: "_dash-update-component" in request.url and "_pages_content.children" in request.post_data
+    ) as routed:
+        page.click("nav >> text=About the data")
     page.locator("h1", has_text="About the data").first.wait_for()
-    page.wait_for_load_state("networkidle")
-    routed = [(sent, answer.get(HEADER)) for body, sent, answer in callbacks if "_pages_content.children" in body]
-    assert routed == [(None, served)]  # asks for the newest; the page is then pinned to its answer's
+    request = routed.value
+    # Asks for the newest; the page is then pinned to its answer's.
+    assert (request.headers.get(HEADER), request.response().headers.get(HEADER)) == (None, served)

@@ -460,17 +460,16 @@ def new_donors_chart(weekly: pd.DataFrame) -> go.Figure:
     """Bars of the donors who first gave each week (queries.donors.candidate_new_donors_weekly)."""
     if weekly.empty:
         return theme.empty_figure("No itemized gifts from individuals for this cycle")
-    figure = go.Figure(
-        go.Bar(
-            x=pd.to_datetime(weekly["week"]),
-            y=weekly["new_donors"],
-            marker_color=theme.OKABE_ITO["blue"],
-            hovertemplate="Week of %{x|%b %d, %Y}: %{y:,} new donors<extra></extra>",
-        ),
-        layout=theme.base_layout(height=320),
-    )
-    figure.update_yaxes(title_text="New donors that week", rangemode="tozero")
-    return figure
+    layout = theme.base_layout(height=320)
+    layout["yaxis"].update(title={"text": "New donors that week"}, rangemode="tozero")
+    bars = {
+        "type": "bar",
+        "x": pd.to_datetime(weekly["week"]),
+        "y": weekly["new_donors"],
+        "marker": {"color": theme.OKABE_ITO["blue"]},
+        "hovertemplate": "Week of %{x|%b %d, %Y}: %{y:,} new donors<extra></extra>",
+    }
+    return theme.figure([bars], layout)
 
 
 def donor_counts_section(counts, weekly, name, cycle, candidate_id, start, end):

@@ -161,7 +161,8 @@ def by_candidate(frame: pd.DataFrame, index: list[str], value: str, order: list[
     """One row per `index`, one column per candidate (named by candidate id) holding `value`."""
     if frame.empty:
         return pd.DataFrame(columns=index)
-    wide = frame.pivot_table(index=index, columns="candidate_id", values=value, aggfunc="sum")
+    # pivot_table's sum, as groupby and unstack give it without pivot_table's generality (a third of its time)
+    wide = frame.groupby(index + ["candidate_id"])[value].sum().unstack("candidate_id")
     return wide.reindex(columns=[c for c in order if c in wide.columns]).reset_index()
 
 
@@ -222,7 +223,9 @@ def sizes_section(sizes, candidates, order, cycle, slug, label, coverage):
     table = pd.DataFrame(columns=["candidate_id"])
     if not sizes.empty:
         table = (
-            sizes.pivot_table(index="candidate_id", columns="bucket", values="amount", aggfunc="sum")
+            sizes.groupby(["candidate_id", "bucket"])["amount"]
+            .sum()
+            .unstack("bucket")  # as by_candidate pivots
             .reindex([c for c in order if c in set(sizes["candidate_id"])])
             .reset_index()
         )

@@ -385,6 +385,19 @@ class _Deadline:
         self._timer.cancel()
 
 
+def query_once(sql: str, params=None) -> pd.DataFrame:
+    """`query`, run once per request: asked again with the same values, a request gets a copy of its first
+    answer (it reads one snapshot throughout). The pages router asks a page's title and its layout in one
+    request, and both look up the page's subject (a race's candidates, a candidate's cycles and summary)."""
+    if not flask.has_request_context():
+        return query(sql, params)
+    key = (_pinned_snapshot_dir(), sql, tuple(params.items()) if isinstance(params, dict) else tuple(params or ()))
+    answers = flask.g.setdefault("query_answers", {})
+    if key not in answers:
+        answers[key] = query(sql, params)
+    return answers[key].copy()  # a copy: callers add columns to what they get
+
+
 def query(sql: str, params=None) -> pd.DataFrame:
     """Run one parameterized query (`?` placeholders) against the current snapshot."""
     cursor = _cursor(_whole(_snapshot_for(_pinned_snapshot_dir())))

@@ -143,7 +143,10 @@ def race_new_donors(
     race_rows = pd.DataFrame(columns=NEW_DONOR_CSV)
     if not weekly.empty:
         wide = (
-            weekly.pivot_table(index="week", columns="candidate_id", values="new_donors", aggfunc="sum")
+            # pivot_table's sum, as groupby and unstack give it without pivot_table's generality (a third of its time)
+            weekly.groupby(["week", "candidate_id"])["new_donors"]
+            .sum()
+            .unstack("candidate_id")
             .reindex(columns=shown)
             .reset_index()
         )

@@ -22,23 +22,24 @@ def top_bar(frame: pd.DataFrame, label_column: str, what: str, empty_label: str 
         f"{rank}. {theme.plain(text) if isinstance(text, str) and text else empty_label}"
         for rank, text in zip(top["rank"], top[label_column])
     ]
-    figure = go.Figure(
-        go.Bar(
-            x=top["amount"],
-            y=names,
-            orientation="h",
-            marker={"color": theme.OKABE_ITO["blue"]},
-            customdata=top["n"],
-            hovertemplate="%{y}: %{x:$,.0f} in %{customdata:,} contributions<extra></extra>",
-        ),
-        layout=theme.base_layout(
-            height=max(220, 70 + bar_row_height(names) * len(top)), margin={"l": 8, "r": 16, "t": 8, "b": 40}
-        ),
+    layout = theme.base_layout(
+        height=max(220, 70 + bar_row_height(names) * len(top)), margin={"l": 8, "r": 16, "t": 8, "b": 40}
     )
-    figure.update_yaxes(autorange="reversed", type="category")
-    name_bars_above(figure, names)
-    figure.update_xaxes(title_text="Itemized contributions (net of refunds)", tickprefix="$", tickformat="~s")
-    return figure
+    layout["yaxis"].update(autorange="reversed", type="category")
+    data = [
+        {
+            "type": "bar",
+            "x": top["amount"],
+            "y": names,
+            "orientation": "h",
+            "marker": {"color": theme.OKABE_ITO["blue"]},
+            "customdata": top["n"],
+            "hovertemplate": "%{y}: %{x:$,.0f} in %{customdata:,} contributions<extra></extra>",
+        }
+    ]
+    name_bars_above(data, layout, names)
+    layout["xaxis"].update(title={"text": "Itemized contributions (net of refunds)"}, tickprefix="$", tickformat="~s")
+    return theme.figure(data, layout)
 
 
 def race_new_donors_lines(weekly: pd.DataFrame, order: list[str], race: pd.DataFrame | None = None) -> go.Figure:
@@ -48,36 +49,41 @@ def race_new_donors_lines(weekly: pd.DataFrame, order: list[str], race: pd.DataF
     if weekly.empty:
         return theme.empty_figure("No itemized gifts from individuals in this race for this cycle")
     styles = candidate_styles(order)
-    figure = go.Figure(
-        layout=theme.base_layout(
-            height=380,
-            margin={"l": 8, "r": 16, "t": 28, "b": 40},
-            legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
-            hovermode="closest",
-        )
+    layout = theme.base_layout(
+        height=380,
+        margin={"l": 8, "r": 16, "t": 28, "b": 40},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        hovermode="closest",
     )
+    data = []
     for cid in order:
         rows = weekly[weekly["candidate_id"] == cid]
         if rows.empty:
             continue
         label = theme.plain(frame_label(rows))
-        figure.add_scatter(
-            x=pd.to_datetime(rows["week"]),
-            y=rows["new_donors"],
-            mode="lines+markers" if len(rows) < 30 else "lines",
-            name=label,
-            line={"color": styles[cid]["color"], "dash": styles[cid]["dash"], "width": 2.5},
-            hovertemplate=f"{label}<br>Week of %{{x|%Y-%m-%d}}: %{{y:,}} new donors<extra></extra>",
+        data.append(
+            {
+                "type": "scatter",
+                "x": pd.to_datetime(rows["week"]),
+                "y": rows["new_donors"],
+                "mode": "lines+markers" if len(rows) < 30 else "lines",
+                "name": label,
+                "line": {"color": styles[cid]["color"], "dash": styles[cid]["dash"], "width": 2.5},
+                "hovertemplate": f"{label}<br>Week of %{{x|%Y-%m-%d}}: %{{y:,}} new donors<extra></extra>",
+            }
         )
     if race is not None and len(race):
         label = theme.plain(race["name"].iloc[0])
-        figure.add_scatter(
-            x=pd.to_datetime(race["week"]),
-            y=race["new_donors"],
-            mode="lines",
-            name=label,
-            line={"color": theme.OKABE_ITO["black"], "dash": "dot", "width": 2},
-            hovertemplate=f"{label}<br>Week of %{{x|%Y-%m-%d}}: %{{y:,}} new donors<extra></extra>",
+        data.append(
+            {
+                "type": "scatter",
+                "x": pd.to_datetime(race["week"]),
+                "y": race["new_donors"],
+                "mode": "lines",
+                "name": label,
+                "line": {"color": theme.OKABE_ITO["black"], "dash": "dot", "width": 2},
+                "hovertemplate": f"{label}<br>Week of %{{x|%Y-%m-%d}}: %{{y:,}} new donors<extra></extra>",
+            }
         )
-    figure.update_yaxes(title_text="New donors that week", rangemode="tozero")
-    return figure
+    layout["yaxis"].update(title={"text": "New donors that week"}, rangemode="tozero")
+    return theme.figure(data, layout)

@@ -57,19 +57,20 @@ def bar_row_height(names: list[str]) -> int:
     return 40 if all(len(name) <= NAME_LINE for name in names) else 60
 
 
-def name_bars_above(figure: go.Figure, names: list[str], row: int = 1) -> None:
+def name_bars_above(data: list[dict], layout: dict, names: list[str], row: int = 1) -> None:
     """Horizontal bars (their axis top down) named above each bar rather than beside it: a long
     name beside a bar leaves it no room on a phone, and would be cut; a name longer than NAME_LINE
     takes two lines (give the rows bar_row_height). Row `row` of a stacked subplot figure; every bar
     trace of the row is drawn in the lower half of its category. `names` are the bars' categories,
-    already made plain text (theme.plain)."""
+    already made plain text (theme.plain). Changes the traces and the layout of a figure not made yet
+    (theme.figure)."""
     suffix = "" if row == 1 else str(row)
-    for trace in figure.data:
-        if trace.type == "bar" and (trace.yaxis or "y") == f"y{suffix}":
+    for trace in data:
+        if trace["type"] == "bar" and trace.get("yaxis", "y") == f"y{suffix}":
             trace.update(width=0.45, offset=0.05)
-    figure.layout[f"yaxis{suffix}"].update(showticklabels=False, showgrid=False)
+    layout.setdefault(f"yaxis{suffix}", {}).update(showticklabels=False, showgrid=False)
     add_to_layout(
-        figure,
+        layout,
         annotations=[
             {
                 "x": 0,
@@ -89,14 +90,12 @@ def name_bars_above(figure: go.Figure, names: list[str], row: int = 1) -> None:
     )
 
 
-def add_to_layout(figure: go.Figure, shapes=(), annotations=()) -> None:
-    """Shapes and annotations (dicts) added by one assignment each. Plotly's add_vline and add_annotation
-    check every shape or annotation already there each time they add one, and update_layout the whole
-    layout: the dozen report marks of a race's chart took a third of the race page's time (100 ms)."""
+def add_to_layout(layout: dict, shapes=(), annotations=()) -> None:
+    """Shapes and annotations (dicts) added to the layout of a figure not made yet (theme.figure)."""
     if shapes:
-        figure.layout.shapes = [*figure.layout.shapes, *shapes]
+        layout["shapes"] = [*layout.get("shapes", ()), *shapes]
     if annotations:
-        figure.layout.annotations = [*figure.layout.annotations, *annotations]
+        layout["annotations"] = [*layout.get("annotations", ()), *annotations]
 
 
 def report_markers(periods: pd.DataFrame) -> list[tuple[date, str]]:
@@ -107,7 +106,7 @@ def report_markers(periods: pd.DataFrame) -> list[tuple[date, str]]:
     return [(pd.Timestamp(end).date(), str(kind)) for end, kind in ends.itertuples(index=False)]
 
 
-def _mark_calendar(figure: go.Figure, markers: list[tuple[date, str]], election_day: str | None) -> None:
+def _mark_calendar(layout: dict, markers: list[tuple[date, str]], election_day: str | None) -> None:
     shapes, notes = [], []
     for end, kind in markers:
         shapes.append(_vertical_line(end.isoformat(), {"color": theme.GREY, "width": 1, "dash": "dot"}))
@@ -136,7 +135,7 @@ def _mark_calendar(figure: go.Figure, markers: list[tuple[date, str]], election_
                 "font": {"size": 12},
             }
         )
-    add_to_layout(figure, shapes=shapes, annotations=notes)
+    add_to_layout(layout, shapes=shapes, annotations=notes)
 
 
 def _vertical_line(x: str, line: dict) -> dict:
@@ -150,7 +149,7 @@ def frame_label(rows: pd.DataFrame) -> str:
     return candidate_label(first["name"], first["party"], first.get("incumbent_challenge"))
 
 
-def _lines(frame: pd.DataFrame, y: str, order: Sequence[str] | Mapping[str, str | None], hover_what: str):
+def _lines(frame: pd.DataFrame, y: str, order: Sequence[str] | Mapping[str, str | None], hover_what: str) -> list[dict]:
     styles = candidate_styles(order)
     traces = []
     for cid in order:
@@ -159,14 +158,15 @@ def _lines(frame: pd.DataFrame, y: str, order: Sequence[str] | Mapping[str, str 
             continue
         label = theme.plain(frame_label(rows))
         traces.append(
-            go.Scatter(
-                x=rows["x"],
-                y=rows[y],
-                mode="lines+markers" if len(rows) < 30 else "lines",
-                name=label,
-                line={"color": styles[cid]["color"], "dash": styles[cid]["dash"], "width": 2.5},
-                hovertemplate=f"{label}<br>%{{x|%Y-%m-%d}}: %{{y:$,.0f}} {hover_what}<extra></extra>",
-            )
+            {
+                "type": "scatter",
+                "x": rows["x"],
+                "y": rows[y],
+                "mode": "lines+markers" if len(rows) < 30 else "lines",
+                "name": label,
+                "line": {"color": styles[cid]["color"], "dash": styles[cid]["dash"], "width": 2.5},
+                "hovertemplate": f"{label}<br>%{{x|%Y-%m-%d}}: %{{y:$,.0f}} {hover_what}<extra></extra>",
+            }
         )
     return traces
 
@@ -186,10 +186,12 @@ def race_cumulative_receipts(periods: pd.DataFrame, order, election_day: str | N
     if periods.empty:
         return theme.empty_figure("No candidate in this race has filed a report for this cycle")
     frame = periods.assign(x=pd.to_datetime(periods["coverage_end"]))
-    figure = go.Figure(_lines(frame, "receipts_to_date", order, "raised to date"), layout=_layout())
-    figure.update_yaxes(title_text="Raised to date (all receipts)", tickprefix="$", tickformat="~s", rangemode="tozero")
-    _mark_calendar(figure, report_markers(periods), election_day)
-    return figure
+    layout = _layout()
+    layout["yaxis"].update(
+        title={"text": "Raised to date (all receipts)"}, tickprefix="$", tickformat="~s", rangemode="tozero"
+    )
+    _mark_calendar(layout, report_markers(periods), election_day)
+    return theme.figure(_lines(frame, "receipts_to_date", order, "raised to date"), layout)
 
 
 def race_weekly_receipts(weekly: pd.DataFrame, order, periods: pd.DataFrame, election_day: str | None) -> go.Figure:
@@ -197,12 +199,12 @@ def race_weekly_receipts(weekly: pd.DataFrame, order, periods: pd.DataFrame, ele
     if weekly.empty:
         return theme.empty_figure("No itemized contributions from individuals in this race for this cycle")
     frame = weekly.assign(x=pd.to_datetime(weekly["week"]))
-    figure = go.Figure(_lines(frame, "amount", order, "itemized that week"), layout=_layout())
-    figure.update_yaxes(
-        title_text="Itemized individual money per week", tickprefix="$", tickformat="~s", rangemode="tozero"
+    layout = _layout()
+    layout["yaxis"].update(
+        title={"text": "Itemized individual money per week"}, tickprefix="$", tickformat="~s", rangemode="tozero"
     )
-    _mark_calendar(figure, report_markers(periods), election_day)
-    return figure
+    _mark_calendar(layout, report_markers(periods), election_day)
+    return theme.figure(_lines(frame, "amount", order, "itemized that week"), layout)
 
 
 def period_label(report_year, report_type) -> str:
@@ -216,31 +218,38 @@ def candidate_periods_chart(periods: pd.DataFrame) -> go.Figure:
     if periods.empty:
         return theme.empty_figure("No reports filed for this cycle yet")
     x = [theme.plain(period_label(y, t)) for y, t in zip(periods["report_year"], periods["report_type"])]
-    figure = go.Figure(layout=_layout(height=380))
-    figure.add_bar(
-        x=x,
-        y=periods["receipts"],
-        name="Raised in the period",
-        marker={"color": theme.OKABE_ITO["blue"]},
-        hovertemplate="%{x}: %{y:$,.0f} raised<extra></extra>",
+    layout = _layout(height=380)
+    layout.update(barmode="group", hovermode="x unified")
+    layout["yaxis"].update(tickprefix="$", tickformat="~s", rangemode="tozero")
+    layout["xaxis"]["type"] = "category"
+    return theme.figure(
+        [
+            {
+                "type": "bar",
+                "x": x,
+                "y": periods["receipts"],
+                "name": "Raised in the period",
+                "marker": {"color": theme.OKABE_ITO["blue"]},
+                "hovertemplate": "%{x}: %{y:$,.0f} raised<extra></extra>",
+            },
+            {
+                "type": "bar",
+                "x": x,
+                "y": periods["disbursements"],
+                "name": "Spent in the period",
+                "marker": {"color": theme.OKABE_ITO["orange"]},
+                "hovertemplate": "%{x}: %{y:$,.0f} spent<extra></extra>",
+            },
+            {
+                "type": "scatter",
+                "x": x,
+                "y": periods["cash_on_hand_end"],
+                "name": "Cash on hand at the period's end",
+                "mode": "lines+markers",
+                "line": {"color": theme.OKABE_ITO["black"], "width": 2.5},
+                "marker": {"symbol": "diamond", "size": 8},
+                "hovertemplate": "%{x}: %{y:$,.0f} cash on hand<extra></extra>",
+            },
+        ],
+        layout,
     )
-    figure.add_bar(
-        x=x,
-        y=periods["disbursements"],
-        name="Spent in the period",
-        marker={"color": theme.OKABE_ITO["orange"]},
-        hovertemplate="%{x}: %{y:$,.0f} spent<extra></extra>",
-    )
-    figure.add_scatter(
-        x=x,
-        y=periods["cash_on_hand_end"],
-        name="Cash on hand at the period's end",
-        mode="lines+markers",
-        line={"color": theme.OKABE_ITO["black"], "width": 2.5},
-        marker={"symbol": "diamond", "size": 8},
-        hovertemplate="%{x}: %{y:$,.0f} cash on hand<extra></extra>",
-    )
-    figure.update_layout(barmode="group", hovermode="x unified")
-    figure.update_yaxes(tickprefix="$", tickformat="~s", rangemode="tozero")
-    figure.update_xaxes(type="category")
-    return figure

@@ -52,11 +52,11 @@ def side_word(code) -> str:
     return SIDES[code]["word"] if code in SIDES else str(code)
 
 
-def _money_axis(figure: go.Figure, title: str) -> None:
-    figure.update_yaxes(title_text=title, tickprefix="$", tickformat="~s", rangemode="tozero")
+def _money_axis(layout: dict, title: str) -> None:
+    layout["yaxis"].update(title={"text": title}, tickprefix="$", tickformat="~s", rangemode="tozero")
 
 
-def _outside_lines(rows: pd.DataFrame, side: str, label: str, color: str, show_notices: bool) -> list[go.Scatter]:
+def _outside_lines(rows: pd.DataFrame, side: str, label: str, color: str, show_notices: bool) -> list[dict]:
     """The running total of one side (regular reports), and the notice-only money's running total
     as its own line (thin, open markers) when there is any; with `show_notices` False that line is
     hidden until its legend entry is clicked. `label` is plain text already (theme.plain)."""
@@ -65,29 +65,31 @@ def _outside_lines(rows: pd.DataFrame, side: str, label: str, color: str, show_n
     x = pd.to_datetime(rows["date"])
     name = f"{label}: outside money {style['word']}"
     traces.append(
-        go.Scatter(
-            x=x,
-            y=rows["amount_to_date"],
-            mode="lines+markers",
-            line={"color": color, "dash": style["dash"], "width": 2, "shape": "hv"},
-            marker={"symbol": style["symbol"], "size": 7, "color": color},
-            name=legend_name(label, f"outside money {style['word']}"),
-            hovertemplate=f"{name}<br>%{{x|%Y-%m-%d}}: %{{y:$,.0f}} to date<extra></extra>",
-        )
+        {
+            "type": "scatter",
+            "x": x,
+            "y": rows["amount_to_date"],
+            "mode": "lines+markers",
+            "line": {"color": color, "dash": style["dash"], "width": 2, "shape": "hv"},
+            "marker": {"symbol": style["symbol"], "size": 7, "color": color},
+            "name": legend_name(label, f"outside money {style['word']}"),
+            "hovertemplate": f"{name}<br>%{{x|%Y-%m-%d}}: %{{y:$,.0f}} to date<extra></extra>",
+        }
     )
     if rows["notice_amount"].sum() > 0:
         noticed = f"{label}: {style['word']}, {NOTICE_NAME}"
         traces.append(
-            go.Scatter(
-                x=x,
-                y=rows["notice_amount_to_date"],
-                mode="lines+markers",
-                line={"color": color, "dash": style["dash"], "width": 1, "shape": "hv"},
-                marker={"symbol": f"{style['symbol']}-open", "size": 7, "color": color},
-                name=legend_name(label, f"{style['word']},<br>{NOTICE_LEGEND}"),
-                visible=True if show_notices else "legendonly",
-                hovertemplate=f"{noticed}<br>%{{x|%Y-%m-%d}}: %{{y:$,.0f}} to date<extra></extra>",
-            )
+            {
+                "type": "scatter",
+                "x": x,
+                "y": rows["notice_amount_to_date"],
+                "mode": "lines+markers",
+                "line": {"color": color, "dash": style["dash"], "width": 1, "shape": "hv"},
+                "marker": {"symbol": f"{style['symbol']}-open", "size": 7, "color": color},
+                "name": legend_name(label, f"{style['word']},<br>{NOTICE_LEGEND}"),
+                "visible": True if show_notices else "legendonly",
+                "hovertemplate": f"{noticed}<br>%{{x|%Y-%m-%d}}: %{{y:$,.0f}} to date<extra></extra>",
+            }
         )
     return traces
 
@@ -100,7 +102,7 @@ def race_timeline(periods: pd.DataFrame, daily: pd.DataFrame, order: list[str], 
     if periods.empty and daily.empty:
         return theme.empty_figure("No reports and no outside spending in this race for this cycle")
     styles = candidate_styles(order)
-    figure = go.Figure(layout=_layout(height=480))
+    layout, data = _layout(height=480), []
     for cid in order:
         own = periods[periods["candidate_id"] == cid]
         spent = daily[daily["candidate_id"] == cid]
@@ -110,22 +112,25 @@ def race_timeline(periods: pd.DataFrame, daily: pd.DataFrame, order: list[str], 
         label = theme.plain(frame_label(first))
         color = styles[cid]["color"]
         if not own.empty:
-            figure.add_scatter(
-                x=pd.to_datetime(own["coverage_end"]),
-                y=own["receipts_to_date"],
-                mode="lines+markers",
-                line={"color": color, "dash": styles[cid]["dash"], "width": 3},
-                marker={"symbol": "circle", "size": 7},
-                name=legend_name(label, "raised"),
-                hovertemplate=f"{label}<br>%{{x|%Y-%m-%d}}: %{{y:$,.0f}} raised to date<extra></extra>",
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": pd.to_datetime(own["coverage_end"]),
+                    "y": own["receipts_to_date"],
+                    "mode": "lines+markers",
+                    "line": {"color": color, "dash": styles[cid]["dash"], "width": 3},
+                    "marker": {"symbol": "circle", "size": 7},
+                    "name": legend_name(label, "raised"),
+                    "hovertemplate": f"{label}<br>%{{x|%Y-%m-%d}}: %{{y:$,.0f}} raised to date<extra></extra>",
+                }
             )
         for side in SIDES:
             rows = spent[spent["support_oppose"] == side]
             if not rows.empty:
-                figure.add_traces(_outside_lines(rows, side, label, color, show_notices=False))
-    _money_axis(figure, "To date")
-    _mark_calendar(figure, report_markers(periods), election_day)
-    return figure
+                data += _outside_lines(rows, side, label, color, show_notices=False)
+    _money_axis(layout, "To date")
+    _mark_calendar(layout, report_markers(periods), election_day)
+    return theme.figure(data, layout)
 
 
 def cumulative_for_against(daily: pd.DataFrame, subject: str, who: str = "All spenders") -> go.Figure:
@@ -134,13 +139,13 @@ def cumulative_for_against(daily: pd.DataFrame, subject: str, who: str = "All sp
     notice-only money as its own thinner line."""
     if daily.empty:
         return theme.empty_figure(f"No independent expenditures reported {subject}")
-    figure = go.Figure(layout=_layout(height=380))
+    layout, data = _layout(height=380), []
     for side, style in SIDES.items():
         rows = daily[daily["support_oppose"] == side]
         if not rows.empty:
-            figure.add_traces(_outside_lines(rows, side, theme.plain(who), style["color"], show_notices=True))
-    _money_axis(figure, "Outside money to date")
-    return figure
+            data += _outside_lines(rows, side, theme.plain(who), style["color"], show_notices=True)
+    _money_axis(layout, "Outside money to date")
+    return theme.figure(data, layout)
 
 
 def for_against_bars(frame: pd.DataFrame, label_column: str, subject: str) -> go.Figure:
@@ -154,31 +159,34 @@ def for_against_bars(frame: pd.DataFrame, label_column: str, subject: str) -> go
         f"{i}. {theme.plain(text)} ({side_word(side)})"
         for i, (text, side) in enumerate(zip(top[label_column], top["support_oppose"]), 1)
     ]
-    figure = go.Figure(
-        layout=theme.base_layout(
-            height=max(220, 80 + bar_row_height(names) * len(top)), margin={"l": 8, "r": 16, "t": 36, "b": 40}
-        )
+    layout = theme.base_layout(
+        height=max(220, 80 + bar_row_height(names) * len(top)), margin={"l": 8, "r": 16, "t": 36, "b": 40}
     )
+    data = []
     for side, style in SIDES.items():
         rows = top["support_oppose"] == side
         if not rows.any():
             continue
-        figure.add_bar(
-            x=top.loc[rows, "amount"],
-            y=[name for name, keep in zip(names, rows) if keep],
-            orientation="h",
-            name=f"Spent {style['word']}",
-            marker={"color": style["color"], "pattern": {"shape": "" if side == "S" else "/"}},
-            text=[labels.money_short(a) for a in top.loc[rows, "amount"]],
-            textposition="auto",
-            customdata=top.loc[rows, "n"],
-            hovertemplate=f"%{{y}}: %{{x:$,.0f}} {style['word']} in %{{customdata:,}} expenditures<extra></extra>",
+        data.append(
+            {
+                "type": "bar",
+                "x": top.loc[rows, "amount"],
+                "y": [name for name, keep in zip(names, rows) if keep],
+                "orientation": "h",
+                "name": f"Spent {style['word']}",
+                "marker": {"color": style["color"], "pattern": {"shape": "" if side == "S" else "/"}},
+                "text": [labels.money_short(a) for a in top.loc[rows, "amount"]],
+                "textposition": "auto",
+                "customdata": top.loc[rows, "n"],
+                "hovertemplate": f"%{{y}}: %{{x:$,.0f}} {style['word']} in %{{customdata:,}} expenditures"
+                "<extra></extra>",
+            }
         )
-    figure.update_yaxes(autorange="reversed", type="category", categoryorder="array", categoryarray=names)
-    name_bars_above(figure, names)
-    figure.update_xaxes(title_text="Outside money (regular reports)", tickprefix="$", tickformat="~s")
-    figure.update_layout(barmode="overlay", legend=LEGEND_ABOVE)
-    return figure
+    layout["yaxis"].update(autorange="reversed", type="category", categoryorder="array", categoryarray=names)
+    name_bars_above(data, layout, names)
+    layout["xaxis"].update(title={"text": "Outside money (regular reports)"}, tickprefix="$", tickformat="~s")
+    layout.update(barmode="overlay", legend=LEGEND_ABOVE)
+    return theme.figure(data, layout)
 
 
 def race_money_bars(candidates: pd.DataFrame) -> go.Figure:
@@ -187,27 +195,28 @@ def race_money_bars(candidates: pd.DataFrame) -> go.Figure:
     if candidates.empty:
         return theme.empty_figure("No candidates in this race")
     names = [theme.plain(candidate_label(n, p)) for n, p in zip(candidates["name"], candidates["party"])]
-    figure = go.Figure(
-        layout=theme.base_layout(height=max(220, 100 + 44 * len(names)), margin={"l": 8, "r": 16, "t": 36, "b": 40})
-    )
+    layout = theme.base_layout(height=max(220, 100 + 44 * len(names)), margin={"l": 8, "r": 16, "t": 36, "b": 40})
     parts = (
         ("receipts", "Raised by the campaign", theme.OKABE_ITO["sky_blue"], ""),
         ("support", "Spent for by others", SIDES["S"]["color"], ""),
         ("oppose", "Spent against by others", SIDES["O"]["color"], "/"),
     )
-    for column, name, color, pattern in parts:
-        figure.add_bar(
-            x=candidates[column].fillna(0),
-            y=names,
-            orientation="h",
-            name=name,
-            marker={"color": color, "pattern": {"shape": pattern}},
-            hovertemplate=f"%{{y}}: %{{x:$,.0f}} {name.lower()}<extra></extra>",
-        )
-    figure.update_yaxes(autorange="reversed", type="category")
-    name_bars_above(figure, names)
-    figure.update_xaxes(
-        title_text="Money (raised: all receipts;<br>outside: regular reports)", tickprefix="$", tickformat="~s"
+    data = [
+        {
+            "type": "bar",
+            "x": candidates[column].fillna(0),
+            "y": names,
+            "orientation": "h",
+            "name": name,
+            "marker": {"color": color, "pattern": {"shape": pattern}},
+            "hovertemplate": f"%{{y}}: %{{x:$,.0f}} {name.lower()}<extra></extra>",
+        }
+        for column, name, color, pattern in parts
+    ]
+    layout["yaxis"].update(autorange="reversed", type="category")
+    name_bars_above(data, layout, names)
+    layout["xaxis"].update(
+        title={"text": "Money (raised: all receipts;<br>outside: regular reports)"}, tickprefix="$", tickformat="~s"
     )
-    figure.update_layout(barmode="stack", legend=LEGEND_ABOVE)
-    return figure
+    layout.update(barmode="stack", legend=LEGEND_ABOVE)
+    return theme.figure(data, layout)

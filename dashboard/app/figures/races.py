@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import functools
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -13,22 +16,21 @@ from dashboard.app.figures import money_over_time, theme
 def _bars(names: list[str], amounts: list[float], parties: list, hover: list[str], x_title: str) -> go.Figure:
     """Horizontal bars, biggest on top, coloured by party with the party named in the hover.
     No title inside the figure: the page's caption above it wraps on a phone, SVG text does not."""
-    figure = go.Figure(
-        go.Bar(
-            x=amounts,
-            y=names,
-            orientation="h",
-            marker={"color": [theme.party_colour(p) for p in parties]},
-            text=[labels.money_short(a) for a in amounts],
-            textposition="auto",
-            hovertext=hover,
-            hoverinfo="text",
-        ),
-        layout=theme.base_layout(height=max(200, 60 + 34 * len(names)), margin={"l": 8, "r": 16, "t": 8, "b": 40}),
-    )
-    figure.update_yaxes(autorange="reversed")
-    figure.update_xaxes(title_text=x_title, tickprefix="$", tickformat="~s")
-    return figure
+    layout = theme.base_layout(height=max(200, 60 + 34 * len(names)), margin={"l": 8, "r": 16, "t": 8, "b": 40})
+    layout["yaxis"]["autorange"] = "reversed"
+    layout["xaxis"].update(title={"text": x_title}, tickprefix="$", tickformat="~s")
+    bars = {
+        "type": "bar",
+        "x": amounts,
+        "y": names,
+        "orientation": "h",
+        "marker": {"color": [theme.party_colour(p) for p in parties]},
+        "text": [labels.money_short(a) for a in amounts],
+        "textposition": "auto",
+        "hovertext": hover,
+        "hoverinfo": "text",
+    }
+    return theme.figure([bars], layout)
 
 
 def top_races_bar(races: pd.DataFrame, cycle: int) -> go.Figure:
@@ -76,50 +78,69 @@ def race_candidates_money(candidates: pd.DataFrame, order) -> go.Figure:
     colours = [styles[cid]["color"] for cid in reported["candidate_id"]]
     patterns = [styles[cid]["pattern"] for cid in reported["candidate_id"]]
     panel_height = (money_over_time.bar_row_height(names) + 4) * len(reported) + 30
-    figure = make_subplots(
+    layout = copy.deepcopy(_panels(min(0.3, 64 / (panel_height * len(CANDIDATE_MONEY)))))
+    base = theme.base_layout(
+        height=len(CANDIDATE_MONEY) * panel_height + 100, margin={"l": 8, "r": 16, "t": 28, "b": 48}
+    )
+    layout["xaxis"].update(base.pop("xaxis"))
+    layout["yaxis"].update(base.pop("yaxis"))
+    layout.update(base)
+    values = reported[keys].stack()
+    low, high = min(0.0, float(values.min())), max(0.0, float(values.max()))
+    data = []
+    for row, (key, _title, words) in enumerate(CANDIDATE_MONEY, start=1):
+        suffix = "" if row == 1 else str(row)
+        amounts = list(reported[key])
+        data.append(
+            {
+                "type": "bar",
+                "x": amounts,
+                "y": names,
+                "orientation": "h",
+                "marker": {"color": colours, "pattern": {"shape": patterns, "fgcolor": "#ffffff", "solidity": 0.3}},
+                "text": ["not reported" if pd.isna(a) else labels.money_short(a) for a in amounts],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "hovertext": [
+                    f"{name}: {words} not reported" if pd.isna(a) else f"{name}: {labels.money(a)} {words}"
+                    for name, a in zip(names, amounts)
+                ],
+                "hoverinfo": "text",
+                "name": words,
+                "showlegend": False,
+                "xaxis": f"x{suffix}",
+                "yaxis": f"y{suffix}",
+            }
+        )
+        layout[f"yaxis{suffix}"]["autorange"] = "reversed"
+        money_over_time.name_bars_above(data, layout, names, row)
+        # Room right of the longest bar for its amount, which sits outside the bar.
+        layout[f"xaxis{suffix}"].update(
+            range=[low * 1.25, high * 1.25 or 1],
+            tickprefix="$",
+            tickformat="~s",
+            gridcolor="#e5e5e5",
+            zerolinecolor="#bdbdbd",
+            automargin=True,
+        )
+    layout[f"xaxis{len(CANDIDATE_MONEY)}"]["title"] = {"text": "Summary totals, all receipts"}
+    return theme.figure(data, layout)
+
+
+@functools.lru_cache(maxsize=64)
+def _panels(vertical_spacing: float) -> dict:
+    """The layout make_subplots gives the candidates' panels (their axes, where each sits, their
+    titles) at this spacing, titled at the left edge: it makes a whole figure for these few numbers
+    (10 ms), and a race's spacing is one of a few (it follows the number of candidates). Copy it."""
+    panels = make_subplots(
         rows=len(CANDIDATE_MONEY),
         cols=1,
         shared_xaxes=True,
-        vertical_spacing=min(0.3, 64 / (panel_height * len(CANDIDATE_MONEY))),
+        vertical_spacing=vertical_spacing,
         subplot_titles=[title for _, title, _ in CANDIDATE_MONEY],
     )
     # Panel titles at the left edge, above their bars, not centred over a narrow plot.
-    figure.update_annotations(x=0, xanchor="left", font={"size": 15, "weight": "bold"})
-    for row, (key, _title, words) in enumerate(CANDIDATE_MONEY, start=1):
-        amounts = list(reported[key])
-        figure.add_bar(
-            x=amounts,
-            y=names,
-            orientation="h",
-            marker={"color": colours, "pattern": {"shape": patterns, "fgcolor": "#ffffff", "solidity": 0.3}},
-            text=["not reported" if pd.isna(a) else labels.money_short(a) for a in amounts],
-            textposition="outside",
-            cliponaxis=False,
-            hovertext=[
-                f"{name}: {words} not reported" if pd.isna(a) else f"{name}: {labels.money(a)} {words}"
-                for name, a in zip(names, amounts)
-            ],
-            hoverinfo="text",
-            name=words,
-            showlegend=False,
-            row=row,
-            col=1,
-        )
-        figure.update_yaxes(autorange="reversed", row=row, col=1)
-        money_over_time.name_bars_above(figure, names, row)
-    values = reported[keys].stack()
-    low, high = min(0.0, float(values.min())), max(0.0, float(values.max()))
-    figure.update_layout(
-        theme.base_layout(height=len(CANDIDATE_MONEY) * panel_height + 100, margin={"l": 8, "r": 16, "t": 28, "b": 48})
-    )
-    # Room right of the longest bar for its amount, which sits outside the bar.
-    figure.update_xaxes(
-        range=[low * 1.25, high * 1.25 or 1],
-        tickprefix="$",
-        tickformat="~s",
-        gridcolor="#e5e5e5",
-        zerolinecolor="#bdbdbd",
-        automargin=True,
-    )
-    figure.update_xaxes(title_text="Summary totals, all receipts", row=len(CANDIDATE_MONEY), col=1)
-    return figure
+    panels.update_annotations(x=0, xanchor="left", font={"size": 15, "weight": "bold"})
+    layout = panels.to_dict()["layout"]
+    layout.pop("template", None)  # theme.figure gives the figure Plotly's own again
+    return layout

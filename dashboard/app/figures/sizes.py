@@ -24,30 +24,36 @@ def race_sizes_bar(sizes: pd.DataFrame, order: list[str]) -> go.Figure:
         return theme.empty_figure("No money from individuals reported in this race yet")
     names = {cid: theme.plain(frame_label(rows)) for cid, rows in sizes.groupby("candidate_id", sort=False)}
     ordered = [cid for cid in order if cid in names]
-    figure = go.Figure(
-        layout=theme.base_layout(
-            height=max(240, 140 + 40 * len(ordered)),
-            barmode="stack",
-            margin={"l": 8, "r": 16, "t": 64, "b": 40},
-            legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "traceorder": "normal"},
-        )
+    layout = theme.base_layout(
+        height=max(240, 140 + 40 * len(ordered)),
+        barmode="stack",
+        margin={"l": 8, "r": 16, "t": 64, "b": 40},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "traceorder": "normal"},
     )
+    # One row per candidate in `order`, one column per bucket (0 where a candidate has none), reshaped once.
+    wide = sizes.pivot(index="candidate_id", columns="size_bucket", values=["amount", "share"])
+    buckets = [bucket for bucket, _ in contract.SIZE_BUCKETS]
+    amounts = wide["amount"].reindex(index=ordered, columns=buckets).fillna(0)
+    shares = wide["share"].reindex(index=ordered, columns=buckets).fillna(0)
+    data = []
     for bucket, label in contract.SIZE_BUCKETS:
-        rows = sizes[sizes["size_bucket"] == bucket].set_index("candidate_id").reindex(ordered)
         name = bucket_name(bucket, label)
-        figure.add_bar(
-            y=[names[c] for c in ordered],
-            x=rows["amount"].fillna(0),
-            orientation="h",
-            name=name,
-            marker={"color": BUCKET_COLOURS[bucket]},
-            customdata=rows["share"].fillna(0),
-            hovertemplate=f"%{{y}}<br>{name}: %{{x:$,.0f}} (%{{customdata:.0%}})<extra></extra>",
+        data.append(
+            {
+                "type": "bar",
+                "y": [names[c] for c in ordered],
+                "x": amounts[bucket],
+                "orientation": "h",
+                "name": name,
+                "marker": {"color": BUCKET_COLOURS[bucket]},
+                "customdata": shares[bucket],
+                "hovertemplate": f"%{{y}}<br>{name}: %{{x:$,.0f}} (%{{customdata:.0%}})<extra></extra>",
+            }
         )
-    figure.update_yaxes(autorange="reversed")
-    name_bars_above(figure, [names[c] for c in ordered])
-    figure.update_xaxes(title_text="Money from individuals", tickprefix="$", tickformat="~s")
-    return figure
+    layout["yaxis"]["autorange"] = "reversed"
+    name_bars_above(data, layout, [names[c] for c in ordered])
+    layout["xaxis"].update(title={"text": "Money from individuals"}, tickprefix="$", tickformat="~s")
+    return theme.figure(data, layout)
 
 
 def candidate_sizes_bar(sizes: pd.DataFrame) -> go.Figure:
@@ -55,18 +61,17 @@ def candidate_sizes_bar(sizes: pd.DataFrame) -> go.Figure:
     if sizes.empty or not sizes["amount"].fillna(0).any():
         return theme.empty_figure("No money from individuals reported for this cycle yet")
     names = [bucket_name(bucket, label) for bucket, label in zip(sizes["size_bucket"], sizes["size_label"])]
-    figure = go.Figure(
-        go.Bar(
-            x=names,
-            y=sizes["amount"],
-            marker={"color": [BUCKET_COLOURS[int(b)] for b in sizes["size_bucket"]]},
-            customdata=sizes["share"].fillna(0),
-            text=[f"{s:.0%}" for s in sizes["share"].fillna(0)],
-            textposition="auto",
-            hovertemplate="%{x}: %{y:$,.0f} (%{customdata:.0%})<extra></extra>",
-        ),
-        layout=theme.base_layout(height=340, margin={"l": 8, "r": 16, "t": 8, "b": 40}),
-    )
-    figure.update_yaxes(title_text="Money from individuals", tickprefix="$", tickformat="~s")
-    figure.update_xaxes(type="category")
-    return figure
+    layout = theme.base_layout(height=340, margin={"l": 8, "r": 16, "t": 8, "b": 40})
+    layout["yaxis"].update(title={"text": "Money from individuals"}, tickprefix="$", tickformat="~s")
+    layout["xaxis"]["type"] = "category"
+    bars = {
+        "type": "bar",
+        "x": names,
+        "y": sizes["amount"],
+        "marker": {"color": [BUCKET_COLOURS[int(b)] for b in sizes["size_bucket"]]},
+        "customdata": sizes["share"].fillna(0),
+        "text": [f"{s:.0%}" for s in sizes["share"].fillna(0)],
+        "textposition": "auto",
+        "hovertemplate": "%{x}: %{y:$,.0f} (%{customdata:.0%})<extra></extra>",
+    }
+    return theme.figure([bars], layout)

@@ -46,29 +46,39 @@ def state_tile_map(states: pd.DataFrame, home_state: str | None = None) -> go.Fi
             grey_x.append(column)
             grey_y.append(row)
             grey_text.append(state)
-    figure = go.Figure(layout=theme.base_layout(height=360, margin={"l": 8, "r": 8, "t": 8, "b": 8}, showlegend=False))
-    figure.add_scatter(
-        x=grey_x,
-        y=grey_y,
-        mode="markers+text",
-        text=grey_text,
-        hoverinfo="text",
-        hovertext=[f"{geography.STATES[s][1]}: no itemized money" for s in grey_text],
-        marker={"symbol": "square", "size": 1, "color": NO_MONEY},
-        textfont={"size": 11},
-    )
-    figure.add_heatmap(
-        z=z,
-        text=text,
-        hovertext=hover,
-        hoverinfo="text",
-        texttemplate="%{text}",
-        colorscale=SCALE,
-        xgap=3,
-        ygap=3,
-        zmin=0,
-        colorbar={"title": {"text": "Itemized"}, "tickprefix": "$", "tickformat": "~s", "thickness": 12, "len": 0.8},
-    )
+    layout = theme.base_layout(height=360, margin={"l": 8, "r": 8, "t": 8, "b": 8}, showlegend=False)
+    data = [
+        {
+            "type": "scatter",
+            "x": grey_x,
+            "y": grey_y,
+            "mode": "markers+text",
+            "text": grey_text,
+            "hoverinfo": "text",
+            "hovertext": [f"{geography.STATES[s][1]}: no itemized money" for s in grey_text],
+            "marker": {"symbol": "square", "size": 1, "color": NO_MONEY},
+            "textfont": {"size": 11},
+        },
+        {
+            "type": "heatmap",
+            "z": z,
+            "text": text,
+            "hovertext": hover,
+            "hoverinfo": "text",
+            "texttemplate": "%{text}",
+            "colorscale": SCALE,
+            "xgap": 3,
+            "ygap": 3,
+            "zmin": 0,
+            "colorbar": {
+                "title": {"text": "Itemized"},
+                "tickprefix": "$",
+                "tickformat": "~s",
+                "thickness": 12,
+                "len": 0.8,
+            },
+        },
+    ]
     tiles = [  # grey tiles for states without money
         {
             "type": "rect",
@@ -94,10 +104,10 @@ def state_tile_map(states: pd.DataFrame, home_state: str | None = None) -> go.Fi
                 "line": {"color": theme.OKABE_ITO["orange"], "width": 3},
             }
         )
-    add_to_layout(figure, shapes=tiles)
-    figure.update_xaxes(visible=False, range=[-0.6, COLUMNS - 0.4], fixedrange=True)
-    figure.update_yaxes(visible=False, range=[ROWS - 0.4, -0.6], fixedrange=True, scaleanchor="x")
-    return figure
+    add_to_layout(layout, shapes=tiles)
+    layout["xaxis"].update(visible=False, range=[-0.6, COLUMNS - 0.4], fixedrange=True)
+    layout["yaxis"].update(visible=False, range=[ROWS - 0.4, -0.6], fixedrange=True, scaleanchor="x")
+    return theme.figure(data, layout)
 
 
 def race_home_state_bar(split: pd.DataFrame, order: list[str]) -> go.Figure:
@@ -108,34 +118,36 @@ def race_home_state_bar(split: pd.DataFrame, order: list[str]) -> go.Figure:
     rows = split.set_index("candidate_id").reindex([c for c in order if c in set(split["candidate_id"])])
     statuses = rows["incumbent_challenge"] if "incumbent_challenge" in rows else [None] * len(rows)
     names = [theme.plain(candidate_label(*row)) for row in zip(rows["name"], rows["party"], statuses)]
-    figure = go.Figure(
-        layout=theme.base_layout(
-            height=max(220, 130 + 40 * len(rows)),
-            barmode="stack",
-            margin={"l": 8, "r": 16, "t": 64, "b": 40},
-            legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "traceorder": "normal"},
-        )
+    layout = theme.base_layout(
+        height=max(220, 130 + 40 * len(rows)),
+        barmode="stack",
+        margin={"l": 8, "r": 16, "t": 64, "b": 40},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "traceorder": "normal"},
     )
     share = rows["in_state_share"].fillna(0)
-    figure.add_bar(
-        y=names,
-        x=rows["in_state"],
-        orientation="h",
-        name="From the candidate's state",
-        marker={"color": theme.OKABE_ITO["blue"]},
-        customdata=share,
-        hovertemplate="%{y}<br>In state: %{x:$,.0f} (%{customdata:.0%})<extra></extra>",
-    )
-    figure.add_bar(
-        y=names,
-        x=rows["out_of_state"],
-        orientation="h",
-        name="From elsewhere",
-        marker={"color": theme.OKABE_ITO["orange"]},
-        customdata=1 - share,
-        hovertemplate="%{y}<br>Out of state: %{x:$,.0f} (%{customdata:.0%})<extra></extra>",
-    )
-    figure.update_yaxes(autorange="reversed")
-    name_bars_above(figure, names)
-    figure.update_xaxes(title_text="Itemized money from individuals", tickprefix="$", tickformat="~s")
-    return figure
+    data = [
+        {
+            "type": "bar",
+            "y": names,
+            "x": rows["in_state"],
+            "orientation": "h",
+            "name": "From the candidate's state",
+            "marker": {"color": theme.OKABE_ITO["blue"]},
+            "customdata": share,
+            "hovertemplate": "%{y}<br>In state: %{x:$,.0f} (%{customdata:.0%})<extra></extra>",
+        },
+        {
+            "type": "bar",
+            "y": names,
+            "x": rows["out_of_state"],
+            "orientation": "h",
+            "name": "From elsewhere",
+            "marker": {"color": theme.OKABE_ITO["orange"]},
+            "customdata": 1 - share,
+            "hovertemplate": "%{y}<br>Out of state: %{x:$,.0f} (%{customdata:.0%})<extra></extra>",
+        },
+    ]
+    layout["yaxis"]["autorange"] = "reversed"
+    name_bars_above(data, layout, names)
+    layout["xaxis"].update(title={"text": "Itemized money from individuals"}, tickprefix="$", tickformat="~s")
+    return theme.figure(data, layout)

@@ -16,7 +16,7 @@ def candidate_summary(candidate_id: str, cycle: int) -> pd.DataFrame:
     (empty when the source does not carry both); totals_source is 'summary'
     (the FEC's own candidate totals) or 'reports' (the sum of the committees' reports).
     Money columns are empty when the candidate has not reported for the cycle."""
-    return db.query(
+    return db.query_once(  # the candidate page's title asks too
         """
         SELECT c.candidate_id, c.cycle, c.name, c.party, c.office, c.state, c.district,
                c.incumbent_challenge, c.status, c.principal_committee_id, c.election_year, c.in_race,
@@ -59,7 +59,7 @@ def candidate_election_totals(candidate_id: str, cycle: int) -> pd.DataFrame:
 
 def candidate_cycles(candidate_id: str) -> pd.DataFrame:
     """Every cycle the candidate appears in, oldest first, with office and receipts."""
-    return db.query(
+    return db.query_once(  # the candidate page's title asks too
         """
         SELECT c.cycle, c.office, c.state, c.district, t.receipts
         FROM candidates AS c

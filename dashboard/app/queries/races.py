@@ -42,7 +42,7 @@ def race_candidates(cycle: int, office: str, state: str | None = None, district:
     net_receipts and net_disbursements beside; cash_on_hand, debts; empty when a candidate has not
     reported), incumbent_challenge and a candidate_path."""
     condition, params = race_condition(cycle, office, state, district, table="c.")
-    frame = db.query(
+    frame = db.query_once(  # the race page's title asks too
         f"""
         SELECT c.candidate_id, c.name, c.party, c.incumbent_challenge, c.status,
                c.office, c.state, c.district, c.cycle,

@@ -7,6 +7,7 @@ import os
 import shutil
 import threading
 
+import flask
 import pytest
 
 from dashboard.app import db
@@ -120,3 +121,17 @@ def test_a_forked_worker_opens_its_own_database(small_snapshot):
             os._exit(2)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_query_once_runs_a_query_once_per_request_and_gives_copies(small_snapshot):
+    # random() tells a query that ran again from an answer given again
+    sql = "SELECT random() AS r, count(*) AS n FROM candidates WHERE cycle = ?"
+    with flask.Flask("once").test_request_context("/"):
+        first = db.query_once(sql, [2024])
+        first["added"] = 1  # what a caller does to its answer does not reach the next one
+        again = db.query_once(sql, [2024])
+        assert again["r"][0] == first["r"][0] and "added" not in again
+        assert db.query_once(sql, [2022])["r"][0] != first["r"][0]  # other values, another answer
+        assert db.query(sql, [2024])["r"][0] != first["r"][0]  # `query` runs it again
+    with flask.Flask("once").test_request_context("/"):
+        assert db.query_once(sql, [2024])["r"][0] != first["r"][0]  # a new request asks anew

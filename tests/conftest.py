@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard.app import limits
+from dashboard.app import db, limits
 from dashboard.pipeline import demo
 from dashboard.pipeline.builder.publish import build_and_publish
 
@@ -31,6 +31,7 @@ def fresh_app_state(monkeypatch):
     new process, whose cache is empty.)"""
 
     def forget():
+        db.forget_kept_answers()
         app_module = sys.modules.get("app")
         server = getattr(app_module, "server", None)
         if server is None:

@@ -30,11 +30,13 @@ answering wrong.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import re
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Iterator
 
@@ -396,6 +398,44 @@ def query_once(sql: str, params=None) -> pd.DataFrame:
     if key not in answers:
         answers[key] = query(sql, params)
     return answers[key].copy()  # a copy: callers add columns to what they get
+
+
+# Answers of `kept_per_snapshot` functions, least recently used first: (function, snapshot folder, arguments).
+_kept_answers: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_kept_lock = threading.Lock()
+KEPT_ANSWERS = 64
+
+
+def kept_per_snapshot(function):
+    """A query function whose answer (a frame) depends on its arguments and the snapshot read only, kept in
+    this process per snapshot (KEPT_ANSWERS of them for all such functions): every switch of the map asks
+    the seats of its view again, a third of the switch's time (the answer cache keeps whole answers by the
+    view switched from and to, many more than the views). Each caller gets a copy (callers add columns)."""
+
+    @functools.wraps(function)
+    def kept(*args, **kwargs):
+        folder = _pinned_snapshot_dir()
+        _whole(_snapshot_for(folder))  # a snapshot found damaged since answers nothing, kept or not
+        key = (function.__qualname__, folder, args, tuple(sorted(kwargs.items())))
+        with _kept_lock:
+            frame = _kept_answers.get(key)
+            if frame is not None:
+                _kept_answers.move_to_end(key)
+        if frame is None:
+            frame = function(*args, **kwargs)
+            with _kept_lock:
+                _kept_answers[key] = frame
+                while len(_kept_answers) > KEPT_ANSWERS:
+                    _kept_answers.popitem(last=False)
+        return frame.copy()
+
+    return kept
+
+
+def forget_kept_answers() -> None:
+    """Forget what `kept_per_snapshot` functions keep (tests that replace a query function)."""
+    with _kept_lock:
+        _kept_answers.clear()
 
 
 def query(sql: str, params=None) -> pd.DataFrame:

@@ -65,6 +65,7 @@ def map_candidates(cycle: int, office: str, state: str | None = None, per_race: 
     )
 
 
+@db.kept_per_snapshot
 def map_rows(
     cycle: int,
     office: str,

@@ -135,3 +135,22 @@ def test_query_once_runs_a_query_once_per_request_and_gives_copies(small_snapsho
         assert db.query(sql, [2024])["r"][0] != first["r"][0]  # `query` runs it again
     with flask.Flask("once").test_request_context("/"):
         assert db.query_once(sql, [2024])["r"][0] != first["r"][0]  # a new request asks anew
+
+
+@db.kept_per_snapshot
+def _drawn_at_random(cycle: int):
+    # random() tells an answer kept from one computed again
+    return db.query("SELECT random() AS r, count(*) AS n FROM candidates WHERE cycle = ?", [cycle])
+
+
+def test_kept_per_snapshot_answers_are_kept_per_snapshot_and_arguments_and_given_as_copies(two_snapshots):
+    first = _drawn_at_random(2024)
+    first["added"] = 1  # what a caller does to its answer does not reach the next one
+    again = _drawn_at_random(2024)
+    assert again["r"][0] == first["r"][0] and "added" not in again
+    assert _drawn_at_random(2022)["r"][0] != first["r"][0]  # other arguments, another answer
+    point_current_at(two_snapshots, "second")
+    assert _drawn_at_random(2024)["r"][0] != first["r"][0]  # another snapshot, another answer
+    db.forget_kept_answers()
+    point_current_at(two_snapshots, "first")
+    assert _drawn_at_random(2024)["r"][0] != first["r"][0]  # forgotten: computed again

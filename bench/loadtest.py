@@ -28,7 +28,8 @@ asserted (the machine is shared); the issue's targets are printed beside the fig
    without requests after the publish; `--think`: each client's pause between requests).
    Only this phase: `--phases cold_publish`.
 
-Figures go to bench/loadtest_results.json and bench/loadtest_results.txt.
+Figures go to bench/loadtest_results.json and bench/loadtest_results.txt (not committed: this machine's;
+docs/scaling.md quotes a run).
 """
 
 from __future__ import annotations

@@ -323,6 +323,8 @@ class SharedAnswers:
             temporary = path.with_name(f".{key}.{os.getpid()}.{threading.get_ident()}")
             temporary.write_bytes(head.encode() + b"\n" + answer.body)
             os.replace(temporary, path)
+        except FileNotFoundError:  # its folder removed meanwhile (another worker serves a newer snapshot)
+            return
         except OSError:
             self.broken = True
             log.warning(

@@ -6,6 +6,8 @@ snapshot (and code and settings), removed once two newer ones were served; bound
 from __future__ import annotations
 
 import json
+import pathlib
+import shutil
 import time
 import urllib.request
 
@@ -110,3 +112,23 @@ def test_a_publish_leaves_the_answers_of_the_two_latest_snapshots_only(demo_buil
     folders = _folders(data_dir)
     assert not any(name.startswith(ids[0]) for name in folders), folders
     assert any(name.startswith(ids[2]) for name in folders), folders
+
+
+def test_a_folder_removed_while_an_answer_is_written_leaves_the_disk_tier_on(tmp_path, monkeypatch):
+    """A worker moving to a newer snapshot removes the older one's folder, maybe while another worker writes
+    an answer there: that answer is not kept on disk, the next ones are."""
+    monkeypatch.setenv("DATA_CACHE_DIR", str(tmp_path))
+    shared = SharedAnswers(max_bytes=1 << 20)
+    answer = Answer(200, b"x" * 100, ())
+    made = pathlib.Path.mkdir
+
+    def made_then_removed(self, *args, **kwargs):
+        made(self, *args, **kwargs)
+        shutil.rmtree(shared.folder("s1:0"))
+
+    with monkeypatch.context() as during_the_write:
+        during_the_write.setattr(pathlib.Path, "mkdir", made_then_removed)
+        shared.put("s1:0", "aa" * 32, answer)
+    assert not shared.broken and shared.get("s1:0", "aa" * 32) is None
+    shared.put("s1:0", "aa" * 32, answer)
+    assert shared.get("s1:0", "aa" * 32) == answer

@@ -88,7 +88,7 @@ def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = [
-                "'" + value if isinstance(value, str) and re.match(_FORMULA_PATTERN, value) else value
+                "'" + value if isinstance(value, str) and value and value[0] in FORMULA_STARTS else value
                 for value in safe[column]
             ]
     return safe

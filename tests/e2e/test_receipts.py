@@ -122,6 +122,8 @@ def test_header_click_sorts_and_entity_filter(page, base_url):
     )
     page.locator(".ag-header-cell[col-id='amount'] .ag-header-cell-label").click()
     expect(page).to_have_url(re.compile(r"sort=amount"))
+    # The page of the new address is drawn (its grid replaces the one clicked): the keys below go to it.
+    expect(page.locator("#rx-sorted")).to_contain_text("smallest first")
     expect(page.locator(".ag-header-cell[col-id='amount']")).to_have_attribute("aria-sort", "ascending")
     smallest = receipts.receipts_page(ReceiptFilters.from_query(view), "amount", limit=5)
     expect(page.locator(".ag-center-cols-container .ag-row[row-index='0'] [col-id='sub_id']")).to_have_text(

@@ -290,8 +290,8 @@ class SharedAnswers:
 
     def folder(self, version: str) -> Path:
         snapshot_id, _, stamps = version.partition(":")
-        name = f"{_digest(snapshot_id)[:8] if not _SAFE_NAME.fullmatch(snapshot_id) else snapshot_id}-"
-        return layout.answers_dir(config.data_dir()) / (name + _digest(stamps, self.code_and_settings)[:12])
+        name = f"{_folder_prefix(snapshot_id)}{_digest(stamps, self.code_and_settings)[:12]}"
+        return layout.answers_dir(config.data_dir()) / name
 
     def get(self, version: str, key: str) -> Answer | None:
         try:
@@ -341,7 +341,7 @@ class SharedAnswers:
         """Remove the folders of every version but `versions` and those of snapshot `warming` (in a thread:
         thousands of files)."""
         kept = {self.folder(version).name for version in versions if version}
-        warming_prefix = self.folder(f"{warming}:").name.rsplit("-", 1)[0] + "-" if warming else None
+        warming_prefix = _folder_prefix(warming) if warming else None
         root = layout.answers_dir(config.data_dir())
 
         def remove() -> None:
@@ -385,6 +385,13 @@ class SharedAnswers:
 
 
 _SAFE_NAME = re.compile(r"[0-9A-Za-z_.-]{1,64}")
+
+
+def _folder_prefix(snapshot_id: str) -> str:
+    """How the folders of a snapshot's answers begin: its id (a digest of it if it is not a safe name)."""
+    return f"{snapshot_id if _SAFE_NAME.fullmatch(snapshot_id) else _digest(snapshot_id)[:8]}-"
+
+
 ANSWER_PACKAGES = ("dash", "plotly", "duckdb", "pandas", "pyarrow", "flask", "werkzeug")
 
 
